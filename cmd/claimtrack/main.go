@@ -1,0 +1,247 @@
+// Command claimtrack runs the claim-verification tracker: a web server with an
+// embedded SQLite database, and the commands that look after its data.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/seeds"
+	"github.com/claimtrack/claimtrack/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "claimtrack:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `Usage: claimtrack [command] [flags]
+
+Commands:
+  serve     run the web server (the default)
+  seed      load the built-in datasets into the database (idempotent)
+  version   print the version
+
+Run "claimtrack COMMAND -h" for the flags of a command.
+`
+
+// run dispatches to a subcommand; the server is the default.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		m := NewMain(stdout, stderr)
+		if err := m.ParseFlags(args); err != nil {
+			return err
+		}
+		if err := m.Run(ctx); err != nil {
+			m.Close()
+			return err
+		}
+		<-ctx.Done()
+		return m.Close()
+	case "seed":
+		return runSeed(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "claimtrack", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// Config is the server's configuration, from flags with environment fallbacks.
+type Config struct {
+	Addr string
+	DB   string
+}
+
+// envOr returns the environment variable key, or def when it is unset or empty.
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// dbFlag registers --db with its CLAIMTRACK_DB fallback.
+func dbFlag(fs *flag.FlagSet, dst *string) {
+	fs.StringVar(dst, "db", envOr("CLAIMTRACK_DB", "./data/claimtrack.db"), "SQLite database file (env CLAIMTRACK_DB)")
+}
+
+// Main is the running server: the database, the HTTP server and its listener.
+// End-to-end tests use it as main does, on port 0.
+type Main struct {
+	Config Config
+	DB     *sqlite.DB
+	HTTP   *http.Server
+	Logger *slog.Logger
+
+	// ShutdownTimeout bounds how long in-flight requests may take to finish.
+	ShutdownTimeout time.Duration
+
+	ln     net.Listener
+	stdout io.Writer
+	served chan error
+}
+
+// NewMain returns a Main logging to stderr.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{
+		Config:          Config{Addr: "127.0.0.1:8080", DB: "./data/claimtrack.db"},
+		Logger:          slog.New(slog.NewTextHandler(stderr, nil)),
+		ShutdownTimeout: 15 * time.Second,
+		stdout:          stdout,
+	}
+}
+
+// ParseFlags reads the serve flags, with environment variables as fallbacks.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("claimtrack serve", flag.ContinueOnError)
+	fs.StringVar(&m.Config.Addr, "addr", envOr("CLAIMTRACK_ADDR", "127.0.0.1:8080"), "address to listen on (env CLAIMTRACK_ADDR)")
+	dbFlag(fs, &m.Config.DB)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Run opens the database (creating, migrating and, when empty, seeding it),
+// starts listening and serves in the background. Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	db, err := sqlite.Open(ctx, m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if err := m.seedIfEmpty(ctx); err != nil {
+		return err
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	m.HTTP = &http.Server{
+		Handler:           web.NewServer(db, m.Logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.HTTP.Serve(m.ln) }()
+	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", "http://"+m.ln.Addr().String()+"/", "db", m.Config.DB, "version", version)
+	return nil
+}
+
+// Addr is the address the server listens on, useful when it was given port 0.
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// seedIfEmpty loads the built-in datasets into a database with no claims,
+// sources or reports, so a first start shows something to work with.
+func (m *Main) seedIfEmpty(ctx context.Context) error {
+	empty, err := m.DB.IsEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	results, err := seeds.Load(ctx, m.DB)
+	for _, r := range results {
+		if r.Created {
+			m.Logger.Info("seeded", "dataset", r.File, "report", r.Report.Title, "claims", r.Claims)
+		}
+	}
+	return err
+}
+
+// Close stops accepting connections, lets in-flight requests finish (up to
+// ShutdownTimeout) and then closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTP != nil {
+		m.Logger.Info("shutting down", "timeout", m.ShutdownTimeout.String())
+		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)
+		if err := m.HTTP.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown: %w", err))
+		}
+		cancel()
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		m.HTTP = nil
+	}
+	if m.DB != nil {
+		if err := m.DB.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close database: %w", err))
+		}
+		m.DB = nil
+		m.Logger.Info("database closed")
+	}
+	return errors.Join(errs...)
+}
+
+// runSeed loads the built-in datasets into the database.
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("claimtrack seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var path string
+	dbFlag(fs, &path)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	results, err := seeds.Load(ctx, db)
+	for _, r := range results {
+		if r.Created {
+			fmt.Fprintf(stdout, "loaded %s: %q with %d claims\n", r.File, r.Report.Title, r.Claims)
+		} else {
+			fmt.Fprintf(stdout, "already loaded %s: %q, nothing changed\n", r.File, r.Report.Title)
+		}
+	}
+	return errors.Join(err, db.Close())
+}

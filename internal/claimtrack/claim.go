@@ -1,0 +1,178 @@
+package claimtrack
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ClaimKind says what sort of statement a claim is.
+type ClaimKind string
+
+// The kinds of claim.
+const (
+	KindStatement ClaimKind = "statement" // asserted about the present or past
+	KindForecast  ClaimKind = "forecast"  // said to be going to happen
+	KindQuote     ClaimKind = "quote"     // that a person said something
+)
+
+// ClaimKinds lists the kinds in the order forms offer them.
+var ClaimKinds = []ClaimKind{KindStatement, KindForecast, KindQuote}
+
+// Valid reports whether k is a known kind.
+func (k ClaimKind) Valid() bool {
+	return k == KindStatement || k == KindForecast || k == KindQuote
+}
+
+// Label is the kind in words for people.
+func (k ClaimKind) Label() string {
+	switch k {
+	case KindStatement:
+		return "Statement"
+	case KindForecast:
+		return "Forecast"
+	case KindQuote:
+		return "Quote"
+	}
+	return string(k)
+}
+
+// Claim is a single checkable statement, in neutral words.
+type Claim struct {
+	ID          int64
+	Text        string
+	Context     string
+	Kind        ClaimKind
+	DueDate     string // YYYY-MM-DD, forecasts only; "" when none
+	Tags        []string
+	Status      Status
+	VerdictNote string
+	ReportID    int64 // 0 when the claim was not taken from a report
+	Version     int64 // starts at 1 and grows by one with every change
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	// Read-side extras, filled by list queries.
+	MainSource *Source // the first source asserting it, else the first linked
+}
+
+// ClaimInput is what a person writes when creating or editing a claim.
+type ClaimInput struct {
+	Text    string
+	Context string
+	Kind    ClaimKind
+	DueDate string
+	Tags    []string
+}
+
+// Normalize trims every field and tidies the tags.
+func (in *ClaimInput) Normalize() {
+	in.Text = NormalizeLine(strings.ReplaceAll(strings.ReplaceAll(in.Text, "\r\n", " "), "\n", " "))
+	in.Context = NormalizeText(in.Context)
+	in.Kind = ClaimKind(strings.TrimSpace(string(in.Kind)))
+	in.DueDate = NormalizeLine(in.DueDate)
+	in.Tags = NormalizeTags(in.Tags)
+}
+
+// Validate checks the input against the rules for claims.
+func (in *ClaimInput) Validate() error {
+	f := fieldErrors{}
+	checkLength(f, "text", "The claim", in.Text, ClaimTextMin, ClaimTextMax, false)
+	checkLength(f, "context", "The context", in.Context, 0, ContextMax, true)
+	if !in.Kind.Valid() {
+		f.add("kind", "Choose statement, forecast or quote.")
+	}
+	checkDate(f, "due_date", "The due date", in.DueDate)
+	if in.DueDate != "" && in.Kind.Valid() && in.Kind != KindForecast {
+		f.add("due_date", "Only forecasts have a due date.")
+	}
+	if len(in.Tags) > TagsMax {
+		f.add("tags", "Use at most "+strconv.Itoa(TagsMax)+" tags.")
+	}
+	for _, t := range in.Tags {
+		if msg := checkTag(t); msg != "" {
+			f.add("tags", msg)
+		}
+	}
+	return f.err()
+}
+
+// Input returns the editable part of the claim, for pre-filling an edit form.
+func (c *Claim) Input() ClaimInput {
+	return ClaimInput{Text: c.Text, Context: c.Context, Kind: c.Kind, DueDate: c.DueDate, Tags: c.Tags}
+}
+
+// ParseTags splits a comma-separated list typed by a person.
+func ParseTags(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// NormalizeTag lower-cases a tag and joins its words with hyphens: "Victory Day"
+// becomes "victory-day".
+func NormalizeTag(t string) string {
+	return strings.Join(strings.Fields(strings.ToLower(t)), "-")
+}
+
+// NormalizeTags normalizes each tag, drops empty ones and duplicates, and keeps
+// the order in which they were written.
+func NormalizeTags(tags []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = NormalizeTag(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+func checkTag(t string) string {
+	if !utf8.ValidString(t) {
+		return "Tags must be valid UTF-8 text."
+	}
+	if utf8.RuneCountInString(t) > TagMax {
+		return "Each tag must be at most " + strconv.Itoa(TagMax) + " characters."
+	}
+	for _, r := range t {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
+			return "Tags may hold only letters, digits and hyphens; separate tags with commas."
+		}
+	}
+	return ""
+}
+
+// ClaimFilter narrows a claims list. Zero values mean "any".
+type ClaimFilter struct {
+	Status   Status
+	SourceID int64
+	Tag      string
+	Query    string
+	Offset   int
+	Limit    int
+}
+
+// ClaimPage is one page of a filtered claims list.
+type ClaimPage struct {
+	Claims []*Claim
+	Total  int // claims matching the filter, status included
+	// StatusCounts counts the claims matching every filter but the status, per
+	// status, so a status menu can show what each choice would give.
+	StatusCounts map[Status]int
+}
+
+// AllCount is the number of claims matching every filter but the status.
+func (p *ClaimPage) AllCount() int {
+	n := 0
+	for _, c := range p.StatusCounts {
+		n += c
+	}
+	return n
+}

@@ -1,0 +1,133 @@
+package claimtrack
+
+import "time"
+
+// EventType names the kind of change an event records.
+type EventType string
+
+// The kinds of change the history records.
+const (
+	EventClaimCreated    EventType = "claim_created"
+	EventClaimEdited     EventType = "claim_edited"
+	EventStatusChanged   EventType = "status_changed"
+	EventEvidenceAdded   EventType = "evidence_added"
+	EventEvidenceEdited  EventType = "evidence_edited"
+	EventEvidenceRemoved EventType = "evidence_removed"
+	EventSourceCreated   EventType = "source_created"
+	EventSourceEdited    EventType = "source_edited"
+	EventReportImported  EventType = "report_imported"
+)
+
+// Label is the kind of change in words for people.
+func (t EventType) Label() string {
+	switch t {
+	case EventClaimCreated:
+		return "Claim created"
+	case EventClaimEdited:
+		return "Claim edited"
+	case EventStatusChanged:
+		return "Status changed"
+	case EventEvidenceAdded:
+		return "Evidence added"
+	case EventEvidenceEdited:
+		return "Evidence edited"
+	case EventEvidenceRemoved:
+		return "Evidence removed"
+	case EventSourceCreated:
+		return "Source created"
+	case EventSourceEdited:
+		return "Source edited"
+	case EventReportImported:
+		return "Report imported"
+	}
+	return string(t)
+}
+
+// Actors used before accounts exist, and by the seed.
+const (
+	ActorLocal = "local"
+	ActorSeed  = "seed"
+)
+
+// Event is one recorded change. Events are append-only: nothing updates or deletes
+// them, and each is written in the same transaction as the change it records.
+type Event struct {
+	ID           int64
+	Type         EventType
+	Actor        string
+	At           time.Time // UTC
+	ClaimID      int64     // 0 when the change is not about one claim
+	ClaimVersion int64     // the claim's version after the change, when ClaimID is set
+	SourceID     int64     // 0 when no source is involved
+	EvidenceID   int64     // 0 when no evidence is involved
+	ReportID     int64     // 0 when no report is involved
+	Before       map[string]string
+	After        map[string]string
+	Note         string
+}
+
+// Changed lists the keys whose values differ between Before and After, in a
+// stable order for display.
+func (e *Event) Changed() []string {
+	var keys []string
+	for _, k := range eventFieldOrder {
+		b, inB := e.Before[k]
+		a, inA := e.After[k]
+		if (inB || inA) && a != b {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// eventFieldOrder is the order in which changed fields are shown.
+var eventFieldOrder = []string{
+	"text", "context", "kind", "due_date", "tags", "status", "note",
+	"source", "stance", "quote", "url", "published_at", "via",
+	"name", "role", "description", "title", "outlet", "summary",
+}
+
+// FieldLabel names an event field for people.
+func FieldLabel(k string) string {
+	switch k {
+	case "text":
+		return "Text"
+	case "context":
+		return "Context"
+	case "kind":
+		return "Kind"
+	case "due_date":
+		return "Due date"
+	case "tags":
+		return "Tags"
+	case "status":
+		return "Status"
+	case "note":
+		return "Note"
+	case "source":
+		return "Source"
+	case "stance":
+		return "Stance"
+	case "quote":
+		return "Quote"
+	case "url":
+		return "Link"
+	case "published_at":
+		return "Published"
+	case "via":
+		return "Via"
+	case "name":
+		return "Name"
+	case "role":
+		return "Role"
+	case "description":
+		return "Description"
+	case "title":
+		return "Title"
+	case "outlet":
+		return "Outlet"
+	case "summary":
+		return "Summary"
+	}
+	return k
+}

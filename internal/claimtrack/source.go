@@ -1,0 +1,128 @@
+package claimtrack
+
+import (
+	"strings"
+	"time"
+)
+
+// SourceKind says what sort of thing a source is.
+type SourceKind string
+
+// The kinds of source.
+const (
+	SourcePerson       SourceKind = "person"
+	SourceOrganisation SourceKind = "organisation"
+	SourceOutlet       SourceKind = "outlet"
+	SourceAgency       SourceKind = "agency"
+	SourceAnonymous    SourceKind = "anonymous"
+	SourceDocument     SourceKind = "document"
+)
+
+// SourceKinds lists the kinds in the order forms offer them.
+var SourceKinds = []SourceKind{
+	SourcePerson, SourceOrganisation, SourceOutlet, SourceAgency, SourceAnonymous, SourceDocument,
+}
+
+// Valid reports whether k is a known kind.
+func (k SourceKind) Valid() bool {
+	for _, v := range SourceKinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the kind in words for people.
+func (k SourceKind) Label() string {
+	switch k {
+	case SourcePerson:
+		return "Person"
+	case SourceOrganisation:
+		return "Organisation"
+	case SourceOutlet:
+		return "Outlet"
+	case SourceAgency:
+		return "Agency"
+	case SourceAnonymous:
+		return "Anonymous source"
+	case SourceDocument:
+		return "Document"
+	}
+	return string(k)
+}
+
+// Source is who or what a claim comes from. Names are unique, ignoring case.
+type Source struct {
+	ID          int64
+	Name        string
+	Kind        SourceKind
+	Role        string // role or affiliation, e.g. "Kremlin spokesman"
+	URL         string
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// SourceInput is what a person writes when creating a source.
+type SourceInput struct {
+	Name        string
+	Kind        SourceKind
+	Role        string
+	URL         string
+	Description string
+}
+
+// Normalize trims every field and collapses runs of space in the name.
+func (in *SourceInput) Normalize() {
+	in.Name = NormalizeSourceName(in.Name)
+	in.Kind = SourceKind(strings.TrimSpace(string(in.Kind)))
+	in.Role = NormalizeLine(in.Role)
+	in.URL = NormalizeLine(in.URL)
+	in.Description = NormalizeText(in.Description)
+}
+
+// Validate checks the input against the rules for sources.
+func (in *SourceInput) Validate() error {
+	f := fieldErrors{}
+	validateSourceName(f, "name", in.Name)
+	if !in.Kind.Valid() {
+		f.add("kind", "Choose a kind of source from the list.")
+	}
+	checkLength(f, "role", "The role", in.Role, 0, SourceRoleMax, false)
+	checkURL(f, "url", in.URL)
+	checkLength(f, "description", "The description", in.Description, 0, DescriptionMax, true)
+	return f.err()
+}
+
+func validateSourceName(f fieldErrors, field, name string) {
+	checkLength(f, field, "The source name", name, SourceNameMin, SourceNameMax, false)
+}
+
+// NormalizeSourceName trims a name and collapses inner runs of white space.
+func NormalizeSourceName(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// SourceNameKey is the form under which names are unique: case folded, so
+// "Le Point" and "le point" are one source.
+func SourceNameKey(name string) string { return strings.ToLower(NormalizeSourceName(name)) }
+
+// SourceSummary is a source with how many claims it is linked to, per stance.
+type SourceSummary struct {
+	Source
+	ClaimCount   int            // distinct claims linked, directly or as a "via"
+	StanceCounts map[Stance]int // distinct claims per stance of its own links
+	ViaCount     int            // distinct claims where another source relayed it
+}
+
+// SourceFilter narrows the sources list.
+type SourceFilter struct {
+	Offset int
+	Limit  int
+}
+
+// SourceClaim is one claim a source is linked to, with how.
+type SourceClaim struct {
+	Claim    *Claim
+	Evidence *Evidence // the link; Evidence.Via set when the source was relayed
+	Relayed  bool      // true when the source is the link's "via", not its source
+}

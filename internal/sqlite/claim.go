@@ -1,0 +1,411 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+const claimColumns = `c.id, c.text, c.context, c.kind, c.due_date, c.status, c.verdict_note,
+	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at`
+
+func scanClaim(s interface{ Scan(...any) error }) (*claimtrack.Claim, error) {
+	var c claimtrack.Claim
+	var created, updated string
+	if err := s.Scan(&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
+		&c.ReportID, &c.Version, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return &c, nil
+}
+
+// CreateClaim validates in and stores it as a new unverified claim, with its
+// "claim created" event, in one transaction.
+func (db *DB) CreateClaim(ctx context.Context, in claimtrack.ClaimInput, actor string) (*claimtrack.Claim, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var c *claimtrack.Claim
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		c, err = createClaim(ctx, tx, in, 0, actor)
+		return err
+	})
+	return c, err
+}
+
+func createClaim(ctx context.Context, tx *Tx, in claimtrack.ClaimInput, reportID int64, actor string) (*claimtrack.Claim, error) {
+	c := &claimtrack.Claim{
+		Text: in.Text, Context: in.Context, Kind: in.Kind, DueDate: in.DueDate, Tags: in.Tags,
+		Status: claimtrack.StatusUnverified, ReportID: reportID, Version: 1, CreatedAt: tx.now, UpdatedAt: tx.now,
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO claims (text, context, kind, due_date, status, verdict_note, report_id, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, '', ?, 1, ?, ?)`,
+		c.Text, c.Context, c.Kind, c.DueDate, c.Status, nullID(reportID), formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	if err := replaceTags(ctx, tx, c.ID, c.Tags); err != nil {
+		return nil, err
+	}
+	return c, insertEvent(ctx, tx, &claimtrack.Event{
+		Type: claimtrack.EventClaimCreated, Actor: actor, ClaimID: c.ID, ClaimVersion: 1, ReportID: reportID,
+		After: claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags),
+	})
+}
+
+func claimFields(text, context string, kind claimtrack.ClaimKind, due string, tags []string) map[string]string {
+	return map[string]string{
+		"text": text, "context": context, "kind": string(kind), "due_date": due, "tags": strings.Join(tags, ", "),
+	}
+}
+
+func replaceTags(ctx context.Context, tx *Tx, claimID int64, tags []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_tags WHERE claim_id = ?`, claimID); err != nil {
+		return err
+	}
+	for i, t := range tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_tags (claim_id, tag, position) VALUES (?, ?, ?)`, claimID, t, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindClaimByID returns one claim with its tags, or ENOTFOUND.
+func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error) {
+	var c *claimtrack.Claim
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		c, err = findClaimByID(ctx, tx, id)
+		return err
+	})
+	return c, err
+}
+
+func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, error) {
+	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Claim")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := attachTags(ctx, tx, []*claimtrack.Claim{c}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// attachTags fills the tags of the given claims with one query.
+func attachTags(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*claimtrack.Claim, len(claims))
+	ids := make([]int64, len(claims))
+	for i, c := range claims {
+		byID[c.ID], ids[i] = c, c.ID
+	}
+	in, args := inClause(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT claim_id, tag FROM claim_tags WHERE claim_id IN (`+in+`) ORDER BY claim_id, position`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return err
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// attachMainSources sets each claim's MainSource: its first asserting source, or
+// failing that its first linked source.
+func attachMainSources(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*claimtrack.Claim, len(claims))
+	ids := make([]int64, len(claims))
+	for i, c := range claims {
+		byID[c.ID], ids[i] = c, c.ID
+	}
+	in, args := inClause(ids)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+sourceColumns+`, e.claim_id
+		FROM evidence e JOIN sources s ON s.id = e.source_id
+		WHERE e.claim_id IN (`+in+`)
+		ORDER BY e.claim_id, e.stance <> 'asserts', e.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		s, err := scanSource(rows, &id)
+		if err != nil {
+			return err
+		}
+		if c := byID[id]; c.MainSource == nil {
+			c.MainSource = s
+		}
+	}
+	return rows.Err()
+}
+
+// claimWhere builds the WHERE clause shared by the list and its status counts.
+// The status filter is left out when withStatus is false.
+func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
+	var conds []string
+	var args []any
+	if withStatus && f.Status != "" {
+		conds, args = append(conds, "c.status = ?"), append(args, f.Status)
+	}
+	if f.SourceID != 0 {
+		conds = append(conds, "c.id IN (SELECT claim_id FROM evidence WHERE source_id = ? UNION SELECT claim_id FROM evidence WHERE via_source_id = ?)")
+		args = append(args, f.SourceID, f.SourceID)
+	}
+	if f.Tag != "" {
+		conds, args = append(conds, "c.id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)"), append(args, f.Tag)
+	}
+	for _, word := range strings.Fields(f.Query) {
+		pattern := "%" + likeEscape(word) + "%"
+		conds = append(conds, `(c.text LIKE ? ESCAPE '\' OR c.context LIKE ? ESCAPE '\' OR c.verdict_note LIKE ? ESCAPE '\'
+			OR c.id IN (SELECT claim_id FROM claim_tags WHERE tag LIKE ? ESCAPE '\')
+			OR c.id IN (SELECT e.claim_id FROM evidence e JOIN sources s ON s.id = e.source_id
+				LEFT JOIN sources v ON v.id = e.via_source_id
+				WHERE e.quote LIKE ? ESCAPE '\' OR e.note LIKE ? ESCAPE '\' OR s.name LIKE ? ESCAPE '\'
+				OR s.role LIKE ? ESCAPE '\' OR v.name LIKE ? ESCAPE '\'))`)
+		for range 9 {
+			args = append(args, pattern)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindClaims returns one page of claims matching f, newest first, with the
+// number of matches per status.
+func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error) {
+	if f.Limit <= 0 {
+		f.Limit = 25
+	}
+	f.Offset = max(f.Offset, 0)
+	page := &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}
+	err := db.view(ctx, func(tx *Tx) error {
+		where, args := claimWhere(f, false)
+		rows, err := tx.QueryContext(ctx, `SELECT c.status, count(*) FROM claims c`+where+` GROUP BY c.status`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var s claimtrack.Status
+			var n int
+			if err := rows.Scan(&s, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			page.StatusCounts[s] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if f.Status != "" {
+			page.Total = page.StatusCounts[f.Status]
+		} else {
+			page.Total = page.AllCount()
+		}
+
+		where, args = claimWhere(f, true)
+		rows, err = tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c`+where+`
+			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanClaim(rows)
+			if err != nil {
+				return err
+			}
+			page.Claims = append(page.Claims, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if err := attachTags(ctx, tx, page.Claims); err != nil {
+			return err
+		}
+		return attachMainSources(ctx, tx, page.Claims)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// FindReportClaims returns the claims taken from a report, in the order they were recorded.
+func (db *DB) FindReportClaims(ctx context.Context, reportID int64) ([]*claimtrack.Claim, error) {
+	var claims []*claimtrack.Claim
+	err := db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.report_id = ? ORDER BY c.id`, reportID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanClaim(rows)
+			if err != nil {
+				return err
+			}
+			claims = append(claims, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if err := attachTags(ctx, tx, claims); err != nil {
+			return err
+		}
+		return attachMainSources(ctx, tx, claims)
+	})
+	return claims, err
+}
+
+// lockClaim loads a claim for a change and checks the version the editor saw.
+func lockClaim(ctx context.Context, tx *Tx, id, version int64) (*claimtrack.Claim, error) {
+	c, err := findClaimByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != c.Version {
+		return c, claimtrack.Errorf(claimtrack.ECONFLICT,
+			"This claim was changed by someone else after you opened it (you had version %d, it is now at version %d).", version, c.Version)
+	}
+	return c, nil
+}
+
+// bumpClaim moves a claim to its next version, guarded by the version it had.
+func bumpClaim(ctx context.Context, tx *Tx, c *claimtrack.Claim) error {
+	res, err := tx.ExecContext(ctx, `UPDATE claims SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		formatTime(tx.now), c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return claimtrack.Errorf(claimtrack.ECONFLICT, "This claim was changed by someone else after you opened it.")
+	}
+	c.Version++
+	c.UpdatedAt = tx.now
+	return nil
+}
+
+// UpdateClaim replaces the editable fields of a claim if version is still
+// current; a stale version is ECONFLICT and writes nothing. An edit that
+// changes nothing returns the claim as it is and records no event.
+func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.ClaimInput, actor string) (*claimtrack.Claim, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var c *claimtrack.Claim
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if c, err = lockClaim(ctx, tx, id, version); err != nil {
+			return err
+		}
+		before := claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags)
+		after := claimFields(in.Text, in.Context, in.Kind, in.DueDate, in.Tags)
+		changedBefore, changedAfter := diffFields(before, after)
+		if len(changedAfter) == 0 {
+			return nil
+		}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET text = ?, context = ?, kind = ?, due_date = ? WHERE id = ?`,
+			in.Text, in.Context, in.Kind, in.DueDate, id); err != nil {
+			return err
+		}
+		if err := replaceTags(ctx, tx, id, in.Tags); err != nil {
+			return err
+		}
+		c.Text, c.Context, c.Kind, c.DueDate, c.Tags = in.Text, in.Context, in.Kind, in.DueDate, in.Tags
+		return insertEvent(ctx, tx, &claimtrack.Event{
+			Type: claimtrack.EventClaimEdited, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
+			Before: changedBefore, After: changedAfter,
+		})
+	})
+	if err != nil {
+		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
+			return c, err
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// diffFields keeps only the keys whose values differ.
+func diffFields(before, after map[string]string) (map[string]string, map[string]string) {
+	b, a := map[string]string{}, map[string]string{}
+	for k, v := range after {
+		if before[k] != v {
+			b[k], a[k] = before[k], v
+		}
+	}
+	return b, a
+}
+
+// SetClaimStatus records a verdict: the new status and the reasoning behind it.
+// A stale version is ECONFLICT and writes nothing.
+func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error) {
+	ch.Normalize()
+	if err := ch.Validate(); err != nil {
+		return nil, err
+	}
+	var c *claimtrack.Claim
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if c, err = lockClaim(ctx, tx, id, ch.Version); err != nil {
+			return err
+		}
+		before := map[string]string{"status": string(c.Status), "note": c.VerdictNote}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, verdict_note = ? WHERE id = ?`, ch.Status, ch.Note, id); err != nil {
+			return err
+		}
+		c.Status, c.VerdictNote = ch.Status, ch.Note
+		return insertEvent(ctx, tx, &claimtrack.Event{
+			Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
+			Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,
+		})
+	})
+	if err != nil {
+		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
+			return c, err
+		}
+		return nil, err
+	}
+	return c, nil
+}

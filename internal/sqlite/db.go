@@ -1,0 +1,285 @@
+// Package sqlite stores the tracker in SQLite through modernc.org/sqlite (no cgo).
+//
+// One writer connection takes every change in an immediate transaction, so
+// writers queue in Go rather than fail on SQLITE_BUSY; a small pool of read-only
+// connections serves pages concurrently thanks to WAL. Every public method that
+// changes something is one transaction that also appends the matching event.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeLayout is fixed-width, so stored times sort as text in time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// DB is the tracker's database: one writer connection and a pool of readers.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+
+	// Now returns the current time; tests replace it to fix the clock.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path, applies pending
+// migrations and returns the ready database.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
+		}
+	}
+	db := &DB{path: path, Now: time.Now}
+
+	// busy_timeout comes first so that even setting the journal mode waits for
+	// another process rather than failing at once. SQLite leaves foreign keys
+	// off by default for historical reasons; every connection turns them on.
+	pragmas := url.Values{}
+	pragmas.Add("_pragma", "busy_timeout(5000)")
+	pragmas.Add("_pragma", "journal_mode(WAL)")
+	pragmas.Add("_pragma", "synchronous(FULL)")
+	pragmas.Add("_pragma", "foreign_keys(1)")
+	writerDSN := "file:" + pathEscape(path) + "?" + pragmas.Encode() + "&_txlock=immediate"
+
+	var err error
+	if db.writer, err = sql.Open("sqlite", writerDSN); err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetMaxIdleConns(1)
+	db.writer.SetConnMaxLifetime(0)
+	db.writer.SetConnMaxIdleTime(0)
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+
+	readPragmas := url.Values{}
+	readPragmas.Add("_pragma", "busy_timeout(5000)")
+	readPragmas.Add("_pragma", "foreign_keys(1)")
+	readPragmas.Add("_pragma", "query_only(1)")
+	if db.reader, err = sql.Open("sqlite", "file:"+pathEscape(path)+"?"+readPragmas.Encode()); err != nil {
+		db.writer.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	// The pure-Go driver does best with a pool about the size of the machine.
+	readers := max(2, runtime.NumCPU())
+	db.reader.SetMaxOpenConns(readers)
+	db.reader.SetMaxIdleConns(readers)
+	return db, nil
+}
+
+// pathEscape escapes the characters that would end the file name in a DSN.
+func pathEscape(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// Close checkpoints the write-ahead log into the main file and closes every connection.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		if _, err := db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			errs = append(errs, fmt.Errorf("sqlite: checkpoint: %w", err))
+		}
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// IntegrityCheck runs SQLite's integrity and foreign key checks and returns an
+// error describing the first problems found.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	rows, err := db.writer.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	fk, err := db.writer.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	for fk.Next() {
+		problems = append(problems, "foreign key violation")
+		break
+	}
+	fk.Close()
+	if len(problems) > 0 {
+		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// migrate applies, in name order, every embedded migration not yet recorded.
+// Order is important: new migrations are added with a higher number, and a
+// migration that has shipped is never edited.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
+		name, formatTime(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Tx is a transaction that carries the time of the change it makes, so every
+// row and event it writes shares one timestamp.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// update runs fn in an immediate transaction on the writer connection and
+// commits if fn returns nil. Any error rolls everything back.
+func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{Tx: tx, now: db.Now().UTC()}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// view runs fn in a read transaction on a reader connection, so that the
+// several queries behind one page see one consistent snapshot.
+func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{Tx: tx, now: db.Now().UTC()})
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t.UTC()
+}
+
+// nullID turns 0 into NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// inClause returns "?, ?, …" with n placeholders and the ids as arguments.
+func inClause(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+}
+
+// notFound is the error for a missing thing of the given kind.
+func notFound(what string) error {
+	return claimtrack.Errorf(claimtrack.ENOTFOUND, "%s not found.", what)
+}
+
+// IsEmpty reports whether the database holds no claims, sources or reports.
+func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM reports)`).Scan(&n)
+	return n == 0, err
+}

@@ -1,0 +1,106 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+// insertEvent appends ev to the history inside tx, stamping it with the
+// transaction's time. It is the only place events are written.
+func insertEvent(ctx context.Context, tx *Tx, ev *claimtrack.Event) error {
+	if ev.Actor == "" {
+		return fmt.Errorf("sqlite: event %s without an actor", ev.Type)
+	}
+	before, err := json.Marshal(nonNil(ev.Before))
+	if err != nil {
+		return err
+	}
+	after, err := json.Marshal(nonNil(ev.After))
+	if err != nil {
+		return err
+	}
+	ev.At = tx.now
+	var version any
+	if ev.ClaimID != 0 {
+		version = ev.ClaimVersion
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, report_id, before_json, after_json, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.Type, ev.Actor, formatTime(ev.At), nullID(ev.ClaimID), version, nullID(ev.SourceID),
+		nullID(ev.EvidenceID), nullID(ev.ReportID), string(before), string(after), ev.Note)
+	if err != nil {
+		return fmt.Errorf("sqlite: insert event: %w", err)
+	}
+	ev.ID, err = res.LastInsertId()
+	return err
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+const eventColumns = `id, type, actor, at, coalesce(claim_id, 0), coalesce(claim_version, 0), coalesce(source_id, 0),
+	coalesce(evidence_id, 0), coalesce(report_id, 0), before_json, after_json, note`
+
+func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
+	var ev claimtrack.Event
+	var at, before, after string
+	if err := s.Scan(&ev.ID, &ev.Type, &ev.Actor, &at, &ev.ClaimID, &ev.ClaimVersion, &ev.SourceID,
+		&ev.EvidenceID, &ev.ReportID, &before, &after, &ev.Note); err != nil {
+		return nil, err
+	}
+	ev.At = parseTime(at)
+	if err := json.Unmarshal([]byte(before), &ev.Before); err != nil {
+		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
+	}
+	if err := json.Unmarshal([]byte(after), &ev.After); err != nil {
+		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
+	}
+	return &ev, nil
+}
+
+func queryEvents(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]*claimtrack.Event, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*claimtrack.Event
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// FindClaimEvents returns the history of one claim, newest first.
+func (db *DB) FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack.Event, error) {
+	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? ORDER BY id DESC`, claimID)
+}
+
+// FindClaimEventsSince returns the changes made to a claim after the given
+// version, oldest first: what an editor holding that version has not seen.
+func (db *DB) FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error) {
+	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events
+		WHERE claim_id = ? AND claim_version > ? ORDER BY id`, claimID, version)
+}
+
+// CountEvents returns how many events the history holds.
+func (db *DB) CountEvents(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n)
+	return n, err
+}

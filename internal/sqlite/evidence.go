@@ -1,0 +1,206 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+// AddEvidence links a source to a claim. The source is SourceID, or the source
+// named SourceName (ignoring case), which is created with kind SourceKind when no
+// source has that name. The claim moves to its next version; the source (when
+// new), the link and their events are written in one transaction.
+func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var e *claimtrack.Evidence
+	err := db.update(ctx, func(tx *Tx) error {
+		c, err := findClaimByID(ctx, tx, claimID)
+		if err != nil {
+			return err
+		}
+		src, err := resolveEvidenceSource(ctx, tx, in, actor)
+		if err != nil {
+			return err
+		}
+		var via *claimtrack.Source
+		if in.ViaSourceID != 0 {
+			if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+				return fieldError("via_source_id", "That source does not exist any more; choose another.")
+			} else if err != nil {
+				return err
+			}
+			if via.ID == src.ID {
+				return fieldError("via_source_id", "A source cannot relay itself; leave “via” empty.")
+			}
+		}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
+		}
+		e, err = insertEvidence(ctx, tx, c, src, via, in, actor)
+		return err
+	})
+	return e, err
+}
+
+func fieldError(field, msg string) error {
+	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+		Fields: map[string]string{field: msg}}
+}
+
+func resolveEvidenceSource(ctx context.Context, tx *Tx, in claimtrack.EvidenceInput, actor string) (*claimtrack.Source, error) {
+	if in.SourceID != 0 {
+		s, err := findSourceByID(ctx, tx, in.SourceID)
+		if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+			return nil, fieldError("source_id", "That source does not exist any more; choose another.")
+		}
+		return s, err
+	}
+	if s, err := findSourceByName(ctx, tx, in.SourceName); err != nil || s != nil {
+		return s, err
+	}
+	if in.SourceKind == "" {
+		return nil, fieldError("source_kind", "“"+in.SourceName+"” is a new source: say what kind of source it is.")
+	}
+	return createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor)
+}
+
+// insertEvidence writes the link and its event; the claim must already carry
+// its new version.
+func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *claimtrack.Source, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
+	e := &claimtrack.Evidence{ClaimID: c.ID, SourceID: src.ID, Stance: in.Stance, Quote: in.Quote, URL: in.URL,
+		PublishedAt: in.PublishedAt, Note: in.Note, CreatedAt: tx.now, Source: src, Via: via}
+	after := map[string]string{"source": src.Name, "stance": string(in.Stance), "quote": in.Quote, "url": in.URL,
+		"published_at": in.PublishedAt}
+	if via != nil {
+		e.ViaSourceID = via.ID
+		after["via"] = via.Name
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO evidence (claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ClaimID, e.SourceID, e.Stance, e.Quote, e.URL, e.PublishedAt, nullID(e.ViaSourceID), e.Note, formatTime(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	return e, insertEvent(ctx, tx, &claimtrack.Event{
+		Type: claimtrack.EventEvidenceAdded, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
+		SourceID: src.ID, EvidenceID: e.ID, After: after, Note: in.Note,
+	})
+}
+
+const evidenceColumns = `e.id, e.claim_id, e.source_id, e.stance, e.quote, e.url, e.published_at,
+	coalesce(e.via_source_id, 0), e.note, e.created_at`
+
+func scanEvidence(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Evidence, error) {
+	var e claimtrack.Evidence
+	var created string
+	dest := append([]any{&e.ID, &e.ClaimID, &e.SourceID, &e.Stance, &e.Quote, &e.URL, &e.PublishedAt,
+		&e.ViaSourceID, &e.Note, &created}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	e.CreatedAt = parseTime(created)
+	return &e, nil
+}
+
+// FindClaimEvidence returns a claim's evidence, oldest first, with sources filled.
+func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error) {
+	var out []*claimtrack.Evidence
+	err := db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.claim_id = ? ORDER BY e.id`, claimID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEvidence(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return attachEvidenceSources(ctx, tx, out)
+	})
+	return out, err
+}
+
+// attachEvidenceSources fills Source and Via of each link with one query.
+func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence) error {
+	var ids []int64
+	for _, e := range links {
+		ids = append(ids, e.SourceID)
+		if e.ViaSourceID != 0 {
+			ids = append(ids, e.ViaSourceID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	in, args := inClause(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byID := map[int64]*claimtrack.Source{}
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return err
+		}
+		byID[s.ID] = s
+	}
+	for _, e := range links {
+		e.Source = byID[e.SourceID]
+		if e.ViaSourceID != 0 {
+			e.Via = byID[e.ViaSourceID]
+		}
+	}
+	return rows.Err()
+}
+
+// FindSourceClaims returns every claim a source is linked to, directly or as
+// the "via" of another source's link, newest link first.
+func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64) ([]*claimtrack.SourceClaim, error) {
+	var out []*claimtrack.SourceClaim
+	err := db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+evidenceColumns+`, `+claimColumns+`
+			FROM evidence e JOIN claims c ON c.id = e.claim_id
+			WHERE e.source_id = ?1 OR e.via_source_id = ?1
+			ORDER BY e.id DESC`, sourceID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var links []*claimtrack.Evidence
+		for rows.Next() {
+			var c claimtrack.Claim
+			var created, updated string
+			e, err := scanEvidence(rows, &c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
+				&c.ReportID, &c.Version, &created, &updated)
+			if err != nil {
+				return err
+			}
+			c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+			links = append(links, e)
+			out = append(out, &claimtrack.SourceClaim{Claim: &c, Evidence: e, Relayed: e.SourceID != sourceID})
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return attachEvidenceSources(ctx, tx, links)
+	})
+	return out, err
+}

@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+const sourceColumns = `s.id, s.name, s.kind, s.role, s.url, s.description, s.created_at, s.updated_at`
+
+// scanSource reads sourceColumns, then any further columns into extra.
+func scanSource(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Source, error) {
+	var src claimtrack.Source
+	var created, updated string
+	dest := append([]any{&src.ID, &src.Name, &src.Kind, &src.Role, &src.URL, &src.Description, &created, &updated}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	src.CreatedAt, src.UpdatedAt = parseTime(created), parseTime(updated)
+	return &src, nil
+}
+
+// CreateSource validates in and stores a new source with its event. A name
+// already taken (ignoring case) is EINVALID on the name field.
+func (db *DB) CreateSource(ctx context.Context, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var s *claimtrack.Source
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if existing, err := findSourceByName(ctx, tx, in.Name); err != nil {
+			return err
+		} else if existing != nil {
+			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"name": "A source named “" + existing.Name + "” already exists."}}
+		}
+		s, err = createSource(ctx, tx, in, actor)
+		return err
+	})
+	return s, err
+}
+
+func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
+	s := &claimtrack.Source{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description,
+		CreatedAt: tx.now, UpdatedAt: tx.now}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO sources (name, name_key, kind, role, url, description, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Name, claimtrack.SourceNameKey(s.Name), s.Kind, s.Role, s.URL, s.Description, formatTime(tx.now), formatTime(tx.now))
+	if err != nil {
+		return nil, err
+	}
+	if s.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	return s, insertEvent(ctx, tx, &claimtrack.Event{
+		Type: claimtrack.EventSourceCreated, Actor: actor, SourceID: s.ID,
+		After: map[string]string{"name": s.Name, "kind": string(s.Kind), "role": s.Role, "url": s.URL, "description": s.Description},
+	})
+}
+
+// findSourceByName returns the source with this name ignoring case, or nil.
+func findSourceByName(ctx context.Context, tx *Tx, name string) (*claimtrack.Source, error) {
+	s, err := scanSource(tx.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.name_key = ?`,
+		claimtrack.SourceNameKey(name)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return s, err
+}
+
+func findSourceByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Source, error) {
+	s, err := scanSource(tx.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Source")
+	}
+	return s, err
+}
+
+// FindSourceByID returns one source, or ENOTFOUND.
+func (db *DB) FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error) {
+	var s *claimtrack.Source
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		s, err = findSourceByID(ctx, tx, id)
+		return err
+	})
+	return s, err
+}
+
+// FindSourceChoices returns every source by name, for pickers in forms.
+func (db *DB) FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*claimtrack.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FindSources returns one page of sources by name, each with the number of
+// claims it is linked to per stance, and the total number of sources.
+func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Offset = max(f.Offset, 0)
+	var out []*claimtrack.SourceSummary
+	var total int
+	err := db.view(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources`).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			WITH page AS (SELECT * FROM sources ORDER BY name_key LIMIT ? OFFSET ?)
+			SELECT `+sourceColumns+`,
+				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'asserts'),
+				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'supports'),
+				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'disputes'),
+				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'reports'),
+				(SELECT count(DISTINCT claim_id) FROM evidence WHERE via_source_id = s.id),
+				(SELECT count(*) FROM (SELECT claim_id FROM evidence WHERE source_id = s.id
+					UNION SELECT claim_id FROM evidence WHERE via_source_id = s.id))
+			FROM page s ORDER BY s.name_key`, f.Limit, f.Offset)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			sum := &claimtrack.SourceSummary{StanceCounts: map[claimtrack.Stance]int{}}
+			var asserts, supports, disputes, reports int
+			s, err := scanSource(rows, &asserts, &supports, &disputes, &reports, &sum.ViaCount, &sum.ClaimCount)
+			if err != nil {
+				return err
+			}
+			sum.Source = *s
+			sum.StanceCounts[claimtrack.StanceAsserts] = asserts
+			sum.StanceCounts[claimtrack.StanceSupports] = supports
+			sum.StanceCounts[claimtrack.StanceDisputes] = disputes
+			sum.StanceCounts[claimtrack.StanceReports] = reports
+			out = append(out, sum)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// SearchSources returns up to limit sources whose name or role contains every
+// word of q, ignoring case for ASCII letters.
+func (db *DB) SearchSources(ctx context.Context, q string, limit int) ([]*claimtrack.Source, error) {
+	words := strings.Fields(q)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var conds []string
+	var args []any
+	for _, w := range words {
+		p := "%" + likeEscape(w) + "%"
+		conds = append(conds, `(s.name LIKE ? ESCAPE '\' OR s.role LIKE ? ESCAPE '\')`)
+		args = append(args, p, p)
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE `+
+		strings.Join(conds, " AND ")+` ORDER BY s.name_key LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*claimtrack.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

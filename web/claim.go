@@ -1,0 +1,219 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// handleClaimList shows the claims list, filtered by the query parameters
+// status, source, tag and q, a page of 25 at a time. Filter values that cannot
+// match anything (an unknown status, a malformed source id) are ignored.
+func (s *Server) handleClaimList(c echo.Context) error {
+	f := claimtrack.ClaimFilter{Limit: ClaimsPerPage}
+	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
+		f.Status = st
+	}
+	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
+	f.Query = strings.TrimSpace(c.QueryParam("q"))
+	var source *claimtrack.Source
+	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
+		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {
+			return err
+		}
+		f.SourceID = id
+	}
+	pageNum := pageParam(c)
+	f.Offset = (pageNum - 1) * ClaimsPerPage
+
+	result, err := s.store.FindClaims(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	d := views.ClaimListData{Result: result, Filter: f, Source: source, PageNum: pageNum, Pager: views.Pager{
+		Page: pageNum, PerPage: ClaimsPerPage, Total: result.Total,
+		URL: func(n int) string { return views.ClaimsURL(f.Status, f.SourceID, f.Tag, f.Query, n) },
+	}}
+	p := s.page(c, "Claims", "claims")
+	p.Query = f.Query
+	return s.render(c, http.StatusOK, views.ClaimListPage(p, d))
+}
+
+// handleClaimView shows one claim with its evidence, forms and history.
+func (s *Server) handleClaimView(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	claim, err := s.store.FindClaimByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
+}
+
+// renderClaim renders a claim page. The status and evidence forms are shown
+// as given, so a rejected submission comes back with its input and messages.
+func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
+	ctx := c.Request().Context()
+	d := views.ClaimData{Claim: claim, Status: sf, Add: ef}
+	var err error
+	if d.Evidence, err = s.store.FindClaimEvidence(ctx, claim.ID); err != nil {
+		return err
+	}
+	if d.Events, err = s.store.FindClaimEvents(ctx, claim.ID); err != nil {
+		return err
+	}
+	if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
+		return err
+	}
+	if claim.ReportID != 0 {
+		if d.Report, err = s.store.FindReportByID(ctx, claim.ReportID); err != nil {
+			return err
+		}
+	}
+	// A rejected status form keeps the version it was sent with, so fixing the
+	// note still reveals any change made meanwhile; a fresh or unusable one
+	// carries the version on screen.
+	if formInt(d.Status.Version) < 1 {
+		d.Status.Version = strconv.FormatInt(claim.Version, 10)
+	}
+	if d.Status.Status == "" {
+		d.Status.Status = string(claim.Status)
+	}
+	return s.render(c, status, views.ClaimPage(s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10), "claims"), d))
+}
+
+// handleClaimNew shows the empty new-claim form.
+func (s *Server) handleClaimNew(c echo.Context) error {
+	f := views.ClaimForm{Kind: string(claimtrack.KindStatement)}
+	return s.render(c, http.StatusOK, views.ClaimFormPage(s.page(c, "New claim", "claims"), views.ClaimFormData{Form: f}))
+}
+
+// handleClaimCreate stores a new claim, or shows the form again with messages.
+func (s *Server) handleClaimCreate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	f := newClaimForm(c)
+	f.Version = ""
+	claim, err := s.store.CreateClaim(c.Request().Context(), claimInput(f), s.actor(c))
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		f.Errors = errorsOf(err)
+		return s.render(c, http.StatusUnprocessableEntity, views.ClaimFormPage(s.page(c, "New claim", "claims"), views.ClaimFormData{Form: f}))
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, views.ClaimURL(claim.ID), "claim-created")
+}
+
+// handleClaimEdit shows the edit form filled with the claim as it is now.
+func (s *Server) handleClaimEdit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	claim, err := s.store.FindClaimByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	d := views.ClaimFormData{Claim: claim, Form: claimFormOf(claim)}
+	return s.render(c, http.StatusOK, views.ClaimFormPage(s.page(c, "Edit claim #"+strconv.FormatInt(id, 10), "claims"), d))
+}
+
+// handleClaimUpdate applies an edit made on the version the form carries. A
+// stale version answers 409 with what changed and the edit ready to re-apply.
+func (s *Server) handleClaimUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := newClaimForm(c)
+	version := formInt(f.Version)
+	if version < 1 {
+		err = &claimtrack.Error{Code: claimtrack.EINVALID, Message: "The form is missing the claim's version.",
+			Fields: map[string]string{"version": "The form is missing the claim's version; reload the page and try again."}}
+	} else {
+		var claim *claimtrack.Claim
+		before := version
+		claim, err = s.store.UpdateClaim(ctx, id, version, claimInput(f), s.actor(c))
+		if err == nil {
+			key := "claim-updated"
+			if claim.Version == before {
+				key = "claim-unchanged"
+			}
+			return redirectWithFlash(c, views.ClaimURL(id), key)
+		}
+		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT && claim != nil {
+			f.Version = strconv.FormatInt(claim.Version, 10)
+			return s.renderConflict(c, claim, version, err, views.ConflictData{Edit: &f})
+		}
+	}
+	if claimtrack.ErrorCode(err) != claimtrack.EINVALID {
+		return err
+	}
+	claim, ferr := s.store.FindClaimByID(ctx, id)
+	if ferr != nil {
+		return ferr
+	}
+	f.Errors = errorsOf(err)
+	if version < 1 {
+		f.Version = strconv.FormatInt(claim.Version, 10)
+	}
+	d := views.ClaimFormData{Claim: claim, Form: f}
+	return s.render(c, http.StatusUnprocessableEntity, views.ClaimFormPage(s.page(c, "Edit claim #"+strconv.FormatInt(id, 10), "claims"), d))
+}
+
+// renderConflict answers 409 with the claim as it is, the changes made since
+// the version the person had, and their input ready to re-apply.
+func (s *Server) renderConflict(c echo.Context, claim *claimtrack.Claim, had int64, cause error, d views.ConflictData) error {
+	since, err := s.store.FindClaimEventsSince(c.Request().Context(), claim.ID, had)
+	if err != nil {
+		return err
+	}
+	d.Claim, d.Since, d.Message = claim, since, claimtrack.ErrorMessage(cause)
+	p := s.page(c, "Edit conflict", "claims")
+	p.Status = http.StatusConflict
+	return s.render(c, http.StatusConflict, views.ConflictPage(p, d))
+}
+
+// handleClaimStatusUpdate records a new status with its note.
+func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := newStatusForm(c)
+	ch := statusChange(f)
+	claim, err := s.store.SetClaimStatus(ctx, id, ch, s.actor(c))
+	switch claimtrack.ErrorCode(err) {
+	case "":
+		return redirectWithFlash(c, views.ClaimURL(id), "status-changed")
+	case claimtrack.ECONFLICT:
+		if claim == nil {
+			return err
+		}
+		f.Version = strconv.FormatInt(claim.Version, 10)
+		return s.renderConflict(c, claim, ch.Version, err, views.ConflictData{Status: &f})
+	case claimtrack.EINVALID:
+		claim, ferr := s.store.FindClaimByID(ctx, id)
+		if ferr != nil {
+			return ferr
+		}
+		f.Errors = errorsOf(err)
+		return s.renderClaim(c, http.StatusUnprocessableEntity, claim, f, views.EvidenceForm{})
+	}
+	return err
+}

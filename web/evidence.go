@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// handleEvidenceCreate links a source, existing or new, to a claim.
+func (s *Server) handleEvidenceCreate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := newEvidenceForm(c)
+	_, err = s.store.AddEvidence(ctx, id, evidenceInput(f), s.actor(c))
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		claim, ferr := s.store.FindClaimByID(ctx, id)
+		if ferr != nil {
+			return ferr
+		}
+		f.Errors = errorsOf(err)
+		return s.renderClaim(c, http.StatusUnprocessableEntity, claim, views.StatusForm{}, f)
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, views.ClaimURL(id)+"#evidence-h", "evidence-added")
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/a-h/templ"
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// render writes component with the given status. It renders into a buffer
+// first, so a failure while rendering still becomes a clean error page.
+func (s *Server) render(c echo.Context, status int, component templ.Component) error {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := component.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// page returns the layout data for a page with the given title.
+func (s *Server) page(c echo.Context, title, nav string) views.Page {
+	token, _ := c.Get(csrfKey).(string)
+	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: takeFlash(c), Now: s.Now()}
+}
+
+// handleError is the one place errors become responses: domain codes and
+// framework errors map to statuses here, and only internal errors are logged.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, heading, message := http.StatusInternalServerError, "Something went wrong",
+		"The tracker could not complete this request. Nothing was saved. Please try again in a moment."
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+		heading = http.StatusText(status)
+		if msg, ok := he.Message.(string); ok && status != http.StatusInternalServerError {
+			message = msg
+		}
+		switch status {
+		case http.StatusNotFound:
+			heading, message = "Page not found", "There is nothing at this address. It may have been mistyped."
+		case http.StatusRequestEntityTooLarge:
+			heading, message = "Too much data", "The form sent more than 64 KiB. Shorten the longest fields and try again."
+		case http.StatusMethodNotAllowed:
+			message = "This address does not accept that kind of request."
+		}
+	case claimtrack.ErrorCode(err) != claimtrack.EINTERNAL:
+		status = statusOf(claimtrack.ErrorCode(err))
+		heading, message = http.StatusText(status), claimtrack.ErrorMessage(err)
+		if status == http.StatusNotFound {
+			heading = "Not found"
+		}
+	}
+	if status >= 500 {
+		s.logger.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	p := s.page(c, heading, "")
+	p.Status = status
+	if rerr := s.render(c, status, views.ErrorPage(p, heading, message)); rerr != nil {
+		s.logger.Error("render error page", "err", rerr)
+		_ = c.String(status, message)
+	}
+}
+
+// statusOf maps each domain error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case claimtrack.ECONFLICT:
+		return http.StatusConflict
+	case claimtrack.EINVALID:
+		return http.StatusUnprocessableEntity
+	case claimtrack.ENOTFOUND:
+		return http.StatusNotFound
+	case claimtrack.EUNAUTHORIZED:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// pathID parses the :id parameter. Anything but a positive integer is a 404:
+// such a thing cannot exist.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
+}
+
+// flashCookie carries a one-time message key across a redirect.
+const flashCookie = "flash"
+
+// flashMessages are the only messages a flash can show, so a forged cookie
+// cannot put words on a page.
+var flashMessages = map[string]string{
+	"claim-created":    "Claim saved. Add its sources below.",
+	"claim-updated":    "Your changes to the claim were saved.",
+	"claim-unchanged":  "Nothing changed, so nothing was saved.",
+	"status-changed":   "Status saved and recorded in the history.",
+	"evidence-added":   "Evidence added and recorded in the history.",
+	"source-created":   "Source saved.",
+}
+
+// redirectWithFlash answers a successful POST with 303 See Other to target,
+// with a one-time message to show there.
+func redirectWithFlash(c echo.Context, target, key string) error {
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(key), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// takeFlash returns the pending message, if any, and clears it.
+func takeFlash(c echo.Context) string {
+	ck, err := c.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	key, _ := url.QueryUnescape(ck.Value)
+	return flashMessages[key]
+}
+
+// pageParam reads the 1-based page number; anything unusable means page 1.
+func pageParam(c echo.Context) int {
+	n, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return min(n, 1_000_000)
+}

@@ -1,0 +1,92 @@
+// Package web is the HTTP face of the tracker: Echo routes, thin handlers, form
+// parsing, the central error handler and page rendering with templ.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/labstack/echo/v4"
+)
+
+// ClaimStore is what the handlers need to read and change claims.
+type ClaimStore interface {
+	CreateClaim(ctx context.Context, in claimtrack.ClaimInput, actor string) (*claimtrack.Claim, error)
+	UpdateClaim(ctx context.Context, id, version int64, in claimtrack.ClaimInput, actor string) (*claimtrack.Claim, error)
+	SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error)
+	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
+	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
+	FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack.Event, error)
+	FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error)
+}
+
+// EvidenceStore is what the handlers need for claim–source links.
+type EvidenceStore interface {
+	AddEvidence(ctx context.Context, claimID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error)
+	FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error)
+}
+
+// SourceStore is what the handlers need for sources.
+type SourceStore interface {
+	CreateSource(ctx context.Context, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error)
+	FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error)
+	FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error)
+	FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error)
+	FindSourceClaims(ctx context.Context, sourceID int64) ([]*claimtrack.SourceClaim, error)
+	SearchSources(ctx context.Context, q string, limit int) ([]*claimtrack.Source, error)
+}
+
+// ReportStore is what the handlers need for reports.
+type ReportStore interface {
+	FindReportByID(ctx context.Context, id int64) (*claimtrack.Report, error)
+	FindReportClaims(ctx context.Context, reportID int64) ([]*claimtrack.Claim, error)
+}
+
+// Store is all the storage the web layer uses.
+type Store interface {
+	ClaimStore
+	EvidenceStore
+	SourceStore
+	ReportStore
+	Ping(ctx context.Context) error
+}
+
+// Page sizes of the lists.
+const (
+	ClaimsPerPage  = 25
+	SourcesPerPage = 50
+)
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+const MaxBodyBytes = 64 << 10
+
+// Server handles every HTTP request of the tracker.
+type Server struct {
+	echo   *echo.Echo
+	store  Store
+	logger *slog.Logger
+
+	// Now returns the current time for relative times on pages.
+	Now func() time.Time
+}
+
+// NewServer returns a server that reads and writes through store and logs
+// requests and internal errors to logger.
+func NewServer(store Store, logger *slog.Logger) *Server {
+	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now}
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// actor is who is making a change. Until accounts exist every change is made
+// by "local"; handlers ask here so that accounts only need to fill it in.
+func (s *Server) actor(echo.Context) string { return claimtrack.ActorLocal }

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// handleSourceList shows the sources by name, 50 a page.
+func (s *Server) handleSourceList(c echo.Context) error {
+	pageNum := pageParam(c)
+	sources, total, err := s.store.FindSources(c.Request().Context(),
+		claimtrack.SourceFilter{Offset: (pageNum - 1) * SourcesPerPage, Limit: SourcesPerPage})
+	if err != nil {
+		return err
+	}
+	d := views.SourceListData{Sources: sources, Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
+		URL: func(n int) string { return "/sources?page=" + itoa(n) }}}
+	return s.render(c, http.StatusOK, views.SourceListPage(s.page(c, "Sources", "sources"), d))
+}
+
+// handleSourceView shows one source and the claims it is linked to.
+func (s *Server) handleSourceView(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	src, err := s.store.FindSourceByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	claims, err := s.store.FindSourceClaims(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.SourcePage(s.page(c, src.Name, "sources"), views.SourceData{Source: src, Claims: claims}))
+}
+
+// handleSourceNew shows the empty new-source form.
+func (s *Server) handleSourceNew(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.SourceFormPage(s.page(c, "New source", "sources"), views.SourceForm{}))
+}
+
+// handleSourceCreate stores a new source, or shows the form again with messages.
+func (s *Server) handleSourceCreate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	f := newSourceForm(c)
+	src, err := s.store.CreateSource(c.Request().Context(), sourceInput(f), s.actor(c))
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		f.Errors = errorsOf(err)
+		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "New source", "sources"), f))
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, views.SourceURL(src.ID), "source-created")
+}

@@ -1,0 +1,178 @@
+// Package views holds the templ components that render every page. Views take
+// plain data: they never touch the database or the HTTP framework.
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+// Page is what the shared layout needs from every page.
+type Page struct {
+	Title  string
+	Nav    string // "claims", "sources" or "" for the active navigation item
+	CSRF   string // the token every state-changing form carries as _csrf
+	Flash  string // a one-time confirmation message, shown once
+	Query  string // the text in the header's search box
+	Now    time.Time
+	Status int // the HTTP status the page is served with
+}
+
+// FormErrors maps a field name to its message.
+type FormErrors map[string]string
+
+// Has reports whether field has a message.
+func (e FormErrors) Has(field string) bool { _, ok := e[field]; return ok }
+
+// ClaimForm is a claim form as typed, kept verbatim so it can be shown again.
+type ClaimForm struct {
+	Text    string
+	Context string
+	Kind    string
+	DueDate string
+	Tags    string
+	Version string
+	Errors  FormErrors
+}
+
+// StatusForm is the change-status form as typed.
+type StatusForm struct {
+	Status  string
+	Note    string
+	Version string
+	Errors  FormErrors
+}
+
+// EvidenceForm is the add-evidence form as typed.
+type EvidenceForm struct {
+	SourceID    string
+	SourceName  string
+	SourceKind  string
+	Stance      string
+	Quote       string
+	URL         string
+	PublishedAt string
+	ViaSourceID string
+	Note        string
+	Errors      FormErrors
+}
+
+// SourceForm is the new-source form as typed.
+type SourceForm struct {
+	Name        string
+	Kind        string
+	Role        string
+	URL         string
+	Description string
+	Errors      FormErrors
+}
+
+// ClaimURL is the address of a claim page.
+func ClaimURL(id int64) string { return "/claims/" + strconv.FormatInt(id, 10) }
+
+// SourceURL is the address of a source page.
+func SourceURL(id int64) string { return "/sources/" + strconv.FormatInt(id, 10) }
+
+// ReportURL is the address of a report page.
+func ReportURL(id int64) string { return "/reports/" + strconv.FormatInt(id, 10) }
+
+// ClaimsURL is the claims list with the given filter; zero values are left out.
+func ClaimsURL(status claimtrack.Status, sourceID int64, tag, q string, page int) string {
+	v := url.Values{}
+	if status != "" {
+		v.Set("status", string(status))
+	}
+	if sourceID != 0 {
+		v.Set("source", strconv.FormatInt(sourceID, 10))
+	}
+	if tag != "" {
+		v.Set("tag", tag)
+	}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/claims"
+	}
+	return "/claims?" + v.Encode()
+}
+
+// absTime is a time as people read it in UTC.
+func absTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
+
+// isoTime is a time for the datetime attribute.
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// relTime says how long ago t was, in rough words.
+func relTime(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	case d < 365*24*time.Hour:
+		return plural(int(d/(30*24*time.Hour)), "month") + " ago"
+	}
+	return plural(int(d/(365*24*time.Hour)), "year") + " ago"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// formatDate turns YYYY-MM-DD into "9 May 2025"; other text is returned as is.
+func formatDate(s string) string {
+	t, err := claimtrack.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func itoa(n int) string     { return strconv.Itoa(n) }
+func i64toa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// statusClass is the CSS class of a status badge.
+func statusClass(s claimtrack.Status) string { return "badge status-" + string(s) }
+
+// stanceClass is the CSS class of a stance label.
+func stanceClass(s claimtrack.Stance) string { return "stance stance-" + string(s) }
+
+// Pager describes pagination for a list.
+type Pager struct {
+	Page    int
+	PerPage int
+	Total   int
+	URL     func(page int) string
+}
+
+// Pages is the number of pages, at least 1.
+func (p Pager) Pages() int {
+	if p.Total <= 0 || p.PerPage <= 0 {
+		return 1
+	}
+	return (p.Total + p.PerPage - 1) / p.PerPage
+}
+
+// First is the 1-based number of the first item shown.
+func (p Pager) First() int { return min((p.Page-1)*p.PerPage+1, p.Total) }
+
+// Last is the 1-based number of the last item shown.
+func (p Pager) Last() int { return min(p.Page*p.PerPage, p.Total) }
