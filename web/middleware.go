@@ -1,7 +1,8 @@
 package web
 
 import (
-	"errors"
+	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -57,10 +58,30 @@ var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 	"This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 // csrfError turns every CSRF failure, including a missing token, into a 403.
-func csrfError(err error, c echo.Context) error {
-	var he *echo.HTTPError
-	if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
-		return err
+func csrfError(error, echo.Context) error { return errCSRF }
+
+// limitBody reads a request body of at most MaxBodyBytes into memory before
+// anything else looks at it, and answers 413 for a larger one, whether or not
+// it declared its length. Reading it up front means the CSRF check and the
+// handlers can never see a body cut off halfway.
+func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Body == nil || r.Body == http.NoBody {
+			return next(c)
+		}
+		if r.ContentLength > MaxBodyBytes {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		if err != nil {
+			return errBadForm
+		}
+		if len(body) > MaxBodyBytes {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		return next(c)
 	}
-	return errCSRF
 }

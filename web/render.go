@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -20,7 +21,8 @@ func (s *Server) render(c echo.Context, status int, component templ.Component) e
 	if err := component.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
-	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+	// Input kept for a rejected form may hold invalid UTF-8; the page never does.
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
 }
 
 // page returns the layout data for a page with the given title.
@@ -106,12 +108,12 @@ const flashCookie = "flash"
 // flashMessages are the only messages a flash can show, so a forged cookie
 // cannot put words on a page.
 var flashMessages = map[string]string{
-	"claim-created":    "Claim saved. Add its sources below.",
-	"claim-updated":    "Your changes to the claim were saved.",
-	"claim-unchanged":  "Nothing changed, so nothing was saved.",
-	"status-changed":   "Status saved and recorded in the history.",
-	"evidence-added":   "Evidence added and recorded in the history.",
-	"source-created":   "Source saved.",
+	"claim-created":   "Claim saved. Add its sources below.",
+	"claim-updated":   "Your changes to the claim were saved.",
+	"claim-unchanged": "Nothing changed, so nothing was saved.",
+	"status-changed":  "Status saved and recorded in the history.",
+	"evidence-added":  "Evidence added and recorded in the history.",
+	"source-created":  "Source saved.",
 }
 
 // redirectWithFlash answers a successful POST with 303 See Other to target,

@@ -14,7 +14,7 @@ func (s *Server) routes() {
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(limitBody)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf",
 		CookieName:     "_csrf",

@@ -50,7 +50,7 @@ func checkText(s string, multiline bool) string {
 			}
 			return "must be a single line"
 		}
-		if unicode.IsControl(r) || r == '\uFFFD' || (r >= 0xD800 && r <= 0xDFFF) {
+		if unicode.IsControl(r) {
 			return "contains control characters"
 		}
 	}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain_Run starts the server as main does, on port 0, against a new
+// database: it is created, migrated and seeded, and serves the claims list.
+func TestMain_Run(t *testing.T) {
+	m := NewMain(io.Discard, io.Discard)
+	m.Config = Config{Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "sub", "dir", "claimtrack.db")}
+	require.NoError(t, m.Run(context.Background()))
+	t.Cleanup(func() { m.Close() })
+
+	res, err := http.Get("http://" + m.Addr() + "/claims")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, 8, strings.Count(string(body), `data-testid="claim-row"`))
+	require.NoError(t, m.Close())
+
+	// A second start on the same file does not seed again.
+	m2 := NewMain(io.Discard, io.Discard)
+	m2.Config = m.Config
+	require.NoError(t, m2.Run(context.Background()))
+	page, err := m2.DB.FindClaims(context.Background(), claimtrack.ClaimFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, 8, page.Total)
+	require.NoError(t, m2.Close())
+}
+
+func TestParseFlags(t *testing.T) {
+	t.Setenv("CLAIMTRACK_ADDR", "127.0.0.1:9999")
+	t.Setenv("CLAIMTRACK_DB", "/tmp/from-env.db")
+	m := NewMain(io.Discard, io.Discard)
+	require.NoError(t, m.ParseFlags(nil))
+	assert.Equal(t, Config{Addr: "127.0.0.1:9999", DB: "/tmp/from-env.db"}, m.Config)
+	require.NoError(t, m.ParseFlags([]string{"--addr", ":7000", "--db", "x.db"}))
+	assert.Equal(t, Config{Addr: ":7000", DB: "x.db"}, m.Config, "flags win over the environment")
+	require.Error(t, m.ParseFlags([]string{"--nope"}))
+}
+
+func TestCommands(t *testing.T) {
+	var out strings.Builder
+	require.NoError(t, run(context.Background(), []string{"version"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "claimtrack")
+
+	path := filepath.Join(t.TempDir(), "seed.db")
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"seed", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "loaded victory-day.json")
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"seed", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "nothing changed")
+
+	assert.ErrorIs(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), errUsage)
+}
+
+// buildBinary compiles the command once for the tests that run it for real.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "claimtrack-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "claimtrack")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// startServer runs the real binary on port 0 and returns its address.
+func startServer(t *testing.T, db string) (*exec.Cmd, string, *strings.Builder) {
+	t.Helper()
+	bin, err := buildBinary()
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	logs := &strings.Builder{}
+	addrCh := make(chan string, 1)
+	var mu sync.Mutex
+	go func() {
+		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			mu.Lock()
+			logs.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				addrCh <- m[1]
+			}
+		}
+	}()
+	select {
+	case addr := <-addrCh:
+		return cmd, addr, logs
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not start listening")
+	}
+	return nil, "", nil
+}
+
+// Acceptance 5: SIGTERM while requests are in flight lets them finish, the
+// process exits cleanly, and the database it leaves passes integrity_check.
+func TestGracefulShutdown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shutdown.db")
+	cmd, addr, _ := startServer(t, db)
+	base := "http://" + addr
+
+	// A token and its cookie, as a browser would have them.
+	res, err := http.Get(base + "/claims/1")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	require.NotNil(t, token)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindSubmatch(page)
+	require.NotNil(t, version)
+	var cookie string
+	for _, c := range res.Cookies() {
+		if c.Name == "_csrf" {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	require.NotEmpty(t, cookie)
+
+	// An in-flight POST: headers and half the body now, the rest after SIGTERM.
+	body := url.Values{"_csrf": {string(token[1])}, "status": {"refuted"}, "note": {"Sent across the shutdown."},
+		"version": {string(version[1])}}.Encode()
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /claims/1/status HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		addr, cookie, len(body), body[:len(body)/2])
+	require.NoError(t, err)
+
+	// Background load of page views across the signal.
+	var ok, refused, broken atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 20 * time.Second}
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				res, err := client.Get(base + "/claims/2")
+				if err != nil {
+					var op *net.OpError
+					if errors.As(err, &op) && (op.Op == "dial" || errors.Is(err, syscall.ECONNRESET)) || errors.Is(err, io.EOF) {
+						refused.Add(1) // never accepted by the server: the listener had closed
+						time.Sleep(5 * time.Millisecond)
+						continue
+					}
+					broken.Add(1)
+					continue
+				}
+				_, err = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if err != nil || res.StatusCode != http.StatusOK {
+					broken.Add(1)
+				} else {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	time.Sleep(500 * time.Millisecond)
+
+	// The server is shutting down but waits for the request it has begun.
+	_, err = io.WriteString(conn, body[len(body)/2:])
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
+	reply, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(reply), "HTTP/1.1 303"), "the in-flight request completes: %q", string(reply))
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "clean exit after SIGTERM")
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not exit after SIGTERM")
+	}
+	close(stop)
+	wg.Wait()
+	assert.Positive(t, ok.Load(), "page views were served before the signal")
+	assert.Zero(t, broken.Load(), "no accepted request was cut off or failed")
+
+	// The next start finds a sound database holding the in-flight change.
+	store, err := sqlite.Open(context.Background(), db)
+	require.NoError(t, err)
+	defer store.Close()
+	require.NoError(t, store.IntegrityCheck(context.Background()))
+	claim, err := store.FindClaimByID(context.Background(), 1)
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.StatusRefuted, claim.Status)
+	assert.Equal(t, "Sent across the shutdown.", claim.VerdictNote)
+}

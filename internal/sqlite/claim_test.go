@@ -1,0 +1,185 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDB_CreateClaim(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		c, err := db.CreateClaim(ctx, claimtrack.ClaimInput{
+			Text: "  Trump will attend the Victory Day parade. ", Kind: claimtrack.KindForecast, DueDate: "2025-05-09",
+			Tags: []string{"Victory Day", "trump", "victory-day"},
+		}, "local")
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), c.ID)
+		assert.Equal(t, int64(1), c.Version)
+		assert.Equal(t, claimtrack.StatusUnverified, c.Status)
+
+		got, err := db.FindClaimByID(ctx, c.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "Trump will attend the Victory Day parade.", got.Text)
+		assert.Equal(t, []string{"victory-day", "trump"}, got.Tags)
+		assert.Equal(t, "2025-05-09", got.DueDate)
+		assert.Equal(t, fixedNow, got.CreatedAt)
+
+		events, err := db.FindClaimEvents(ctx, c.ID)
+		require.NoError(t, err)
+		require.Len(t, events, 1)
+		assert.Equal(t, claimtrack.EventClaimCreated, events[0].Type)
+		assert.Equal(t, "local", events[0].Actor)
+		assert.Equal(t, fixedNow, events[0].At)
+		assert.Equal(t, got.Text, events[0].After["text"])
+	})
+	t.Run("ErrInvalidWritesNothing", func(t *testing.T) {
+		db := MustOpenDB(t)
+		_, err := db.CreateClaim(ctx, claimtrack.ClaimInput{Text: "short", Kind: "statement"}, "local")
+		require.Equal(t, claimtrack.EINVALID, claimtrack.ErrorCode(err))
+		raw := rawDB(t, db)
+		assert.Zero(t, count(t, raw, "SELECT count(*) FROM claims"))
+		assert.Zero(t, count(t, raw, "SELECT count(*) FROM events"))
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		db := MustOpenDB(t)
+		_, err := db.FindClaimByID(ctx, 99)
+		assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+	})
+}
+
+func TestDB_UpdateClaim(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		c := mustCreateClaim(t, db, "The talks in Riyadh were constructive.")
+		got, err := db.UpdateClaim(ctx, c.ID, 1, claimtrack.ClaimInput{
+			Text: "The talks in Riyadh were very constructive.", Kind: claimtrack.KindQuote, Tags: []string{"riyadh"},
+		}, "local")
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), got.Version)
+
+		events, err := db.FindClaimEvents(ctx, c.ID)
+		require.NoError(t, err)
+		require.Len(t, events, 2)
+		ev := events[0]
+		assert.Equal(t, claimtrack.EventClaimEdited, ev.Type)
+		assert.Equal(t, int64(2), ev.ClaimVersion)
+		assert.Equal(t, "The talks in Riyadh were constructive.", ev.Before["text"])
+		assert.Equal(t, "The talks in Riyadh were very constructive.", ev.After["text"])
+		assert.Equal(t, "quote", ev.After["kind"])
+		assert.Equal(t, []string{"text", "kind", "tags"}, ev.Changed())
+		_, hasContext := ev.After["context"]
+		assert.False(t, hasContext, "unchanged fields are not recorded")
+	})
+	t.Run("NoChangeNoEvent", func(t *testing.T) {
+		db := MustOpenDB(t)
+		c := mustCreateClaim(t, db, "The talks in Riyadh were constructive.")
+		got, err := db.UpdateClaim(ctx, c.ID, 1, c.Input(), "local")
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), got.Version)
+		assert.Equal(t, 1, count(t, rawDB(t, db), "SELECT count(*) FROM events"))
+	})
+	t.Run("ErrConflictWritesNothing", func(t *testing.T) {
+		db := MustOpenDB(t)
+		c := mustCreateClaim(t, db, "The talks in Riyadh were constructive.")
+		in := c.Input()
+		in.Text = "First editor's wording of the claim."
+		_, err := db.UpdateClaim(ctx, c.ID, 1, in, "local")
+		require.NoError(t, err)
+
+		in.Text = "Second editor's wording, based on version one."
+		current, err := db.UpdateClaim(ctx, c.ID, 1, in, "local")
+		require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err))
+		require.NotNil(t, current, "a conflict returns the claim as it is now")
+		assert.Equal(t, "First editor's wording of the claim.", current.Text)
+
+		got, err := db.FindClaimByID(ctx, c.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "First editor's wording of the claim.", got.Text)
+		assert.Equal(t, int64(2), got.Version)
+		assert.Equal(t, 2, count(t, rawDB(t, db), "SELECT count(*) FROM events"))
+
+		since, err := db.FindClaimEventsSince(ctx, c.ID, 1)
+		require.NoError(t, err)
+		require.Len(t, since, 1)
+		assert.Equal(t, claimtrack.EventClaimEdited, since[0].Type)
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		db := MustOpenDB(t)
+		_, err := db.UpdateClaim(ctx, 5, 1, claimtrack.ClaimInput{Text: "A perfectly valid claim.", Kind: "statement"}, "local")
+		assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+	})
+}
+
+func TestDB_SetClaimStatus(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")
+
+	got, err := db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: claimtrack.StatusRefuted, Note: " He did not travel to Moscow. ", Version: 1}, "local")
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.StatusRefuted, got.Status)
+	assert.Equal(t, "He did not travel to Moscow.", got.VerdictNote)
+	assert.Equal(t, int64(2), got.Version)
+
+	events, err := db.FindClaimEvents(ctx, c.ID)
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+	assert.Equal(t, claimtrack.EventStatusChanged, events[0].Type)
+	assert.Equal(t, "unverified", events[0].Before["status"])
+	assert.Equal(t, "refuted", events[0].After["status"])
+	assert.Equal(t, "He did not travel to Moscow.", events[0].Note)
+
+	_, err = db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: claimtrack.StatusConfirmed, Note: "stale", Version: 1}, "local")
+	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err))
+	_, err = db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: "maybe", Note: "n", Version: 2}, "local")
+	require.Equal(t, claimtrack.EINVALID, claimtrack.ErrorCode(err))
+
+	now, err := db.FindClaimByID(ctx, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.StatusRefuted, now.Status)
+	assert.Equal(t, 2, count(t, rawDB(t, db), "SELECT count(*) FROM events"))
+}
+
+func TestDB_FindClaims(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for i := range 30 {
+		c := mustCreateClaim(t, db, fmt.Sprintf("Claim %02d about the summit", i))
+		if i%3 == 0 {
+			_, err := db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: claimtrack.StatusConfirmed, Note: "ok", Version: 1}, "local")
+			require.NoError(t, err)
+		}
+	}
+	page, err := db.FindClaims(ctx, claimtrack.ClaimFilter{Limit: 25})
+	require.NoError(t, err)
+	assert.Equal(t, 30, page.Total)
+	require.Len(t, page.Claims, 25)
+	assert.Equal(t, int64(30), page.Claims[0].ID, "newest first")
+	assert.Equal(t, 10, page.StatusCounts[claimtrack.StatusConfirmed])
+	assert.Equal(t, 20, page.StatusCounts[claimtrack.StatusUnverified])
+
+	page, err = db.FindClaims(ctx, claimtrack.ClaimFilter{Status: claimtrack.StatusConfirmed, Limit: 25})
+	require.NoError(t, err)
+	assert.Equal(t, 10, page.Total)
+	assert.Len(t, page.Claims, 10)
+	assert.Equal(t, 20, page.StatusCounts[claimtrack.StatusUnverified], "counts ignore the status filter")
+
+	page, err = db.FindClaims(ctx, claimtrack.ClaimFilter{Limit: 25, Offset: 25})
+	require.NoError(t, err)
+	assert.Len(t, page.Claims, 5)
+
+	page, err = db.FindClaims(ctx, claimtrack.ClaimFilter{Query: "summit 07", Limit: 25})
+	require.NoError(t, err)
+	require.Equal(t, 1, page.Total)
+	assert.Equal(t, "Claim 07 about the summit", page.Claims[0].Text)
+	page, err = db.FindClaims(ctx, claimtrack.ClaimFilter{Query: "100%_\\", Limit: 25})
+	require.NoError(t, err)
+	assert.Zero(t, page.Total, "LIKE wildcards in input are literal")
+}
