@@ -34,7 +34,7 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := views.ClaimListData{Result: result, Filter: f, Source: source, PageNum: pageNum, Pager: views.Pager{
+	d := views.ClaimListData{Result: result, Filter: f, Source: source, Pager: views.Pager{
 		Page: pageNum, PerPage: ClaimsPerPage, Total: result.Total,
 		URL: func(n int) string { return views.ClaimsURL(f.Status, f.SourceID, f.Tag, f.Query, n) },
 	}}
@@ -143,11 +143,10 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 			Fields: map[string]string{"version": "The form is missing the claim's version; reload the page and try again."}}
 	} else {
 		var claim *claimtrack.Claim
-		before := version
 		claim, err = s.store.UpdateClaim(ctx, id, version, claimInput(f), s.actor(c))
 		if err == nil {
 			key := "claim-updated"
-			if claim.Version == before {
+			if claim.Version == version {
 				key = "claim-unchanged"
 			}
 			return redirectWithFlash(c, views.ClaimURL(id), key)

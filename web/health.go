@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,5 +18,3 @@ func (s *Server) handleHealth(c echo.Context) error {
 	}
 	return c.String(http.StatusOK, "ok\n")
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

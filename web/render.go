@@ -142,3 +142,5 @@ func pageParam(c echo.Context) int {
 	}
 	return min(n, 1_000_000)
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

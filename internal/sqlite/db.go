@@ -255,6 +255,11 @@ func parseTime(s string) time.Time {
 	return t.UTC()
 }
 
+// queryer is what both *sql.DB and a transaction offer for reading rows.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // nullID turns 0 into NULL for optional references.
 func nullID(id int64) any {
 	if id == 0 {

@@ -93,7 +93,12 @@ func (db *DB) FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source,
 
 // FindSourceChoices returns every source by name, for pickers in forms.
 func (db *DB) FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+}
+
+// querySources runs a query selecting sourceColumns and collects the rows.
+func querySources(ctx context.Context, q queryer, query string, args ...any) ([]*claimtrack.Source, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -170,19 +175,6 @@ func (db *DB) SearchSources(ctx context.Context, q string, limit int) ([]*claimt
 		conds = append(conds, `(s.name LIKE ? ESCAPE '\' OR s.role LIKE ? ESCAPE '\')`)
 		args = append(args, p, p)
 	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE `+
+	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s WHERE `+
 		strings.Join(conds, " AND ")+` ORDER BY s.name_key LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*claimtrack.Source
-	for rows.Next() {
-		s, err := scanSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

@@ -86,7 +86,7 @@ func SourceListPage(p Page, d SourceListData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, ", by name.</p><div class=\"table-wrap\"><table class=\"sources\" data-testid=\"source-table\"><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Claims</th><th scope=\"col\" class=\"num\"><abbr title=\"asserts\">Asserts</abbr></th><th scope=\"col\" class=\"num\">Supports</th><th scope=\"col\" class=\"num\">Disputes</th><th scope=\"col\" class=\"num\">Reports</th><th scope=\"col\" class=\"num\">Relayed</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, ", by name.</p><div class=\"table-wrap\"><table class=\"sources\" data-testid=\"source-table\"><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Kind</th><th scope=\"col\" class=\"num\">Claims</th><th scope=\"col\" class=\"num\">Asserts</th><th scope=\"col\" class=\"num\">Supports</th><th scope=\"col\" class=\"num\">Disputes</th><th scope=\"col\" class=\"num\">Reports</th><th scope=\"col\" class=\"num\">Relayed</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
