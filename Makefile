@@ -6,6 +6,8 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO      ?= go
 BIN     := bin/claimtrack
 LDFLAGS := -s -w -X main.version=$(VERSION)
+# The race detector needs cgo; use it wherever a C compiler is there.
+RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
 .PHONY: run build generate seed test check vet fmt clean
 
@@ -27,7 +29,7 @@ seed: build
 
 ## test: static checks, then every test
 test: check
-	$(GO) test -count=1 -race ./...
+	$(GO) test -count=1 $(RACE) ./...
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet

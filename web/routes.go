@@ -20,6 +20,7 @@ func (s *Server) routes() {
 		CookieName:     "_csrf",
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
+		CookieMaxAge:   30 * 24 * 60 * 60, // a form left open for days still submits
 		CookieSameSite: http.SameSiteLaxMode,
 		ContextKey:     csrfKey,
 		ErrorHandler:   csrfError,

@@ -120,6 +120,7 @@ func TestEvidenceInput_Validate(t *testing.T) {
 	}{
 		"ErrNoSource":        {"source_id", func(in *claimtrack.EvidenceInput) { in.SourceID = 0 }},
 		"ErrBadSourceID":     {"source_id", func(in *claimtrack.EvidenceInput) { in.SourceID = -1 }},
+		"ErrBothSources":     {"source_name", func(in *claimtrack.EvidenceInput) { in.SourceName = "Also a name" }},
 		"ErrNameTooShort":    {"source_name", func(in *claimtrack.EvidenceInput) { in.SourceID, in.SourceName = 0, "X" }},
 		"ErrNewSourceKind":   {"source_kind", func(in *claimtrack.EvidenceInput) { in.SourceID, in.SourceName, in.SourceKind = 0, "New one", "blog" }},
 		"ErrStance":          {"stance", func(in *claimtrack.EvidenceInput) { in.Stance = "agrees" }},

@@ -58,6 +58,8 @@ func (in *EvidenceInput) Validate() error {
 		f.add("source_id", "Choose a source from the list.")
 	case in.SourceID == 0 && in.SourceName == "":
 		f.add("source_id", "Choose a source, or type the name of a new one.")
+	case in.SourceID > 0 && in.SourceName != "":
+		f.add("source_name", "Either choose an existing source or type a new one's name, not both.")
 	case in.SourceID == 0:
 		validateSourceName(f, "source_name", in.SourceName)
 		if in.SourceKind != "" && !in.SourceKind.Valid() {
