@@ -79,13 +79,23 @@ func TestCommands(t *testing.T) {
 	assert.ErrorIs(t, run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard), errUsage)
 }
 
+// binDir holds the binary built for the tests that run it for real.
+var binDir string
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "claimtrack-bin-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
 // buildBinary compiles the command once for the tests that run it for real.
 var buildBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "claimtrack-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "claimtrack")
+	bin := filepath.Join(binDir, "claimtrack")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
