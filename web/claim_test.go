@@ -188,3 +188,14 @@ func TestStaticFiles(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, a.get("/static/static.go").status)
 	assert.Equal(t, http.StatusNotFound, a.get("/static/nope.css").status)
 }
+
+func TestHead(t *testing.T) {
+	a := newTestApp(t)
+	for path, want := range map[string]int{"/claims": 200, "/healthz": 200, "/claims/1": 200, "/claims/999": 404, "/static/style.css": 200} {
+		req, err := http.NewRequest(http.MethodHead, a.srv.URL+path, nil)
+		require.NoError(t, err)
+		p := a.do(req)
+		assert.Equal(t, want, p.status, path)
+		assert.Empty(t, p.body, path)
+	}
+}

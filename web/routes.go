@@ -26,25 +26,28 @@ func (s *Server) routes() {
 		ErrorHandler:   csrfError,
 	}))
 
-	e.GET("/healthz", s.handleHealth)
-	e.GET("/static/*", echo.WrapHandler(static.Handler()))
-	e.GET("/favicon.ico", echo.WrapHandler(static.Handler()))
+	// Every page answers HEAD as well as GET, for link checkers and monitors.
+	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
 
-	e.GET("/", s.handleClaimList)
-	e.GET("/claims", s.handleClaimList)
-	e.GET("/claims/new", s.handleClaimNew)
+	get("/healthz", s.handleHealth)
+	get("/static/*", echo.WrapHandler(static.Handler()))
+	get("/favicon.ico", echo.WrapHandler(static.Handler()))
+
+	get("/", s.handleClaimList)
+	get("/claims", s.handleClaimList)
+	get("/claims/new", s.handleClaimNew)
 	e.POST("/claims", s.handleClaimCreate)
-	e.GET("/claims/:id", s.handleClaimView)
-	e.GET("/claims/:id/edit", s.handleClaimEdit)
+	get("/claims/:id", s.handleClaimView)
+	get("/claims/:id/edit", s.handleClaimEdit)
 	e.POST("/claims/:id", s.handleClaimUpdate)
 	e.POST("/claims/:id/status", s.handleClaimStatusUpdate)
 	e.POST("/claims/:id/evidence", s.handleEvidenceCreate)
 
-	e.GET("/sources", s.handleSourceList)
-	e.GET("/sources/new", s.handleSourceNew)
+	get("/sources", s.handleSourceList)
+	get("/sources/new", s.handleSourceNew)
 	e.POST("/sources", s.handleSourceCreate)
-	e.GET("/sources/:id", s.handleSourceView)
+	get("/sources/:id", s.handleSourceView)
 
-	e.GET("/reports/:id", s.handleReportView)
-	e.GET("/search", s.handleSearch)
+	get("/reports/:id", s.handleReportView)
+	get("/search", s.handleSearch)
 }
