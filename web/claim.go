@@ -199,7 +199,10 @@ func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
 	claim, err := s.store.SetClaimStatus(ctx, id, ch, s.actor(c))
 	switch claimtrack.ErrorCode(err) {
 	case "":
-		return redirectWithFlash(c, views.ClaimURL(id), "status-changed")
+		// The form's address ends in #status-form so that a rejected form scrolls
+		// to its messages; a redirect without a fragment would inherit it, so
+		// name the top of the page, where the confirmation shows.
+		return redirectWithFlash(c, views.ClaimURL(id)+"#main", "status-changed")
 	case claimtrack.ECONFLICT:
 		if claim == nil {
 			return err

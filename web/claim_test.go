@@ -47,7 +47,7 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 		"url": {"https://example.org/rubio"}, "published_at": {"2025-04-30"}, "note": {"Press briefing."},
 	})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	require.Equal(t, href+"#evidence-h", res.header.Get("Location"))
+	require.Equal(t, href+"#main", res.header.Get("Location"))
 	assert.Equal(t, eventsBefore+1, a.count("SELECT count(*) FROM events"))
 
 	claim = a.get(href)
@@ -60,8 +60,11 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 	// Change the status with the version the form carries.
 	version := fieldValue(claim.doc, "#status-form", "version")
 	require.NotEmpty(t, version)
+	action, _ := claim.doc.Find("#status-form").Attr("action")
+	require.Equal(t, href+"/status#status-form", action, "a rejected form scrolls to its messages")
 	res = a.post(href+"/status", url.Values{"status": {"refuted"}, "note": {"The visit did not take place on May 9."}, "version": {version}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	require.Equal(t, href+"#main", res.header.Get("Location"))
 	assert.Equal(t, eventsBefore+2, a.count("SELECT count(*) FROM events"))
 
 	claim = a.get(href)

@@ -30,5 +30,6 @@ func (s *Server) handleEvidenceCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, views.ClaimURL(id)+"#evidence-h", "evidence-added")
+	// See handleClaimStatusUpdate on the fragment.
+	return redirectWithFlash(c, views.ClaimURL(id)+"#main", "evidence-added")
 }
