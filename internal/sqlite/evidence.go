@@ -9,11 +9,14 @@ import (
 // AddEvidence links a source to a claim. The source is SourceID, or the source
 // named SourceName (ignoring case), which is created with kind SourceKind when no
 // source has that name. The claim moves to its next version; the source (when
-// new), the link and their events are written in one transaction.
+// new), the link and their events are written in one transaction. Problems with
+// the sources are reported together with the other field errors, so a person
+// fixes the form once.
 func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
 	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
+	verr := in.Validate()
+	if verr != nil && claimtrack.ErrorCode(verr) != claimtrack.EINVALID {
+		return nil, verr
 	}
 	var e *claimtrack.Evidence
 	err := db.update(ctx, func(tx *Tx) error {
@@ -21,19 +24,30 @@ func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.Evid
 		if err != nil {
 			return err
 		}
-		src, err := resolveEvidenceSource(ctx, tx, in, actor)
+		fields := map[string]string{}
+		for k, v := range claimtrack.FieldErrors(verr) {
+			fields[k] = v
+		}
+		src, err := lookupEvidenceSource(ctx, tx, in, fields)
 		if err != nil {
 			return err
 		}
 		var via *claimtrack.Source
-		if in.ViaSourceID != 0 {
+		if in.ViaSourceID > 0 {
 			if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
-				return fieldError("via_source_id", "That source does not exist any more; choose another.")
+				addField(fields, "via_source_id", "That source does not exist any more; choose another.")
 			} else if err != nil {
 				return err
+			} else if src != nil && via.ID == src.ID {
+				addField(fields, "via_source_id", "A source cannot relay itself; leave “via” empty.")
 			}
-			if via.ID == src.ID {
-				return fieldError("via_source_id", "A source cannot relay itself; leave “via” empty.")
+		}
+		if len(fields) > 0 {
+			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+		}
+		if src == nil {
+			if src, err = createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor); err != nil {
+				return err
 			}
 		}
 		if err := bumpClaim(ctx, tx, c); err != nil {
@@ -45,26 +59,33 @@ func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.Evid
 	return e, err
 }
 
-func fieldError(field, msg string) error {
-	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
-		Fields: map[string]string{field: msg}}
+func addField(fields map[string]string, field, msg string) {
+	if _, ok := fields[field]; !ok {
+		fields[field] = msg
+	}
 }
 
-func resolveEvidenceSource(ctx context.Context, tx *Tx, in claimtrack.EvidenceInput, actor string) (*claimtrack.Source, error) {
-	if in.SourceID != 0 {
+// lookupEvidenceSource finds the source a link names. It returns nil when the
+// name is new and may be created, and records any problem in fields.
+func lookupEvidenceSource(ctx context.Context, tx *Tx, in claimtrack.EvidenceInput, fields map[string]string) (*claimtrack.Source, error) {
+	switch {
+	case in.SourceID > 0:
 		s, err := findSourceByID(ctx, tx, in.SourceID)
 		if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
-			return nil, fieldError("source_id", "That source does not exist any more; choose another.")
+			addField(fields, "source_id", "That source does not exist any more; choose another.")
+			return nil, nil
 		}
 		return s, err
+	case in.SourceID == 0 && in.SourceName != "":
+		s, err := findSourceByName(ctx, tx, in.SourceName)
+		if err != nil || s != nil {
+			return s, err
+		}
+		if in.SourceKind == "" {
+			addField(fields, "source_kind", "“"+in.SourceName+"” is a new source: say what kind of source it is.")
+		}
 	}
-	if s, err := findSourceByName(ctx, tx, in.SourceName); err != nil || s != nil {
-		return s, err
-	}
-	if in.SourceKind == "" {
-		return nil, fieldError("source_kind", "“"+in.SourceName+"” is a new source: say what kind of source it is.")
-	}
-	return createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor)
+	return nil, nil
 }
 
 // insertEvidence writes the link and its event; the claim must already carry

@@ -67,6 +67,17 @@ func TestDB_AddEvidence(t *testing.T) {
 		assert.Contains(t, claimtrack.FieldErrors(err), "source_kind")
 		assert.Equal(t, 1, count(t, rawDB(t, db), "SELECT count(*) FROM events"))
 	})
+	t.Run("ErrAllProblemsAtOnce", func(t *testing.T) {
+		db := MustOpenDB(t)
+		c := mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")
+		_, err := db.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceName: "Brand new", Stance: "agrees", ViaSourceID: 12}, "local")
+		require.Equal(t, claimtrack.EINVALID, claimtrack.ErrorCode(err))
+		fields := claimtrack.FieldErrors(err)
+		assert.Contains(t, fields, "stance")
+		assert.Contains(t, fields, "source_kind")
+		assert.Contains(t, fields, "via_source_id")
+		assert.Zero(t, count(t, rawDB(t, db), "SELECT count(*) FROM sources"))
+	})
 	t.Run("ErrUnknownSourceID", func(t *testing.T) {
 		db := MustOpenDB(t)
 		c := mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")
