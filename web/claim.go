@@ -128,11 +128,8 @@ func (s *Server) handleClaimEdit(c echo.Context) error {
 // handleClaimUpdate applies an edit made on the version the form carries. A
 // stale version answers 409 with what changed and the edit ready to re-apply.
 func (s *Server) handleClaimUpdate(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := formPathID(c)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -186,11 +183,8 @@ func (s *Server) renderConflict(c echo.Context, claim *claimtrack.Claim, had int
 
 // handleClaimStatusUpdate records a new status with its note.
 func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := formPathID(c)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

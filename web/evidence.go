@@ -10,11 +10,8 @@ import (
 
 // handleEvidenceCreate links a source, existing or new, to a claim.
 func (s *Server) handleEvidenceCreate(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := formPathID(c)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

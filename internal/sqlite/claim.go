@@ -103,17 +103,23 @@ func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, er
 	return c, nil
 }
 
-// attachTags fills the tags of the given claims with one query.
-func attachTags(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
-	if len(claims) == 0 {
-		return nil
-	}
+// indexClaims maps claims by id and returns an IN list of their ids.
+func indexClaims(claims []*claimtrack.Claim) (map[int64]*claimtrack.Claim, string, []any) {
 	byID := make(map[int64]*claimtrack.Claim, len(claims))
 	ids := make([]int64, len(claims))
 	for i, c := range claims {
 		byID[c.ID], ids[i] = c, c.ID
 	}
 	in, args := inClause(ids)
+	return byID, in, args
+}
+
+// attachTags fills the tags of the given claims with one query.
+func attachTags(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	byID, in, args := indexClaims(claims)
 	rows, err := tx.QueryContext(ctx, `SELECT claim_id, tag FROM claim_tags WHERE claim_id IN (`+in+`) ORDER BY claim_id, position`, args...)
 	if err != nil {
 		return err
@@ -136,12 +142,7 @@ func attachMainSources(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) 
 	if len(claims) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*claimtrack.Claim, len(claims))
-	ids := make([]int64, len(claims))
-	for i, c := range claims {
-		byID[c.ID], ids[i] = c, c.ID
-	}
-	in, args := inClause(ids)
+	byID, in, args := indexClaims(claims)
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+sourceColumns+`, e.claim_id
 		FROM evidence e JOIN sources s ON s.id = e.source_id
