@@ -56,6 +56,9 @@ func createClaim(ctx context.Context, tx *Tx, in claimtrack.ClaimInput, reportID
 	if err := replaceTags(ctx, tx, c.ID, c.Tags); err != nil {
 		return nil, err
 	}
+	if err := reindexClaim(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
 	return c, insertEvent(ctx, tx, &claimtrack.Event{
 		Type: claimtrack.EventClaimCreated, Actor: actor, ClaimID: c.ID, ClaimVersion: 1, ReportID: reportID,
 		After: claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags),
@@ -352,6 +355,9 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 			return err
 		}
 		c.Text, c.Context, c.Kind, c.DueDate, c.Tags = in.Text, in.Context, in.Kind, in.DueDate, in.Tags
+		if err := reindexClaim(ctx, tx, id); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, &claimtrack.Event{
 			Type: claimtrack.EventClaimEdited, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
 			Before: changedBefore, After: changedAfter,
@@ -397,6 +403,9 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 			return err
 		}
 		c.Status, c.VerdictNote = ch.Status, ch.Note
+		if err := reindexClaim(ctx, tx, id); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, &claimtrack.Event{
 			Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
 			Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,

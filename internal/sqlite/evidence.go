@@ -109,6 +109,9 @@ func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *
 	if e.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
+	if err := reindexClaim(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
 	return e, insertEvent(ctx, tx, &claimtrack.Event{
 		Type: claimtrack.EventEvidenceAdded, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
 		SourceID: src.ID, EvidenceID: e.ID, After: after, Note: in.Note,

@@ -57,6 +57,9 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 	if s.ID, err = res.LastInsertId(); err != nil {
 		return nil, err
 	}
+	if err := reindexSource(ctx, tx, s.ID); err != nil {
+		return nil, err
+	}
 	return s, insertEvent(ctx, tx, &claimtrack.Event{
 		Type: claimtrack.EventSourceCreated, Actor: actor, SourceID: s.ID,
 		After: map[string]string{"name": s.Name, "kind": string(s.Kind), "role": s.Role, "url": s.URL, "description": s.Description},
