@@ -114,6 +114,7 @@ var flashMessages = map[string]string{
 	"status-changed":  "Status saved and recorded in the history.",
 	"evidence-added":  "Evidence added and recorded in the history.",
 	"source-created":  "Source saved.",
+	"source-updated":  "Your changes to the source were saved.",
 }
 
 // redirectWithFlash answers a successful POST with 303 See Other to target,

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	get("/sources/new", s.handleSourceNew)
 	e.POST("/sources", s.handleSourceCreate)
 	get("/sources/:id", s.handleSourceView)
+	get("/sources/:id/edit", s.handleSourceEdit)
+	e.POST("/sources/:id", s.handleSourceUpdate)
 
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)

@@ -32,11 +32,17 @@ type EvidenceStore interface {
 // SourceStore is what the handlers need for sources.
 type SourceStore interface {
 	CreateSource(ctx context.Context, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error)
+	UpdateSource(ctx context.Context, id int64, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error)
 	FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error)
 	FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error)
 	FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error)
 	FindSourceClaims(ctx context.Context, sourceID int64) ([]*claimtrack.SourceClaim, error)
-	SearchSources(ctx context.Context, q string, limit int) ([]*claimtrack.Source, error)
+}
+
+// SearchStore is what the search page needs.
+type SearchStore interface {
+	SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error)
+	SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error)
 }
 
 // ReportStore is what the handlers need for reports.
@@ -51,6 +57,7 @@ type Store interface {
 	EvidenceStore
 	SourceStore
 	ReportStore
+	SearchStore
 	Ping(ctx context.Context) error
 }
 

@@ -41,7 +41,7 @@ func (s *Server) handleSourceView(c echo.Context) error {
 
 // handleSourceNew shows the empty new-source form.
 func (s *Server) handleSourceNew(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.SourceFormPage(s.page(c, "New source", "sources"), views.SourceForm{}))
+	return s.render(c, http.StatusOK, views.SourceFormPage(s.page(c, "New source", "sources"), nil, views.SourceForm{}))
 }
 
 // handleSourceCreate stores a new source, or shows the form again with messages.
@@ -53,9 +53,45 @@ func (s *Server) handleSourceCreate(c echo.Context) error {
 	src, err := s.store.CreateSource(c.Request().Context(), sourceInput(f), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
-		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "New source", "sources"), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "New source", "sources"), nil, f))
 	} else if err != nil {
 		return err
 	}
 	return redirectWithFlash(c, views.SourceURL(src.ID), "source-created")
+}
+
+// handleSourceEdit shows the edit form filled with the source as it is now.
+func (s *Server) handleSourceEdit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.store.FindSourceByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	f := views.SourceForm{Name: src.Name, Kind: string(src.Kind), Role: src.Role, URL: src.URL, Description: src.Description}
+	return s.render(c, http.StatusOK, views.SourceFormPage(s.page(c, "Edit "+src.Name, "sources"), src, f))
+}
+
+// handleSourceUpdate saves a source's new details, or shows the form again.
+func (s *Server) handleSourceUpdate(c echo.Context) error {
+	id, err := formPathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := newSourceForm(c)
+	_, err = s.store.UpdateSource(ctx, id, sourceInput(f), s.actor(c))
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		src, ferr := s.store.FindSourceByID(ctx, id)
+		if ferr != nil {
+			return ferr
+		}
+		f.Errors = errorsOf(err)
+		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "Edit "+src.Name, "sources"), src, f))
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, views.SourceURL(id), "source-updated")
 }

@@ -183,16 +183,17 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	if f.Tag != "" {
 		conds, args = append(conds, "c.id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)"), append(args, f.Tag)
 	}
-	for _, word := range strings.Fields(f.Query) {
-		pattern := "%" + likeEscape(word) + "%"
-		conds = append(conds, `(c.text LIKE ? ESCAPE '\' OR c.context LIKE ? ESCAPE '\' OR c.verdict_note LIKE ? ESCAPE '\'
-			OR c.id IN (SELECT claim_id FROM claim_tags WHERE tag LIKE ? ESCAPE '\')
-			OR c.id IN (SELECT e.claim_id FROM evidence e JOIN sources s ON s.id = e.source_id
-				LEFT JOIN sources v ON v.id = e.via_source_id
-				WHERE e.quote LIKE ? ESCAPE '\' OR e.note LIKE ? ESCAPE '\' OR s.name LIKE ? ESCAPE '\'
-				OR s.role LIKE ? ESCAPE '\' OR v.name LIKE ? ESCAPE '\'))`)
-		for range 9 {
-			args = append(args, pattern)
+	if f.Query != "" {
+		// The words filter uses the search engine: the same query language,
+		// the same index, but the list keeps its newest-first order.
+		q := claimtrack.ParseQuery(f.Query)
+		if expr := ftsExpr(q); expr != "" {
+			conds, args = append(conds, "c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)"), append(args, expr)
+		} else if len(q.Excluded) > 0 {
+			conds = append(conds, "0") // exclusions alone match nothing
+		}
+		if filters, fargs := claimFilters(q); filters != "" {
+			conds, args = append(conds, strings.TrimPrefix(filters, " AND ")), append(args, fargs...)
 		}
 	}
 	if len(conds) == 0 {
@@ -201,9 +202,6 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
 
 // FindClaims returns one page of claims matching f, newest first, with the
 // number of matches per status.

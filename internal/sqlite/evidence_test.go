@@ -108,7 +108,7 @@ func TestDB_CreateSource(t *testing.T) {
 	assert.Equal(t, s.ID, list[0].ID)
 	assert.Zero(t, list[0].ClaimCount)
 
-	found, err := db.SearchSources(ctx, "kremlin", 10)
+	found, err := db.SearchSources(ctx, claimtrack.ParseQuery("kremlin"), 10)
 	require.NoError(t, err)
 	require.Len(t, found, 1, "search matches the role too")
 }

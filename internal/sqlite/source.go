@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -62,7 +61,7 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 	}
 	return s, insertEvent(ctx, tx, &claimtrack.Event{
 		Type: claimtrack.EventSourceCreated, Actor: actor, SourceID: s.ID,
-		After: map[string]string{"name": s.Name, "kind": string(s.Kind), "role": s.Role, "url": s.URL, "description": s.Description},
+		After: sourceFields(s.Name, s.Kind, s.Role, s.URL, s.Description),
 	})
 }
 
@@ -164,20 +163,55 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 	return out, total, err
 }
 
-// SearchSources returns up to limit sources whose name or role contains every
-// word of q, ignoring case for ASCII letters.
-func (db *DB) SearchSources(ctx context.Context, q string, limit int) ([]*claimtrack.Source, error) {
-	words := strings.Fields(q)
-	if len(words) == 0 {
-		return nil, nil
+// UpdateSource replaces a source's details and records the change. A new name
+// already used by another source (ignoring case) is EINVALID on the name
+// field. Claims linked to the source are re-indexed in the same transaction,
+// so a renamed source is found under its new name at once.
+func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
-	var conds []string
-	var args []any
-	for _, w := range words {
-		p := "%" + likeEscape(w) + "%"
-		conds = append(conds, `(s.name LIKE ? ESCAPE '\' OR s.role LIKE ? ESCAPE '\')`)
-		args = append(args, p, p)
+	var s *claimtrack.Source
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if s, err = findSourceByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if other, err := findSourceByName(ctx, tx, in.Name); err != nil {
+			return err
+		} else if other != nil && other.ID != id {
+			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+				Fields: map[string]string{"name": "A source named “" + other.Name + "” already exists."}}
+		}
+		before, after := diffFields(sourceFields(s.Name, s.Kind, s.Role, s.URL, s.Description),
+			sourceFields(in.Name, in.Kind, in.Role, in.URL, in.Description))
+		if len(after) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET name = ?, name_key = ?, kind = ?, role = ?, url = ?, description = ?, updated_at = ?
+			WHERE id = ?`, in.Name, claimtrack.SourceNameKey(in.Name), in.Kind, in.Role, in.URL, in.Description, formatTime(tx.now), id); err != nil {
+			return err
+		}
+		s.Name, s.Kind, s.Role, s.URL, s.Description, s.UpdatedAt = in.Name, in.Kind, in.Role, in.URL, in.Description, tx.now
+		if err := reindexSource(ctx, tx, id); err != nil {
+			return err
+		}
+		_, renamed := after["name"]
+		_, newRole := after["role"]
+		if renamed || newRole {
+			if err := reindexSourceClaims(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventSourceEdited, Actor: actor, SourceID: id,
+			Before: before, After: after})
+	})
+	if err != nil {
+		return nil, err
 	}
-	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s WHERE `+
-		strings.Join(conds, " AND ")+` ORDER BY s.name_key LIMIT ?`, append(args, limit)...)
+	return s, nil
+}
+
+func sourceFields(name string, kind claimtrack.SourceKind, role, url, description string) map[string]string {
+	return map[string]string{"name": name, "kind": string(kind), "role": role, "url": url, "description": description}
 }

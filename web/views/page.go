@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -176,3 +177,47 @@ func (p Pager) First() int { return min((p.Page-1)*p.PerPage+1, p.Total) }
 
 // Last is the 1-based number of the last item shown.
 func (p Pager) Last() int { return min(p.Page*p.PerPage, p.Total) }
+
+// SearchURL is the search page for query text q.
+func SearchURL(q string, page int) string {
+	v := url.Values{"q": {q}}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/search?" + v.Encode()
+}
+
+// WithStatus is q with its status filter replaced.
+func WithStatus(q claimtrack.SearchQuery, s claimtrack.Status) string {
+	q.Status = s
+	return q.String()
+}
+
+// WithKind is q with its kind filter replaced.
+func WithKind(q claimtrack.SearchQuery, k claimtrack.ClaimKind) string {
+	q.Kind = k
+	return q.String()
+}
+
+// WithSource is q limited to claims linked to the named source, in place of
+// any other source: term.
+func WithSource(q claimtrack.SearchQuery, name string) string {
+	var groups [][]claimtrack.Term
+	for _, g := range q.Groups {
+		if len(g) == 1 && g[0].Field == claimtrack.FieldSource {
+			continue
+		}
+		groups = append(groups, g)
+	}
+	q.Groups = append(groups, claimtrack.ParseQuery(`source:"`+strings.ReplaceAll(name, `"`, " ")+`"`).Groups...)
+	return q.String()
+}
+
+// QueryText is what the search box shows of raw input: valid UTF-8, cut
+// where the search stopped reading.
+func QueryText(raw string) string {
+	if len(raw) > claimtrack.QueryMaxBytes*2 {
+		raw = raw[:claimtrack.QueryMaxBytes*2]
+	}
+	return strings.ToValidUTF8(raw, "")
+}

@@ -1,0 +1,160 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// searchIDs runs a search and returns the claim ids in the order shown.
+func (a *testApp) searchIDs(q string) ([]string, page) {
+	a.t.Helper()
+	p := a.get("/search?q=" + url.QueryEscape(q))
+	require.Equal(a.t, http.StatusOK, p.status, "search %q", q)
+	var ids []string
+	p.doc.Find(`[data-testid="search-hit"]`).Each(func(_ int, s *goquery.Selection) {
+		ids = append(ids, s.AttrOr("data-claim-id", ""))
+	})
+	return ids, p
+}
+
+func TestSearch_SeedQueries(t *testing.T) {
+	a := newTestApp(t)
+	tests := []struct {
+		q     string
+		top   string   // the claim that must come first
+		all   []string // every claim expected, in any order
+		total string
+	}{
+		// Peskov is the source of 3 and 7; 7's context names him too, so it ranks first.
+		{"peskov", "7", []string{"7", "3"}, "2"},
+		{"Peskov", "7", []string{"7", "3"}, "2"},
+		{"Pesk*", "7", []string{"7", "3"}, "2"},
+		{`"very constructive"`, "5", []string{"5"}, "1"},
+		{"constructive", "5", []string{"5"}, "1"},
+		// Stemming: "attending" finds the context of claim 1 ("set to attend").
+		{"attending", "1", []string{"1"}, "1"},
+		// Both claims that name Riyadh in their text; the shorter text ranks first.
+		{"Riyadh", "5", []string{"5", "8"}, "2"},
+		// Claim 1 names Moscow in its text and its tags.
+		{"status:unverified moscow", "1", []string{"2", "1"}, "2"},
+		// Every claim is linked to the report, whose name holds "Victory Day";
+		// the two that say it in their own words come first.
+		{"victory day", "1", nil, "8"},
+		{"source:rubio", "4", []string{"4"}, "1"},
+		{"tag:ukraine-war", "4", []string{"4"}, "1"},
+		{"kind:forecast", "2", []string{"2", "1"}, "2"},
+		{"nato OR lavrov", "6", []string{"6", "8"}, "2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			ids, p := a.searchIDs(tt.q)
+			require.NotEmpty(t, ids, "search %q", tt.q)
+			assert.Equal(t, tt.top, ids[0], "top result for %q", tt.q)
+			if tt.all != nil {
+				assert.ElementsMatch(t, tt.all, ids)
+			}
+			assert.Equal(t, tt.total, strings.TrimSpace(p.doc.Find(`[data-testid="total"]`).Text()))
+			assert.Equal(t, tt.q, p.doc.Find("#search-q").AttrOr("value", ""), "the query stays in the box")
+		})
+	}
+
+	t.Run("OwnWordsBeforeSourceNames", func(t *testing.T) {
+		ids, _ := a.searchIDs("victory day")
+		require.Len(t, ids, 8)
+		assert.ElementsMatch(t, []string{"1", "2"}, ids[:2])
+	})
+	t.Run("ExclusionLeavesNothing", func(t *testing.T) {
+		// NATO appears only in claim 6, which names Russia.
+		ids, p := a.searchIDs("nato -russia")
+		assert.Empty(t, ids)
+		assert.Equal(t, 1, p.doc.Find(`[data-testid="empty"]`).Length())
+		assert.Equal(t, 1, p.doc.Find(`[data-testid="search-tips"]`).Length())
+		ids, _ = a.searchIDs("nato -moscow")
+		assert.Equal(t, []string{"6"}, ids)
+	})
+	t.Run("Highlight", func(t *testing.T) {
+		_, p := a.searchIDs("constructive")
+		hit := p.doc.Find(`[data-testid="search-hit"]`).First()
+		assert.Equal(t, "constructive", hit.Find("a.claim-row-text mark").First().Text())
+		assert.Contains(t, hit.Find(".main-source").Text(), "Steve Witkoff")
+	})
+	t.Run("Sources", func(t *testing.T) {
+		_, p := a.searchIDs("peskov")
+		assert.Contains(t, p.doc.Find(`[data-testid="search-sources"]`).Text(), "Dmitry Peskov")
+		_, p = a.searchIDs("kremlin spokesman")
+		assert.Contains(t, p.doc.Find(`[data-testid="search-sources"]`).Text(), "Dmitry Peskov", "roles are searched")
+	})
+	t.Run("FilterLinksKeepQuery", func(t *testing.T) {
+		_, p := a.searchIDs("moscow")
+		href, ok := p.doc.Find(`[data-testid="search-filters"] a:contains("Forecast")`).Attr("href")
+		require.True(t, ok)
+		u, err := url.Parse(href)
+		require.NoError(t, err)
+		assert.Equal(t, "moscow kind:forecast", u.Query().Get("q"))
+	})
+}
+
+func TestSearch_ClaimsListUsesTheEngine(t *testing.T) {
+	a := newTestApp(t)
+	p := a.get("/claims?q=" + url.QueryEscape("attending"))
+	require.Equal(t, http.StatusOK, p.status)
+	rows := p.doc.Find(`[data-testid="claim-row"]`)
+	require.Equal(t, 1, rows.Length())
+	assert.Equal(t, "1", rows.AttrOr("data-claim-id", ""))
+	p = a.get("/claims?q=" + url.QueryEscape("peskov -technology"))
+	rows = p.doc.Find(`[data-testid="claim-row"]`)
+	require.Equal(t, 1, rows.Length())
+	assert.Equal(t, "3", rows.AttrOr("data-claim-id", ""))
+}
+
+// Acceptance 3: changes show in search results at once.
+func TestSearch_FollowsChanges(t *testing.T) {
+	a := newTestApp(t)
+	ids, _ := a.searchIDs("parade")
+	require.Empty(t, ids)
+
+	// Editing a claim.
+	res := a.post("/claims/8", url.Values{"text": {"Lavrov and Rubio met in Riyadh before the parade was announced."},
+		"kind": {"statement"}, "version": {fieldValue(a.get("/claims/8/edit").doc, `[data-testid="claim-form"]`, "version")}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	ids, _ = a.searchIDs("parade")
+	assert.Equal(t, []string{"8"}, ids)
+	ids, _ = a.searchIDs("waltz")
+	assert.Empty(t, ids, "the old wording is gone from the index")
+
+	// Adding evidence: a new source's name and the quote become searchable.
+	res = a.post("/claims/6/evidence", url.Values{"source_name": {"Izvestia"}, "source_kind": {"outlet"}, "stance": {"disputes"},
+		"quote": {"Moscow made no such demand about the alliance."}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	ids, _ = a.searchIDs("izvestia")
+	assert.Equal(t, []string{"6"}, ids)
+	ids, _ = a.searchIDs("alliance")
+	assert.Equal(t, []string{"6"}, ids)
+
+	// A verdict note.
+	v := fieldValue(a.get("/claims/3").doc, "#status-form", "version")
+	res = a.post("/claims/3/status", url.Values{"status": {"confirmed"}, "note": {"Ushakov repeated it the next day."}, "version": {v}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	ids, _ = a.searchIDs("ushakov")
+	assert.Equal(t, []string{"3"}, ids)
+	ids, _ = a.searchIDs("status:confirmed")
+	assert.Equal(t, []string{"3"}, ids)
+
+	// Renaming a source.
+	peskov := a.get("/search?q=peskov").doc.Find(`[data-testid="search-sources"] a`).First().AttrOr("href", "")
+	require.NotEmpty(t, peskov)
+	res = a.post(peskov, url.Values{"name": {"Dmitri Peskov"}, "kind": {"person"}, "role": {"Press secretary of the Kremlin"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	ids, _ = a.searchIDs("dmitri")
+	assert.ElementsMatch(t, []string{"3", "7"}, ids)
+	ids, _ = a.searchIDs("source:spokesman")
+	assert.Empty(t, ids, "the old role is gone from the index")
+	_, p := a.searchIDs("press secretary")
+	assert.Contains(t, p.doc.Find(`[data-testid="search-sources"]`).Text(), "Dmitri Peskov")
+}
