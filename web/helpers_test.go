@@ -25,7 +25,7 @@ import (
 // testApp is the real server on a real, seeded SQLite file, with a browser-like
 // client that keeps cookies and does not follow redirects.
 type testApp struct {
-	t      *testing.T
+	t      testing.TB
 	db     *sqlite.DB
 	raw    *sql.DB
 	srv    *httptest.Server
@@ -33,7 +33,7 @@ type testApp struct {
 	logs   *strings.Builder
 }
 
-func newTestApp(t *testing.T) *testApp {
+func newTestApp(t testing.TB) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))

@@ -193,10 +193,14 @@ func (p *queryParser) next() (queryToken, bool) {
 						return queryToken{kind: k}, true
 					}
 				case FieldSource, FieldTag:
+					valueQuoted := false
 					if value == "" && p.pos < len(p.src) && p.src[p.pos] == '"' {
-						value, _ = p.word()
+						value, valueQuoted = p.word()
 					}
 					if t, ok := makeTerm(value); ok {
+						if valueQuoted {
+							t.Prefix = p.consume('*')
+						}
 						t.Field = strings.ToLower(field)
 						tok.term = t
 						return tok, true

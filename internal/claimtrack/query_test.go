@@ -28,6 +28,8 @@ func TestParseQuery(t *testing.T) {
 		{"kind:forecast", "kind:forecast", false},
 		{`source:peskov tag:ukraine-war`, `source:peskov tag:"ukraine war"`, false},
 		{`source:"Le Point" visit`, `source:"Le Point" visit`, false},
+		{`source:"0 00*`, `source:"0 00"`, false},
+		{`source:"Le Po"*`, `source:"Le Po"*`, false},
 		{"source: peskov", "source peskov", false},
 		{"U.S. talks", `"U S" talks`, false},
 		{"- * ** NEAR( AND AND", "NEAR AND AND", false},
