@@ -49,6 +49,8 @@ const usage = `Usage: claimtrack [command] [flags]
 Commands:
   serve     run the web server (the default)
   seed      load the built-in datasets into the database (idempotent)
+  check     verify the database and its search index
+  gen       fill a database with synthetic claims for measurement
   version   print the version
 
 Run "claimtrack COMMAND -h" for the flags of a command.
@@ -74,6 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return m.Close()
 	case "seed":
 		return runSeed(ctx, args, stdout, stderr)
+	case "gen":
+		return runGen(ctx, args, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "claimtrack", version)
 		return nil
@@ -244,4 +250,32 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	return errors.Join(err, db.Close())
+}
+
+// runCheck verifies the database file and both search indexes.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("claimtrack check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var path string
+	dbFlag(fs, &path)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.IntegrityCheck(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "database: ok (integrity_check, foreign_key_check)")
+	if err := db.CheckSearchIndex(ctx); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	fmt.Fprintln(stdout, "search index: ok (FTS5 integrity-check)")
+	return nil
 }

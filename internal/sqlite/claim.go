@@ -202,7 +202,6 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-
 // FindClaims returns one page of claims matching f, newest first, with the
 // number of matches per status.
 func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error) {

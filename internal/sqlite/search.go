@@ -330,3 +330,21 @@ func (db *DB) CheckSearchIndex(ctx context.Context) error {
 	}
 	return nil
 }
+
+// RawSearchQuery is the bare FTS5 query that returns the ids of the first page
+// SearchClaims shows for q: the baseline benchmarks compare the whole search
+// against. It has no count, no highlights and loads nothing else; status and
+// kind filters join the claims table as the search does.
+func RawSearchQuery(q claimtrack.SearchQuery, ranked bool, limit int) (string, []any) {
+	order := `bm25(claim_search, 10.0, 4.0, 3.0, 2.0, 1.0)`
+	if !ranked {
+		order = `claim_search.rowid DESC`
+	}
+	filters, fargs := claimFilters(q)
+	args := append(append([]any{ftsExpr(q)}, fargs...), limit)
+	if filters == "" {
+		return `SELECT rowid FROM claim_search WHERE claim_search MATCH ? ORDER BY ` + order + ` LIMIT ?`, args
+	}
+	return `SELECT claim_search.rowid FROM claim_search JOIN claims c ON c.id = claim_search.rowid
+		WHERE claim_search MATCH ?` + filters + ` ORDER BY ` + order + ` LIMIT ?`, args
+}

@@ -1,0 +1,312 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// GenerateOptions says how much synthetic data to make.
+type GenerateOptions struct {
+	Claims int
+	Seed   uint64
+	// Progress, when set, is called after each batch with the claims written
+	// so far, and once more when the search index is built.
+	Progress func(done, total int)
+}
+
+// GenerateStats counts what Generate wrote.
+type GenerateStats struct {
+	Claims, Sources, Evidence, Events int
+	Elapsed                           time.Duration
+}
+
+// genBatch is how many claims one transaction writes.
+const genBatch = 10_000
+
+// GenerateClaims fills the database with realistic synthetic claims for
+// measurement: English sentences drawn from a Zipf-like vocabulary with names,
+// places and dates, one source per ten claims (a few of them very busy),
+// evidence links, verdicts on about a third of the claims, and the history
+// events all of that implies (actor "gen"). The same seed gives the same data.
+// It appends to whatever the database holds. The search index is built once
+// at the end, which is far faster than row by row.
+func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st GenerateStats, err error) {
+	start := time.Now()
+	if opts.Claims <= 0 {
+		return st, nil
+	}
+	g := newGenerator(opts.Seed)
+	// A synthetic database needs no durability while it is being filled, and
+	// a large page cache keeps each batch's index pages in memory instead of
+	// spilling them to the log again and again.
+	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -524288`, `PRAGMA wal_autocheckpoint = 0`} {
+		if _, err := db.writer.ExecContext(ctx, p); err != nil {
+			return st, err
+		}
+	}
+	defer func() {
+		for _, p := range []string{`PRAGMA wal_checkpoint(TRUNCATE)`, `PRAGMA wal_autocheckpoint = 1000`, `PRAGMA cache_size = -2000`, `PRAGMA synchronous = FULL`} {
+			db.writer.ExecContext(context.Background(), p)
+		}
+	}()
+
+	var firstSource, firstClaim int64
+	if err := db.writer.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM sources`).Scan(&firstSource); err != nil {
+		return st, err
+	}
+	if err := db.writer.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM claims`).Scan(&firstClaim); err != nil {
+		return st, err
+	}
+	nSources := max(opts.Claims/10, 10)
+	base := time.Now().UTC().Add(-2 * 365 * 24 * time.Hour)
+	span := 2 * 365 * 24 * time.Hour
+
+	// Secondary indexes are dropped for the load and built again at the end:
+	// one sorted build is far cheaper than a million scattered inserts. Their
+	// definitions are read back from the schema, so they stay the migrations'.
+	restore, err := db.dropIndexes(ctx, "claims", "claim_tags", "evidence", "events")
+	if err != nil {
+		return st, err
+	}
+	defer func() {
+		if rerr := restore(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+
+	if err := db.genSources(ctx, g, firstSource, nSources, base, &st); err != nil {
+		return st, err
+	}
+	for done := 0; done < opts.Claims; done += genBatch {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		n := min(genBatch, opts.Claims-done)
+		err := db.genClaims(ctx, g, firstClaim+int64(done), n, firstSource, nSources, func(i int) time.Time {
+			return base.Add(span * time.Duration(done+i) / time.Duration(opts.Claims))
+		}, &st)
+		if err != nil {
+			return st, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(done+n, opts.Claims)
+		}
+	}
+	if err := restore(); err != nil {
+		return st, err
+	}
+	if err := db.RebuildSearchIndex(ctx); err != nil {
+		return st, err
+	}
+	if opts.Progress != nil {
+		opts.Progress(opts.Claims, opts.Claims)
+	}
+	st.Elapsed = time.Since(start)
+	return st, nil
+}
+
+func (db *DB) genSources(ctx context.Context, g *generator, first int64, n int, at time.Time, st *GenerateStats) error {
+	return db.update(ctx, func(tx *Tx) error {
+		src, err := tx.PrepareContext(ctx, `INSERT INTO sources (id, name, name_key, kind, role, url, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)`)
+		if err != nil {
+			return err
+		}
+		ev, err := tx.PrepareContext(ctx, `INSERT INTO events (type, actor, at, source_id, after_json) VALUES ('source_created', 'gen', ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		ts := formatTime(at)
+		for i := range n {
+			id := first + int64(i)
+			name, kind, role := g.source(id)
+			url := ""
+			if kind == "outlet" || kind == "agency" {
+				url = "https://example.org/" + strconv.FormatInt(id, 10)
+			}
+			if _, err := src.ExecContext(ctx, id, name, strings.ToLower(name), kind, role, url, ts, ts); err != nil {
+				return fmt.Errorf("sqlite: generate source: %w", err)
+			}
+			after := `{"name":"` + name + `","kind":"` + kind + `","role":"` + role + `","url":"` + url + `","description":""}`
+			if _, err := ev.ExecContext(ctx, ts, id, after); err != nil {
+				return err
+			}
+			st.Sources++
+			st.Events++
+		}
+		return nil
+	})
+}
+
+func (db *DB) genClaims(ctx context.Context, g *generator, first int64, n int, firstSource int64, nSources int,
+	when func(int) time.Time, st *GenerateStats) error {
+	return db.update(ctx, func(tx *Tx) error {
+		var nextEvidence int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&nextEvidence); err != nil {
+			return err
+		}
+		claims := newBulk(tx, `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, 10)
+		tags := newBulk(tx, `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, 3)
+		links := newBulk(tx, `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, 10)
+		events := newBulk(tx, `INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, 10)
+		for i := range n {
+			id := first + int64(i)
+			c := g.claim()
+			created := when(i)
+			ts := formatTime(created)
+			version := int64(1 + len(c.links))
+			if c.status != "unverified" {
+				version++
+			}
+			updated := formatTime(created.Add(time.Duration(version-1) * time.Hour))
+			claims.add(id, c.text, c.context, c.kind, c.due, c.status, c.note, version, ts, updated)
+			for pos, tag := range c.tags {
+				tags.add(id, tag, pos)
+			}
+			after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
+				`","tags":"` + strings.Join(c.tags, ", ") + `"}`
+			events.add("claim_created", "gen", ts, id, 1, nil, nil, "{}", after, "")
+			v := int64(1)
+			for k, l := range c.links {
+				v++
+				at := formatTime(created.Add(time.Duration(k+1) * time.Hour))
+				src := firstSource + int64(g.pickSource(nSources))
+				var via any
+				viaName := ""
+				if l.via {
+					if vid := firstSource + int64(g.rng.IntN(nSources)); vid != src {
+						via, viaName = vid, g.sourceName(vid)
+					}
+				}
+				eid := nextEvidence
+				nextEvidence++
+				links.add(eid, id, src, l.stance, l.quote, l.url, l.published, via, "", at)
+				after := `{"source":"` + g.sourceName(src) + `","stance":"` + l.stance + `","quote":"` + l.quote + `","url":"` + l.url +
+					`","published_at":"` + l.published + `"`
+				if viaName != "" {
+					after += `,"via":"` + viaName + `"`
+				}
+				events.add("evidence_added", "gen", at, id, v, src, eid, "{}", after+"}", "")
+				st.Evidence++
+				st.Events++
+			}
+			if c.status != "unverified" {
+				v++
+				after := `{"status":"` + c.status + `","note":"` + c.note + `"}`
+				events.add("status_changed", "gen", updated, id, v, nil, nil, `{"status":"unverified","note":""}`, after, c.note)
+				st.Events++
+			}
+			st.Claims++
+			st.Events++
+		}
+		for _, b := range []*bulk{claims, tags, links, events} {
+			if err := b.flush(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// bulkRows is how many rows one multi-row INSERT writes; it keeps the
+// parameters of the widest table (10 columns) well under SQLite's limit.
+const bulkRows = 100
+
+// bulk collects the rows of one table for a batch and writes them bulkRows at
+// a time with multi-row INSERTs, which saves most of the per-statement cost of
+// the driver. Parents are flushed before children, so foreign keys hold at
+// every statement.
+type bulk struct {
+	tx     *Tx
+	prefix string
+	cols   int
+	args   []any
+}
+
+func newBulk(tx *Tx, prefix string, cols int) *bulk {
+	return &bulk{tx: tx, prefix: prefix, cols: cols}
+}
+
+func (b *bulk) values(rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
+	return b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
+
+func (b *bulk) add(vals ...any) { b.args = append(b.args, vals...) }
+
+// flush writes every row collected.
+func (b *bulk) flush(ctx context.Context) error {
+	chunk := b.cols * bulkRows
+	if len(b.args) >= chunk {
+		full, err := b.tx.PrepareContext(ctx, b.values(bulkRows))
+		if err != nil {
+			return err
+		}
+		defer full.Close()
+		for len(b.args) >= chunk {
+			if _, err := full.ExecContext(ctx, b.args[:chunk]...); err != nil {
+				return err
+			}
+			b.args = b.args[chunk:]
+		}
+	}
+	if len(b.args) > 0 {
+		if _, err := b.tx.ExecContext(ctx, b.values(len(b.args)/b.cols), b.args...); err != nil {
+			return err
+		}
+	}
+	b.args = nil
+	return nil
+}
+
+// dropIndexes drops the secondary indexes of the given tables and returns a
+// function that creates them again (once, however often it is called).
+func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, error) {
+	in, args := "", []any{}
+	for i, t := range tables {
+		if i > 0 {
+			in += ", "
+		}
+		in += "?"
+		args = append(args, t)
+	}
+	rows, err := db.writer.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+in+`) ORDER BY name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if _, err := db.writer.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, err
+		}
+	}
+	restored := false
+	return func() error {
+		if restored {
+			return nil
+		}
+		restored = true
+		for _, def := range defs {
+			if _, err := db.writer.ExecContext(context.Background(), def); err != nil {
+				return fmt.Errorf("sqlite: recreate index: %w", err)
+			}
+		}
+		return nil
+	}, nil
+}

@@ -1,0 +1,45 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDB_GenerateClaims(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	var calls int
+	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 3000, Seed: 7, Progress: func(done, total int) {
+		calls++
+		assert.LessOrEqual(t, done, total)
+	}})
+	require.NoError(t, err)
+	assert.Positive(t, calls)
+	raw := rawDB(t, db)
+	assert.Equal(t, 3000, st.Claims)
+	assert.Equal(t, 3000, count(t, raw, "SELECT count(*) FROM claims"))
+	assert.Equal(t, 300, count(t, raw, "SELECT count(*) FROM sources"))
+	assert.Equal(t, st.Evidence, count(t, raw, "SELECT count(*) FROM evidence"))
+	assert.Equal(t, st.Events, count(t, raw, "SELECT count(*) FROM events"))
+	assert.Equal(t, st.Sources+st.Claims+st.Evidence+count(t, raw, "SELECT count(*) FROM claims WHERE status <> 'unverified'"), st.Events)
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims c WHERE c.version <> (SELECT max(claim_version) FROM events WHERE claim_id = c.id)`),
+		"every claim's version is that of its last event")
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims WHERE length(text) < 10 OR length(text) > 500`))
+	require.NoError(t, db.IntegrityCheck(ctx))
+	require.NoError(t, db.CheckSearchIndex(ctx))
+
+	// The vocabulary is skewed: "the" is in most claims, rarer words in few.
+	the := count(t, raw, `SELECT count(*) FROM claim_search WHERE claim_search MATCH 'text : the'`)
+	assert.Greater(t, the, 1500)
+	assert.Equal(t, 3000, count(t, raw, `SELECT count(*) FROM claim_search`))
+
+	// A second run appends, with unique names.
+	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 500, Seed: 8})
+	require.NoError(t, err)
+	assert.Equal(t, 3500, count(t, raw, "SELECT count(*) FROM claims"))
+	require.NoError(t, db.IntegrityCheck(ctx))
+}

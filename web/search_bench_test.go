@@ -1,0 +1,150 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/web"
+)
+
+// benchQueries is the fixed mix the search is measured on. The words come from
+// the generator's vocabulary: "zeller" is rare (a surname), "summit" is in
+// about one claim in ten, "the" is in most.
+var benchQueries = []struct{ name, q string }{
+	{"rare", "zeller"},
+	{"ten-percent", "summit"},
+	{"most", "the"},
+	{"two-words", "ceasefire moscow"},
+	{"phrase", `"the talks"`},
+	{"prefix", "negot*"},
+	{"filter-word", "status:refuted sanctions"},
+}
+
+var benchDB = struct {
+	once sync.Once
+	path string
+	err  error
+}{}
+
+// benchDBPath is CLAIMTRACK_BENCH_DB, a database made by `claimtrack gen`,
+// or else a small one generated once for this run.
+func benchDBPath(b *testing.B) string {
+	benchDB.once.Do(func() {
+		if p := os.Getenv("CLAIMTRACK_BENCH_DB"); p != "" {
+			benchDB.path = p
+			return
+		}
+		dir, err := os.MkdirTemp("", "claimtrack-bench-")
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		benchDB.path = filepath.Join(dir, "bench.db")
+		db, err := sqlite.Open(context.Background(), benchDB.path)
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		_, benchDB.err = db.GenerateClaims(context.Background(), sqlite.GenerateOptions{Claims: 20_000, Seed: 1})
+		if err := db.Close(); benchDB.err == nil {
+			benchDB.err = err
+		}
+	})
+	if benchDB.err != nil {
+		b.Fatal(benchDB.err)
+	}
+	return benchDB.path
+}
+
+// BenchmarkSearch measures each query of the mix end to end through the HTTP
+// handler (parse, count, rank, highlight, load, render) and, in the same loop,
+// the raw FTS5 query that returns the same page of ids. It reports the p95 of
+// each and the handler's throughput as a share of the raw query's.
+//
+//	CLAIMTRACK_BENCH_DB=/path/to/1m.db go test ./web -run '^$' -bench Search -benchtime 200x
+func BenchmarkSearch(b *testing.B) {
+	path := benchDBPath(b)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	srv := web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	for _, bq := range benchQueries {
+		b.Run(bq.name, func(b *testing.B) {
+			q := claimtrack.ParseQuery(bq.q)
+			res, err := db.SearchClaims(ctx, q, 0, web.ClaimsPerPage)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rawSQL, rawArgs := sqlite.RawSearchQuery(q, res.Ranked, web.ClaimsPerPage)
+			target := "/search?q=" + url.QueryEscape(bq.q)
+			var handler, plain []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+				handler = append(handler, time.Since(start))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+
+				start = time.Now()
+				rows, err := raw.QueryContext(ctx, rawSQL, rawArgs...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for rows.Next() {
+					n++
+				}
+				rows.Close()
+				plain = append(plain, time.Since(start))
+				if n != len(res.Hits) {
+					b.Fatalf("raw query gave %d rows, handler %d", n, len(res.Hits))
+				}
+			}
+			b.ReportMetric(ms(p95(handler)), "handler-p95-ms")
+			b.ReportMetric(ms(p95(plain)), "raw-p95-ms")
+			b.ReportMetric(float64(sum(plain))/float64(sum(handler)), "handler/raw-throughput")
+			b.ReportMetric(float64(res.Total), "matches")
+		})
+	}
+}
+
+func p95(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)*95+99)/100-1]
+}
+
+func sum(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
