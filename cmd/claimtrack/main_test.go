@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -242,4 +243,43 @@ func TestGracefulShutdown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, claimtrack.StatusRefuted, claim.Status)
 	assert.Equal(t, "Sent across the shutdown.", claim.VerdictNote)
+}
+
+func TestCheck(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "check.db")
+	require.NoError(t, run(ctx, []string{"seed", "--db", path}, io.Discard, io.Discard))
+
+	var out strings.Builder
+	require.NoError(t, run(ctx, []string{"check", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "database: ok")
+	assert.Contains(t, out.String(), "search index: ok")
+
+	// Damage the search index behind FTS5's back: check must say so.
+	raw, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	_, err = raw.Exec(`UPDATE claim_search_content SET c0 = 'words the index never saw' WHERE id = 1`)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+	err = run(ctx, []string{"check", "--db", path}, io.Discard, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "claim_search", "the report names the damaged index")
+
+	assert.Error(t, run(ctx, []string{"check", "--db", filepath.Join(t.TempDir(), "missing.db")}, io.Discard, io.Discard),
+		"checking a database that does not exist does not create one")
+}
+
+func TestGen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gen.db")
+	var out strings.Builder
+	require.NoError(t, run(context.Background(), []string{"gen", "--claims", "500", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "generated 500 claims")
+	db, err := sqlite.Open(context.Background(), path)
+	require.NoError(t, err)
+	defer db.Close()
+	page, err := db.FindClaims(context.Background(), claimtrack.ClaimFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, 500, page.Total)
+	require.NoError(t, db.CheckSearchIndex(context.Background()))
+	assert.Error(t, run(context.Background(), []string{"gen", "--claims", "0", "--db", path}, io.Discard, io.Discard))
 }
