@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test check vet fmt clean
+.PHONY: run build generate seed test check vet fmt clean bench bench-data
 
 ## run: build and serve on $(ADDR) with $(DB), created, migrated and seeded on first start
 run: build
@@ -30,6 +30,17 @@ seed: build
 ## test: static checks, then every test
 test: check
 	$(GO) test -count=1 $(RACE) ./...
+
+## bench-data: generate the 100k and 1M claim databases the Performance figures come from
+bench-data: build
+	rm -f data/bench-100k.db* data/bench-1m.db*
+	./$(BIN) gen --claims 100000 --db data/bench-100k.db --seed 1
+	./$(BIN) gen --claims 1000000 --db data/bench-1m.db --seed 1
+
+## bench: the search benchmarks on both generated databases (run bench-data first)
+bench:
+	CLAIMTRACK_BENCH_DB=data/bench-100k.db $(GO) test ./web -run '^$$' -bench Search -benchtime 400x -count 1
+	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench Search -benchtime 400x -count 1
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed *.css *.svg *.ico
+//go:embed *.css *.js *.svg *.ico
 var files embed.FS
 
 // Handler serves the embedded files at /static/NAME, and the icon at

@@ -182,7 +182,7 @@ func TestHealthz(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	a := newTestApp(t)
-	for _, path := range []string{"/static/style.css", "/static/favicon.svg", "/favicon.ico"} {
+	for _, path := range []string{"/static/style.css", "/static/app.js", "/static/favicon.svg", "/favicon.ico"} {
 		p := a.get(path)
 		assert.Equal(t, http.StatusOK, p.status, path)
 		assert.NotEmpty(t, p.header.Get("Content-Security-Policy"), "security headers on static files too")

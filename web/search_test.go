@@ -3,10 +3,14 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,6 +82,19 @@ func TestSearch_SeedQueries(t *testing.T) {
 		ids, _ = a.searchIDs("nato -moscow")
 		assert.Equal(t, []string{"6"}, ids)
 	})
+	t.Run("FilterWordsAreNotText", func(t *testing.T) {
+		// Filters match a hidden column; typed as words they match text only.
+		for _, q := range []string{"unverified", "status", "kind forecast", "statement"} {
+			ids, _ := a.searchIDs(q)
+			assert.Empty(t, ids, "search %q", q)
+		}
+		ids, _ := a.searchIDs("kind:statement status:unverified riyadh")
+		assert.Equal(t, []string{"8"}, ids)
+		ids, _ = a.searchIDs("kind:quote riyadh")
+		assert.Equal(t, []string{"5"}, ids)
+		ids, _ = a.searchIDs("kind:forecast riyadh")
+		assert.Empty(t, ids)
+	})
 	t.Run("Highlight", func(t *testing.T) {
 		_, p := a.searchIDs("constructive")
 		hit := p.doc.Find(`[data-testid="search-hit"]`).First()
@@ -145,6 +162,10 @@ func TestSearch_FollowsChanges(t *testing.T) {
 	assert.Equal(t, []string{"3"}, ids)
 	ids, _ = a.searchIDs("status:confirmed")
 	assert.Equal(t, []string{"3"}, ids)
+	ids, _ = a.searchIDs("status:confirmed peskov")
+	assert.Equal(t, []string{"3"}, ids, "the status filter with words follows the change")
+	ids, _ = a.searchIDs("status:unverified peskov")
+	assert.Equal(t, []string{"7"}, ids)
 
 	// Renaming a source.
 	peskov := a.get("/search?q=peskov").doc.Find(`[data-testid="search-sources"] a`).First().AttrOr("href", "")
@@ -157,4 +178,69 @@ func TestSearch_FollowsChanges(t *testing.T) {
 	assert.Empty(t, ids, "the old role is gone from the index")
 	_, p := a.searchIDs("press secretary")
 	assert.Contains(t, p.doc.Find(`[data-testid="search-sources"]`).Text(), "Dmitri Peskov")
+}
+
+// A word in more claims than can be ranked cheaply lists them newest first,
+// says so, and still pages through them.
+func TestSearch_TooManyToRank(t *testing.T) {
+	a := newTestApp(t)
+	_, err := a.db.GenerateClaims(t.Context(), sqlite.GenerateOptions{Claims: 2500, Seed: 3})
+	require.NoError(t, err)
+
+	ids, p := a.searchIDs("the")
+	require.Len(t, ids, web.ClaimsPerPage)
+	assert.Equal(t, "more than "+strconv.Itoa(sqlite.RankLimit), strings.TrimSpace(p.doc.Find(`[data-testid="total"]`).Text()))
+	assert.Equal(t, 1, p.doc.Find(`[data-testid="unranked"]`).Length())
+	nums := make([]int, len(ids))
+	for i, id := range ids {
+		nums[i], err = strconv.Atoi(id)
+		require.NoError(t, err)
+	}
+	assert.True(t, slices.IsSortedFunc(nums, func(x, y int) int { return y - x }), "newest first: %v", nums)
+
+	next := a.get("/search?q=the&page=2")
+	require.Equal(t, http.StatusOK, next.status)
+	first, err := strconv.Atoi(next.doc.Find(`[data-testid="search-hit"]`).First().AttrOr("data-claim-id", ""))
+	require.NoError(t, err)
+	assert.Less(t, first, nums[len(nums)-1], "page 2 goes on where page 1 stopped")
+
+	// A rarer word among the same claims is ranked as usual.
+	ids, p = a.searchIDs("witkoff constructive")
+	require.NotEmpty(t, ids)
+	assert.Equal(t, "5", ids[0])
+	assert.Zero(t, p.doc.Find(`[data-testid="unranked"]`).Length())
+}
+
+// Sources too are ranked only while few match; past the limit the newest are
+// listed.
+func TestSearch_TooManySourcesToRank(t *testing.T) {
+	a := newTestApp(t)
+	_, err := a.db.GenerateClaims(t.Context(), sqlite.GenerateOptions{Claims: 1000, Seed: 5})
+	require.NoError(t, err)
+	var newest []int
+	rows, err := a.raw.Query(`SELECT id FROM sources WHERE name LIKE 'The % Gazette' ORDER BY id DESC LIMIT 8`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id int
+		require.NoError(t, rows.Scan(&id))
+		newest = append(newest, id)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, newest, 8)
+
+	sourceIDs := func() []int {
+		var ids []int
+		a.get("/search?q=gazette").doc.Find(`[data-testid="search-sources"] li > a:first-child`).Each(func(_ int, s *goquery.Selection) {
+			id, err := strconv.Atoi(strings.TrimPrefix(s.AttrOr("href", ""), "/sources/"))
+			require.NoError(t, err)
+			ids = append(ids, id)
+		})
+		return ids
+	}
+	ranked := sourceIDs()
+	require.Len(t, ranked, 8)
+	assert.NotEqual(t, newest, ranked, "ranked by relevance, not by age")
+
+	a.db.SetRankLimit(5)
+	assert.Equal(t, newest, sourceIDs())
 }

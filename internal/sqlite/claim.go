@@ -192,8 +192,10 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 		} else if len(q.Excluded) > 0 {
 			conds = append(conds, "0") // exclusions alone match nothing
 		}
-		if filters, fargs := claimFilters(q); filters != "" {
-			conds, args = append(conds, strings.TrimPrefix(filters, " AND ")), append(args, fargs...)
+		if !q.HasTerms() {
+			if filters, fargs := claimFilters(q); filters != "" {
+				conds, args = append(conds, strings.TrimPrefix(filters, " AND ")), append(args, fargs...)
+			}
 		}
 	}
 	if len(conds) == 0 {

@@ -19,6 +19,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -36,6 +38,12 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	// stmts holds the statements read transactions have prepared, by their
+	// text, so that a page's queries are parsed once, not on every request.
+	stmts  sync.Map // string → *sql.Stmt
+	nstmts atomic.Int64
+
+	rankLimit int // see RankLimit
 
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
@@ -52,7 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, Now: time.Now}
+	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit}
 
 	// busy_timeout comes first so that even setting the journal mode waits for
 	// another process rather than failing at once. SQLite leaves foreign keys
@@ -104,6 +112,10 @@ func pathEscape(p string) string {
 // Close checkpoints the write-ahead log into the main file and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, v any) bool {
+		errs = append(errs, v.(*sql.Stmt).Close())
+		return true
+	})
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
@@ -215,6 +227,61 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 type Tx struct {
 	*sql.Tx
 	now time.Time
+	db  *DB // set in read transactions: queries use its statement cache
+}
+
+// QueryContext runs a query in the transaction; in a read transaction the
+// statement comes from the cache.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if stmt := tx.cached(ctx, query); stmt != nil {
+		return tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext is QueryContext for a single row.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if stmt := tx.cached(ctx, query); stmt != nil {
+		return tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// maxCachedStmts bounds the statement cache. Statement texts come from the
+// code, never from input (values are always bound), so there are a few
+// hundred at most: the bound is a guard, not a policy.
+const maxCachedStmts = 2000
+
+// cached returns the reader pool's prepared statement for query, or nil
+// outside read transactions and while it is not prepared yet; the caller then
+// runs the query unprepared. The first use prepares it in the background:
+// preparing needs a connection of its own, and a transaction that waited for
+// one while holding its own could, with every connection busy the same way,
+// wait forever. database/sql then prepares it once on each connection.
+func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
+	db := tx.db
+	if db == nil {
+		return nil
+	}
+	if s, ok := db.stmts.Load(query); ok {
+		return s.(*sql.Stmt)
+	}
+	if db.nstmts.Add(1) > maxCachedStmts {
+		db.nstmts.Add(-1)
+		return nil
+	}
+	go func() {
+		s, err := db.reader.PrepareContext(context.Background(), query)
+		if err != nil {
+			db.nstmts.Add(-1)
+			return
+		}
+		if _, loaded := db.stmts.LoadOrStore(query, s); loaded {
+			db.nstmts.Add(-1)
+			s.Close()
+		}
+	}()
+	return nil
 }
 
 // update runs fn in an immediate transaction on the writer connection and
@@ -242,7 +309,7 @@ func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&Tx{Tx: tx, now: db.Now().UTC()})
+	return fn(&Tx{Tx: tx, now: db.Now().UTC(), db: db})
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
@@ -255,8 +322,8 @@ func parseTime(s string) time.Time {
 	return t.UTC()
 }
 
-// queryer is what both *sql.DB and a transaction offer for reading rows.
-type queryer interface {
+// Queryer is what both *sql.DB and a transaction offer for reading rows.
+type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 

@@ -66,7 +66,7 @@ func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
 	return &ev, nil
 }
 
-func queryEvents(ctx context.Context, q queryer, query string, args ...any) ([]*claimtrack.Event, error) {
+func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*claimtrack.Event, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

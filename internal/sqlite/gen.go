@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 	// A synthetic database needs no durability while it is being filled, and
 	// a large page cache keeps each batch's index pages in memory instead of
 	// spilling them to the log again and again.
-	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -524288`, `PRAGMA wal_autocheckpoint = 0`} {
+	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -524288`, `PRAGMA wal_autocheckpoint = 10000`} {
 		if _, err := db.writer.ExecContext(ctx, p); err != nil {
 			return st, err
 		}
@@ -77,28 +78,63 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		}
 	}()
 
+	// The search indexes merge their segments once, at the end, rather than
+	// a little after every flush; a large in-memory buffer means few segments.
+	if err := db.tuneSearchIndex(ctx, 0, 64<<20); err != nil {
+		return st, err
+	}
+	defer func() {
+		if terr := db.tuneSearchIndex(context.Background(), 4, 1<<20); terr != nil && err == nil {
+			err = terr
+		}
+	}()
+
 	if err := db.genSources(ctx, g, firstSource, nSources, base, &st); err != nil {
 		return st, err
 	}
-	for done := 0; done < opts.Claims; done += genBatch {
+	var nextEvidence int64
+	if err := db.writer.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&nextEvidence); err != nil {
+		return st, err
+	}
+	// One goroutine makes the rows of the next batch while this one writes
+	// the current batch: on two cores that hides most of the generating.
+	batches := make(chan *genRows, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for done := 0; done < opts.Claims; done += genBatch {
+			n := min(genBatch, opts.Claims-done)
+			rows := g.claimRows(firstClaim+int64(done), n, &nextEvidence, firstSource, nSources, func(i int) time.Time {
+				return base.Add(span * time.Duration(done+i) / time.Duration(opts.Claims))
+			})
+			select {
+			case batches <- rows:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	done := 0
+	for rows := range batches {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		n := min(genBatch, opts.Claims-done)
-		err := db.genClaims(ctx, g, firstClaim+int64(done), n, firstSource, nSources, func(i int) time.Time {
-			return base.Add(span * time.Duration(done+i) / time.Duration(opts.Claims))
-		}, &st)
-		if err != nil {
+		if err := db.writeRows(ctx, rows); err != nil {
 			return st, err
 		}
+		st.Claims += rows.stats.Claims
+		st.Evidence += rows.stats.Evidence
+		st.Events += rows.stats.Events
+		done += rows.stats.Claims
 		if opts.Progress != nil {
-			opts.Progress(done+n, opts.Claims)
+			opts.Progress(done, opts.Claims)
 		}
 	}
 	if err := restore(); err != nil {
 		return st, err
 	}
-	if err := db.RebuildSearchIndex(ctx); err != nil {
+	if err := db.OptimizeSearchIndex(ctx); err != nil {
 		return st, err
 	}
 	if opts.Progress != nil {
@@ -119,6 +155,10 @@ func (db *DB) genSources(ctx context.Context, g *generator, first int64, n int, 
 		if err != nil {
 			return err
 		}
+		search, err := tx.PrepareContext(ctx, `INSERT INTO source_search (rowid, name, role) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
 		ts := formatTime(at)
 		for i := range n {
 			id := first + int64(i)
@@ -134,6 +174,9 @@ func (db *DB) genSources(ctx context.Context, g *generator, first int64, n int, 
 			if _, err := ev.ExecContext(ctx, ts, id, after); err != nil {
 				return err
 			}
+			if _, err := search.ExecContext(ctx, id, name, role); err != nil {
+				return err
+			}
 			st.Sources++
 			st.Events++
 		}
@@ -141,68 +184,110 @@ func (db *DB) genSources(ctx context.Context, g *generator, first int64, n int, 
 	})
 }
 
-func (db *DB) genClaims(ctx context.Context, g *generator, first int64, n int, firstSource int64, nSources int,
-	when func(int) time.Time, st *GenerateStats) error {
-	return db.update(ctx, func(tx *Tx) error {
-		var nextEvidence int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&nextEvidence); err != nil {
-			return err
+// genRows holds the rows of one batch of claims, table by table, as the
+// arguments of multi-row INSERTs.
+type genRows struct {
+	claims, tags, links, events, search []any
+	stats                               GenerateStats
+}
+
+// claimRows makes the rows of n claims with ids from first, their tags,
+// evidence (ids from *nextEvidence on), events and search rows.
+func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSource int64, nSources int, when func(int) time.Time) *genRows {
+	r := &genRows{
+		claims: make([]any, 0, n*10),
+		tags:   make([]any, 0, n*3*3),
+		links:  make([]any, 0, n*3*10),
+		events: make([]any, 0, n*5*10),
+		search: make([]any, 0, n*7),
+	}
+	st := &r.stats
+	var linked []int64
+	var srcText, notes strings.Builder
+	for i := range n {
+		id := first + int64(i)
+		c := g.claim()
+		created := when(i)
+		ts := formatTime(created)
+		version := int64(1 + len(c.links))
+		if c.status != "unverified" {
+			version++
 		}
-		claims := newBulk(tx, `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, 10)
-		tags := newBulk(tx, `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, 3)
-		links := newBulk(tx, `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, 10)
-		events := newBulk(tx, `INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, 10)
-		for i := range n {
-			id := first + int64(i)
-			c := g.claim()
-			created := when(i)
-			ts := formatTime(created)
-			version := int64(1 + len(c.links))
-			if c.status != "unverified" {
-				version++
-			}
-			updated := formatTime(created.Add(time.Duration(version-1) * time.Hour))
-			claims.add(id, c.text, c.context, c.kind, c.due, c.status, c.note, version, ts, updated)
-			for pos, tag := range c.tags {
-				tags.add(id, tag, pos)
-			}
-			after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
-				`","tags":"` + strings.Join(c.tags, ", ") + `"}`
-			events.add("claim_created", "gen", ts, id, 1, nil, nil, "{}", after, "")
-			v := int64(1)
-			for k, l := range c.links {
-				v++
-				at := formatTime(created.Add(time.Duration(k+1) * time.Hour))
-				src := firstSource + int64(g.pickSource(nSources))
-				var via any
-				viaName := ""
-				if l.via {
-					if vid := firstSource + int64(g.rng.IntN(nSources)); vid != src {
-						via, viaName = vid, g.sourceName(vid)
-					}
+		updated := formatTime(created.Add(time.Duration(version-1) * time.Hour))
+		r.claims = append(r.claims, id, c.text, c.context, c.kind, c.due, c.status, c.note, version, ts, updated)
+		for pos, tag := range c.tags {
+			r.tags = append(r.tags, id, tag, pos)
+		}
+		after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
+			`","tags":"` + strings.Join(c.tags, ", ") + `"}`
+		r.events = append(r.events, "claim_created", "gen", ts, id, 1, nil, nil, "{}", after, "")
+		v := int64(1)
+		linked = linked[:0]
+		srcText.Reset()
+		notes.Reset()
+		for k, l := range c.links {
+			v++
+			at := formatTime(created.Add(time.Duration(k+1) * time.Hour))
+			src := firstSource + int64(g.pickSource(nSources))
+			var via any
+			viaName := ""
+			if l.via {
+				if vid := firstSource + int64(g.rng.IntN(nSources)); vid != src {
+					via, viaName = vid, g.sourceName(vid)
+					linked = append(linked, vid)
 				}
-				eid := nextEvidence
-				nextEvidence++
-				links.add(eid, id, src, l.stance, l.quote, l.url, l.published, via, "", at)
-				after := `{"source":"` + g.sourceName(src) + `","stance":"` + l.stance + `","quote":"` + l.quote + `","url":"` + l.url +
-					`","published_at":"` + l.published + `"`
-				if viaName != "" {
-					after += `,"via":"` + viaName + `"`
-				}
-				events.add("evidence_added", "gen", at, id, v, src, eid, "{}", after+"}", "")
-				st.Evidence++
-				st.Events++
 			}
-			if c.status != "unverified" {
-				v++
-				after := `{"status":"` + c.status + `","note":"` + c.note + `"}`
-				events.add("status_changed", "gen", updated, id, v, nil, nil, `{"status":"unverified","note":""}`, after, c.note)
-				st.Events++
+			eid := *nextEvidence
+			*nextEvidence++
+			r.links = append(r.links, eid, id, src, l.stance, l.quote, l.url, l.published, via, "", at)
+			linked = append(linked, src)
+			if k > 0 {
+				notes.WriteByte(' ')
 			}
-			st.Claims++
+			notes.WriteString(l.quote + " ")
+			after := `{"source":"` + g.sourceName(src) + `","stance":"` + l.stance + `","quote":"` + l.quote + `","url":"` + l.url +
+				`","published_at":"` + l.published + `"`
+			if viaName != "" {
+				after += `,"via":"` + viaName + `"`
+			}
+			r.events = append(r.events, "evidence_added", "gen", at, id, v, src, eid, "{}", after+"}", "")
+			st.Evidence++
 			st.Events++
 		}
-		for _, b := range []*bulk{claims, tags, links, events} {
+		if c.status != "unverified" {
+			v++
+			after := `{"status":"` + c.status + `","note":"` + c.note + `"}`
+			r.events = append(r.events, "status_changed", "gen", updated, id, v, nil, nil, `{"status":"unverified","note":""}`, after, c.note)
+			st.Events++
+		}
+		// The search row holds what claimSearchRow would read back from the
+		// tables, so the index needs no rebuild at the end.
+		slices.Sort(linked)
+		for k, sid := range slices.Compact(linked) {
+			name, _, role := g.source(sid)
+			if k > 0 {
+				srcText.WriteByte(' ')
+			}
+			srcText.WriteString(name + " " + role)
+		}
+		r.search = append(r.search, id, c.text, strings.ReplaceAll(strings.Join(c.tags, " "), "-", " "), srcText.String(),
+			c.context+" "+c.note, notes.String(), facets(c.status, c.kind))
+		st.Claims++
+		st.Events++
+	}
+	return r
+}
+
+// writeRows writes one batch in one transaction, parents before children.
+func (db *DB) writeRows(ctx context.Context, r *genRows) error {
+	return db.update(ctx, func(tx *Tx) error {
+		for _, b := range []*bulk{
+			{tx: tx, prefix: `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, cols: 10, args: r.claims},
+			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, cols: 3, args: r.tags},
+			{tx: tx, prefix: `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, cols: 10, args: r.links},
+			{tx: tx, prefix: `INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 10, args: r.events},
+			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets) VALUES `, cols: 7, args: r.search},
+		} {
 			if err := b.flush(ctx); err != nil {
 				return err
 			}
@@ -211,11 +296,27 @@ func (db *DB) genClaims(ctx context.Context, g *generator, first int64, n int, f
 	})
 }
 
+// tuneSearchIndex sets the automerge level and the in-memory buffer size of
+// both search indexes (FTS5's defaults are 4 and 1 MiB).
+func (db *DB) tuneSearchIndex(ctx context.Context, automerge, hashsize int) error {
+	for _, table := range []string{"claim_search", "source_search"} {
+		for _, q := range []string{
+			`INSERT INTO ` + table + ` (` + table + `, rank) VALUES ('automerge', ` + strconv.Itoa(automerge) + `)`,
+			`INSERT INTO ` + table + ` (` + table + `, rank) VALUES ('hashsize', ` + strconv.Itoa(hashsize) + `)`,
+		} {
+			if _, err := db.writer.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("sqlite: tune search index: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
 // bulkRows is how many rows one multi-row INSERT writes; it keeps the
 // parameters of the widest table (10 columns) well under SQLite's limit.
 const bulkRows = 100
 
-// bulk collects the rows of one table for a batch and writes them bulkRows at
+// bulk holds the rows of one table for a batch and writes them bulkRows at
 // a time with multi-row INSERTs, which saves most of the per-statement cost of
 // the driver. Parents are flushed before children, so foreign keys hold at
 // every statement.
@@ -226,16 +327,10 @@ type bulk struct {
 	args   []any
 }
 
-func newBulk(tx *Tx, prefix string, cols int) *bulk {
-	return &bulk{tx: tx, prefix: prefix, cols: cols}
-}
-
 func (b *bulk) values(rows int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
 	return b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
-
-func (b *bulk) add(vals ...any) { b.args = append(b.args, vals...) }
 
 // flush writes every row collected.
 func (b *bulk) flush(ctx context.Context) error {

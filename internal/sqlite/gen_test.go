@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/claimtrack/claimtrack/internal/sqlite"
@@ -42,4 +43,40 @@ func TestDB_GenerateClaims(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3500, count(t, raw, "SELECT count(*) FROM claims"))
 	require.NoError(t, db.IntegrityCheck(ctx))
+
+	// The generator writes the search rows itself; they must be exactly the
+	// rows the storage code would build from the tables.
+	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets FROM claim_search ORDER BY rowid`
+	sourceRows := `SELECT rowid, name, role FROM source_search ORDER BY rowid`
+	written, writtenSources := dump(t, raw, claimRows), dump(t, raw, sourceRows)
+	require.Len(t, written, 3500)
+	require.NoError(t, db.RebuildSearchIndex(ctx))
+	assert.Equal(t, dump(t, raw, claimRows), written)
+	assert.Equal(t, dump(t, raw, sourceRows), writtenSources)
+}
+
+// dump returns every row of a query, each as its columns' text.
+func dump(t *testing.T, raw *sql.DB, query string) [][]string {
+	t.Helper()
+	rows, err := raw.Query(query)
+	require.NoError(t, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		require.NoError(t, rows.Scan(ptrs...))
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = v.String
+		}
+		out = append(out, row)
+	}
+	require.NoError(t, rows.Err())
+	return out
 }

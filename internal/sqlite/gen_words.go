@@ -15,6 +15,7 @@ type generator struct {
 	verbs   *rand.Zipf
 	places  *rand.Zipf
 	people  *rand.Zipf
+	towns   *rand.Zipf
 	sources *rand.Zipf
 }
 
@@ -26,6 +27,7 @@ func newGenerator(seed uint64) *generator {
 		verbs:  rand.NewZipf(rng, 1.1, 2, uint64(len(genVerbs)-1)),
 		places: rand.NewZipf(rng, 1.05, 3, uint64(len(genPlaces)-1)),
 		people: rand.NewZipf(rng, 1.05, 3, uint64(len(genFirst)*len(genLast)-1)),
+		towns:  rand.NewZipf(rng, 1.02, 10, uint64(len(genSyllables)*len(genSyllables)*len(genSyllables)-1)),
 	}
 }
 
@@ -98,9 +100,22 @@ func (g *generator) person() string {
 	return genFirst[n%uint64(len(genFirst))] + " " + genLast[n/uint64(len(genFirst))%uint64(len(genLast))]
 }
 
-func (g *generator) noun() string  { return genNouns[g.nouns.Uint64()] }
-func (g *generator) verb() string  { return genVerbs[g.verbs.Uint64()] }
-func (g *generator) place() string { return genPlaces[g.places.Uint64()] }
+func (g *generator) noun() string { return genNouns[g.nouns.Uint64()] }
+func (g *generator) verb() string { return genVerbs[g.verbs.Uint64()] }
+
+// place is usually a capital, and one time in four a small town from a long
+// tail of made-up names: most of those names are rare, as real place names are.
+func (g *generator) place() string {
+	if g.rng.IntN(4) == 0 {
+		n, k := g.towns.Uint64(), uint64(len(genSyllables))
+		town := genSyllables[n%k] + genSyllables[n/k%k] + genSyllables[n/(k*k)%k]
+		return strings.ToUpper(town[:1]) + town[1:]
+	}
+	return genPlaces[g.places.Uint64()]
+}
+
+var genSyllables = strings.Fields(`ka lo mi ra zen tor vel nik sha dor bel gra ost vin lek mar tas rud pol sen
+	yar kov lin bra tel dun fer gol hav jor kel mun nor pev ril sov tur ulm vad zor`)
 
 func (g *generator) date() string {
 	return strconv.Itoa(2024+g.rng.IntN(3)) + "-" + pad2(1+g.rng.IntN(12)) + "-" + pad2(1+g.rng.IntN(28))

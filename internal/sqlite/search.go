@@ -2,8 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -12,14 +13,15 @@ import (
 // claimSearchRow is the statement that (re)builds claim_search rows for the
 // claims selected by the condition it is given. It mirrors migration 0002.
 const claimSearchRow = `
-	INSERT INTO claim_search (rowid, text, tags, sources, context, notes)
+	INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets)
 	SELECT c.id, c.text,
-		coalesce((SELECT group_concat(replace(t.tag, '-', ' '), ' ') FROM claim_tags t WHERE t.claim_id = c.id), ''),
-		coalesce((SELECT group_concat(s.name || ' ' || s.role, ' ') FROM sources s
+		coalesce((SELECT group_concat(replace(t.tag, '-', ' '), ' ' ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
+		coalesce((SELECT group_concat(s.name || ' ' || s.role, ' ' ORDER BY s.id) FROM sources s
 			WHERE s.id IN (SELECT source_id FROM evidence WHERE claim_id = c.id
 				UNION SELECT via_source_id FROM evidence WHERE claim_id = c.id)), ''),
 		c.context || ' ' || c.verdict_note,
-		coalesce((SELECT group_concat(e.quote || ' ' || e.note, ' ') FROM evidence e WHERE e.claim_id = c.id), '')
+		coalesce((SELECT group_concat(e.quote || ' ' || e.note, ' ' ORDER BY e.id) FROM evidence e WHERE e.claim_id = c.id), ''),
+		'status' || replace(c.status, '-', '') || ' kind' || c.kind
 	FROM claims c WHERE `
 
 // reindexClaim refreshes the search row of one claim inside tx.
@@ -77,9 +79,32 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 	})
 }
 
+// OptimizeSearchIndex merges each search index into one segment, which makes
+// queries faster after a bulk load.
+func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
+	return db.update(ctx, func(tx *Tx) error {
+		for _, table := range []string{"claim_search", "source_search"} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
+				return fmt.Errorf("sqlite: optimize %s: %w", table, err)
+			}
+		}
+		return nil
+	})
+}
+
 // RankLimit is the most matches a search ranks by relevance. Past it, hits are
 // listed newest first, which costs the same however many claims match.
-const RankLimit = 5000
+// SetRankLimit changes it for one database.
+const RankLimit = 1000
+
+// SetRankLimit sets the most matches a search on db ranks by relevance (tests
+// use a small one to reach the newest-first listing with little data).
+func (db *DB) SetRankLimit(n int) { db.rankLimit = max(n, 1) }
+
+// claimWeights are the bm25 weights of claim_search's columns: the claim's
+// text weighs most, then tags, sources, context and verdict, quotes and
+// notes; the facets column only filters.
+const claimWeights = `bm25(claim_search, 10.0, 4.0, 3.0, 2.0, 1.0, 0.0)`
 
 // Markers around matches in highlight() and snippet() output. Stored text can
 // never hold control characters (validation refuses them), so they are safe
@@ -91,7 +116,8 @@ const (
 
 // ftsTerm writes one term as FTS5 syntax. Words hold only letters, digits and
 // combining marks, so quoting them is enough: nothing a person types is ever
-// read as an FTS5 operator.
+// read as an FTS5 operator. Every term names the columns it may match, so
+// that a word never matches the facets column.
 func ftsTerm(t claimtrack.Term) string {
 	s := `"` + strings.Join(t.Words, " ") + `"`
 	if t.Prefix {
@@ -99,11 +125,11 @@ func ftsTerm(t claimtrack.Term) string {
 	}
 	switch t.Field {
 	case claimtrack.FieldSource:
-		s = "sources : " + s
+		return "sources : " + s
 	case claimtrack.FieldTag:
-		s = "tags : " + s
+		return "tags : " + s
 	}
-	return s
+	return "{text tags sources context notes} : " + s
 }
 
 func ftsGroup(g []claimtrack.Term) string {
@@ -117,15 +143,37 @@ func ftsGroup(g []claimtrack.Term) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
-// ftsExpr compiles the terms of q into an FTS5 MATCH expression, or "" when
-// q has no term that must match.
+// facetToken is the single token that stands for a status or kind value in
+// the facets column: "statuspartlytrue" for status partly-true. One token
+// per value keeps a filter as cheap as a word of the same frequency.
+func facetToken(name, value string) string {
+	return name + strings.ReplaceAll(value, "-", "")
+}
+
+// facets is the facets column of a claim; claimSearchRow builds the same.
+func facets(status, kind string) string {
+	return facetToken("status", status) + " " + facetToken("kind", kind)
+}
+
+func facetTerm(name, value string) string {
+	return `facets : "` + facetToken(name, value) + `"`
+}
+
+// ftsExpr compiles q into an FTS5 MATCH expression, or "" when q has no term
+// that must match. Status and kind filters become part of the expression.
 func ftsExpr(q claimtrack.SearchQuery) string {
 	if !q.HasTerms() {
 		return ""
 	}
-	parts := make([]string, len(q.Groups))
-	for i, g := range q.Groups {
-		parts[i] = ftsGroup(g)
+	parts := make([]string, 0, len(q.Groups)+2)
+	for _, g := range q.Groups {
+		parts = append(parts, ftsGroup(g))
+	}
+	if q.Status != "" {
+		parts = append(parts, facetTerm("status", string(q.Status)))
+	}
+	if q.Kind != "" {
+		parts = append(parts, facetTerm("kind", string(q.Kind)))
 	}
 	expr := strings.Join(parts, " AND ")
 	if len(q.Excluded) > 0 {
@@ -141,32 +189,48 @@ func ftsExpr(q claimtrack.SearchQuery) string {
 // sourceExpr is the part of q that can match a source's name or role: plain
 // and source: terms, without tag: terms.
 func sourceExpr(q claimtrack.SearchQuery) string {
-	var sq claimtrack.SearchQuery
+	var parts []string
 	for _, g := range q.Groups {
-		var kept []claimtrack.Term
+		alts := make([]string, 0, len(g))
 		for _, t := range g {
 			if t.Field == claimtrack.FieldTag {
-				kept = nil
+				alts = nil
 				break
 			}
-			t.Field = ""
-			kept = append(kept, t)
+			alts = append(alts, sourceTerm(t))
 		}
-		if kept != nil {
-			sq.Groups = append(sq.Groups, kept)
+		if len(alts) == 1 {
+			parts = append(parts, alts[0])
+		} else if len(alts) > 1 {
+			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
 		}
 	}
+	if len(parts) == 0 {
+		return ""
+	}
+	expr := strings.Join(parts, " AND ")
+	var ex []string
 	for _, t := range q.Excluded {
 		if t.Field != claimtrack.FieldTag {
-			t.Field = ""
-			sq.Excluded = append(sq.Excluded, t)
+			ex = append(ex, sourceTerm(t))
 		}
 	}
-	return ftsExpr(sq)
+	if len(ex) > 0 {
+		expr = "(" + expr + ") NOT (" + strings.Join(ex, " OR ") + ")"
+	}
+	return expr
+}
+
+func sourceTerm(t claimtrack.Term) string {
+	s := `"` + strings.Join(t.Words, " ") + `"`
+	if t.Prefix {
+		s += " *"
+	}
+	return s
 }
 
 // claimFilters returns the SQL conditions on claims c for the query's status
-// and kind filters.
+// and kind filters, for queries without terms.
 func claimFilters(q claimtrack.SearchQuery) (string, []any) {
 	var sql string
 	var args []any
@@ -180,10 +244,13 @@ func claimFilters(q claimtrack.SearchQuery) (string, []any) {
 }
 
 // SearchClaims finds the claims matching q. Up to RankLimit matches are ranked
-// with bm25, the claim's text weighing most, then tags, sources, context and
-// verdict, and quotes and notes; more matches are listed newest first and
+// with bm25 (see claimWeights); more matches are listed newest first and
 // counted only up to RankLimit. A query without terms lists the claims its
 // filters allow, newest first.
+//
+// It works in two steps so that the costly parts run only for the page shown:
+// the ids of the page come from the index alone, then the highlights and the
+// claims are read for those ids.
 func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error) {
 	if limit <= 0 {
 		limit = 25
@@ -193,64 +260,181 @@ func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset
 	if !q.HasTerms() && (len(q.Excluded) > 0 || q.Empty()) {
 		return res, nil // nothing to look for: exclusions alone match nothing
 	}
-	filters, fargs := claimFilters(q)
 	err := db.view(ctx, func(tx *Tx) error {
 		expr := ftsExpr(q)
 		if expr == "" {
+			filters, fargs := claimFilters(q)
 			return searchByFilters(ctx, tx, filters, fargs, offset, limit, res)
 		}
-		args := append([]any{expr}, fargs...)
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM claim_search
-			JOIN claims c ON c.id = claim_search.rowid
-			WHERE claim_search MATCH ?`+filters+` LIMIT `+strconv.Itoa(RankLimit+1)+`)`, args...).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, countMatchesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
 			return fmt.Errorf("sqlite: count matches: %w", err)
 		}
-		res.Total, res.AtLeast, res.Ranked = min(n, RankLimit), n > RankLimit, n <= RankLimit
-		order := `bm25(claim_search, 10.0, 4.0, 3.0, 2.0, 1.0), c.id DESC`
-		if !res.Ranked {
-			order = `claim_search.rowid DESC`
+		res.Total, res.AtLeast, res.Ranked = min(n, db.rankLimit), n > db.rankLimit, n <= db.rankLimit
+		if offset >= res.Total {
+			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+`,
-				highlight(claim_search, 0, char(1), char(2)),
-				snippet(claim_search, -1, char(1), char(2), '…', 20)
-			FROM claim_search JOIN claims c ON c.id = claim_search.rowid
-			WHERE claim_search MATCH ?`+filters+`
-			ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		ids, err := pageIDs(ctx, tx, expr, res.Ranked, offset, limit)
 		if err != nil {
-			return fmt.Errorf("sqlite: search: %w", err)
-		}
-		defer rows.Close()
-		var claims []*claimtrack.Claim
-		for rows.Next() {
-			var c claimtrack.Claim
-			var created, updated, text, snippet string
-			if err := rows.Scan(&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-				&c.ReportID, &c.Version, &created, &updated, &text, &snippet); err != nil {
-				return err
-			}
-			c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
-			hit := &claimtrack.SearchHit{Claim: &c, Text: splitMarks(text), Snippet: splitMarks(snippet)}
-			if plain := hit.Snippet.Plain(); strings.Contains(c.Text, strings.Trim(plain, "…")) {
-				hit.Snippet = nil // the best passage is the claim itself
-			}
-			res.Hits = append(res.Hits, hit)
-			claims = append(claims, &c)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
-		rows.Close()
-		if err := attachTags(ctx, tx, claims); err != nil {
-			return err
-		}
-		return attachMainSources(ctx, tx, claims)
+		return loadHits(ctx, tx, expr, ids, res)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
 }
+
+// pageIDs returns the ids of one page of matches, best first when ranked and
+// newest first otherwise.
+func pageIDs(ctx context.Context, tx *Tx, expr string, ranked bool, offset, limit int) ([]int64, error) {
+	sql, args := pageQuery(expr, ranked, offset, limit)
+	rows, err := tx.QueryContext(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// countMatchesSQL counts the matches of an expression, up to a limit.
+const countMatchesSQL = `SELECT count(*) FROM (SELECT 1 FROM claim_search WHERE claim_search MATCH ? LIMIT ?)`
+
+// hitColumns are the claim's text with its matches marked and the best
+// passages of its context and verdict, and of its quotes and notes.
+const hitColumns = `highlight(claim_search, 0, char(1), char(2)),
+	snippet(claim_search, 3, char(1), char(2), '…', 20),
+	snippet(claim_search, 4, char(1), char(2), '…', 20)`
+
+// countSourcesSQL counts the sources matching an expression, up to a limit.
+const countSourcesSQL = `SELECT count(*) FROM (SELECT 1 FROM source_search WHERE source_search MATCH ? LIMIT ?)`
+
+// sourcesSQL finds the sources whose name or role match, best first;
+// newestSourcesSQL lists them newest first.
+const (
+	sourcesSQL = `SELECT ` + sourceColumns + `
+	FROM source_search JOIN sources s ON s.id = source_search.rowid
+	WHERE source_search MATCH ? ORDER BY bm25(source_search, 3.0, 1.0), s.name_key LIMIT ?`
+	newestSourcesSQL = `SELECT ` + sourceColumns + `
+	FROM source_search JOIN sources s ON s.id = source_search.rowid
+	WHERE source_search MATCH ? ORDER BY source_search.rowid DESC LIMIT ?`
+)
+
+func pageQuery(expr string, ranked bool, offset, limit int) (string, []any) {
+	order := claimWeights + `, rowid DESC`
+	if !ranked {
+		order = `rowid DESC`
+	}
+	return `SELECT rowid FROM claim_search WHERE claim_search MATCH ? ORDER BY ` + order + ` LIMIT ? OFFSET ?`,
+		[]any{expr, limit, offset}
+}
+
+// hitsQuery selects columns for the matches of expr with the given ids. The
+// index is searched once, over the range of rowids the ids span, and the ids
+// filter what it finds: asking for each id in turn would evaluate the whole
+// expression once per id, which for a prefix means gathering every word it
+// expands to each time. A page listed newest first is one contiguous range.
+func hitsQuery(columns, expr string, ids []int64) (string, []any) {
+	lo, hi := slices.Min(ids), slices.Max(ids)
+	in, idArgs := inClause(ids)
+	return `SELECT ` + columns + `
+		FROM claim_search JOIN claims c ON c.id = claim_search.rowid
+		WHERE claim_search MATCH ? AND claim_search.rowid BETWEEN ? AND ?
+			AND +claim_search.rowid IN (` + in + `)`, append([]any{expr, lo, hi}, idArgs...)
+}
+
+// loadHits reads the claims with the given ids, with their highlighted text
+// and best passage, and appends them to res in the order of ids.
+func loadHits(ctx context.Context, tx *Tx, expr string, ids []int64, res *claimtrack.SearchResults) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	// The tags and the main source's id come with each row, which saves two
+	// queries per page; the sources are then read by id.
+	query, args := hitsQuery(claimColumns+`, `+hitColumns+`, `+tagsColumn+`, `+mainSourceColumn, expr, ids)
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: search: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]*claimtrack.SearchHit, len(ids))
+	mainSource := make(map[int64][]*claimtrack.Claim, len(ids))
+	for rows.Next() {
+		var c claimtrack.Claim
+		var created, updated, text, context, notes, tags string
+		var source int64
+		if err := rows.Scan(&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
+			&c.ReportID, &c.Version, &created, &updated, &text, &context, &notes, &tags, &source); err != nil {
+			return err
+		}
+		c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+		if tags != "" {
+			c.Tags = strings.Split(tags, tagSep)
+		}
+		if source != 0 {
+			mainSource[source] = append(mainSource[source], &c)
+		}
+		hit := &claimtrack.SearchHit{Claim: &c, Text: splitMarks(text)}
+		// The passage shown under the text is where else the words matched:
+		// the context or verdict first, else a quote or note.
+		switch {
+		case strings.Contains(context, markOpen):
+			hit.Snippet = splitMarks(context)
+		case strings.Contains(notes, markOpen):
+			hit.Snippet = splitMarks(notes)
+		}
+		byID[c.ID] = hit
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	for _, id := range ids {
+		if hit := byID[id]; hit != nil {
+			res.Hits = append(res.Hits, hit)
+		}
+	}
+	if len(mainSource) == 0 {
+		return nil
+	}
+	sids := make([]int64, 0, len(mainSource))
+	for id := range mainSource {
+		sids = append(sids, id)
+	}
+	slices.Sort(sids) // one statement text per number of sources
+	in, sargs := inClause(sids)
+	sources, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (`+in+`)`, sargs...)
+	if err != nil {
+		return err
+	}
+	for _, src := range sources {
+		for _, c := range mainSource[src.ID] {
+			c.MainSource = src
+		}
+	}
+	return nil
+}
+
+// tagSep joins a claim's tags in tagsColumn; validation keeps control
+// characters out of tags.
+const tagSep = "\x1f"
+
+// tagsColumn is a claim's tags in order, joined with tagSep.
+const tagsColumn = `coalesce((SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), '')`
+
+// mainSourceColumn is the id of a claim's main source: its first asserting
+// source, or failing that its first linked source (as attachMainSources).
+const mainSourceColumn = `coalesce((SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id
+	ORDER BY e.stance <> 'asserts', e.id LIMIT 1), 0)`
 
 // searchByFilters lists, newest first, the claims the filters allow.
 func searchByFilters(ctx context.Context, tx *Tx, filters string, args []any, offset, limit int, res *claimtrack.SearchResults) error {
@@ -310,15 +494,28 @@ func splitMarks(s string) claimtrack.Highlight {
 }
 
 // SearchSources returns up to limit sources whose name or role matches the
-// plain and source: terms of q, best first.
+// plain and source: terms of q: the best first when at most RankLimit match,
+// else the newest first, as for claims.
 func (db *DB) SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error) {
 	expr := sourceExpr(q)
 	if expr == "" {
 		return nil, nil
 	}
-	return querySources(ctx, db.reader, `SELECT `+sourceColumns+`
-		FROM source_search JOIN sources s ON s.id = source_search.rowid
-		WHERE source_search MATCH ? ORDER BY bm25(source_search, 3.0, 1.0), s.name_key LIMIT ?`, expr, limit)
+	var out []*claimtrack.Source
+	err := db.view(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, countSourcesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
+			return err
+		}
+		query := sourcesSQL
+		if n > db.rankLimit {
+			query = newestSourcesSQL
+		}
+		var err error
+		out, err = querySources(ctx, tx, query, expr, limit)
+		return err
+	})
+	return out, err
 }
 
 // CheckSearchIndex runs FTS5's own integrity-check on both search indexes.
@@ -332,19 +529,70 @@ func (db *DB) CheckSearchIndex(ctx context.Context) error {
 }
 
 // RawSearchQuery is the bare FTS5 query that returns the ids of the first page
-// SearchClaims shows for q: the baseline benchmarks compare the whole search
-// against. It has no count, no highlights and loads nothing else; status and
-// kind filters join the claims table as the search does.
+// SearchClaims shows for q, with no count, no highlights and nothing loaded.
 func RawSearchQuery(q claimtrack.SearchQuery, ranked bool, limit int) (string, []any) {
-	order := `bm25(claim_search, 10.0, 4.0, 3.0, 2.0, 1.0)`
-	if !ranked {
-		order = `claim_search.rowid DESC`
+	return pageQuery(ftsExpr(q), ranked, 0, limit)
+}
+
+// RawSearch runs on conn the full-text statements behind the first page of a
+// search for q, and nothing else: the capped count, the page of ids, the
+// marked text and passages of those claims (joined to their rows), and the
+// matching sources. Benchmarks compare the whole handler with it. It returns
+// the number of claims on the page.
+func RawSearch(ctx context.Context, conn Queryer, q claimtrack.SearchQuery, limit int) (int, error) {
+	expr := ftsExpr(q)
+	var n int
+	if err := scanAll(ctx, conn, func(r *sql.Rows) error { return r.Scan(&n) }, countMatchesSQL, expr, RankLimit+1); err != nil {
+		return 0, err
 	}
-	filters, fargs := claimFilters(q)
-	args := append(append([]any{ftsExpr(q)}, fargs...), limit)
-	if filters == "" {
-		return `SELECT rowid FROM claim_search WHERE claim_search MATCH ? ORDER BY ` + order + ` LIMIT ?`, args
+	var ids []int64
+	page, args := pageQuery(expr, n <= RankLimit, 0, limit)
+	if err := scanAll(ctx, conn, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		ids = append(ids, id)
+		return err
+	}, page, args...); err != nil {
+		return 0, err
 	}
-	return `SELECT claim_search.rowid FROM claim_search JOIN claims c ON c.id = claim_search.rowid
-		WHERE claim_search MATCH ?` + filters + ` ORDER BY ` + order + ` LIMIT ?`, args
+	hits := 0
+	if len(ids) > 0 {
+		var text, context, notes string
+		query, args := hitsQuery(hitColumns, expr, ids)
+		if err := scanAll(ctx, conn, func(r *sql.Rows) error {
+			hits++
+			return r.Scan(&text, &context, &notes)
+		}, query, args...); err != nil {
+			return 0, err
+		}
+	}
+	if src := sourceExpr(q); src != "" {
+		var ns int
+		if err := scanAll(ctx, conn, func(r *sql.Rows) error { return r.Scan(&ns) }, countSourcesSQL, src, RankLimit+1); err != nil {
+			return 0, err
+		}
+		query := sourcesSQL
+		if ns > RankLimit {
+			query = newestSourcesSQL
+		}
+		if err := scanAll(ctx, conn, func(*sql.Rows) error { return nil }, query, src, 8); err != nil {
+			return 0, err
+		}
+	}
+	return hits, nil
+}
+
+// scanAll runs a query and calls scan for every row.
+func scanAll(ctx context.Context, conn Queryer, scan func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -99,7 +99,7 @@ func (db *DB) FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, erro
 }
 
 // querySources runs a query selecting sourceColumns and collects the rows.
-func querySources(ctx context.Context, q queryer, query string, args ...any) ([]*claimtrack.Source, error) {
+func querySources(ctx context.Context, q Queryer, query string, args ...any) ([]*claimtrack.Source, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
