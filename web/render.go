@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -22,7 +23,11 @@ func (s *Server) render(c echo.Context, status int, component templ.Component) e
 		return err
 	}
 	// Input kept for a rejected form may hold invalid UTF-8; the page never does.
-	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, bytes.ToValidUTF8(buf.Bytes(), []byte("\uFFFD")))
+	page := buf.Bytes()
+	if !utf8.Valid(page) {
+		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
+	}
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, page)
 }
 
 // page returns the layout data for a page with the given title.

@@ -8,6 +8,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// SourcesPerSearch is how many matching sources the search page lists.
+const SourcesPerSearch = 8
+
 // handleSearch ranks the claims matching q and lists the sources it names.
 // Every input gives a results page: the query language has no syntax errors.
 func (s *Server) handleSearch(c echo.Context) error {
@@ -18,10 +21,7 @@ func (s *Server) handleSearch(c echo.Context) error {
 	d := views.SearchData{Raw: raw, Query: q, Results: &claimtrack.SearchResults{}}
 	if !q.Empty() {
 		var err error
-		if d.Sources, err = s.store.SearchSources(ctx, q, 8); err != nil {
-			return err
-		}
-		if d.Results, err = s.store.SearchClaims(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage); err != nil {
+		if d.Results, err = s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch); err != nil {
 			return err
 		}
 	}

@@ -119,7 +119,7 @@ func BenchmarkSearch(b *testing.B) {
 				}
 
 				start = time.Now()
-				n, err := sqlite.RawSearch(ctx, conn, q, web.ClaimsPerPage)
+				n, err := sqlite.RawSearch(ctx, conn, q, web.ClaimsPerPage, web.SourcesPerSearch)
 				fts = append(fts, time.Since(start))
 				if err != nil {
 					b.Fatal(err)

@@ -166,6 +166,9 @@ func TestSearch_FollowsChanges(t *testing.T) {
 	assert.Equal(t, []string{"3"}, ids, "the status filter with words follows the change")
 	ids, _ = a.searchIDs("status:unverified peskov")
 	assert.Equal(t, []string{"7"}, ids)
+	_, p := a.searchIDs("ushakov")
+	assert.Equal(t, "Confirmed", strings.TrimSpace(p.doc.Find(`[data-testid="search-hit"] .badge`).First().Text()),
+		"the hit shows the new status")
 
 	// Renaming a source.
 	peskov := a.get("/search?q=peskov").doc.Find(`[data-testid="search-sources"] a`).First().AttrOr("href", "")
@@ -174,9 +177,13 @@ func TestSearch_FollowsChanges(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	ids, _ = a.searchIDs("dmitri")
 	assert.ElementsMatch(t, []string{"3", "7"}, ids)
+	_, p = a.searchIDs("dmitri")
+	p.doc.Find(`[data-testid="search-hit"]`).Each(func(_ int, hit *goquery.Selection) {
+		assert.Equal(t, "Source: Dmitri Peskov", strings.TrimSpace(hit.Find(".main-source").Text()), "hits show the new name")
+	})
 	ids, _ = a.searchIDs("source:spokesman")
 	assert.Empty(t, ids, "the old role is gone from the index")
-	_, p := a.searchIDs("press secretary")
+	_, p = a.searchIDs("press secretary")
 	assert.Contains(t, p.doc.Find(`[data-testid="search-sources"]`).Text(), "Dmitri Peskov")
 }
 

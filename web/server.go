@@ -41,8 +41,7 @@ type SourceStore interface {
 
 // SearchStore is what the search page needs.
 type SearchStore interface {
-	SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error)
-	SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error)
+	Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error)
 }
 
 // ReportStore is what the handlers need for reports.

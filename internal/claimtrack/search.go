@@ -21,6 +21,8 @@ func (h Highlight) Plain() string {
 
 // SearchHit is one claim found by a search, with where it matched.
 type SearchHit struct {
+	// Claim holds what a hit shows: id, text, kind, status, creation time,
+	// tags, and the main source's id and name.
 	Claim   *Claim
 	Text    Highlight // the claim's text with the matches marked
 	Snippet Highlight // a passage from wherever it matched best; nil when that is the text itself
@@ -28,7 +30,8 @@ type SearchHit struct {
 
 // SearchResults is one page of a search.
 type SearchResults struct {
-	Hits []*SearchHit
+	Hits    []*SearchHit
+	Sources []*Source // sources whose name or role matched, when asked for
 	// Total counts the matches; when AtLeast is set there are more than
 	// Total and only that many were counted.
 	Total   int

@@ -199,7 +199,7 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 		tags:   make([]any, 0, n*3*3),
 		links:  make([]any, 0, n*3*10),
 		events: make([]any, 0, n*5*10),
-		search: make([]any, 0, n*7),
+		search: make([]any, 0, n*12),
 	}
 	st := &r.stats
 	var linked []int64
@@ -225,6 +225,7 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 		linked = linked[:0]
 		srcText.Reset()
 		notes.Reset()
+		var mainSource, firstLinked int64
 		for k, l := range c.links {
 			v++
 			at := formatTime(created.Add(time.Duration(k+1) * time.Hour))
@@ -241,6 +242,12 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 			*nextEvidence++
 			r.links = append(r.links, eid, id, src, l.stance, l.quote, l.url, l.published, via, "", at)
 			linked = append(linked, src)
+			if firstLinked == 0 {
+				firstLinked = src
+			}
+			if mainSource == 0 && l.stance == "asserts" {
+				mainSource = src
+			}
 			if k > 0 {
 				notes.WriteByte(' ')
 			}
@@ -270,8 +277,15 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 			}
 			srcText.WriteString(name + " " + role)
 		}
-		r.search = append(r.search, id, c.text, strings.ReplaceAll(strings.Join(c.tags, " "), "-", " "), srcText.String(),
-			c.context+" "+c.note, notes.String(), facets(c.status, c.kind))
+		if mainSource == 0 {
+			mainSource = firstLinked
+		}
+		mainName := ""
+		if mainSource != 0 {
+			mainName = g.sourceName(mainSource)
+		}
+		r.search = append(r.search, id, c.text, strings.Join(c.tags, " "), srcText.String(),
+			c.context+" "+c.note, notes.String(), facets(c.status, c.kind), c.status, c.kind, ts, mainSource, mainName)
 		st.Claims++
 		st.Events++
 	}
@@ -286,7 +300,8 @@ func (db *DB) writeRows(ctx context.Context, r *genRows) error {
 			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, cols: 3, args: r.tags},
 			{tx: tx, prefix: `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, cols: 10, args: r.links},
 			{tx: tx, prefix: `INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 10, args: r.events},
-			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets) VALUES `, cols: 7, args: r.search},
+			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
+				status, kind, created_at, main_source_id, main_source) VALUES `, cols: 12, args: r.search},
 		} {
 			if err := b.flush(ctx); err != nil {
 				return err

@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"testing"
 
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,7 +48,8 @@ func TestDB_GenerateClaims(t *testing.T) {
 
 	// The generator writes the search rows itself; they must be exactly the
 	// rows the storage code would build from the tables.
-	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets FROM claim_search ORDER BY rowid`
+	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
+		FROM claim_search ORDER BY rowid`
 	sourceRows := `SELECT rowid, name, role FROM source_search ORDER BY rowid`
 	written, writtenSources := dump(t, raw, claimRows), dump(t, raw, sourceRows)
 	require.Len(t, written, 3500)
@@ -79,4 +82,31 @@ func dump(t *testing.T, raw *sql.DB, query string) [][]string {
 	}
 	require.NoError(t, rows.Err())
 	return out
+}
+
+// A database whose index is empty (claims stored before the index existed)
+// gets its search rows when it is opened.
+func TestOpen_FillsEmptySearchIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 2})
+	require.NoError(t, err)
+	raw := rawDB(t, db)
+	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
+		FROM claim_search ORDER BY rowid`
+	want := dump(t, raw, claimRows)
+	_, err = raw.Exec(`DELETE FROM claim_search; DELETE FROM source_search`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	db, err = sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer db.Close()
+	assert.Equal(t, want, dump(t, raw, claimRows))
+	assert.Equal(t, 20, count(t, raw, `SELECT count(*) FROM source_search`))
+	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("the"), 0, 10)
+	require.NoError(t, err)
+	assert.Len(t, res.Hits, 10)
 }

@@ -11,18 +11,23 @@ import (
 )
 
 // claimSearchRow is the statement that (re)builds claim_search rows for the
-// claims selected by the condition it is given. It mirrors migration 0002.
+// claims selected by the condition it is given.
 const claimSearchRow = `
-	INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets)
+	INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
+		status, kind, created_at, main_source_id, main_source)
 	SELECT c.id, c.text,
-		coalesce((SELECT group_concat(replace(t.tag, '-', ' '), ' ' ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
+		coalesce((SELECT group_concat(t.tag, ' ' ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
 		coalesce((SELECT group_concat(s.name || ' ' || s.role, ' ' ORDER BY s.id) FROM sources s
 			WHERE s.id IN (SELECT source_id FROM evidence WHERE claim_id = c.id
 				UNION SELECT via_source_id FROM evidence WHERE claim_id = c.id)), ''),
 		c.context || ' ' || c.verdict_note,
 		coalesce((SELECT group_concat(e.quote || ' ' || e.note, ' ' ORDER BY e.id) FROM evidence e WHERE e.claim_id = c.id), ''),
-		'status' || replace(c.status, '-', '') || ' kind' || c.kind
-	FROM claims c WHERE `
+		'status' || replace(c.status, '-', '') || ' kind' || c.kind,
+		c.status, c.kind, c.created_at, coalesce(ms.id, 0), coalesce(ms.name, '')
+	FROM claims c LEFT JOIN sources ms ON ms.id = coalesce(
+		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'asserts' ORDER BY e.id LIMIT 1),
+		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id ORDER BY e.id LIMIT 1))
+	WHERE `
 
 // reindexClaim refreshes the search row of one claim inside tx.
 func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
@@ -57,6 +62,21 @@ func reindexSource(ctx context.Context, tx *Tx, sourceID int64) error {
 		return fmt.Errorf("sqlite: reindex source: %w", err)
 	}
 	return nil
+}
+
+// fillSearchIndex builds the search rows of a database whose claims or
+// sources have none: one stored before the index existed.
+func (db *DB) fillSearchIndex(ctx context.Context) error {
+	var missing bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT
+		(EXISTS (SELECT 1 FROM claims) AND NOT EXISTS (SELECT 1 FROM claim_search))
+		OR (EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_search))`).Scan(&missing); err != nil {
+		return fmt.Errorf("sqlite: look at search index: %w", err)
+	}
+	if !missing {
+		return nil
+	}
+	return db.RebuildSearchIndex(ctx)
 }
 
 // RebuildSearchIndex rebuilds both search indexes from the tables, in one
@@ -252,6 +272,30 @@ func claimFilters(q claimtrack.SearchQuery) (string, []any) {
 // the ids of the page come from the index alone, then the highlights and the
 // claims are read for those ids.
 func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error) {
+	var res *claimtrack.SearchResults
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		res, err = db.searchClaims(ctx, tx, q, offset, limit)
+		return err
+	})
+	return res, err
+}
+
+// Search is SearchClaims and SearchSources in one read transaction, which is
+// what the search page shows: the claims, with up to sources matching
+// sources in res.Sources.
+func (db *DB) Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error) {
+	var res *claimtrack.SearchResults
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		if res, err = db.searchClaims(ctx, tx, q, offset, limit); err != nil {
+			return err
+		}
+		res.Sources, err = db.searchSources(ctx, tx, q, sources)
+		return err
+	})
+	return res, err
+}
+
+func (db *DB) searchClaims(ctx context.Context, tx *Tx, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error) {
 	if limit <= 0 {
 		limit = 25
 	}
@@ -260,30 +304,31 @@ func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset
 	if !q.HasTerms() && (len(q.Excluded) > 0 || q.Empty()) {
 		return res, nil // nothing to look for: exclusions alone match nothing
 	}
-	err := db.view(ctx, func(tx *Tx) error {
-		expr := ftsExpr(q)
-		if expr == "" {
-			filters, fargs := claimFilters(q)
-			return searchByFilters(ctx, tx, filters, fargs, offset, limit, res)
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, countMatchesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
-			return fmt.Errorf("sqlite: count matches: %w", err)
-		}
-		res.Total, res.AtLeast, res.Ranked = min(n, db.rankLimit), n > db.rankLimit, n <= db.rankLimit
-		if offset >= res.Total {
-			return nil
-		}
-		ids, err := pageIDs(ctx, tx, expr, res.Ranked, offset, limit)
-		if err != nil {
-			return err
-		}
-		return loadHits(ctx, tx, expr, ids, res)
-	})
-	if err != nil {
-		return nil, err
+	expr := ftsExpr(q)
+	if expr == "" {
+		filters, fargs := claimFilters(q)
+		return res, searchByFilters(ctx, tx, filters, fargs, offset, limit, res)
 	}
-	return res, nil
+	var n int
+	if err := tx.QueryRowContext(ctx, countMatchesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
+		return nil, fmt.Errorf("sqlite: count matches: %w", err)
+	}
+	res.Total, res.AtLeast, res.Ranked = min(n, db.rankLimit), n > db.rankLimit, n <= db.rankLimit
+	if offset >= res.Total {
+		return res, nil
+	}
+	if !res.Ranked {
+		// Newest first is the index's own order: one statement reads the
+		// page, and highlights only the rows it returns.
+		query, args := newestHitsQuery(expr, offset, limit)
+		return res, loadHits(ctx, tx, query, args, nil, res)
+	}
+	ids, err := pageIDs(ctx, tx, expr, res.Ranked, offset, limit)
+	if err != nil || len(ids) == 0 {
+		return res, err
+	}
+	query, args := hitsQuery(expr, ids)
+	return res, loadHits(ctx, tx, query, args, ids, res)
 }
 
 // pageIDs returns the ids of one page of matches, best first when ranked and
@@ -309,11 +354,14 @@ func pageIDs(ctx context.Context, tx *Tx, expr string, ranked bool, offset, limi
 // countMatchesSQL counts the matches of an expression, up to a limit.
 const countMatchesSQL = `SELECT count(*) FROM (SELECT 1 FROM claim_search WHERE claim_search MATCH ? LIMIT ?)`
 
-// hitColumns are the claim's text with its matches marked and the best
-// passages of its context and verdict, and of its quotes and notes.
-const hitColumns = `highlight(claim_search, 0, char(1), char(2)),
+// hitColumns are what a hit shows, all read from the index: the claim's id,
+// its text with the matches marked, the best passages of its context and
+// verdict and of its quotes and notes, and the stored status, kind, creation
+// time, tags and main source.
+const hitColumns = `rowid, highlight(claim_search, 0, char(1), char(2)),
 	snippet(claim_search, 3, char(1), char(2), '…', 20),
-	snippet(claim_search, 4, char(1), char(2), '…', 20)`
+	snippet(claim_search, 4, char(1), char(2), '…', 20),
+	status, kind, created_at, tags, main_source_id, main_source`
 
 // countSourcesSQL counts the sources matching an expression, up to a limit.
 const countSourcesSQL = `SELECT count(*) FROM (SELECT 1 FROM source_search WHERE source_search MATCH ? LIMIT ?)`
@@ -338,52 +386,50 @@ func pageQuery(expr string, ranked bool, offset, limit int) (string, []any) {
 		[]any{expr, limit, offset}
 }
 
-// hitsQuery selects columns for the matches of expr with the given ids. The
+// hitsQuery selects hitColumns for the matches of expr with the given ids. The
 // index is searched once, over the range of rowids the ids span, and the ids
 // filter what it finds: asking for each id in turn would evaluate the whole
 // expression once per id, which for a prefix means gathering every word it
-// expands to each time. A page listed newest first is one contiguous range.
-func hitsQuery(columns, expr string, ids []int64) (string, []any) {
+// expands to each time.
+func hitsQuery(expr string, ids []int64) (string, []any) {
 	lo, hi := slices.Min(ids), slices.Max(ids)
 	in, idArgs := inClause(ids)
-	return `SELECT ` + columns + `
-		FROM claim_search JOIN claims c ON c.id = claim_search.rowid
-		WHERE claim_search MATCH ? AND claim_search.rowid BETWEEN ? AND ?
-			AND +claim_search.rowid IN (` + in + `)`, append([]any{expr, lo, hi}, idArgs...)
+	return `SELECT ` + hitColumns + ` FROM claim_search
+		WHERE claim_search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `)`,
+		append([]any{expr, lo, hi}, idArgs...)
 }
 
-// loadHits reads the claims with the given ids, with their highlighted text
-// and best passage, and appends them to res in the order of ids.
-func loadHits(ctx context.Context, tx *Tx, expr string, ids []int64, res *claimtrack.SearchResults) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	// The tags and the main source's id come with each row, which saves two
-	// queries per page; the sources are then read by id.
-	query, args := hitsQuery(claimColumns+`, `+hitColumns+`, `+tagsColumn+`, `+mainSourceColumn, expr, ids)
+// newestHitsQuery selects hitColumns for one page of the matches of expr,
+// newest first. That is the index's own order, so the marks are computed
+// only for the rows returned.
+func newestHitsQuery(expr string, offset, limit int) (string, []any) {
+	return `SELECT ` + hitColumns + ` FROM claim_search
+		WHERE claim_search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?`, []any{expr, limit, offset}
+}
+
+// loadHits runs a query selecting hitColumns and appends the hits to res: in
+// the order of ids when given, else in the rows' order.
+func loadHits(ctx context.Context, tx *Tx, query string, args []any, ids []int64, res *claimtrack.SearchResults) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("sqlite: search: %w", err)
 	}
 	defer rows.Close()
 	byID := make(map[int64]*claimtrack.SearchHit, len(ids))
-	mainSource := make(map[int64][]*claimtrack.Claim, len(ids))
 	for rows.Next() {
 		var c claimtrack.Claim
-		var created, updated, text, context, notes, tags string
-		var source int64
-		if err := rows.Scan(&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-			&c.ReportID, &c.Version, &created, &updated, &text, &context, &notes, &tags, &source); err != nil {
+		var text, context, notes, created, tags, sourceName string
+		var sourceID int64
+		if err := rows.Scan(&c.ID, &text, &context, &notes, &c.Status, &c.Kind, &created, &tags, &sourceID, &sourceName); err != nil {
 			return err
 		}
-		c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
-		if tags != "" {
-			c.Tags = strings.Split(tags, tagSep)
-		}
-		if source != 0 {
-			mainSource[source] = append(mainSource[source], &c)
+		c.CreatedAt = parseTime(created)
+		c.Tags = strings.Fields(tags)
+		if sourceID != 0 {
+			c.MainSource = &claimtrack.Source{ID: sourceID, Name: sourceName}
 		}
 		hit := &claimtrack.SearchHit{Claim: &c, Text: splitMarks(text)}
+		c.Text = hit.Text.Plain()
 		// The passage shown under the text is where else the words matched:
 		// the context or verdict first, else a quote or note.
 		switch {
@@ -393,48 +439,20 @@ func loadHits(ctx context.Context, tx *Tx, expr string, ids []int64, res *claimt
 			hit.Snippet = splitMarks(notes)
 		}
 		byID[c.ID] = hit
+		if ids == nil {
+			res.Hits = append(res.Hits, hit)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows.Close()
 	for _, id := range ids {
 		if hit := byID[id]; hit != nil {
 			res.Hits = append(res.Hits, hit)
 		}
 	}
-	if len(mainSource) == 0 {
-		return nil
-	}
-	sids := make([]int64, 0, len(mainSource))
-	for id := range mainSource {
-		sids = append(sids, id)
-	}
-	slices.Sort(sids) // one statement text per number of sources
-	in, sargs := inClause(sids)
-	sources, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (`+in+`)`, sargs...)
-	if err != nil {
-		return err
-	}
-	for _, src := range sources {
-		for _, c := range mainSource[src.ID] {
-			c.MainSource = src
-		}
-	}
 	return nil
 }
-
-// tagSep joins a claim's tags in tagsColumn; validation keeps control
-// characters out of tags.
-const tagSep = "\x1f"
-
-// tagsColumn is a claim's tags in order, joined with tagSep.
-const tagsColumn = `coalesce((SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), '')`
-
-// mainSourceColumn is the id of a claim's main source: its first asserting
-// source, or failing that its first linked source (as attachMainSources).
-const mainSourceColumn = `coalesce((SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id
-	ORDER BY e.stance <> 'asserts', e.id LIMIT 1), 0)`
 
 // searchByFilters lists, newest first, the claims the filters allow.
 func searchByFilters(ctx context.Context, tx *Tx, filters string, args []any, offset, limit int, res *claimtrack.SearchResults) error {
@@ -497,25 +515,28 @@ func splitMarks(s string) claimtrack.Highlight {
 // plain and source: terms of q: the best first when at most RankLimit match,
 // else the newest first, as for claims.
 func (db *DB) SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error) {
-	expr := sourceExpr(q)
-	if expr == "" {
-		return nil, nil
-	}
 	var out []*claimtrack.Source
-	err := db.view(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, countSourcesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
-			return err
-		}
-		query := sourcesSQL
-		if n > db.rankLimit {
-			query = newestSourcesSQL
-		}
-		var err error
-		out, err = querySources(ctx, tx, query, expr, limit)
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		out, err = db.searchSources(ctx, tx, q, limit)
 		return err
 	})
 	return out, err
+}
+
+func (db *DB) searchSources(ctx context.Context, tx *Tx, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error) {
+	expr := sourceExpr(q)
+	if expr == "" || limit <= 0 {
+		return nil, nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, countSourcesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
+		return nil, fmt.Errorf("sqlite: count sources: %w", err)
+	}
+	query := sourcesSQL
+	if n > db.rankLimit {
+		query = newestSourcesSQL
+	}
+	return querySources(ctx, tx, query, expr, limit)
 }
 
 // CheckSearchIndex runs FTS5's own integrity-check on both search indexes.
@@ -535,38 +556,45 @@ func RawSearchQuery(q claimtrack.SearchQuery, ranked bool, limit int) (string, [
 }
 
 // RawSearch runs on conn the full-text statements behind the first page of a
-// search for q, and nothing else: the capped count, the page of ids, the
-// marked text and passages of those claims (joined to their rows), and the
-// matching sources. Benchmarks compare the whole handler with it. It returns
+// search for q, and nothing else: the capped count, the page (ids by rank,
+// then their marked text and passages; or newest first with them in one
+// statement), joined to the claims' rows, and the matching sources. Benchmarks compare the whole handler with it. It returns
 // the number of claims on the page.
-func RawSearch(ctx context.Context, conn Queryer, q claimtrack.SearchQuery, limit int) (int, error) {
+func RawSearch(ctx context.Context, conn Queryer, q claimtrack.SearchQuery, limit, sources int) (int, error) {
 	expr := ftsExpr(q)
 	var n int
 	if err := scanAll(ctx, conn, func(r *sql.Rows) error { return r.Scan(&n) }, countMatchesSQL, expr, RankLimit+1); err != nil {
 		return 0, err
 	}
-	var ids []int64
-	page, args := pageQuery(expr, n <= RankLimit, 0, limit)
-	if err := scanAll(ctx, conn, func(r *sql.Rows) error {
-		var id int64
-		err := r.Scan(&id)
-		ids = append(ids, id)
-		return err
-	}, page, args...); err != nil {
-		return 0, err
-	}
 	hits := 0
-	if len(ids) > 0 {
-		var text, context, notes string
-		query, args := hitsQuery(hitColumns, expr, ids)
+	scanHit := func(r *sql.Rows) error {
+		var id, sourceID int64
+		var text, context, notes, status, kind, created, tags, source string
+		hits++
+		return r.Scan(&id, &text, &context, &notes, &status, &kind, &created, &tags, &sourceID, &source)
+	}
+	if n > RankLimit {
+		query, args := newestHitsQuery(expr, 0, limit)
+		if err := scanAll(ctx, conn, scanHit, query, args...); err != nil {
+			return 0, err
+		}
+	} else if n > 0 {
+		var ids []int64
+		page, args := pageQuery(expr, true, 0, limit)
 		if err := scanAll(ctx, conn, func(r *sql.Rows) error {
-			hits++
-			return r.Scan(&text, &context, &notes)
-		}, query, args...); err != nil {
+			var id int64
+			err := r.Scan(&id)
+			ids = append(ids, id)
+			return err
+		}, page, args...); err != nil {
+			return 0, err
+		}
+		query, args := hitsQuery(expr, ids)
+		if err := scanAll(ctx, conn, scanHit, query, args...); err != nil {
 			return 0, err
 		}
 	}
-	if src := sourceExpr(q); src != "" {
+	if src := sourceExpr(q); src != "" && sources > 0 {
 		var ns int
 		if err := scanAll(ctx, conn, func(r *sql.Rows) error { return r.Scan(&ns) }, countSourcesSQL, src, RankLimit+1); err != nil {
 			return 0, err
@@ -575,7 +603,7 @@ func RawSearch(ctx context.Context, conn Queryer, q claimtrack.SearchQuery, limi
 		if ns > RankLimit {
 			query = newestSourcesSQL
 		}
-		if err := scanAll(ctx, conn, func(*sql.Rows) error { return nil }, query, src, 8); err != nil {
+		if err := scanAll(ctx, conn, func(*sql.Rows) error { return nil }, query, src, sources); err != nil {
 			return 0, err
 		}
 	}
