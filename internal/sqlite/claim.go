@@ -395,6 +395,7 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 			return err
 		}
 		before := map[string]string{"status": string(c.Status), "note": c.VerdictNote}
+		old := c.Status
 		if err := bumpClaim(ctx, tx, c); err != nil {
 			return err
 		}
@@ -405,10 +406,15 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 		if err := reindexClaim(ctx, tx, id); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{
+		ev := &claimtrack.Event{
 			Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
 			Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,
-		})
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		// The sources' records move in the same transaction as the verdict.
+		return creditStatusChange(ctx, tx, id, old, ch.Status, ev)
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {

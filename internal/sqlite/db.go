@@ -92,6 +92,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	if err := db.fillReliability(ctx); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
 
 	readPragmas := url.Values{}
 	readPragmas.Add("_pragma", "busy_timeout(5000)")

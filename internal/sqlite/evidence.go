@@ -112,10 +112,14 @@ func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *
 	if err := reindexClaim(ctx, tx, c.ID); err != nil {
 		return nil, err
 	}
-	return e, insertEvent(ctx, tx, &claimtrack.Event{
+	ev := &claimtrack.Event{
 		Type: claimtrack.EventEvidenceAdded, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
 		SourceID: src.ID, EvidenceID: e.ID, After: after, Note: in.Note,
-	})
+	}
+	if err := insertEvent(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	return e, creditNewEvidence(ctx, tx, e, c.Status, ev)
 }
 
 const evidenceColumns = `e.id, e.claim_id, e.source_id, e.stance, e.quote, e.url, e.published_at,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -58,6 +59,9 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 	}
 	if err := reindexSource(ctx, tx, s.ID); err != nil {
 		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO source_stats (source_id) VALUES (?)`, s.ID); err != nil {
+		return nil, fmt.Errorf("sqlite: source stats: %w", err)
 	}
 	return s, insertEvent(ctx, tx, &claimtrack.Event{
 		Type: claimtrack.EventSourceCreated, Actor: actor, SourceID: s.ID,

@@ -1,0 +1,166 @@
+package claimtrack
+
+import (
+	"cmp"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// ReliabilityMin is how many resolved links a source needs before its score
+// is taken as a judgement. Below it the score and interval are still shown,
+// labelled as too few to judge.
+const ReliabilityMin = 3
+
+// ReliabilityLevel is the probability mass of the credible interval shown
+// with every score.
+const ReliabilityLevel = 0.90
+
+// TakesSide reports whether a link with this stance says something about the
+// claim's truth; a source that merely reports a claim is not judged by it.
+func (s Stance) TakesSide() bool {
+	return s == StanceAsserts || s == StanceSupports || s == StanceDisputes
+}
+
+// Credit is what one evidence link adds to its source's record, in halves so
+// that a partly-true verdict (half each way) stays exact in integers.
+type Credit struct {
+	AgreeHalves, DisagreeHalves int
+	Open                        int // 1 when the link takes a side on a claim without a verdict yet
+}
+
+// LinkCredit is the credit a link with the given stance earns its source (and
+// the source it was relayed via) from a claim with the given status:
+//
+//   - asserting or supporting a claim later confirmed, or disputing one later
+//     refuted, agrees with the verdict; the opposite cases disagree;
+//   - a partly-true verdict counts half each way;
+//   - a "reports" link never counts, and a link on an open claim counts only
+//     as open.
+func LinkCredit(stance Stance, status Status) Credit {
+	if !stance.TakesSide() {
+		return Credit{}
+	}
+	backs := stance != StanceDisputes // asserts or supports
+	switch status {
+	case StatusConfirmed:
+		if backs {
+			return Credit{AgreeHalves: 2}
+		}
+		return Credit{DisagreeHalves: 2}
+	case StatusRefuted:
+		if backs {
+			return Credit{DisagreeHalves: 2}
+		}
+		return Credit{AgreeHalves: 2}
+	case StatusPartlyTrue:
+		return Credit{AgreeHalves: 1, DisagreeHalves: 1}
+	}
+	return Credit{Open: 1}
+}
+
+// Add returns the sum of two credits.
+func (c Credit) Add(d Credit) Credit {
+	return Credit{c.AgreeHalves + d.AgreeHalves, c.DisagreeHalves + d.DisagreeHalves, c.Open + d.Open}
+}
+
+// Sub returns c less d.
+func (c Credit) Sub(d Credit) Credit {
+	return Credit{c.AgreeHalves - d.AgreeHalves, c.DisagreeHalves - d.DisagreeHalves, c.Open - d.Open}
+}
+
+// Agree is the number of resolved links that agree with their verdict.
+func (c Credit) Agree() float64 { return float64(c.AgreeHalves) / 2 }
+
+// Disagree is the number of resolved links that disagree with their verdict.
+func (c Credit) Disagree() float64 { return float64(c.DisagreeHalves) / 2 }
+
+// Resolved is the number of links on claims with a verdict.
+func (c Credit) Resolved() float64 { return c.Agree() + c.Disagree() }
+
+// Score is a source's reliability: the mean of Beta(1 + agree, 1 + disagree),
+// the posterior of "a link of this source agrees with the verdict" under a
+// uniform prior, with its central credible interval.
+type Score struct {
+	Mean, Low, High float64
+	// Enough is false when fewer than ReliabilityMin resolved links stand
+	// behind the score: "too few resolved claims to judge".
+	Enough bool
+}
+
+// ScoreOf computes the score of a record.
+func ScoreOf(c Credit) Score {
+	b := distuv.Beta{Alpha: 1 + c.Agree(), Beta: 1 + c.Disagree()}
+	tail := (1 - ReliabilityLevel) / 2
+	return Score{
+		Mean:   b.Mean(),
+		Low:    b.Quantile(tail),
+		High:   b.Quantile(1 - tail),
+		Enough: c.Resolved() >= ReliabilityMin,
+	}
+}
+
+// CompareScores orders scores best first: those with enough resolved links
+// before those without, then by the interval's lower bound (the score a
+// source can be trusted to reach), then by the mean. It never ranks by the
+// raw ratio, which would put one lucky claim above fifty good ones.
+func CompareScores(a, b Score) int {
+	if a.Enough != b.Enough {
+		if a.Enough {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(b.Low, a.Low); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.Mean, a.Mean)
+}
+
+// SourceRecord is a source's track record as stored: the credit of its links,
+// how many claims it is linked to, and its score.
+type SourceRecord struct {
+	Credit  Credit
+	Claims  int // distinct claims linked, directly or as a "via"
+	Changes int // changes of its resolved record so far
+	Score   Score
+}
+
+// ScoreChange is one change of a source's resolved record: a verdict on a
+// claim it took a side on (or a link added to a claim with a verdict), and
+// the record after it.
+type ScoreChange struct {
+	N       int // 1 for the source's first change, 2 for the next …
+	EventID int64
+	At      time.Time
+	Claim   *Claim // the claim, as it is now
+	Stance  Stance // the source's stance on the claim
+	Relayed bool   // the source was the link's "via"
+	Status  Status // the claim's status after this change
+	Credit  Credit // the source's record after this change
+}
+
+// Superseded reports whether the claim's verdict has changed since.
+func (c *ScoreChange) Superseded() bool { return c.Claim != nil && c.Claim.Status != c.Status }
+
+// Effect says in words how the change counted for the source.
+func (c *ScoreChange) Effect() string {
+	credit := LinkCredit(c.Stance, c.Status)
+	switch {
+	case credit.AgreeHalves == 2:
+		return "agrees with the verdict"
+	case credit.DisagreeHalves == 2:
+		return "disagrees with the verdict"
+	case credit.AgreeHalves == 1:
+		return "counts half each way"
+	}
+	return "no longer counts"
+}
+
+// ScorePoint is a source's record just after one change, for its chart.
+type ScorePoint struct {
+	N      int
+	At     time.Time
+	Credit Credit
+	Score  Score
+}

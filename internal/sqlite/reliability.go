@@ -1,0 +1,416 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+// scoreChange is what a history row records besides the counts.
+type scoreChange struct {
+	eventID int64
+	at      time.Time
+	claimID int64
+	stance  claimtrack.Stance
+	relayed bool
+	status  claimtrack.Status
+}
+
+// applyCredit adds delta (and claims more linked claims) to a source's
+// record, recomputes its score, and when its resolved part moved appends a
+// row to its score history. It runs inside the transaction of the change.
+func applyCredit(ctx context.Context, tx *Tx, sourceID int64, delta claimtrack.Credit, claims int, ch scoreChange) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_stats (source_id) VALUES (?)`, sourceID); err != nil {
+		return fmt.Errorf("sqlite: source stats: %w", err)
+	}
+	var rec claimtrack.SourceRecord
+	if err := tx.QueryRowContext(ctx, `SELECT agree2, disagree2, open, claims, changes FROM source_stats WHERE source_id = ?`, sourceID).
+		Scan(&rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves, &rec.Credit.Open, &rec.Claims, &rec.Changes); err != nil {
+		return fmt.Errorf("sqlite: source stats: %w", err)
+	}
+	rec.Credit = rec.Credit.Add(delta)
+	rec.Claims += claims
+	moved := delta.AgreeHalves != 0 || delta.DisagreeHalves != 0
+	if moved {
+		rec.Changes++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
+			(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sourceID, rec.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
+			rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves); err != nil {
+			return fmt.Errorf("sqlite: score history: %w", err)
+		}
+	}
+	return writeRecord(ctx, tx, sourceID, rec)
+}
+
+// writeRecord stores a source's counts and the score derived from them.
+func writeRecord(ctx context.Context, tx *Tx, sourceID int64, rec claimtrack.SourceRecord) error {
+	s := claimtrack.ScoreOf(rec.Credit)
+	_, err := tx.ExecContext(ctx, `UPDATE source_stats SET agree2 = ?, disagree2 = ?, open = ?, claims = ?, changes = ?,
+		enough = ?, mean = ?, low = ?, high = ? WHERE source_id = ?`,
+		rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves, rec.Credit.Open, rec.Claims, rec.Changes,
+		s.Enough, s.Mean, s.Low, s.High, sourceID)
+	if err != nil {
+		return fmt.Errorf("sqlite: source stats: %w", err)
+	}
+	return nil
+}
+
+// creditNewEvidence adds a new link's credit to its source and to the source
+// it was relayed via, given the claim's status; ev is the link's event.
+func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
+	credit := claimtrack.LinkCredit(e.Stance, status)
+	for _, side := range linkSides(e.SourceID, e.ViaSourceID) {
+		// The new link is stored already: it is the source's first on this
+		// claim when it is the only one.
+		var links int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
+			e.ClaimID, side.id).Scan(&links); err != nil {
+			return err
+		}
+		first := 0
+		if links == 1 {
+			first = 1
+		}
+		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: e.ClaimID, stance: e.Stance, relayed: side.relayed, status: status}
+		if err := applyCredit(ctx, tx, side.id, credit, first, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// creditStatusChange moves the credit of every link of a claim from its old
+// status to its new one; ev is the status change's event.
+func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, old, status claimtrack.Status, ev *claimtrack.Event) error {
+	if old == status {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT source_id, coalesce(via_source_id, 0), stance FROM evidence WHERE claim_id = ? ORDER BY id`, claimID)
+	if err != nil {
+		return err
+	}
+	type link struct {
+		source, via int64
+		stance      claimtrack.Stance
+	}
+	var links []link
+	for rows.Next() {
+		var l link
+		if err := rows.Scan(&l.source, &l.via, &l.stance); err != nil {
+			rows.Close()
+			return err
+		}
+		links = append(links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, l := range links {
+		delta := claimtrack.LinkCredit(l.stance, status).Sub(claimtrack.LinkCredit(l.stance, old))
+		if delta == (claimtrack.Credit{}) {
+			continue
+		}
+		for _, side := range linkSides(l.source, l.via) {
+			ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: claimID, stance: l.stance, relayed: side.relayed, status: status}
+			if err := applyCredit(ctx, tx, side.id, delta, 0, ch); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type linkSide struct {
+	id      int64
+	relayed bool
+}
+
+// linkSides are the sources a link credits: its own, and the one it was
+// relayed via, if any.
+func linkSides(source, via int64) []linkSide {
+	if via == 0 || via == source {
+		return []linkSide{{id: source}}
+	}
+	return []linkSide{{id: source}, {id: via, relayed: true}}
+}
+
+// fillReliability builds the reliability tables of a database that has
+// sources but no records: one stored before the tables existed.
+func (db *DB) fillReliability(ctx context.Context) error {
+	var missing bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_stats)`).
+		Scan(&missing); err != nil {
+		return fmt.Errorf("sqlite: look at source stats: %w", err)
+	}
+	if !missing {
+		return nil
+	}
+	return db.RebuildReliability(ctx)
+}
+
+// RebuildReliability recomputes every source's record and score history from
+// the history of events, in one transaction: each link counts from its
+// "evidence added" event, with the claim's status as the "status changed"
+// events left it. It gives what the storage code maintains change by change.
+func (db *DB) RebuildReliability(ctx context.Context) error {
+	return db.update(ctx, func(tx *Tx) error {
+		for _, q := range []string{
+			`DELETE FROM source_score_history`,
+			`DELETE FROM source_stats`,
+			`INSERT INTO source_stats (source_id) SELECT id FROM sources`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("sqlite: rebuild reliability: %w", err)
+			}
+		}
+		type link struct {
+			claim, source, via int64
+			stance             claimtrack.Stance
+		}
+		links := map[int64]link{}
+		rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var l link
+			if err := rows.Scan(&id, &l.claim, &l.source, &l.via, &l.stance); err != nil {
+				rows.Close()
+				return err
+			}
+			links[id] = l
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+
+		type event struct {
+			id, claim, evidence int64
+			typ                 claimtrack.EventType
+			at                  time.Time
+			after               string
+		}
+		var events []event
+		rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0), after_json
+			FROM events WHERE type IN (?, ?) ORDER BY id`, claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var ev event
+			var at string
+			if err := rows.Scan(&ev.id, &ev.typ, &at, &ev.claim, &ev.evidence, &ev.after); err != nil {
+				rows.Close()
+				return err
+			}
+			ev.at = parseTime(at)
+			events = append(events, ev)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+
+		status := map[int64]claimtrack.Status{} // claim → status so far
+		active := map[int64][]link{}            // claim → its links so far
+		linked := map[[2]int64]bool{}           // (claim, source) pairs seen
+		records := map[int64]*claimtrack.SourceRecord{}
+		record := func(id int64) *claimtrack.SourceRecord {
+			r := records[id]
+			if r == nil {
+				r = &claimtrack.SourceRecord{}
+				records[id] = r
+			}
+			return r
+		}
+		apply := func(id int64, delta claimtrack.Credit, ch scoreChange) error {
+			r := record(id)
+			r.Credit = r.Credit.Add(delta)
+			if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
+				return nil
+			}
+			r.Changes++
+			_, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
+				(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, r.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
+				r.Credit.AgreeHalves, r.Credit.DisagreeHalves)
+			return err
+		}
+		for _, ev := range events {
+			switch ev.typ {
+			case claimtrack.EventEvidenceAdded:
+				l, ok := links[ev.evidence]
+				if !ok {
+					continue
+				}
+				active[l.claim] = append(active[l.claim], l)
+				st := statusOr(status, l.claim)
+				credit := claimtrack.LinkCredit(l.stance, st)
+				for _, side := range linkSides(l.source, l.via) {
+					if key := [2]int64{l.claim, side.id}; !linked[key] {
+						linked[key] = true
+						record(side.id).Claims++
+					}
+					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
+					if err := apply(side.id, credit, ch); err != nil {
+						return err
+					}
+				}
+			case claimtrack.EventStatusChanged:
+				var after struct {
+					Status claimtrack.Status `json:"status"`
+				}
+				if err := json.Unmarshal([]byte(ev.after), &after); err != nil || !after.Status.Valid() {
+					return fmt.Errorf("sqlite: rebuild reliability: event %d has no status", ev.id)
+				}
+				old := statusOr(status, ev.claim)
+				status[ev.claim] = after.Status
+				for _, l := range active[ev.claim] {
+					delta := claimtrack.LinkCredit(l.stance, after.Status).Sub(claimtrack.LinkCredit(l.stance, old))
+					if delta == (claimtrack.Credit{}) {
+						continue
+					}
+					for _, side := range linkSides(l.source, l.via) {
+						ch := scoreChange{eventID: ev.id, at: ev.at, claimID: ev.claim, stance: l.stance, relayed: side.relayed, status: after.Status}
+						if err := apply(side.id, delta, ch); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		for id, r := range records {
+			if err := writeRecord(ctx, tx, id, *r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func statusOr(m map[int64]claimtrack.Status, claim int64) claimtrack.Status {
+	if s, ok := m[claim]; ok {
+		return s
+	}
+	return claimtrack.StatusUnverified
+}
+
+// FindSourceRecord returns a source's track record. A source without one
+// (there is none) has the empty record.
+func (db *DB) FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error) {
+	var rec claimtrack.SourceRecord
+	err := db.view(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM source_stats st WHERE st.source_id = ?`, sourceID).
+			Scan(recordDest(&rec)...)
+		if errors.Is(err, sql.ErrNoRows) {
+			rec.Score = claimtrack.ScoreOf(rec.Credit)
+			return nil
+		}
+		return err
+	})
+	return rec, err
+}
+
+// recordColumns are a source_stats row st as recordDest reads it.
+const recordColumns = `st.agree2, st.disagree2, st.open, st.claims, st.changes, st.enough, st.mean, st.low, st.high`
+
+func recordDest(r *claimtrack.SourceRecord) []any {
+	return []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
+		&r.Score.Enough, &r.Score.Mean, &r.Score.Low, &r.Score.High}
+}
+
+// FindScoreChanges returns up to limit changes of a source's record, newest
+// first, starting below change number before (0 for the newest).
+func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limit int) ([]*claimtrack.ScoreChange, error) {
+	if before <= 0 {
+		before = math.MaxInt32
+	}
+	var out []*claimtrack.ScoreChange
+	err := db.view(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2, `+claimColumns+`
+			FROM source_score_history h JOIN claims c ON c.id = h.claim_id
+			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, sourceID, before, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			ch := &claimtrack.ScoreChange{}
+			var at string
+			c, err := scanClaim(prefixScanner{rows, []any{&ch.N, &ch.EventID, &at, &ch.Stance, &ch.Relayed, &ch.Status,
+				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves}})
+			if err != nil {
+				return err
+			}
+			ch.At, ch.Claim = parseTime(at), c
+			out = append(out, ch)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// prefixScanner scans a row into prefix first, then into what its caller
+// asks for: it lets scanClaim read claim columns that follow others.
+type prefixScanner struct {
+	rows   *sql.Rows
+	prefix []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error { return p.rows.Scan(append(p.prefix, dest...)...) }
+
+// FindScorePoints returns the points of a source's score over time, oldest
+// first: every change when there are at most max of them, else max changes
+// evenly spread, the last included. It also returns how many changes there
+// are. Only the points returned are read and scored.
+func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error) {
+	var out []claimtrack.ScorePoint
+	var total int
+	err := db.view(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT changes FROM source_stats WHERE source_id = ?), 0)`, sourceID).
+			Scan(&total); err != nil {
+			return err
+		}
+		if total == 0 || max <= 0 {
+			return nil
+		}
+		query, args := `SELECT n, at, agree2, disagree2 FROM source_score_history WHERE source_id = ? ORDER BY n`, []any{sourceID}
+		if total > max {
+			ns := make([]int64, max)
+			for k := range max {
+				ns[k] = int64((k + 1) * total / max)
+			}
+			in, nargs := inClause(ns)
+			query, args = `SELECT n, at, agree2, disagree2 FROM source_score_history WHERE source_id = ? AND n IN (`+in+`) ORDER BY n`,
+				append(args, nargs...)
+		}
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p claimtrack.ScorePoint
+			var at string
+			if err := rows.Scan(&p.N, &at, &p.Credit.AgreeHalves, &p.Credit.DisagreeHalves); err != nil {
+				return err
+			}
+			p.At, p.Score = parseTime(at), claimtrack.ScoreOf(p.Credit)
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}

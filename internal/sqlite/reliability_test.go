@@ -1,0 +1,97 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func mustSetStatus(tb testing.TB, db *sqlite.DB, id int64, status claimtrack.Status) {
+	tb.Helper()
+	c, err := db.FindClaimByID(context.Background(), id)
+	require.NoError(tb, err)
+	_, err = db.SetClaimStatus(context.Background(), id, claimtrack.StatusChange{Status: status, Note: "Checked.", Version: c.Version}, "tester")
+	require.NoError(tb, err)
+}
+
+func mustLink(tb testing.TB, db *sqlite.DB, claimID int64, source string, stance claimtrack.Stance, via int64) int64 {
+	tb.Helper()
+	e, err := db.AddEvidence(context.Background(), claimID, claimtrack.EvidenceInput{SourceName: source, SourceKind: claimtrack.SourceKind("outlet"),
+		Stance: stance, ViaSourceID: via}, "tester")
+	require.NoError(tb, err)
+	return e.SourceID
+}
+
+// The records kept change by change are exactly those a replay of the
+// history gives, and they follow the rules: halves for partly true, both
+// sides of a "via" credited, "reports" ignored, open claims only open.
+func TestReliability_Maintained(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+
+	c1 := mustCreateClaim(t, db, "The minister will resign before the summit.")
+	c2 := mustCreateClaim(t, db, "The summit will take place in Geneva in June.")
+	c3 := mustCreateClaim(t, db, "The two delegations met twice last week.")
+	unnamed := mustLink(t, db, c1.ID, "Unnamed officials", claimtrack.StanceAsserts, 0)
+	paper := mustLink(t, db, c1.ID, "The Daily Paper", claimtrack.StanceAsserts, unnamed)
+	agency := mustLink(t, db, c1.ID, "Wire Agency", claimtrack.StanceReports, 0)
+	mustLink(t, db, c2.ID, "The Daily Paper", claimtrack.StanceAsserts, 0)
+	denier := mustLink(t, db, c2.ID, "Press Office", claimtrack.StanceDisputes, 0)
+
+	mustSetStatus(t, db, c1.ID, claimtrack.StatusRefuted)
+	mustSetStatus(t, db, c2.ID, claimtrack.StatusConfirmed)
+	mustSetStatus(t, db, c2.ID, claimtrack.StatusPartlyTrue) // a corrected verdict
+	mustSetStatus(t, db, c3.ID, claimtrack.StatusConfirmed)
+	mustLink(t, db, c3.ID, "The Daily Paper", claimtrack.StanceSupports, 0) // evidence on a resolved claim
+	mustSetStatus(t, db, c3.ID, claimtrack.StatusDisputed)                  // back to open
+	mustSetStatus(t, db, c3.ID, claimtrack.StatusConfirmed)
+
+	rec := func(id int64) claimtrack.SourceRecord {
+		r, err := db.FindSourceRecord(ctx, id)
+		require.NoError(t, err)
+		return r
+	}
+	// The paper: disagrees on c1 (asserted, refuted), half each way on c2,
+	// agrees on c3 (supported, confirmed).
+	assert.Equal(t, claimtrack.Credit{AgreeHalves: 3, DisagreeHalves: 3}, rec(paper).Credit)
+	assert.Equal(t, 3, rec(paper).Claims)
+	assert.True(t, rec(paper).Score.Enough)
+	// Relayed via the paper, the unnamed officials share its credit on c1.
+	assert.Equal(t, claimtrack.Credit{DisagreeHalves: 4}, rec(unnamed).Credit, "its own link and the one relayed")
+	assert.Equal(t, 1, rec(unnamed).Claims)
+	assert.Equal(t, claimtrack.Credit{}, rec(agency).Credit, "reports never count")
+	assert.Equal(t, 1, rec(agency).Claims)
+	assert.Equal(t, claimtrack.Credit{AgreeHalves: 1, DisagreeHalves: 1}, rec(denier).Credit)
+	assert.InDelta(t, 0.5, rec(denier).Score.Mean, 1e-9)
+	assert.False(t, rec(denier).Score.Enough)
+
+	// Every move of a resolved record is in the history, numbered per source.
+	changes, err := db.FindScoreChanges(ctx, paper, 0, 100)
+	require.NoError(t, err)
+	var statuses []claimtrack.Status
+	for _, ch := range changes {
+		statuses = append(statuses, ch.Status)
+	}
+	// Newest first: c3 confirmed again, c3 disputed, link added to confirmed
+	// c3, c2 partly true, c2 confirmed, c1 refuted.
+	assert.Equal(t, []claimtrack.Status{claimtrack.StatusConfirmed, claimtrack.StatusDisputed, claimtrack.StatusConfirmed,
+		claimtrack.StatusPartlyTrue, claimtrack.StatusConfirmed, claimtrack.StatusRefuted}, statuses)
+	assert.Equal(t, 6, changes[0].N)
+	assert.True(t, changes[4].Superseded(), "c2's confirmation was corrected")
+	assert.False(t, changes[3].Superseded())
+
+	// A replay of the events gives the same tables.
+	stats := `SELECT source_id, agree2, disagree2, open, claims, changes, enough, round(mean, 9), round(low, 9), round(high, 9)
+		FROM source_stats ORDER BY source_id`
+	history := `SELECT source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2
+		FROM source_score_history ORDER BY source_id, n`
+	kept, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	require.NoError(t, db.RebuildReliability(ctx))
+	assert.Equal(t, kept, dump(t, raw, stats))
+	assert.Equal(t, keptHistory, dump(t, raw, history))
+}
