@@ -36,7 +36,10 @@ type SourceStore interface {
 	FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error)
 	FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error)
 	FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error)
-	FindSourceClaims(ctx context.Context, sourceID int64) ([]*claimtrack.SourceClaim, error)
+	FindSourceClaims(ctx context.Context, sourceID int64, limit int) ([]*claimtrack.SourceClaim, error)
+	FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error)
+	FindScoreChanges(ctx context.Context, sourceID int64, before, limit int) ([]*claimtrack.ScoreChange, error)
+	FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error)
 }
 
 // SearchStore is what the search page needs.
@@ -64,6 +67,13 @@ type Store interface {
 const (
 	ClaimsPerPage  = 25
 	SourcesPerPage = 50
+	// SourceClaimsShown is how many linked claims a source page lists; the
+	// claims list filtered by the source has them all.
+	SourceClaimsShown = 25
+	// ScoreChangesPerPage is how many changes of a record a source page lists.
+	ScoreChangesPerPage = 25
+	// ChartPoints is the most points a score chart draws.
+	ChartPoints = 200
 )
 
 // MaxBodyBytes is the largest request body accepted; larger ones get 413.

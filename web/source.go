@@ -2,41 +2,57 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
 	"github.com/labstack/echo/v4"
 )
 
-// handleSourceList shows the sources by name, 50 a page.
+// handleSourceList shows the sources, 50 a page, by name, by reliability or
+// by number of claims (?sort=).
 func (s *Server) handleSourceList(c echo.Context) error {
 	pageNum := pageParam(c)
+	sort := c.QueryParam("sort")
+	if sort != claimtrack.SortByReliability && sort != claimtrack.SortByClaims {
+		sort = claimtrack.SortByName
+	}
 	sources, total, err := s.store.FindSources(c.Request().Context(),
-		claimtrack.SourceFilter{Offset: (pageNum - 1) * SourcesPerPage, Limit: SourcesPerPage})
+		claimtrack.SourceFilter{Sort: sort, Offset: (pageNum - 1) * SourcesPerPage, Limit: SourcesPerPage})
 	if err != nil {
 		return err
 	}
-	d := views.SourceListData{Sources: sources, Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
-		URL: func(n int) string { return "/sources?page=" + itoa(n) }}}
+	d := views.SourceListData{Sources: sources, Sort: sort, Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
+		URL: func(n int) string { return views.SourcesURL(sort, n) }}}
 	return s.render(c, http.StatusOK, views.SourceListPage(s.page(c, "Sources", "sources"), d))
 }
 
-// handleSourceView shows one source and the claims it is linked to.
+// handleSourceView shows one source: its track record with the changes that
+// made it and its chart, and the claims it is linked to.
 func (s *Server) handleSourceView(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
+	before, _ := strconv.Atoi(c.QueryParam("before"))
 	ctx := c.Request().Context()
-	src, err := s.store.FindSourceByID(ctx, id)
-	if err != nil {
+	d := views.SourceData{Before: max(before, 0)}
+	if d.Source, err = s.store.FindSourceByID(ctx, id); err != nil {
 		return err
 	}
-	claims, err := s.store.FindSourceClaims(ctx, id)
-	if err != nil {
+	if d.Record, err = s.store.FindSourceRecord(ctx, id); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.SourcePage(s.page(c, src.Name, "sources"), views.SourceData{Source: src, Claims: claims}))
+	if d.Changes, err = s.store.FindScoreChanges(ctx, id, d.Before, ScoreChangesPerPage); err != nil {
+		return err
+	}
+	if d.Points, _, err = s.store.FindScorePoints(ctx, id, ChartPoints); err != nil {
+		return err
+	}
+	if d.Claims, err = s.store.FindSourceClaims(ctx, id, SourceClaimsShown); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.SourcePage(s.page(c, d.Source.Name, "sources"), d))
 }
 
 // handleSourceNew shows the empty new-source form.

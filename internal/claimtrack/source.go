@@ -62,6 +62,8 @@ type Source struct {
 	Description string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Record is its track record, where a page shows it (nil elsewhere).
+	Record *SourceRecord
 }
 
 // SourceInput is what a person writes when creating a source.
@@ -106,16 +108,22 @@ func NormalizeSourceName(s string) string { return strings.Join(strings.Fields(s
 // "Le Point" and "le point" are one source.
 func SourceNameKey(name string) string { return strings.ToLower(NormalizeSourceName(name)) }
 
-// SourceSummary is a source with how many claims it is linked to, per stance.
+// SourceSummary is a source with its track record, for the sources list.
 type SourceSummary struct {
 	Source
-	ClaimCount   int            // distinct claims linked, directly or as a "via"
-	StanceCounts map[Stance]int // distinct claims per stance of its own links
-	ViaCount     int            // distinct claims where another source relayed it
+	Record SourceRecord
 }
 
-// SourceFilter narrows the sources list.
+// Orders of the sources list.
+const (
+	SortByName        = "name"
+	SortByReliability = "reliability"
+	SortByClaims      = "claims"
+)
+
+// SourceFilter narrows and orders the sources list.
 type SourceFilter struct {
+	Sort   string // SortByName (the default), SortByReliability or SortByClaims
 	Offset int
 	Limit  int
 }

@@ -175,17 +175,21 @@ func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evid
 		return nil
 	}
 	in, args := inClause(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (`+in+`)`, args...)
+	// Each source comes with its track record, for the score badges.
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsOrEmpty+`
+		FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id WHERE s.id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	byID := map[int64]*claimtrack.Source{}
 	for rows.Next() {
-		s, err := scanSource(rows)
+		rec := &claimtrack.SourceRecord{}
+		s, err := scanSource(rows, recordDest(rec)...)
 		if err != nil {
 			return err
 		}
+		s.Record = rec
 		byID[s.ID] = s
 	}
 	for _, e := range links {
@@ -197,16 +201,21 @@ func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evid
 	return rows.Err()
 }
 
-// FindSourceClaims returns every claim a source is linked to, directly or as
-// the "via" of another source's link, newest link first.
-func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64) ([]*claimtrack.SourceClaim, error) {
+// FindSourceClaims returns the limit newest claims a source is linked to,
+// directly or as a "via", with the link. Both sides are read newest first
+// from their indexes, so a source with tens of thousands of links costs no
+// more than a new one.
+func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) ([]*claimtrack.SourceClaim, error) {
 	var out []*claimtrack.SourceClaim
 	err := db.view(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+evidenceColumns+`, `+claimColumns+`
 			FROM evidence e JOIN claims c ON c.id = e.claim_id
-			WHERE e.source_id = ?1 OR e.via_source_id = ?1
-			ORDER BY e.id DESC`, sourceID)
+			WHERE e.id IN (
+				SELECT id FROM (SELECT id FROM evidence WHERE source_id = ?1 ORDER BY claim_id DESC LIMIT ?2)
+				UNION ALL
+				SELECT id FROM (SELECT id FROM evidence WHERE via_source_id = ?1 ORDER BY claim_id DESC LIMIT ?2))
+			ORDER BY e.claim_id DESC, e.id DESC LIMIT ?2`, sourceID, limit)
 		if err != nil {
 			return err
 		}

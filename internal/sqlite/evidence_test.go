@@ -49,7 +49,7 @@ func TestDB_AddEvidence(t *testing.T) {
 		_, err = db.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceName: "Le Point", SourceKind: "outlet", Stance: "asserts", ViaSourceID: anon.ID}, "local")
 		require.NoError(t, err)
 
-		claims, err := db.FindSourceClaims(ctx, anon.ID)
+		claims, err := db.FindSourceClaims(ctx, anon.ID, 10)
 		require.NoError(t, err)
 		require.Len(t, claims, 1)
 		assert.True(t, claims[0].Relayed)
@@ -106,7 +106,7 @@ func TestDB_CreateSource(t *testing.T) {
 	assert.Equal(t, 1, total)
 	require.Len(t, list, 1)
 	assert.Equal(t, s.ID, list[0].ID)
-	assert.Zero(t, list[0].ClaimCount)
+	assert.Zero(t, list[0].Record.Claims)
 
 	found, err := db.SearchSources(ctx, claimtrack.ParseQuery("kremlin"), 10)
 	require.NoError(t, err)

@@ -326,6 +326,11 @@ func (db *DB) FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.
 // recordColumns are a source_stats row st as recordDest reads it.
 const recordColumns = `st.agree2, st.disagree2, st.open, st.claims, st.changes, st.enough, st.mean, st.low, st.high`
 
+// recordColumnsOrEmpty are recordColumns for a LEFT JOIN: a source without a
+// row reads as the empty record.
+const recordColumnsOrEmpty = `coalesce(st.agree2, 0), coalesce(st.disagree2, 0), coalesce(st.open, 0), coalesce(st.claims, 0),
+	coalesce(st.changes, 0), coalesce(st.enough, 0), coalesce(st.mean, 0.5), coalesce(st.low, 0.05), coalesce(st.high, 0.95)`
+
 func recordDest(r *claimtrack.SourceRecord) []any {
 	return []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
 		&r.Score.Enough, &r.Score.Mean, &r.Score.Low, &r.Score.High}

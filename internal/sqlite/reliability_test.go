@@ -95,3 +95,56 @@ func TestReliability_Maintained(t *testing.T) {
 	assert.Equal(t, kept, dump(t, raw, stats))
 	assert.Equal(t, keptHistory, dump(t, raw, history))
 }
+
+// A source page lists the newest links from both sides (own and relayed),
+// however many there are.
+func TestFindSourceClaims_Newest(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	wire := int64(0)
+	var ids []int64
+	for i := range 6 {
+		c := mustCreateClaim(t, db, "Claim number "+string(rune('A'+i))+" about the talks.")
+		ids = append(ids, c.ID)
+		if i%2 == 0 {
+			wire = mustLink(t, db, c.ID, "Wire Agency", claimtrack.StanceReports, 0)
+		} else {
+			mustLink(t, db, c.ID, "The Daily Paper", claimtrack.StanceAsserts, wire)
+		}
+	}
+	got, err := db.FindSourceClaims(ctx, wire, 3)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	assert.Equal(t, []int64{ids[5], ids[4], ids[3]}, []int64{got[0].Claim.ID, got[1].Claim.ID, got[2].Claim.ID})
+	assert.True(t, got[0].Relayed)
+	assert.False(t, got[1].Relayed)
+	rec, err := db.FindSourceRecord(ctx, wire)
+	require.NoError(t, err)
+	assert.Equal(t, 6, rec.Claims)
+}
+
+// Long histories are drawn from evenly spread points, the last included.
+func TestFindScorePoints_Sampled(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	var source int64
+	for i := range 7 {
+		c := mustCreateClaim(t, db, "Another claim, number "+string(rune('A'+i))+".")
+		source = mustLink(t, db, c.ID, "The Daily Paper", claimtrack.StanceAsserts, 0)
+		mustSetStatus(t, db, c.ID, claimtrack.StatusConfirmed)
+	}
+	all, total, err := db.FindScorePoints(ctx, source, 10)
+	require.NoError(t, err)
+	assert.Equal(t, 7, total)
+	require.Len(t, all, 7)
+	assert.Equal(t, 7.0, all[6].Credit.Agree())
+	some, total, err := db.FindScorePoints(ctx, source, 3)
+	require.NoError(t, err)
+	assert.Equal(t, 7, total)
+	var ns []int
+	for _, p := range some {
+		ns = append(ns, p.N)
+	}
+	assert.Equal(t, []int{2, 4, 7}, ns)
+	assert.InDelta(t, claimtrack.ScoreOf(claimtrack.Credit{AgreeHalves: 8}).Mean, some[1].Score.Mean, 1e-12)
+}

@@ -120,46 +120,43 @@ func querySources(ctx context.Context, q Queryer, query string, args ...any) ([]
 	return out, rows.Err()
 }
 
-// FindSources returns one page of sources by name, each with the number of
-// claims it is linked to per stance, and the total number of sources.
+// FindSources returns one page of sources in the filter's order, each with its
+// track record, and the total number of sources.
 func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	f.Offset = max(f.Offset, 0)
+	// Each order follows an index: sources by name, source_stats by score
+	// (best lower bound first, sources with too few resolved claims last) or
+	// by claims.
+	order := `s.name_key`
+	switch f.Sort {
+	case claimtrack.SortByReliability:
+		order = `st.enough DESC, st.low DESC, st.mean DESC, st.source_id`
+	case claimtrack.SortByClaims:
+		order = `st.claims DESC, st.source_id`
+	}
 	var out []*claimtrack.SourceSummary
 	var total int
 	err := db.view(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources`).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			WITH page AS (SELECT * FROM sources ORDER BY name_key LIMIT ? OFFSET ?)
-			SELECT `+sourceColumns+`,
-				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'asserts'),
-				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'supports'),
-				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'disputes'),
-				(SELECT count(DISTINCT claim_id) FROM evidence WHERE source_id = s.id AND stance = 'reports'),
-				(SELECT count(DISTINCT claim_id) FROM evidence WHERE via_source_id = s.id),
-				(SELECT count(*) FROM (SELECT claim_id FROM evidence WHERE source_id = s.id
-					UNION SELECT claim_id FROM evidence WHERE via_source_id = s.id))
-			FROM page s ORDER BY s.name_key`, f.Limit, f.Offset)
+		rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumns+`
+			FROM sources s JOIN source_stats st ON st.source_id = s.id
+			ORDER BY `+order+` LIMIT ? OFFSET ?`, f.Limit, f.Offset)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			sum := &claimtrack.SourceSummary{StanceCounts: map[claimtrack.Stance]int{}}
-			var asserts, supports, disputes, reports int
-			s, err := scanSource(rows, &asserts, &supports, &disputes, &reports, &sum.ViaCount, &sum.ClaimCount)
+			sum := &claimtrack.SourceSummary{}
+			s, err := scanSource(rows, recordDest(&sum.Record)...)
 			if err != nil {
 				return err
 			}
 			sum.Source = *s
-			sum.StanceCounts[claimtrack.StanceAsserts] = asserts
-			sum.StanceCounts[claimtrack.StanceSupports] = supports
-			sum.StanceCounts[claimtrack.StanceDisputes] = disputes
-			sum.StanceCounts[claimtrack.StanceReports] = reports
 			out = append(out, sum)
 		}
 		return rows.Err()
