@@ -129,7 +129,7 @@ func TestReliability_SeedScenario(t *testing.T) {
 
 	// The verdicts behind Le Point's score, newest first, each linked.
 	var changed []string
-	a.get("/sources/"+lePoint).doc.Find(`[data-testid="score-change"] > a`).Each(func(_ int, s *goquery.Selection) {
+	a.get("/sources/" + lePoint).doc.Find(`[data-testid="score-change"] > a`).Each(func(_ int, s *goquery.Selection) {
 		changed = append(changed, s.AttrOr("href", ""))
 	})
 	assert.Equal(t, []string{"/claims/" + newClaim, "/claims/2", "/claims/1"}, changed)

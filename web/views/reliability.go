@@ -118,11 +118,11 @@ type ChartPoint struct {
 
 // Chart margins: room for the percent labels on the left and the dates below.
 const (
-	chartWidth, chartHeight          = 640, 220
-	chartLeft, chartRight            = 44, 12
-	chartTop, chartBottom            = 12, 28
-	chartPlotWidth, chartPlotHeight  = chartWidth - chartLeft - chartRight, chartHeight - chartTop - chartBottom
-	chartPlotBottom                  = chartTop + chartPlotHeight
+	chartWidth, chartHeight         = 640, 220
+	chartLeft, chartRight           = 44, 12
+	chartTop, chartBottom           = 12, 28
+	chartPlotWidth, chartPlotHeight = chartWidth - chartLeft - chartRight, chartHeight - chartTop - chartBottom
+	chartPlotBottom                 = chartTop + chartPlotHeight
 )
 
 // NewChart lays out points, spaced evenly in the order of the changes.
