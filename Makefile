@@ -37,10 +37,11 @@ bench-data: build
 	./$(BIN) gen --claims 100000 --db data/bench-100k.db --seed 1
 	./$(BIN) gen --claims 1000000 --db data/bench-1m.db --seed 1
 
-## bench: the search benchmarks on both generated databases (run bench-data first)
+## bench: the search and reliability benchmarks on the generated databases (run bench-data first)
 bench:
-	CLAIMTRACK_BENCH_DB=data/bench-100k.db $(GO) test ./web -run '^$$' -bench Search -benchtime 400x -count 1
-	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench Search -benchtime 400x -count 1
+	CLAIMTRACK_BENCH_DB=data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
+	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
+	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet

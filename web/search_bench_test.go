@@ -89,12 +89,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
-	raw.SetMaxOpenConns(1)
+	raw := rawBenchDB(b, path)
 	conn := &preparedConn{db: raw, stmts: map[string]*sql.Stmt{}}
 	defer conn.Close()
 	srv := web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -151,6 +146,18 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(float64(res.Total), "matches")
 		})
 	}
+}
+
+// rawBenchDB opens a plain read-only connection to the benchmark database,
+// closed when the benchmark ends.
+func rawBenchDB(b *testing.B, path string) *sql.DB {
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	b.Cleanup(func() { raw.Close() })
+	return raw
 }
 
 // preparedConn runs each query text through a statement prepared once, as

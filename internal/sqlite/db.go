@@ -44,6 +44,7 @@ type DB struct {
 	nstmts atomic.Int64
 
 	rankLimit int // see RankLimit
+	readers   int // size of the reader pool
 
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
@@ -106,9 +107,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
 	}
 	// The pure-Go driver does best with a pool about the size of the machine.
-	readers := max(2, runtime.NumCPU())
-	db.reader.SetMaxOpenConns(readers)
-	db.reader.SetMaxIdleConns(readers)
+	db.readers = max(2, runtime.NumCPU())
+	db.reader.SetMaxOpenConns(db.readers)
+	db.reader.SetMaxIdleConns(db.readers)
 	return db, nil
 }
 

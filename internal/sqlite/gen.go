@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,18 +41,26 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		return st, nil
 	}
 	g := newGenerator(opts.Seed)
-	// A synthetic database needs no durability while it is being filled, and
-	// a large page cache keeps each batch's index pages in memory instead of
-	// spilling them to the log again and again.
+	// A synthetic database needs no durability while it is being filled: no
+	// journal at all (every page is written once, not to the log and then to
+	// the file), no waiting for the disk, and a large page cache that keeps
+	// each batch's index pages in memory. The journal can only be switched
+	// off while no other connection is open, so the idle readers are closed
+	// first; when it cannot (a server has the file open), the log stays on.
+	// An interrupted generation leaves a database to throw away.
+	db.reader.SetMaxIdleConns(0)
+	db.writer.ExecContext(ctx, `PRAGMA journal_mode = OFF`) // SQLITE_BUSY when another connection is open: then WAL it is
 	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -524288`, `PRAGMA wal_autocheckpoint = 10000`} {
 		if _, err := db.writer.ExecContext(ctx, p); err != nil {
 			return st, err
 		}
 	}
 	defer func() {
-		for _, p := range []string{`PRAGMA wal_checkpoint(TRUNCATE)`, `PRAGMA wal_autocheckpoint = 1000`, `PRAGMA cache_size = -2000`, `PRAGMA synchronous = FULL`} {
+		for _, p := range []string{`PRAGMA journal_mode = WAL`, `PRAGMA wal_checkpoint(TRUNCATE)`, `PRAGMA wal_autocheckpoint = 1000`,
+			`PRAGMA cache_size = -2000`, `PRAGMA synchronous = FULL`} {
 			db.writer.ExecContext(context.Background(), p)
 		}
+		db.reader.SetMaxIdleConns(db.readers)
 	}()
 
 	var firstSource, firstClaim int64
@@ -92,10 +101,12 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 	if err := db.genSources(ctx, g, firstSource, nSources, base, &st); err != nil {
 		return st, err
 	}
-	var nextEvidence int64
-	if err := db.writer.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&nextEvidence); err != nil {
+	var ids genIDs
+	if err := db.writer.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM evidence),
+		(SELECT coalesce(max(id), 0) + 1 FROM events)`).Scan(&ids.evidence, &ids.event); err != nil {
 		return st, err
 	}
+	g.records = make(map[int64]*claimtrack.SourceRecord, nSources)
 	// One goroutine makes the rows of the next batch while this one writes
 	// the current batch: on two cores that hides most of the generating.
 	batches := make(chan *genRows, 1)
@@ -105,7 +116,7 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		defer close(batches)
 		for done := 0; done < opts.Claims; done += genBatch {
 			n := min(genBatch, opts.Claims-done)
-			rows := g.claimRows(firstClaim+int64(done), n, &nextEvidence, firstSource, nSources, func(i int) time.Time {
+			rows := g.claimRows(firstClaim+int64(done), n, &ids, firstSource, nSources, func(i int) time.Time {
 				return base.Add(span * time.Duration(done+i) / time.Duration(opts.Claims))
 			})
 			select {
@@ -130,6 +141,10 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		if opts.Progress != nil {
 			opts.Progress(done, opts.Claims)
 		}
+	}
+	// The producer is done (batches is closed): its records are complete.
+	if err := db.writeRecords(ctx, g.records, firstSource, nSources); err != nil {
+		return st, err
 	}
 	if err := restore(); err != nil {
 		return st, err
@@ -187,20 +202,31 @@ func (db *DB) genSources(ctx context.Context, g *generator, first int64, n int, 
 // genRows holds the rows of one batch of claims, table by table, as the
 // arguments of multi-row INSERTs.
 type genRows struct {
-	claims, tags, links, events, search []any
-	stats                               GenerateStats
+	claims, tags, links, events, search, history []any
+	stats                                        GenerateStats
 }
 
+// genIDs are the next evidence and event ids to use.
+type genIDs struct{ evidence, event int64 }
+
 // claimRows makes the rows of n claims with ids from first, their tags,
-// evidence (ids from *nextEvidence on), events and search rows.
-func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSource int64, nSources int, when func(int) time.Time) *genRows {
+// evidence and events (ids from ids on), search rows, and the score history
+// rows of their sources, whose records it keeps in g.records.
+func (g *generator) claimRows(first int64, n int, ids *genIDs, firstSource int64, nSources int, when func(int) time.Time) *genRows {
 	r := &genRows{
-		claims: make([]any, 0, n*10),
-		tags:   make([]any, 0, n*3*3),
-		links:  make([]any, 0, n*3*10),
-		events: make([]any, 0, n*5*10),
-		search: make([]any, 0, n*12),
+		claims:  make([]any, 0, n*10),
+		tags:    make([]any, 0, n*3*3),
+		links:   make([]any, 0, n*3*10),
+		events:  make([]any, 0, n*5*11),
+		search:  make([]any, 0, n*12),
+		history: make([]any, 0, n*10),
 	}
+	type sideLink struct {
+		source  int64
+		relayed bool
+		stance  claimtrack.Stance
+	}
+	var sides []sideLink
 	st := &r.stats
 	var linked []int64
 	var srcText, notes strings.Builder
@@ -220,9 +246,11 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 		}
 		after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
 			`","tags":"` + strings.Join(c.tags, ", ") + `"}`
-		r.events = append(r.events, "claim_created", "gen", ts, id, 1, nil, nil, "{}", after, "")
+		r.events = append(r.events, ids.event, "claim_created", "gen", ts, id, 1, nil, nil, "{}", after, "")
+		ids.event++
 		v := int64(1)
 		linked = linked[:0]
+		sides = sides[:0]
 		srcText.Reset()
 		notes.Reset()
 		var mainSource, firstLinked int64
@@ -238,10 +266,15 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 					linked = append(linked, vid)
 				}
 			}
-			eid := *nextEvidence
-			*nextEvidence++
+			eid := ids.evidence
+			ids.evidence++
 			r.links = append(r.links, eid, id, src, l.stance, l.quote, l.url, l.published, via, "", at)
 			linked = append(linked, src)
+			// A new link counts as open for its sources until the verdict.
+			sides = append(sides, sideLink{source: src, stance: claimtrack.Stance(l.stance)})
+			if via != nil {
+				sides = append(sides, sideLink{source: via.(int64), relayed: true, stance: claimtrack.Stance(l.stance)})
+			}
 			if firstLinked == 0 {
 				firstLinked = src
 			}
@@ -257,20 +290,40 @@ func (g *generator) claimRows(first int64, n int, nextEvidence *int64, firstSour
 			if viaName != "" {
 				after += `,"via":"` + viaName + `"`
 			}
-			r.events = append(r.events, "evidence_added", "gen", at, id, v, src, eid, "{}", after+"}", "")
+			r.events = append(r.events, ids.event, "evidence_added", "gen", at, id, v, src, eid, "{}", after+"}", "")
+			ids.event++
 			st.Evidence++
 			st.Events++
 		}
 		if c.status != "unverified" {
 			v++
 			after := `{"status":"` + c.status + `","note":"` + c.note + `"}`
-			r.events = append(r.events, "status_changed", "gen", updated, id, v, nil, nil, `{"status":"unverified","note":""}`, after, c.note)
+			r.events = append(r.events, ids.event, "status_changed", "gen", updated, id, v, nil, nil, `{"status":"unverified","note":""}`, after, c.note)
 			st.Events++
+			// The verdict moves the records of the claim's sources, as
+			// creditStatusChange does.
+			status := claimtrack.Status(c.status)
+			for _, sd := range sides {
+				delta := claimtrack.LinkCredit(sd.stance, status).Sub(claimtrack.LinkCredit(sd.stance, claimtrack.StatusUnverified))
+				rec := g.record(sd.source)
+				rec.Credit = rec.Credit.Add(delta)
+				if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
+					continue
+				}
+				rec.Changes++
+				r.history = append(r.history, sd.source, rec.Changes, ids.event, updated, id, string(sd.stance), sd.relayed, c.status,
+					rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves)
+			}
+			ids.event++
+		}
+		for _, sd := range sides {
+			g.record(sd.source).Credit.Open += claimtrack.LinkCredit(sd.stance, claimtrack.StatusUnverified).Open
 		}
 		// The search row holds what claimSearchRow would read back from the
 		// tables, so the index needs no rebuild at the end.
 		slices.Sort(linked)
 		for k, sid := range slices.Compact(linked) {
+			g.record(sid).Claims++
 			name, _, role := g.source(sid)
 			if k > 0 {
 				srcText.WriteByte(' ')
@@ -299,15 +352,46 @@ func (db *DB) writeRows(ctx context.Context, r *genRows) error {
 			{tx: tx, prefix: `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, cols: 10, args: r.claims},
 			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, cols: 3, args: r.tags},
 			{tx: tx, prefix: `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, cols: 10, args: r.links},
-			{tx: tx, prefix: `INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 10, args: r.events},
+			{tx: tx, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 11, args: r.events},
 			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
 				status, kind, created_at, main_source_id, main_source) VALUES `, cols: 12, args: r.search},
+			{tx: tx, prefix: `INSERT INTO source_score_history (source_id, n, event_id, at, claim_id, stance, relayed, status,
+				agree2, disagree2) VALUES `, cols: 10, args: r.history},
 		} {
 			if err := b.flush(ctx); err != nil {
 				return err
 			}
 		}
 		return nil
+	})
+}
+
+// record is the record of generated source id, made on first use.
+func (g *generator) record(id int64) *claimtrack.SourceRecord {
+	r := g.records[id]
+	if r == nil {
+		r = &claimtrack.SourceRecord{}
+		g.records[id] = r
+	}
+	return r
+}
+
+// writeRecords stores the records of the n generated sources from first on,
+// with their scores, in one transaction.
+func (db *DB) writeRecords(ctx context.Context, records map[int64]*claimtrack.SourceRecord, first int64, n int) error {
+	return db.update(ctx, func(tx *Tx) error {
+		b := &bulk{tx: tx, prefix: `INSERT INTO source_stats (source_id, agree2, disagree2, open, claims, changes, enough, mean, low, high) VALUES `,
+			cols: 10, args: make([]any, 0, n*10)}
+		for id := first; id < first+int64(n); id++ {
+			r := records[id]
+			if r == nil {
+				r = &claimtrack.SourceRecord{}
+			}
+			s := claimtrack.ScoreOf(r.Credit)
+			b.args = append(b.args, id, r.Credit.AgreeHalves, r.Credit.DisagreeHalves, r.Credit.Open, r.Claims, r.Changes,
+				s.Enough, s.Mean, s.Low, s.High)
+		}
+		return b.flush(ctx)
 	})
 }
 

@@ -56,6 +56,20 @@ func TestDB_GenerateClaims(t *testing.T) {
 	require.NoError(t, db.RebuildSearchIndex(ctx))
 	assert.Equal(t, dump(t, raw, claimRows), written)
 	assert.Equal(t, dump(t, raw, sourceRows), writtenSources)
+
+	// So are the sources' records and score histories: a replay of the
+	// events gives the same.
+	stats := `SELECT source_id, agree2, disagree2, open, claims, changes, enough, round(mean, 9), round(low, 9), round(high, 9)
+		FROM source_stats ORDER BY source_id`
+	history := `SELECT source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2
+		FROM source_score_history ORDER BY source_id, n`
+	keptStats, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	require.Len(t, keptStats, 350)
+	require.NotEmpty(t, keptHistory)
+	assert.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE enough`))
+	require.NoError(t, db.RebuildReliability(ctx))
+	assert.Equal(t, keptStats, dump(t, raw, stats))
+	assert.Equal(t, keptHistory, dump(t, raw, history))
 }
 
 // dump returns every row of a query, each as its columns' text.
@@ -84,8 +98,8 @@ func dump(t *testing.T, raw *sql.DB, query string) [][]string {
 	return out
 }
 
-// A database whose index is empty (claims stored before the index existed)
-// gets its search rows when it is opened.
+// A database whose index and records are empty (claims stored before they
+// existed) gets them when it is opened.
 func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -97,7 +111,9 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
 		FROM claim_search ORDER BY rowid`
 	want := dump(t, raw, claimRows)
-	_, err = raw.Exec(`DELETE FROM claim_search; DELETE FROM source_search`)
+	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	wantStats := dump(t, raw, stats)
+	_, err = raw.Exec(`DELETE FROM claim_search; DELETE FROM source_search; DELETE FROM source_score_history; DELETE FROM source_stats`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
@@ -105,6 +121,7 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	assert.Equal(t, want, dump(t, raw, claimRows))
+	assert.Equal(t, wantStats, dump(t, raw, stats), "the records are rebuilt from the events")
 	assert.Equal(t, 20, count(t, raw, `SELECT count(*) FROM source_search`))
 	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("the"), 0, 10)
 	require.NoError(t, err)

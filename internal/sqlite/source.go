@@ -129,12 +129,16 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 	f.Offset = max(f.Offset, 0)
 	// Each order follows an index: sources by name, source_stats by score
 	// (best lower bound first, sources with too few resolved claims last) or
-	// by claims.
+	// by claims. The page's ids are found in the index alone, so skipping to
+	// a far page skips index entries, not joined rows.
+	page := `SELECT id FROM sources ORDER BY name_key LIMIT ? OFFSET ?`
 	order := `s.name_key`
 	switch f.Sort {
 	case claimtrack.SortByReliability:
+		page = `SELECT source_id FROM source_stats ORDER BY enough DESC, low DESC, mean DESC, source_id LIMIT ? OFFSET ?`
 		order = `st.enough DESC, st.low DESC, st.mean DESC, st.source_id`
 	case claimtrack.SortByClaims:
+		page = `SELECT source_id FROM source_stats ORDER BY claims DESC, source_id LIMIT ? OFFSET ?`
 		order = `st.claims DESC, st.source_id`
 	}
 	var out []*claimtrack.SourceSummary
@@ -145,7 +149,7 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumns+`
 			FROM sources s JOIN source_stats st ON st.source_id = s.id
-			ORDER BY `+order+` LIMIT ? OFFSET ?`, f.Limit, f.Offset)
+			WHERE s.id IN (`+page+`) ORDER BY `+order, f.Limit, f.Offset)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,135 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/web"
+	"github.com/labstack/echo/v4"
+)
+
+// BenchmarkReliability measures, on the benchmark database, the pages and the
+// change the reliability targets are about, end to end through the HTTP
+// handler:
+//
+//   - the page of the busiest source (most claims linked), and of a typical one;
+//
+//   - the sources list sorted by reliability, first page and page 1,000;
+//
+//   - a status change (POST /claims/{id}/status) on claims linked to the
+//     busiest source, which updates the records of every source the claim is
+//     linked to in the same transaction (and waits for the commit to reach
+//     the disk: synchronous=FULL). It alternates confirmed and refuted, so
+//     every change moves the records; it leaves those changes in the
+//     database.
+//
+//     CLAIMTRACK_BENCH_DB=/path/to/1m.db go test ./web -run '^$' -bench Reliability -benchtime 400x
+func BenchmarkReliability(b *testing.B) {
+	path := benchDBPath(b)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	srv := web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	raw := rawBenchDB(b, path)
+
+	var busiest, typical int64
+	var links int
+	if err := raw.QueryRow(`SELECT source_id, claims FROM source_stats ORDER BY claims DESC, source_id LIMIT 1`).Scan(&busiest, &links); err != nil {
+		b.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT source_id FROM source_stats WHERE claims BETWEEN 20 AND 40 ORDER BY source_id LIMIT 1`).Scan(&typical); err != nil {
+		b.Fatal(err)
+	}
+
+	get := func(b *testing.B, target string) {
+		var ds []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+			ds = append(ds, time.Since(start))
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: status %d", target, rec.Code)
+			}
+		}
+		b.ReportMetric(ms(p95(ds)), "p95-ms")
+	}
+	b.Run("source-page-busiest", func(b *testing.B) {
+		get(b, "/sources/"+strconv.FormatInt(busiest, 10))
+		b.ReportMetric(float64(links), "claims")
+	})
+	b.Run("source-page-typical", func(b *testing.B) { get(b, "/sources/"+strconv.FormatInt(typical, 10)) })
+	b.Run("sources-by-reliability", func(b *testing.B) { get(b, "/sources?sort=reliability") })
+	b.Run("sources-by-reliability-page-1000", func(b *testing.B) { get(b, "/sources?sort=reliability&page=1000") })
+	b.Run("sources-by-claims", func(b *testing.B) { get(b, "/sources?sort=claims") })
+
+	b.Run("status-change", func(b *testing.B) {
+		rows, err := raw.Query(`SELECT claim_id FROM evidence WHERE source_id = ? ORDER BY claim_id DESC LIMIT 200`, busiest)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var claims []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				b.Fatal(err)
+			}
+			claims = append(claims, id)
+		}
+		rows.Close()
+		cookie, token := csrfToken(b, srv)
+		statuses := []string{"confirmed", "refuted"}
+		var ds []time.Duration
+		i := 0
+		for b.Loop() {
+			id := claims[i%len(claims)]
+			c, err := db.FindClaimByID(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			status := statuses[0]
+			if string(c.Status) == status {
+				status = statuses[1]
+			}
+			form := url.Values{"status": {status}, "note": {"Benchmark verdict " + strconv.Itoa(i)},
+				"version": {strconv.FormatInt(c.Version, 10)}, "_csrf": {token}}
+			req := httptest.NewRequest(http.MethodPost, "/claims/"+strconv.FormatInt(id, 10)+"/status", strings.NewReader(form.Encode()))
+			req.Header.Set(echo.HeaderContentType, echo.MIMEApplicationForm)
+			req.AddCookie(cookie)
+			start := time.Now()
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			ds = append(ds, time.Since(start))
+			if rec.Code != http.StatusSeeOther {
+				b.Fatalf("status change: %d %s", rec.Code, rec.Body.String())
+			}
+			i++
+		}
+		b.ReportMetric(ms(p95(ds)), "p95-ms")
+	})
+}
+
+// csrfToken gets a CSRF cookie and its token from a form page.
+func csrfToken(b *testing.B, srv http.Handler) (*http.Cookie, string) {
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/claims/new", nil))
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "_csrf" {
+			return c, c.Value
+		}
+	}
+	b.Fatal("no CSRF cookie")
+	return nil, ""
+}
