@@ -202,4 +202,13 @@ func TestReliability_ChartFollowsHistory(t *testing.T) {
 	assert.Equal(t, 4, chart.Find("table tbody tr").Length(), "and the same as a table")
 	superseded := a.get("/sources/" + lePoint).doc.Find(`[data-testid="superseded"]`)
 	assert.Equal(t, 2, superseded.Length(), "the first verdicts on claims 1 and 2 were superseded")
+
+	// The verdicts list pages backwards from any change.
+	var ns []string
+	older := a.get("/sources/" + lePoint + "?before=3")
+	older.doc.Find(`[data-testid="score-change"]`).Each(func(_ int, s *goquery.Selection) { ns = append(ns, s.AttrOr("data-n", "")) })
+	assert.Equal(t, []string{"2", "1"}, ns)
+	assert.Equal(t, 1, older.doc.Find(`[data-testid="newer-changes"]`).Length())
+	assert.Zero(t, older.doc.Find(`[data-testid="older-changes"]`).Length(), "change 1 is the first")
+	assert.Equal(t, http.StatusOK, a.get("/sources/"+lePoint+"?before=nonsense").status)
 }
