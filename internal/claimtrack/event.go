@@ -16,6 +16,11 @@ const (
 	EventSourceCreated   EventType = "source_created"
 	EventSourceEdited    EventType = "source_edited"
 	EventReportImported  EventType = "report_imported"
+	EventUserCreated     EventType = "user_created"
+	EventUserRoleChanged EventType = "user_role_changed"
+	EventUserDisabled    EventType = "user_disabled"
+	EventUserEnabled     EventType = "user_enabled"
+	EventPasswordChanged EventType = "password_changed"
 )
 
 // Label is the kind of change in words for people.
@@ -39,6 +44,16 @@ func (t EventType) Label() string {
 		return "Source edited"
 	case EventReportImported:
 		return "Report imported"
+	case EventUserCreated:
+		return "Account created"
+	case EventUserRoleChanged:
+		return "Role changed"
+	case EventUserDisabled:
+		return "Account disabled"
+	case EventUserEnabled:
+		return "Account enabled"
+	case EventPasswordChanged:
+		return "Password changed"
 	}
 	return string(t)
 }

@@ -1,0 +1,87 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	n, err := db.CountUsers(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	admin, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "Ana", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "$argon2id$x", "", true)
+	require.NoError(t, err)
+	// The first-run path refuses once an account exists.
+	_, err = db.CreateUser(ctx, claimtrack.NewUser{Username: "bob", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "h", "", true)
+	assert.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err))
+	// Names are unique ignoring case.
+	_, err = db.CreateUser(ctx, claimtrack.NewUser{Username: "ANA", Role: claimtrack.RoleEditor, Password: "correct horse battery"}, "h", "Ana", false)
+	assert.Equal(t, claimtrack.EINVALID, claimtrack.ErrorCode(err))
+	assert.Contains(t, claimtrack.FieldErrors(err), "username")
+	ed, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "eddie", Role: claimtrack.RoleEditor, Password: "correct horse battery"}, "h2", "Ana", false)
+	require.NoError(t, err)
+
+	u, hash, err := db.FindUserByUsername(ctx, " ANA ")
+	require.NoError(t, err)
+	assert.Equal(t, admin.ID, u.ID)
+	assert.Equal(t, "$argon2id$x", hash)
+	_, _, err = db.FindUserByUsername(ctx, "nobody")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+
+	// Sessions: found by token, never stored in clear.
+	require.NoError(t, db.CreateSession(ctx, ed.ID, "token-of-ed"))
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM sessions WHERE token_hash = 'token-of-ed'`))
+	got, _, err := db.FindSession(ctx, "token-of-ed")
+	require.NoError(t, err)
+	assert.Equal(t, "eddie", got.Username)
+	_, _, err = db.FindSession(ctx, "token-of-someone")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+
+	// Idle and absolute expiry.
+	later := fixedNow.Add(8 * 24 * time.Hour)
+	db.Now = func() time.Time { return later }
+	_, _, err = db.FindSession(ctx, "token-of-ed")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err), "a week without use ends a session")
+	db.Now = func() time.Time { return fixedNow }
+	for day := 1; day <= 31; day += 5 {
+		db.Now = func() time.Time { return fixedNow.Add(time.Duration(day) * 24 * time.Hour) }
+		_, _, err = db.FindSession(ctx, "token-of-ed")
+		if day <= 30 {
+			require.NoError(t, err, "day %d", day)
+			require.NoError(t, db.TouchSession(ctx, "token-of-ed"))
+		} else {
+			assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err), "thirty days after sign-in, whatever the use")
+		}
+	}
+	db.Now = func() time.Time { return fixedNow }
+
+	// Disabling ends the sessions at once; a new password too.
+	require.NoError(t, db.CreateSession(ctx, ed.ID, "second"))
+	require.NoError(t, db.SetDisabled(ctx, ed.ID, true, "Ana"))
+	_, _, err = db.FindSession(ctx, "second")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+	require.NoError(t, db.SetDisabled(ctx, ed.ID, false, "Ana"))
+	require.NoError(t, db.CreateSession(ctx, ed.ID, "third"))
+	require.NoError(t, db.SetPassword(ctx, ed.ID, "h3", "eddie"))
+	_, _, err = db.FindSession(ctx, "third")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+	require.NoError(t, db.SetRole(ctx, ed.ID, claimtrack.RoleViewer, "Ana"))
+	users, err := db.FindUsers(ctx)
+	require.NoError(t, err)
+	require.Len(t, users, 2)
+	assert.Equal(t, claimtrack.RoleViewer, users[1].Role)
+	require.NoError(t, db.DeleteSession(ctx, "nothing"))
+
+	// Every account change is in the history, with its actor.
+	assert.Equal(t, 6, count(t, raw, `SELECT count(*) FROM events WHERE type IN ('user_created', 'user_disabled', 'user_enabled', 'password_changed', 'user_role_changed')`))
+	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM events WHERE type = 'user_role_changed' AND actor = 'Ana'`))
+}
