@@ -75,7 +75,7 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 	assert.Contains(t, top.Text(), "The visit did not take place on May 9.")
 	assert.Contains(t, top.Text(), "Unverified")
 	assert.Contains(t, top.Text(), "Refuted")
-	assert.Contains(t, top.Find(".actor").Text(), "local")
+	assert.Contains(t, top.Find(".actor").Text(), "admin", "the change is recorded with the signed-in account")
 	second := claim.doc.Find(`[data-testid="timeline"] [data-testid="event"]`).Eq(1)
 	assert.Equal(t, "evidence_added", second.AttrOr("data-event-type", ""))
 

@@ -10,11 +10,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
@@ -26,6 +29,7 @@ import (
 // client that keeps cookies and does not follow redirects.
 type testApp struct {
 	t      testing.TB
+	web    *web.Server
 	db     *sqlite.DB
 	raw    *sql.DB
 	srv    *httptest.Server
@@ -34,6 +38,18 @@ type testApp struct {
 }
 
 func newTestApp(t testing.TB) *testApp {
+	t.Helper()
+	a := newBareApp(t)
+	// Most tests act as an admin (who may do everything). The account's
+	// session is made in storage, which saves a deliberately slow password
+	// hash per test; the sign-in flow itself has its own tests.
+	a.signInAs("admin", claimtrack.RoleAdmin)
+	return a
+}
+
+// newBareApp is the app on the seed data with no account at all, and a
+// client that is not signed in.
+func newBareApp(t testing.TB) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
@@ -44,19 +60,49 @@ func newTestApp(t testing.TB) *testApp {
 	require.NoError(t, err)
 
 	logs := &strings.Builder{}
-	srv := httptest.NewServer(web.NewServer(db, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))))
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	a := &testApp{t: t, db: db, raw: raw, srv: srv, logs: logs, client: &http.Client{
-		Jar:           jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	server := web.NewServer(db, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)))
+	srv := httptest.NewServer(server)
+	a := &testApp{t: t, db: db, raw: raw, srv: srv, web: server, logs: logs}
+	a.client = a.newClient()
 	t.Cleanup(func() {
 		srv.Close()
 		raw.Close()
 		require.NoError(t, db.Close())
 	})
 	return a
+}
+
+// sessionCounter makes every test session token unique.
+var sessionCounter atomic.Int64
+
+// newClient is a browser: its own cookies, redirects not followed.
+func (a *testApp) newClient() *http.Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(a.t, err)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// signInAs creates an account (unless it exists) and gives this client a
+// session for it; with role "" the client signs out instead.
+func (a *testApp) signInAs(username string, role claimtrack.Role) *claimtrack.User {
+	a.t.Helper()
+	a.client = a.newClient()
+	if role == "" {
+		return nil
+	}
+	ctx := context.Background()
+	u, _, err := a.db.FindUserByUsername(ctx, username)
+	if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+		u, err = a.db.CreateUser(ctx, claimtrack.NewUser{Username: username, Role: role, Password: "not used in these tests"},
+			"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$3yj6cg2RSLC2wF9M3nU2R3aGe8nP5cBm1g5y2GJ2dXQ", "", false)
+	}
+	require.NoError(a.t, err)
+	token := "test-session-" + username + "-" + strconv.FormatInt(sessionCounter.Add(1), 10)
+	require.NoError(a.t, a.db.CreateSession(ctx, u.ID, token))
+	base, err := url.Parse(a.srv.URL)
+	require.NoError(a.t, err)
+	a.client.Jar.SetCookies(base, []*http.Cookie{{Name: "claimtrack_session", Value: token, Path: "/"}})
+	return u
 }
 
 // page is a fetched response with its parsed HTML.
@@ -86,13 +132,29 @@ func (a *testApp) get(path string) page {
 	return a.do(req)
 }
 
-// csrf returns a valid token for this client, reading it from a form.
+// csrf returns a valid token for this client: the one its forms carry, which
+// the CSRF cookie holds.
 func (a *testApp) csrf() string {
 	a.t.Helper()
-	p := a.get("/claims/new")
+	base, err := url.Parse(a.srv.URL)
+	require.NoError(a.t, err)
+	find := func() string {
+		for _, c := range a.client.Jar.Cookies(base) {
+			if c.Name == "_csrf" {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	if token := find(); token != "" {
+		return token
+	}
+	p := a.get("/claims")
 	token, ok := p.doc.Find(`input[name="_csrf"]`).Attr("value")
-	require.True(a.t, ok, "forms carry a _csrf field")
-	require.NotEmpty(a.t, token)
+	if !ok {
+		token = find()
+	}
+	require.NotEmpty(a.t, token, "pages hand out a CSRF token")
 	return token
 }
 

@@ -33,7 +33,7 @@ func (s *Server) render(c echo.Context, status int, component templ.Component) e
 // page returns the layout data for a page with the given title.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
 	token, _ := c.Get(csrfKey).(string)
-	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: takeFlash(c), Now: s.Now()}
+	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: takeFlash(c), Now: s.Now(), User: user(c)}
 }
 
 // handleError is the one place errors become responses: domain codes and
@@ -113,13 +113,18 @@ const flashCookie = "flash"
 // flashMessages are the only messages a flash can show, so a forged cookie
 // cannot put words on a page.
 var flashMessages = map[string]string{
-	"claim-created":   "Claim saved. Add its sources below.",
-	"claim-updated":   "Your changes to the claim were saved.",
-	"claim-unchanged": "Nothing changed, so nothing was saved.",
-	"status-changed":  "Status saved and recorded in the history.",
-	"evidence-added":  "Evidence added and recorded in the history.",
-	"source-created":  "Source saved.",
-	"source-updated":  "Your changes to the source were saved.",
+	"claim-created":    "Claim saved. Add its sources below.",
+	"claim-updated":    "Your changes to the claim were saved.",
+	"claim-unchanged":  "Nothing changed, so nothing was saved.",
+	"status-changed":   "Status saved and recorded in the history.",
+	"evidence-added":   "Evidence added and recorded in the history.",
+	"source-created":   "Source saved.",
+	"source-updated":   "Your changes to the source were saved.",
+	"signed-out":       "You are signed out.",
+	"admin-created":    "Your admin account is ready. Add the people who will work with you.",
+	"user-created":     "Account created. Give the person their username and password.",
+	"user-updated":     "Account updated.",
+	"password-changed": "Password changed. Your other sessions were signed out.",
 }
 
 // redirectWithFlash answers a successful POST with 303 See Other to target,

@@ -25,9 +25,13 @@ func (s *Server) routes() {
 		ContextKey:     csrfKey,
 		ErrorHandler:   csrfError,
 	}))
+	e.Use(s.loadUser)
+	edit, admin, signedIn := s.requireEditor, s.requireAdmin, s.requireUser
 
 	// Every page answers HEAD as well as GET, for link checkers and monitors.
-	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
+	}
 
 	get("/healthz", s.handleHealth)
 	get("/static/*", echo.WrapHandler(static.Handler()))
@@ -35,20 +39,32 @@ func (s *Server) routes() {
 
 	get("/", s.handleClaimList)
 	get("/claims", s.handleClaimList)
-	get("/claims/new", s.handleClaimNew)
-	e.POST("/claims", s.handleClaimCreate)
+	get("/claims/new", s.handleClaimNew, edit)
+	e.POST("/claims", s.handleClaimCreate, edit)
 	get("/claims/:id", s.handleClaimView)
-	get("/claims/:id/edit", s.handleClaimEdit)
-	e.POST("/claims/:id", s.handleClaimUpdate)
-	e.POST("/claims/:id/status", s.handleClaimStatusUpdate)
-	e.POST("/claims/:id/evidence", s.handleEvidenceCreate)
+	get("/claims/:id/edit", s.handleClaimEdit, edit)
+	e.POST("/claims/:id", s.handleClaimUpdate, edit)
+	e.POST("/claims/:id/status", s.handleClaimStatusUpdate, edit)
+	e.POST("/claims/:id/evidence", s.handleEvidenceCreate, edit)
 
 	get("/sources", s.handleSourceList)
-	get("/sources/new", s.handleSourceNew)
-	e.POST("/sources", s.handleSourceCreate)
+	get("/sources/new", s.handleSourceNew, edit)
+	e.POST("/sources", s.handleSourceCreate, edit)
 	get("/sources/:id", s.handleSourceView)
-	get("/sources/:id/edit", s.handleSourceEdit)
-	e.POST("/sources/:id", s.handleSourceUpdate)
+	get("/sources/:id/edit", s.handleSourceEdit, edit)
+	e.POST("/sources/:id", s.handleSourceUpdate, edit)
+
+	get("/login", s.handleLoginForm)
+	e.POST("/login", s.handleLogin)
+	e.POST("/logout", s.handleLogout)
+	get("/setup", s.handleSetupForm)
+	e.POST("/setup", s.handleSetup)
+	get("/account", s.handleAccount, signedIn)
+	e.POST("/account/password", s.handlePasswordChange, signedIn)
+	get("/admin/users", s.handleUsers, admin)
+	e.POST("/admin/users", s.handleUserCreate, admin)
+	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
+	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
 
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)

@@ -60,6 +60,7 @@ type Store interface {
 	SourceStore
 	ReportStore
 	SearchStore
+	AccountStore
 	Ping(ctx context.Context) error
 }
 
@@ -84,6 +85,10 @@ type Server struct {
 	echo   *echo.Echo
 	store  Store
 	logger *slog.Logger
+	setup  setup
+
+	// Config holds the settings that change how requests are answered.
+	Config Config
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -103,6 +108,18 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// actor is who is making a change. Until accounts exist every change is made
-// by "local"; handlers ask here so that accounts only need to fill it in.
-func (s *Server) actor(echo.Context) string { return claimtrack.ActorLocal }
+// Config are the server's settings.
+type Config struct {
+	// HTTPS says the site is served over HTTPS (a https:// public URL, or a
+	// TLS proxy in front): cookies are then marked Secure and HSTS is sent.
+	HTTPS bool
+}
+
+// actor is who is making a change: the signed-in account. Changing routes
+// require one, so "local" only appears if a handler is reached without it.
+func (s *Server) actor(c echo.Context) string {
+	if u := user(c); u != nil {
+		return u.Username
+	}
+	return claimtrack.ActorLocal
+}

@@ -164,8 +164,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}
+	srv := web.NewServer(db, m.Logger)
 	m.HTTP = &http.Server{
-		Handler:           web.NewServer(db, m.Logger),
+		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -174,7 +175,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(m.ln) }()
-	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", "http://"+m.ln.Addr().String()+"/", "db", m.Config.DB, "version", version)
+	base := "http://" + m.ln.Addr().String()
+	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", base+"/", "db", m.Config.DB, "version", version)
+	// On a tracker without accounts, the first admin is created from a
+	// one-time link that only the person who started the server can see.
+	link, err := srv.SetupLink(ctx)
+	if err != nil {
+		return err
+	}
+	if link != "" {
+		m.Logger.Warn("no account exists yet: open the setup link to create the first admin (it works once)", "setup", base+link)
+	}
 	return nil
 }
 

@@ -104,8 +104,26 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// lockedBuilder is a log buffer written by one goroutine and read by another.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // startServer runs the real binary on port 0 and returns its address.
-func startServer(t *testing.T, db string) (*exec.Cmd, string, *strings.Builder) {
+func startServer(t *testing.T, db string) (*exec.Cmd, string, *lockedBuilder) {
 	t.Helper()
 	bin, err := buildBinary()
 	require.NoError(t, err)
@@ -115,16 +133,13 @@ func startServer(t *testing.T, db string) (*exec.Cmd, string, *strings.Builder) 
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
-	logs := &strings.Builder{}
+	logs := &lockedBuilder{}
 	addrCh := make(chan string, 1)
-	var mu sync.Mutex
 	go func() {
 		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			mu.Lock()
 			logs.WriteString(sc.Text() + "\n")
-			mu.Unlock()
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				addrCh <- m[1]
 			}
@@ -139,29 +154,69 @@ func startServer(t *testing.T, db string) (*exec.Cmd, string, *strings.Builder) 
 	return nil, "", nil
 }
 
+// firstAdmin creates the first admin through the setup link in the server's
+// log and returns the Cookie header of the signed-in browser and its CSRF token.
+func firstAdmin(t *testing.T, base string, logs *lockedBuilder) (string, string) {
+	t.Helper()
+	var link string
+	require.Eventually(t, func() bool {
+		m := regexp.MustCompile(`setup=\S+(/setup\?token=[A-Za-z0-9_-]+)`).FindStringSubmatch(logs.String())
+		if m != nil {
+			link = m[1]
+		}
+		return m != nil
+	}, 10*time.Second, 20*time.Millisecond, "the server prints a setup link")
+	res, err := http.Get(base + link)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var csrf string
+	for _, c := range res.Cookies() {
+		if c.Name == "_csrf" {
+			csrf = c.Value
+		}
+	}
+	require.NotEmpty(t, csrf)
+	form := url.Values{"_csrf": {csrf}, "token": {strings.TrimPrefix(link, "/setup?token=")}, "username": {"chief"},
+		"password": {"the first admin's secret"}}
+	req, err := http.NewRequest(http.MethodPost, base+"/setup", strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", "_csrf="+csrf)
+	res, err = http.DefaultTransport.RoundTrip(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	cookie := "_csrf=" + csrf
+	for _, c := range res.Cookies() {
+		if c.Name == "claimtrack_session" {
+			cookie += "; " + c.Name + "=" + c.Value
+		}
+	}
+	require.Contains(t, cookie, "claimtrack_session=")
+	return cookie, csrf
+}
+
 // Acceptance 5: SIGTERM while requests are in flight lets them finish, the
 // process exits cleanly, and the database it leaves passes integrity_check.
 func TestGracefulShutdown(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "shutdown.db")
-	cmd, addr, _ := startServer(t, db)
+	cmd, addr, logs := startServer(t, db)
 	base := "http://" + addr
 
-	// A token and its cookie, as a browser would have them.
-	res, err := http.Get(base + "/claims/1")
+	// The first admin, created from the setup link the server printed, and
+	// their browser's cookies and form token.
+	cookie, csrf := firstAdmin(t, base, logs)
+	req, err := http.NewRequest(http.MethodGet, base+"/claims/1", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
-	require.NotNil(t, token)
+	token := [][]byte{nil, []byte(csrf)}
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindSubmatch(page)
-	require.NotNil(t, version)
-	var cookie string
-	for _, c := range res.Cookies() {
-		if c.Name == "_csrf" {
-			cookie = c.Name + "=" + c.Value
-		}
-	}
-	require.NotEmpty(t, cookie)
+	require.NotNil(t, version, "an admin sees the status form")
 
 	// An in-flight POST: headers and half the body now, the rest after SIGTERM.
 	body := url.Values{"_csrf": {string(token[1])}, "status": {"refuted"}, "note": {"Sent across the shutdown."},

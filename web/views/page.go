@@ -20,7 +20,32 @@ type Page struct {
 	Flash  string // a one-time confirmation message, shown once
 	Query  string // the text in the header's search box
 	Now    time.Time
-	Status int // the HTTP status the page is served with
+	Status int              // the HTTP status the page is served with
+	User   *claimtrack.User // the signed-in account, nil for a visitor
+}
+
+// CanEdit reports whether the person viewing the page may change the record:
+// edit controls are shown only then (the server checks again regardless).
+func (p Page) CanEdit() bool { return p.User.CanEdit() }
+
+// LoginForm is the sign-in form as typed (never the password).
+type LoginForm struct {
+	Username string
+	Next     string
+	Errors   FormErrors
+}
+
+// AccountForm is the form that creates an account (first run or admin).
+type AccountForm struct {
+	Token    string
+	Username string
+	Role     string
+	Errors   FormErrors
+}
+
+// PasswordForm is the change-password form's messages.
+type PasswordForm struct {
+	Errors FormErrors
 }
 
 // FormErrors maps a field name to its message.

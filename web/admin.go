@@ -1,0 +1,133 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/password"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// sessionMaxAge is how long the browser keeps the session cookie: the
+// absolute lifetime of a session (the server ends idle ones sooner).
+const sessionMaxAge = 30 * 24 * time.Hour
+
+// handleAccount shows the signed-in person's account and the form to change
+// their password.
+func (s *Server) handleAccount(c echo.Context) error {
+	return s.render(c, http.StatusOK, views.AccountPage(s.page(c, "Your account", ""), views.PasswordForm{}))
+}
+
+// handlePasswordChange checks the current password and sets a new one. Every
+// session of the account ends, and this one starts afresh.
+func (s *Server) handlePasswordChange(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	u := user(c)
+	ctx := c.Request().Context()
+	current, next := c.FormValue("current"), c.FormValue("password")
+	f := views.PasswordForm{Errors: views.FormErrors{}}
+	_, hash, err := s.store.FindUserByUsername(ctx, u.Username)
+	if err != nil {
+		return err
+	}
+	if ok, _ := password.Verify(ctx, current, hash); !ok {
+		f.Errors["current"] = "This is not your current password."
+	}
+	if msg := claimtrack.CheckPassword(next, u.Username); msg != "" {
+		f.Errors["password"] = msg
+	}
+	if len(f.Errors) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, views.AccountPage(s.page(c, "Your account", ""), f))
+	}
+	newHash, err := password.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(ctx, u.ID, newHash, u.Username); err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/account", "password-changed")
+}
+
+// handleUsers lists the accounts, with the form to add one.
+func (s *Server) handleUsers(c echo.Context) error {
+	return s.renderUsers(c, http.StatusOK, views.AccountForm{Role: string(claimtrack.RoleEditor)})
+}
+
+func (s *Server) renderUsers(c echo.Context, status int, f views.AccountForm) error {
+	users, err := s.store.FindUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.UsersPage(s.page(c, "Accounts", "admin"), users, f))
+}
+
+// handleUserCreate adds an account with the role and password an admin chose.
+func (s *Server) handleUserCreate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	f := views.AccountForm{Username: strings.TrimSpace(c.FormValue("username")), Role: c.FormValue("role")}
+	in := claimtrack.NewUser{Username: f.Username, Role: claimtrack.Role(f.Role), Password: c.FormValue("password")}
+	if err := in.Validate(); err != nil {
+		f.Errors = errorsOf(err)
+		return s.renderUsers(c, http.StatusUnprocessableEntity, f)
+	}
+	hash, err := password.Hash(c.Request().Context(), in.Password)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.CreateUser(c.Request().Context(), in, hash, s.actor(c), false)
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		f.Errors = errorsOf(err)
+		return s.renderUsers(c, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/admin/users", "user-created")
+}
+
+// handleUserRole changes an account's role. An admin cannot take away their
+// own admin role, so the tracker always keeps one.
+func (s *Server) handleUserRole(c echo.Context) error {
+	id, err := formPathID(c)
+	if err != nil {
+		return err
+	}
+	role := claimtrack.Role(c.FormValue("role"))
+	if me := user(c); me.ID == id && role != claimtrack.RoleAdmin {
+		return echo.NewHTTPError(http.StatusConflict, "You cannot take away your own admin role: ask another admin.")
+	}
+	err = s.store.SetRole(c.Request().Context(), id, role, s.actor(c))
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Choose a role: viewer, editor or admin.")
+	} else if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/admin/users", "user-updated")
+}
+
+// handleUserDisabled disables or enables an account; disabling ends its
+// sessions at once.
+func (s *Server) handleUserDisabled(c echo.Context) error {
+	id, err := formPathID(c)
+	if err != nil {
+		return err
+	}
+	disabled := c.FormValue("disabled") == "1"
+	if me := user(c); me.ID == id && disabled {
+		return echo.NewHTTPError(http.StatusConflict, "You cannot disable your own account: ask another admin.")
+	}
+	if err := s.store.SetDisabled(c.Request().Context(), id, disabled, s.actor(c)); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/admin/users", "user-updated")
+}
