@@ -51,6 +51,7 @@ Commands:
   seed      load the built-in datasets into the database (idempotent)
   check     verify the database and its search index
   gen       fill a database with synthetic claims for measurement
+  user      add an account (user add) or set its password (user passwd)
   version   print the version
 
 Run "claimtrack COMMAND -h" for the flags of a command.
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, args, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, stdout, stderr)
+	case "user":
+		return runUser(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "claimtrack", version)
 		return nil

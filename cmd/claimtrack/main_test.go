@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/password"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -337,4 +338,63 @@ func TestGen(t *testing.T) {
 	assert.Equal(t, 500, page.Total)
 	require.NoError(t, db.CheckSearchIndex(context.Background()))
 	assert.Error(t, run(context.Background(), []string{"gen", "--claims", "0", "--db", path}, io.Discard, io.Discard))
+}
+
+func TestUserCommand(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "users.db")
+	defer func() { stdin = os.Stdin }()
+
+	// A password piped in.
+	stdin = strings.NewReader("a long enough secret\n")
+	var out strings.Builder
+	require.NoError(t, run(ctx, []string{"user", "add", "--username", "chief", "--role", "admin", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "account chief created with the role admin")
+	assert.NotContains(t, out.String(), "a long enough secret", "a typed password is never printed")
+
+	// A generated one, printed once.
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"user", "add", "--username", "eddie", "--role", "editor", "--generate", "--db", path}, &out, io.Discard))
+	m := regexp.MustCompile(`password: (\S{20})\n`).FindStringSubmatch(out.String())
+	require.NotNil(t, m, out.String())
+
+	db, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	u, hash, err := db.FindUserByUsername(ctx, "eddie")
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.RoleEditor, u.Role)
+	ok, err := password.Verify(ctx, m[1], hash)
+	require.NoError(t, err)
+	assert.True(t, ok, "the printed password is the stored one")
+	require.NoError(t, db.Close())
+
+	// Refusals say why and change nothing.
+	for _, args := range [][]string{
+		{"user", "add", "--username", "chief", "--role", "editor", "--generate"}, // taken
+		{"user", "add", "--username", "x", "--role", "editor", "--generate"},     // too short
+		{"user", "add", "--username", "nadia", "--role", "owner", "--generate"},  // no such role
+		{"user", "add", "--username", "nadia", "--role", "viewer"},               // common password (below)
+		{"user", "passwd", "--username", "nobody", "--generate"},                 // no such account
+		{"user", "remove", "--username", "chief"},                                // no such subcommand
+	} {
+		stdin = strings.NewReader("password123\n")
+		err := run(ctx, append(args, "--db", path), io.Discard, io.Discard)
+		assert.Error(t, err, "%v", args)
+	}
+
+	// A new password from standard input.
+	stdin = strings.NewReader("another long secret\n")
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"user", "passwd", "--username", "EDDIE", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "password of eddie changed")
+	db, err = sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, hash, err = db.FindUserByUsername(ctx, "eddie")
+	require.NoError(t, err)
+	ok, _ = password.Verify(ctx, "another long secret", hash)
+	assert.True(t, ok)
+	users, err := db.FindUsers(ctx)
+	require.NoError(t, err)
+	assert.Len(t, users, 2)
 }
