@@ -198,10 +198,31 @@ func (s *Server) clearSessionCookie(c echo.Context) {
 		Secure: s.secure(c), MaxAge: -1})
 }
 
-// secure reports whether the request came over HTTPS: directly, or through a
-// proxy the configuration trusts, or because the public URL says so.
+// secure reports whether the request came over HTTPS: because the public URL
+// says so, directly, or through a trusted proxy that says so.
 func (s *Server) secure(c echo.Context) bool {
-	return s.Config.HTTPS || c.Request().TLS != nil
+	r := c.Request()
+	return s.Config.HTTPS || r.TLS != nil ||
+		(strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") && s.fromTrustedProxy(r))
+}
+
+// privateMode, when the tracker is private, sends visitors to sign in before
+// they read anything; signing in, the first-run page, health checks and the
+// static files stay open.
+func (s *Server) privateMode(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.Config.Private || user(c) != nil {
+			return next(c)
+		}
+		switch p := c.Request().URL.Path; {
+		case p == "/login", p == "/setup", p == "/healthz", p == "/favicon.ico", strings.HasPrefix(p, "/static/"):
+			return next(c)
+		}
+		if c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead {
+			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		return echo.NewHTTPError(http.StatusForbidden, "This tracker is private: sign in first.")
+	}
 }
 
 // handleLoginForm shows the sign-in form.

@@ -13,8 +13,9 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(limitBody)
+	e.Use(refuseCrossSite)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf",
 		CookieName:     "_csrf",
@@ -26,6 +27,7 @@ func (s *Server) routes() {
 		ErrorHandler:   csrfError,
 	}))
 	e.Use(s.loadUser)
+	e.Use(s.privateMode)
 	edit, admin, signedIn := s.requireEditor, s.requireAdmin, s.requireUser
 
 	// Every page answers HEAD as well as GET, for link checkers and monitors.

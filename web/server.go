@@ -5,7 +5,9 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -101,6 +103,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.IPExtractor = echo.ExtractIPDirect()
 	s.routes()
 	return s
 }
@@ -110,9 +113,50 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 
 // Config are the server's settings.
 type Config struct {
-	// HTTPS says the site is served over HTTPS (a https:// public URL, or a
-	// TLS proxy in front): cookies are then marked Secure and HSTS is sent.
+	// HTTPS says the site is served over HTTPS (its public URL is https://):
+	// session cookies are then marked Secure and HSTS is sent.
 	HTTPS bool
+	// Private requires signing in to read anything.
+	Private bool
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From anyone
+	// else those headers are ignored.
+	TrustedProxies []netip.Prefix
+}
+
+// Configure applies cfg; call it before serving.
+func (s *Server) Configure(cfg Config) {
+	s.Config = cfg
+	if len(cfg.TrustedProxies) == 0 {
+		s.echo.IPExtractor = echo.ExtractIPDirect()
+		return
+	}
+	var opts []echo.TrustOption
+	for _, p := range cfg.TrustedProxies {
+		ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+		opts = append(opts, echo.TrustIPRange(ipnet))
+	}
+	opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	s.echo.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// fromTrustedProxy reports whether the request's direct peer is a trusted proxy.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range s.Config.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // actor is who is making a change: the signed-in account. Changing routes

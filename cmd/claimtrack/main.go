@@ -11,8 +11,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -98,6 +102,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 type Config struct {
 	Addr string
 	DB   string
+	// PublicURL is the address people use to reach the tracker, e.g.
+	// https://claims.example.org behind a TLS proxy; an https one makes
+	// session cookies Secure and turns on HSTS.
+	PublicURL string
+	// Private requires signing in to read anything.
+	Private bool
+	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -144,11 +156,39 @@ func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("claimtrack serve", flag.ContinueOnError)
 	fs.StringVar(&m.Config.Addr, "addr", envOr("CLAIMTRACK_ADDR", "127.0.0.1:8080"), "address to listen on (env CLAIMTRACK_ADDR)")
 	dbFlag(fs, &m.Config.DB)
+	fs.StringVar(&m.Config.PublicURL, "public-url", envOr("CLAIMTRACK_PUBLIC_URL", ""),
+		"the address people use, e.g. https://claims.example.org (env CLAIMTRACK_PUBLIC_URL)")
+	private, _ := strconv.ParseBool(envOr("CLAIMTRACK_PRIVATE", "false"))
+	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
+	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if m.Config.PublicURL != "" {
+		u, err := url.Parse(m.Config.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("serve: --public-url must be an http:// or https:// address, not %q", m.Config.PublicURL)
+		}
+		m.Config.PublicURL = strings.TrimSuffix(u.String(), "/")
+	}
+	m.Config.TrustedProxies = nil
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return fmt.Errorf("serve: --trusted-proxy: %q is not an address or CIDR range", p)
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		m.Config.TrustedProxies = append(m.Config.TrustedProxies, prefix.Masked())
 	}
 	return nil
 }
@@ -168,6 +208,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := web.NewServer(db, m.Logger)
+	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), Private: m.Config.Private,
+		TrustedProxies: m.Config.TrustedProxies})
 	m.HTTP = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -179,6 +221,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(m.ln) }()
 	base := "http://" + m.ln.Addr().String()
+	if m.Config.PublicURL != "" {
+		base = m.Config.PublicURL
+	}
 	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", base+"/", "db", m.Config.DB, "version", version)
 	// On a tracker without accounts, the first admin is created from a
 	// one-time link that only the person who started the server can see.
