@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -241,7 +242,19 @@ func (s *Server) handleLogin(c echo.Context) error {
 	f := views.LoginForm{Username: strings.TrimSpace(c.FormValue("username")), Next: safeNext(c.FormValue("next"))}
 	pw := c.FormValue("password")
 	ctx := c.Request().Context()
+	now := s.Now()
+	account, client := "account:"+claimtrack.UsernameKey(f.Username), "client:"+c.RealIP()
+	if wait := max(s.accounts.wait(account, now), s.clients.wait(client, now)); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		s.logger.Warn("sign-in throttled", "username", strconv.Quote(f.Username), "remote", c.RealIP(), "wait_s", secs)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		f.Errors = views.FormErrors{"password": "Too many failed sign-ins for this account or from your network. Wait " +
+			strconv.Itoa(secs) + " seconds, then try again."}
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+	}
 	fail := func() error {
+		s.accounts.fail(account, now)
+		s.clients.fail(client, now)
 		s.logger.Info("sign-in refused", "username", strconv.Quote(f.Username), "remote", c.RealIP())
 		f.Errors = views.FormErrors{"password": "The username or password is wrong."}
 		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), f))
@@ -267,6 +280,8 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
+	s.accounts.succeed(account)
+	s.clients.succeed(client)
 	s.logger.Info("signed in", "username", strconv.Quote(u.Username), "remote", c.RealIP())
 	return c.Redirect(http.StatusSeeOther, f.Next)
 }

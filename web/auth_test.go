@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -244,4 +245,51 @@ func TestAuth_Setup(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, c.post("/setup", url.Values{"token": {token}, "username": {"second"},
 		"password": {"another long secret"}}).status)
 	assert.Equal(t, 1, b.count(`SELECT count(*) FROM users`))
+}
+
+// Repeated failures slow down, per account and per client address, with
+// 429 and a clear message; the owner is never locked out for good.
+func TestAuth_Backoff(t *testing.T) {
+	a := newTestApp(t)
+	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"editor"},
+		"password": {"a long enough secret"}}).status)
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	a.web.Now = func() time.Time { return now }
+	b := newClientOf(a)
+	wrong := url.Values{"username": {"nina"}, "password": {"not her password"}}
+	right := url.Values{"username": {"nina"}, "password": {"a long enough secret"}}
+	for i := range 5 {
+		assert.Equal(t, http.StatusUnprocessableEntity, b.post("/login", wrong).status, "free attempt %d", i+1)
+	}
+	// The fifth failure costs a second; even the right password waits.
+	res := b.post("/login", right)
+	assert.Equal(t, http.StatusTooManyRequests, res.status)
+	assert.Equal(t, "1", res.header.Get("Retry-After"))
+	assert.Contains(t, res.doc.Find(`[data-testid="login-form"]`).Text(), "Too many failed sign-ins")
+	assert.Contains(t, a.logs.String(), "sign-in throttled")
+
+	// Each further failure doubles the wait.
+	for _, want := range []string{"2", "4", "8"} {
+		now = now.Add(time.Hour)
+		assert.Equal(t, http.StatusUnprocessableEntity, b.post("/login", wrong).status)
+		assert.Equal(t, want, b.post("/login", wrong).header.Get("Retry-After"))
+	}
+	// The wait has a ceiling: the owner gets back in.
+	for range 12 {
+		now = now.Add(time.Hour)
+		b.post("/login", wrong)
+	}
+	assert.Equal(t, "900", b.post("/login", right).header.Get("Retry-After"), "at most 15 minutes")
+	now = now.Add(15 * time.Minute)
+	require.Equal(t, http.StatusSeeOther, b.post("/login", right).status, "after the wait the right password works")
+	now = now.Add(time.Second)
+	assert.Equal(t, http.StatusUnprocessableEntity, newClientOf(a).post("/login", wrong).status, "and the slate is clean")
+
+	// From one address, failures on many accounts add up too.
+	c := newClientOf(a)
+	for i := range 20 {
+		c.post("/login", url.Values{"username": {"guess" + strconv.Itoa(i)}, "password": {"whatever it is"}})
+	}
+	assert.Equal(t, http.StatusTooManyRequests, c.post("/login", url.Values{"username": {"another"}, "password": {"x"}}).status)
+	assert.NotContains(t, a.logs.String(), "not her password", "passwords never reach the log")
 }

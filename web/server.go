@@ -88,6 +88,8 @@ type Server struct {
 	store  Store
 	logger *slog.Logger
 	setup  setup
+	// Failed sign-ins slow down per account and per client address.
+	accounts, clients *throttle
 
 	// Config holds the settings that change how requests are answered.
 	Config Config
@@ -99,7 +101,8 @@ type Server struct {
 // NewServer returns a server that reads and writes through store and logs
 // requests and internal errors to logger.
 func NewServer(store Store, logger *slog.Logger) *Server {
-	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now}
+	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now,
+		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute)}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
