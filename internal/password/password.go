@@ -4,8 +4,8 @@
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash> (unpadded base64), so the
 // parameters travel with each hash and can be raised later without breaking
 // existing accounts. Hashing is deliberately slow and memory-hungry; at most
-// two hashes run at once, so a flood of sign-ins waits its turn instead of
-// starving everything else of CPU and memory.
+// two hashes run at once (one on a two-core machine), so a flood of sign-ins
+// waits its turn instead of starving everything else of CPU and memory.
 package password
 
 import (
@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -32,8 +33,9 @@ type Params struct {
 // Default meets the OWASP minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 var Default = Params{Memory: 19 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// slots bounds the hashes computed at once.
-var slots = make(chan struct{}, 2)
+// slots bounds the hashes computed at once: two, or one on a machine with two
+// cores or fewer, so that one core is always left for everything else.
+var slots = make(chan struct{}, max(1, min(2, runtime.NumCPU()-1)))
 
 func acquire(ctx context.Context) error {
 	select {
