@@ -293,3 +293,31 @@ func TestAuth_Backoff(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, c.post("/login", url.Values{"username": {"another"}, "password": {"x"}}).status)
 	assert.NotContains(t, a.logs.String(), "not her password", "passwords never reach the log")
 }
+
+// Changing one's own password checks the current one, applies the rules, and
+// ends the account's other sessions while keeping this one.
+func TestAuth_ChangePassword(t *testing.T) {
+	a := newTestApp(t)
+	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"viewer"},
+		"password": {"a long enough secret"}}).status)
+	laptop, phone := newClientOf(a), newClientOf(a)
+	for _, b := range []*testApp{laptop, phone} {
+		require.Equal(t, http.StatusSeeOther, b.post("/login", url.Values{"username": {"nina"}, "password": {"a long enough secret"}}).status)
+	}
+	assert.Contains(t, laptop.get("/account").doc.Find(`[data-testid="account-who"]`).Text(), "nina")
+
+	res := laptop.post("/account/password", url.Values{"current": {"not it at all"}, "password": {"a brand new secret"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.doc.Find(`[data-testid="password-form"]`).Text(), "not your current password")
+	res = laptop.post("/account/password", url.Values{"current": {"a long enough secret"}, "password": {"short"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
+	assert.Contains(t, res.doc.Find(`[data-testid="password-form"]`).Text(), "at least 8 characters")
+
+	res = laptop.post("/account/password", url.Values{"current": {"a long enough secret"}, "password": {"a brand new secret"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Contains(t, laptop.get("/account").doc.Find(`[data-testid="account-who"]`).Text(), "nina", "this session goes on")
+	assert.Equal(t, http.StatusSeeOther, phone.get("/account").status, "the other session ended")
+	assert.Equal(t, http.StatusUnprocessableEntity, phone.post("/login", url.Values{"username": {"nina"}, "password": {"a long enough secret"}}).status)
+	assert.Equal(t, http.StatusSeeOther, phone.post("/login", url.Values{"username": {"nina"}, "password": {"a brand new secret"}}).status)
+	assert.Equal(t, 1, a.count(`SELECT count(*) FROM events WHERE type = 'password_changed' AND actor = 'nina'`))
+}
