@@ -56,6 +56,30 @@ func TestSecurity_TrustedProxy(t *testing.T) {
 	a.web.Configure(web.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
 	assert.True(t, secureCookie("10.1.2.3:5000"), "the proxy says the client used HTTPS")
 	assert.False(t, secureCookie("203.0.113.9:5000"))
+
+	// A sign-in through the proxy over HTTPS gets a Secure session cookie.
+	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"viewer"},
+		"password": {"a long enough secret"}}).status)
+	login := func(remote string) *http.Cookie {
+		form := url.Values{"username": {"nina"}, "password": {"a long enough secret"}, "_csrf": {"tok"}}
+		req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		req.AddCookie(&http.Cookie{Name: "_csrf", Value: "tok"})
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		a.web.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusSeeOther, rec.Code)
+		for _, c := range rec.Result().Cookies() {
+			if c.Name == "claimtrack_session" {
+				return c
+			}
+		}
+		t.Fatal("no session cookie")
+		return nil
+	}
+	assert.True(t, login("10.1.2.3:5000").Secure)
+	assert.False(t, login("203.0.113.9:5000").Secure)
 }
 
 // A POST the browser marks as cross-site is refused, token or not; one

@@ -233,6 +233,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if link != "" {
 		m.Logger.Warn("no account exists yet: open the setup link to create the first admin (it works once)", "setup", base+link)
+		fmt.Fprintf(m.stdout, "\n  No account exists yet. Create the first admin here (the link works once):\n\n    %s\n\n", base+link)
 	}
 	return nil
 }
