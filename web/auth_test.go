@@ -27,6 +27,7 @@ var changingRoutes = []struct {
 	{"/claims/1/evidence", url.Values{"source_name": {"New Outlet"}, "source_kind": {"outlet"}, "stance": {"supports"}}},
 	{"/sources", url.Values{"name": {"Another Outlet"}, "kind": {"outlet"}}},
 	{"/sources/1", url.Values{"name": {"Le Point renamed"}, "kind": {"outlet"}}},
+	{"/claims/1/evidence/1/remove", url.Values{"note": {"Not needed."}, "version": {"3"}}},
 }
 
 // Nobody but an editor changes anything: anonymous visitors and viewers get

@@ -48,6 +48,8 @@ func (s *Server) routes() {
 	e.POST("/claims/:id", s.handleClaimUpdate, edit)
 	e.POST("/claims/:id/status", s.handleClaimStatusUpdate, edit)
 	e.POST("/claims/:id/evidence", s.handleEvidenceCreate, edit)
+	get("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemoveForm, edit)
+	e.POST("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemove, edit)
 
 	get("/sources", s.handleSourceList)
 	get("/sources/new", s.handleSourceNew, edit)

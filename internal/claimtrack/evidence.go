@@ -80,3 +80,23 @@ func (in *EvidenceInput) Validate() error {
 	checkLength(f, "note", "The note", in.Note, 0, NoteMax, true)
 	return f.err()
 }
+
+// EvidenceRemoval is taking a link off a claim: why, and the claim version
+// the editor saw.
+type EvidenceRemoval struct {
+	Note    string
+	Version int64
+}
+
+// Normalize trims the note.
+func (r *EvidenceRemoval) Normalize() { r.Note = NormalizeText(r.Note) }
+
+// Validate checks the removal: a link is never taken off without a reason.
+func (r *EvidenceRemoval) Validate() error {
+	f := fieldErrors{}
+	checkLength(f, "note", "The reason", r.Note, 1, NoteMax, true)
+	if r.Version < 1 {
+		f.add("version", "The form is missing the claim's version; reload the page and try again.")
+	}
+	return f.err()
+}

@@ -2,6 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strconv"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -59,6 +62,61 @@ func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.Evid
 	return e, err
 }
 
+// RemoveEvidence takes a link off a claim, with the reason, if the claim is
+// still at the version the editor saw (ECONFLICT otherwise). The link's
+// details stay in the history; the claim's version, search row and the
+// records of the sources involved move in the same transaction.
+func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r claimtrack.EvidenceRemoval, actor string) (*claimtrack.Claim, error) {
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	var c *claimtrack.Claim
+	err := db.update(ctx, func(tx *Tx) (err error) {
+		if c, err = lockClaim(ctx, tx, claimID, r.Version); err != nil {
+			return err
+		}
+		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.id = ? AND e.claim_id = ?`,
+			evidenceID, claimID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return claimtrack.Errorf(claimtrack.ENOTFOUND, "This claim has no such evidence (any more).")
+		} else if err != nil {
+			return err
+		}
+		if err := attachEvidenceSources(ctx, tx, []*claimtrack.Evidence{e}); err != nil {
+			return err
+		}
+		before := map[string]string{"source": e.Source.Name, "source_id": strconv.FormatInt(e.SourceID, 10), "stance": string(e.Stance),
+			"quote": e.Quote, "url": e.URL, "published_at": e.PublishedAt, "note": e.Note}
+		if e.Via != nil {
+			before["via"] = e.Via.Name
+			before["via_source_id"] = strconv.FormatInt(e.ViaSourceID, 10)
+		}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence WHERE id = ?`, e.ID); err != nil {
+			return err
+		}
+		if err := reindexClaim(ctx, tx, claimID); err != nil {
+			return err
+		}
+		ev := &claimtrack.Event{Type: claimtrack.EventEvidenceRemoved, Actor: actor, ClaimID: claimID, ClaimVersion: c.Version,
+			SourceID: e.SourceID, EvidenceID: e.ID, Before: before, Note: r.Note}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return creditRemovedEvidence(ctx, tx, e, c.Status, ev)
+	})
+	if err != nil {
+		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
+			return c, err
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
 func addField(fields map[string]string, field, msg string) {
 	if _, ok := fields[field]; !ok {
 		fields[field] = msg
@@ -93,11 +151,12 @@ func lookupEvidenceSource(ctx context.Context, tx *Tx, in claimtrack.EvidenceInp
 func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *claimtrack.Source, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
 	e := &claimtrack.Evidence{ClaimID: c.ID, SourceID: src.ID, Stance: in.Stance, Quote: in.Quote, URL: in.URL,
 		PublishedAt: in.PublishedAt, Note: in.Note, CreatedAt: tx.now, Source: src, Via: via}
-	after := map[string]string{"source": src.Name, "stance": string(in.Stance), "quote": in.Quote, "url": in.URL,
-		"published_at": in.PublishedAt}
+	after := map[string]string{"source": src.Name, "source_id": strconv.FormatInt(src.ID, 10), "stance": string(in.Stance),
+		"quote": in.Quote, "url": in.URL, "published_at": in.PublishedAt}
 	if via != nil {
 		e.ViaSourceID = via.ID
 		after["via"] = via.Name
+		after["via_source_id"] = strconv.FormatInt(via.ID, 10)
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO evidence (claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at)

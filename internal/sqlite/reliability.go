@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -81,6 +82,29 @@ func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, stat
 		}
 		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: e.ClaimID, stance: e.Stance, relayed: side.relayed, status: status}
 		if err := applyCredit(ctx, tx, side.id, credit, first, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// creditRemovedEvidence takes a removed link's credit back from its source and
+// the source it was relayed via; ev is the removal's event. The link is
+// deleted already.
+func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
+	credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(e.Stance, status))
+	for _, side := range linkSides(e.SourceID, e.ViaSourceID) {
+		var links int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
+			e.ClaimID, side.id).Scan(&links); err != nil {
+			return err
+		}
+		last := 0
+		if links == 0 {
+			last = -1
+		}
+		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: e.ClaimID, stance: e.Stance, relayed: side.relayed, status: status}
+		if err := applyCredit(ctx, tx, side.id, credit, last, ch); err != nil {
 			return err
 		}
 	}
@@ -172,10 +196,6 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 				return fmt.Errorf("sqlite: rebuild reliability: %w", err)
 			}
 		}
-		type link struct {
-			claim, source, via int64
-			stance             claimtrack.Stance
-		}
 		links := map[int64]link{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
 		if err != nil {
@@ -202,8 +222,10 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 			after               string
 		}
 		var events []event
-		rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0), after_json
-			FROM events WHERE type IN (?, ?) ORDER BY id`, claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged)
+		rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0),
+			CASE type WHEN ? THEN before_json ELSE after_json END
+			FROM events WHERE type IN (?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
+			claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved)
 		if err != nil {
 			return err
 		}
@@ -253,8 +275,12 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 			case claimtrack.EventEvidenceAdded:
 				l, ok := links[ev.evidence]
 				if !ok {
-					continue
+					// The link was removed since: its event names the sources.
+					if l, ok = linkFromJSON(ev.claim, ev.after); !ok {
+						continue
+					}
 				}
+				l.id = ev.evidence
 				active[l.claim] = append(active[l.claim], l)
 				st := statusOr(status, l.claim)
 				credit := claimtrack.LinkCredit(l.stance, st)
@@ -262,6 +288,37 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 					if key := [2]int64{l.claim, side.id}; !linked[key] {
 						linked[key] = true
 						record(side.id).Claims++
+					}
+					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
+					if err := apply(side.id, credit, ch); err != nil {
+						return err
+					}
+				}
+			case claimtrack.EventEvidenceRemoved:
+				var l link
+				found := false
+				for i, a := range active[ev.claim] {
+					if a.id == ev.evidence {
+						l, found = a, true
+						active[ev.claim] = append(active[ev.claim][:i:i], active[ev.claim][i+1:]...)
+						break
+					}
+				}
+				if !found {
+					continue
+				}
+				st := statusOr(status, l.claim)
+				credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(l.stance, st))
+				for _, side := range linkSides(l.source, l.via) {
+					still := false
+					for _, a := range active[l.claim] {
+						if a.source == side.id || a.via == side.id {
+							still = true
+						}
+					}
+					if !still {
+						delete(linked, [2]int64{l.claim, side.id})
+						record(side.id).Claims--
 					}
 					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
 					if err := apply(side.id, credit, ch); err != nil {
@@ -298,6 +355,31 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// link is one evidence link as the replay sees it.
+type link struct {
+	id, claim, source, via int64
+	stance                 claimtrack.Stance
+}
+
+// linkFromJSON reads a link from an evidence event's values, which carry the
+// source ids since links could be removed.
+func linkFromJSON(claim int64, values string) (link, bool) {
+	var v struct {
+		SourceID    string            `json:"source_id"`
+		ViaSourceID string            `json:"via_source_id"`
+		Stance      claimtrack.Stance `json:"stance"`
+	}
+	if json.Unmarshal([]byte(values), &v) != nil {
+		return link{}, false
+	}
+	src, err := strconv.ParseInt(v.SourceID, 10, 64)
+	if err != nil || !v.Stance.Valid() {
+		return link{}, false
+	}
+	via, _ := strconv.ParseInt(v.ViaSourceID, 10, 64)
+	return link{claim: claim, source: src, via: via, stance: v.Stance}, true
 }
 
 func statusOr(m map[int64]claimtrack.Status, claim int64) claimtrack.Status {

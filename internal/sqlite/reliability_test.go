@@ -148,3 +148,52 @@ func TestFindScorePoints_Sampled(t *testing.T) {
 	assert.Equal(t, []int{2, 4, 7}, ns)
 	assert.InDelta(t, claimtrack.ScoreOf(claimtrack.Credit{AgreeHalves: 8}).Mean, some[1].Score.Mean, 1e-12)
 }
+
+// Removing a link takes its credit back, in the records and in the replay,
+// and refuses a stale version.
+func TestReliability_RemoveEvidence(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	c := mustCreateClaim(t, db, "The summit will take place in Geneva in June.")
+	unnamed := mustLink(t, db, c.ID, "Unnamed officials", claimtrack.StanceAsserts, 0)
+	paper := mustLink(t, db, c.ID, "The Daily Paper", claimtrack.StanceAsserts, unnamed)
+	mustSetStatus(t, db, c.ID, claimtrack.StatusConfirmed)
+
+	var linkID int64
+	require.NoError(t, raw.QueryRow(`SELECT id FROM evidence WHERE source_id = ?`, paper).Scan(&linkID))
+	cur, err := db.FindClaimByID(ctx, c.ID)
+	require.NoError(t, err)
+	_, err = db.RemoveEvidence(ctx, c.ID, linkID, claimtrack.EvidenceRemoval{Note: "", Version: cur.Version}, "tester")
+	assert.Equal(t, claimtrack.EINVALID, claimtrack.ErrorCode(err), "a reason is required")
+	_, err = db.RemoveEvidence(ctx, c.ID, linkID, claimtrack.EvidenceRemoval{Note: "Wrong article.", Version: cur.Version - 1}, "tester")
+	assert.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err))
+	_, err = db.RemoveEvidence(ctx, c.ID, 999, claimtrack.EvidenceRemoval{Note: "Wrong article.", Version: cur.Version}, "tester")
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+	after, err := db.RemoveEvidence(ctx, c.ID, linkID, claimtrack.EvidenceRemoval{Note: "Wrong article.", Version: cur.Version}, "tester")
+	require.NoError(t, err)
+	assert.Equal(t, cur.Version+1, after.Version)
+
+	rec := func(id int64) claimtrack.SourceRecord {
+		r, err := db.FindSourceRecord(ctx, id)
+		require.NoError(t, err)
+		return r
+	}
+	assert.Equal(t, claimtrack.Credit{}, rec(paper).Credit)
+	assert.Zero(t, rec(paper).Claims)
+	assert.Equal(t, claimtrack.Credit{AgreeHalves: 2}, rec(unnamed).Credit, "its own link stays")
+	assert.Equal(t, 1, rec(unnamed).Claims)
+	assert.Equal(t, 2, rec(paper).Changes, "the verdict, then the removal")
+	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM events WHERE type = 'evidence_removed' AND note = 'Wrong article.'
+		AND json_extract(before_json, '$.source') = 'The Daily Paper'`))
+	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("source:daily"), 0, 10)
+	require.NoError(t, err)
+	assert.Empty(t, res.Hits, "the search index follows")
+
+	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	history := `SELECT * FROM source_score_history ORDER BY source_id, n`
+	keptStats, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	require.NoError(t, db.RebuildReliability(ctx))
+	assert.Equal(t, keptStats, dump(t, raw, stats))
+	assert.Equal(t, keptHistory, dump(t, raw, history))
+}

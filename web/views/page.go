@@ -43,6 +43,13 @@ type AccountForm struct {
 	Errors   FormErrors
 }
 
+// RemovalForm is the remove-evidence form as typed.
+type RemovalForm struct {
+	Note    string
+	Version string
+	Errors  FormErrors
+}
+
 // PasswordForm is the change-password form's messages.
 type PasswordForm struct {
 	Errors FormErrors
