@@ -110,8 +110,11 @@ func TestClaimCreateAndEdit(t *testing.T) {
 	assert.Contains(t, claim.doc.Find(`[data-testid="flash"]`).Text(), "saved")
 	top := claim.doc.Find(`[data-testid="event"]`).First()
 	assert.Equal(t, "claim_edited", top.AttrOr("data-event-type", ""))
-	assert.Contains(t, top.Find("del").Text(), "in person")
-	assert.Contains(t, top.Find("ins").Text(), "Johannesburg")
+	// The text's change is shown word by word: only what changed is marked.
+	assert.Equal(t, "person.", top.Find(`[data-field="text"] del`).Text())
+	assert.Equal(t, "Johannesburg.", top.Find(`[data-field="text"] ins`).Text())
+	assert.Contains(t, top.Find(`[data-field="text"]`).Text(), "Putin will attend the G20 summit in")
+	assert.Contains(t, top.Find(`[data-field="tags"] del`).Text(), "putin")
 }
 
 func TestSourcesAndReport(t *testing.T) {

@@ -1,0 +1,60 @@
+package claimtrack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/stretchr/testify/assert"
+)
+
+func render(ops []claimtrack.DiffOp) string {
+	var b strings.Builder
+	for _, op := range ops {
+		switch op.Kind {
+		case claimtrack.DiffRemoved:
+			b.WriteString("[-" + op.Text + "-]")
+		case claimtrack.DiffAdded:
+			b.WriteString("{+" + op.Text + "+}")
+		default:
+			b.WriteString(op.Text)
+		}
+	}
+	return b.String()
+}
+
+func TestWordDiff(t *testing.T) {
+	tests := []struct{ before, after, want string }{
+		{"Trump will travel to Moscow on May 9.", "Trump will travel to Moscow on May 9.", "Trump will travel to Moscow on May 9."},
+		{"Trump will travel to Moscow on May 9.", "Trump will not travel to Moscow on May 9.", "Trump will {+not +}travel to Moscow on May 9."},
+		{"The talks were constructive.", "The talks were very constructive.", "The talks were {+very +}constructive."},
+		{"Lavrov met Rubio in Riyadh.", "Lavrov met Waltz in Riyadh.", "Lavrov met [-Rubio -]{+Waltz +}in Riyadh."},
+		{"", "New text.", "{+New text.+}"},
+		{"Old text.", "", "[-Old text.-]"},
+		{"a b c", "c b a", "[-a b -]c {+b a+}"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, render(claimtrack.WordDiff(tt.before, tt.after)), "%q → %q", tt.before, tt.after)
+	}
+	// Whatever the texts, the kept and added pieces give the new text, and the
+	// kept and removed ones the old text's words (kept words carry the new
+	// spacing).
+	for _, p := range [][2]string{{"one two three four", "two four five"}, {"x  y\tz", "x y z"}, {"é à ü", "à é"}} {
+		ops := claimtrack.WordDiff(p[0], p[1])
+		var old, nu strings.Builder
+		for _, op := range ops {
+			if op.Kind != claimtrack.DiffAdded {
+				old.WriteString(op.Text)
+			}
+			if op.Kind != claimtrack.DiffRemoved {
+				nu.WriteString(op.Text)
+			}
+		}
+		assert.Equal(t, strings.Fields(p[0]), strings.Fields(old.String()))
+		assert.Equal(t, p[1], nu.String())
+	}
+	// Huge texts are shown as replaced rather than compared word by word.
+	big := strings.Repeat("word ", 1000)
+	ops := claimtrack.WordDiff(big, big+"more")
+	assert.Len(t, ops, 2)
+}
