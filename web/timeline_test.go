@@ -22,4 +22,7 @@ func TestTimeline_NoteDiff(t *testing.T) {
 	first := a.get("/claims/3").doc.Find(`[data-testid="event"][data-event-type="status_changed"]`).Last()
 	assert.Zero(t, first.Find(`[data-testid="note-diff"]`).Length())
 	assert.Contains(t, first.Find(".event-note").Text(), "Checked with the Kremlin.")
+	// The earlier verdict stays, marked superseded; the latest is not.
+	assert.Equal(t, 1, first.Find(`[data-testid="superseded-verdict"]`).Length())
+	assert.Zero(t, top.Find(`[data-testid="superseded-verdict"]`).Length())
 }
