@@ -65,7 +65,9 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 	if d.Evidence, err = s.store.FindClaimEvidence(ctx, claim.ID); err != nil {
 		return err
 	}
-	if d.Events, err = s.store.FindClaimEvents(ctx, claim.ID); err != nil {
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	d.EventsBefore = max(before, 0)
+	if d.Events, d.MoreEvents, d.CurrentVerdict, err = s.store.FindClaimTimeline(ctx, claim.ID, d.EventsBefore, EventsPerPage); err != nil {
 		return err
 	}
 	if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {

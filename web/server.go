@@ -21,7 +21,7 @@ type ClaimStore interface {
 	SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error)
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
-	FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack.Event, error)
+	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
 	FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error)
 }
 
@@ -76,6 +76,8 @@ const (
 	SourceClaimsShown = 25
 	// ScoreChangesPerPage is how many changes of a record a source page lists.
 	ScoreChangesPerPage = 25
+	// EventsPerPage is how many events of a claim's history a page shows.
+	EventsPerPage = 50
 	// ChartPoints is the most points a score chart draws.
 	ChartPoints = 200
 )

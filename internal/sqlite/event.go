@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -86,6 +87,36 @@ func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*
 // FindClaimEvents returns the history of one claim, newest first.
 func (db *DB) FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack.Event, error) {
 	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? ORDER BY id DESC`, claimID)
+}
+
+// FindClaimTimeline returns one page of a claim's history, newest first: up
+// to limit events older than the event id before (0 for the newest), whether
+// older ones remain, and the id of the claim's latest status change (the
+// verdict in force; earlier ones were superseded). It reads only the page, so
+// a claim with thousands of changes costs no more than a new one.
+func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error) {
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	var events []*claimtrack.Event
+	var current int64
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND id < ?
+			ORDER BY id DESC LIMIT ?`, claimID, before, limit+1); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM events WHERE claim_id = ? AND type = ?
+			ORDER BY id DESC LIMIT 1), 0)`, claimID, claimtrack.EventStatusChanged).Scan(&current)
+		return err
+	})
+	if err != nil {
+		return nil, false, 0, err
+	}
+	more := len(events) > limit
+	if more {
+		events = events[:limit]
+	}
+	return events, more, current, nil
 }
 
 // FindClaimEventsSince returns the changes made to a claim after the given
