@@ -45,6 +45,9 @@ func (s *Server) handleClaimList(c echo.Context) error {
 
 // handleClaimView shows one claim with its evidence, forms and history.
 func (s *Server) handleClaimView(c echo.Context) error {
+	if id, ok := feedID(c); ok {
+		return s.claimFeed(c, id)
+	}
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -87,7 +90,9 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 	if d.Status.Status == "" {
 		d.Status.Status = string(claim.Status)
 	}
-	return s.render(c, status, views.ClaimPage(s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10), "claims"), d))
+	p := s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10), "claims")
+	p.Feeds = []views.Feed{{Title: "Changes to claim #" + strconv.FormatInt(claim.ID, 10), URL: views.ClaimURL(claim.ID) + ".atom"}}
+	return s.render(c, status, views.ClaimPage(p, d))
 }
 
 // handleClaimNew shows the empty new-claim form.

@@ -70,6 +70,10 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
 	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
 
+	get("/changes", s.handleChanges)
+	get("/changes.atom", s.handleChangesFeed)
+	get("/verdicts.atom", s.handleVerdictsFeed)
+
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
 }

@@ -64,6 +64,7 @@ type Store interface {
 	ReportStore
 	SearchStore
 	AccountStore
+	HistoryStore
 	Ping(ctx context.Context) error
 }
 
@@ -122,6 +123,9 @@ type Config struct {
 	// HTTPS says the site is served over HTTPS (its public URL is https://):
 	// session cookies are then marked Secure and HSTS is sent.
 	HTTPS bool
+	// PublicURL is the address readers use (no trailing slash), for the
+	// links and ids in feeds; empty means the address of each request.
+	PublicURL string
 	// Private requires signing in to read anything.
 	Private bool
 	// TrustedProxies are the addresses of reverse proxies whose

@@ -30,6 +30,9 @@ func (s *Server) handleSourceList(c echo.Context) error {
 // handleSourceView shows one source: its track record with the changes that
 // made it and its chart, and the claims it is linked to.
 func (s *Server) handleSourceView(c echo.Context) error {
+	if id, ok := feedID(c); ok {
+		return s.sourceFeed(c, id)
+	}
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -52,7 +55,9 @@ func (s *Server) handleSourceView(c echo.Context) error {
 	if d.Claims, err = s.store.FindSourceClaims(ctx, id, SourceClaimsShown); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.SourcePage(s.page(c, d.Source.Name, "sources"), d))
+	p := s.page(c, d.Source.Name, "sources")
+	p.Feeds = []views.Feed{{Title: "Changes naming " + d.Source.Name, URL: views.SourceURL(id) + ".atom"}}
+	return s.render(c, http.StatusOK, views.SourcePage(p, d))
 }
 
 // handleSourceNew shows the empty new-source form.

@@ -208,7 +208,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := web.NewServer(db, m.Logger)
-	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), Private: m.Config.Private,
+	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
 		TrustedProxies: m.Config.TrustedProxies})
 	m.HTTP = &http.Server{
 		Handler:           srv,

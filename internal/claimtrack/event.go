@@ -79,6 +79,34 @@ type Event struct {
 	Before       map[string]string
 	After        map[string]string
 	Note         string
+
+	// ClaimText is the claim's text now, filled where lists of changes show it.
+	ClaimText string
+}
+
+// EventFilter narrows the list of recent changes. Zero values match all.
+type EventFilter struct {
+	Types    []EventType
+	Actor    string
+	SourceID int64
+	From, To time.Time // at or after From, before To
+	Before   int64     // only events with a smaller id (the next page)
+	Limit    int
+}
+
+// EventTypes lists every kind of change, in the order filters offer them.
+var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
+	EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventUserCreated,
+	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged}
+
+// Valid reports whether t is a known kind of change.
+func (t EventType) Valid() bool {
+	for _, k := range EventTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
 }
 
 // Changed lists the keys whose values differ between Before and After, in a

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -131,4 +133,86 @@ func (db *DB) CountEvents(ctx context.Context) (int, error) {
 	var n int
 	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n)
 	return n, err
+}
+
+// FindEvents returns one page of the history across the tracker, newest
+// first, narrowed by f, and whether older matching events remain. Each event
+// about a claim carries the claim's text.
+func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*claimtrack.Event, bool, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var conds []string
+	var args []any
+	if f.Before > 0 {
+		conds, args = append(conds, "id < ?"), append(args, f.Before)
+	}
+	if len(f.Types) > 0 {
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(f.Types)), ", ")
+		conds = append(conds, "type IN ("+in+")")
+		for _, t := range f.Types {
+			args = append(args, t)
+		}
+	}
+	if f.Actor != "" {
+		conds, args = append(conds, "actor = ?"), append(args, f.Actor)
+	}
+	if f.SourceID != 0 {
+		conds, args = append(conds, "source_id = ?"), append(args, f.SourceID)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "at >= ?"), append(args, formatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "at < ?"), append(args, formatTime(f.To))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var events []*claimtrack.Event
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events`+where+` ORDER BY id DESC LIMIT ?`,
+			append(args, f.Limit+1)...); err != nil {
+			return err
+		}
+		var ids []int64
+		for _, ev := range events {
+			if ev.ClaimID != 0 {
+				ids = append(ids, ev.ClaimID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		in, idArgs := inClause(ids)
+		rows, err := tx.QueryContext(ctx, `SELECT id, text FROM claims WHERE id IN (`+in+`)`, idArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		texts := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var text string
+			if err := rows.Scan(&id, &text); err != nil {
+				return err
+			}
+			texts[id] = text
+		}
+		for _, ev := range events {
+			ev.ClaimText = texts[ev.ClaimID]
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(events) > f.Limit
+	if more {
+		events = events[:f.Limit]
+	}
+	return events, more, nil
 }

@@ -890,7 +890,7 @@ func ClaimPage(p Page, d ClaimData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for _, ev := range d.Events {
-				templ_7745c5c3_Err = timelineEntry(p, ev, ev.Type == claimtrack.EventStatusChanged && ev.ID != d.CurrentVerdict).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = timelineEntry(p, ev, ev.Type == claimtrack.EventStatusChanged && ev.ID != d.CurrentVerdict, false).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -22,6 +22,26 @@ type Page struct {
 	Now    time.Time
 	Status int              // the HTTP status the page is served with
 	User   *claimtrack.User // the signed-in account, nil for a visitor
+	Feeds  []Feed           // Atom feeds of what the page shows, advertised in its head
+}
+
+// Feed is an Atom feed a page links to.
+type Feed struct {
+	Title, URL string
+}
+
+// ChangesForm is the recent-changes filter as given.
+type ChangesForm struct {
+	Type, Actor, Source, From, To string
+	Errors                        FormErrors
+}
+
+// ChangesData is what the recent-changes page shows.
+type ChangesData struct {
+	Events []*claimtrack.Event
+	More   bool  // older events match too
+	Before int64 // the page starts below this event id (0: the newest)
+	Form   ChangesForm
 }
 
 // CanEdit reports whether the person viewing the page may change the record:

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/gorilla/feeds"
+	"github.com/labstack/echo/v4"
+)
+
+// HistoryStore is what the recent-changes page and the feeds need.
+type HistoryStore interface {
+	FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*claimtrack.Event, bool, error)
+}
+
+// ChangesPerPage is how many events the recent-changes page and a feed show.
+const ChangesPerPage = 50
+
+// changesFilter reads the recent-changes filters from the query. Values that
+// cannot be used are reported in the form's errors and left out of the
+// filter, so the page still answers.
+func changesFilter(c echo.Context) (claimtrack.EventFilter, views.ChangesForm) {
+	q := c.QueryParams()
+	form := views.ChangesForm{Type: q.Get("type"), Actor: strings.TrimSpace(q.Get("actor")), Source: q.Get("source"),
+		From: q.Get("from"), To: q.Get("to"), Errors: views.FormErrors{}}
+	f := claimtrack.EventFilter{Limit: ChangesPerPage, Actor: form.Actor}
+	if t := claimtrack.EventType(form.Type); t.Valid() {
+		f.Types = []claimtrack.EventType{t}
+	} else if form.Type != "" {
+		form.Errors["type"] = "Choose a kind of change from the list."
+		form.Type = ""
+	}
+	if form.Source != "" {
+		if id, err := strconv.ParseInt(form.Source, 10, 64); err == nil && id > 0 {
+			f.SourceID = id
+		} else {
+			form.Errors["source"] = "Not a source number."
+		}
+	}
+	day := func(field, v string) time.Time {
+		if v == "" {
+			return time.Time{}
+		}
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil || t.Year() < 1900 || t.Year() > 9999 {
+			form.Errors[field] = "Use a date like 2025-05-09."
+			return time.Time{}
+		}
+		return t
+	}
+	f.From = day("from", form.From)
+	if to := day("to", form.To); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the whole of the last day
+	}
+	if b, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && b > 0 {
+		f.Before = b
+	}
+	return f, form
+}
+
+// handleChanges lists every change across the tracker, newest first, with
+// filters, 50 a page.
+func (s *Server) handleChanges(c echo.Context) error {
+	f, form := changesFilter(c)
+	events, more, err := s.store.FindEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Recent changes", "changes")
+	p.Feeds = []views.Feed{{Title: "Recent changes", URL: "/changes.atom"}, {Title: "Verdicts", URL: "/verdicts.atom"}}
+	return s.render(c, http.StatusOK, views.ChangesPage(p, views.ChangesData{Events: events, More: more, Form: form,
+		Before: f.Before}))
+}
+
+// baseURL is the site's address as readers reach it: the configured public
+// URL, or else the address of this request.
+func (s *Server) baseURL(c echo.Context) string {
+	if s.Config.PublicURL != "" {
+		return s.Config.PublicURL
+	}
+	scheme := "http"
+	if s.secure(c) {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
+}
+
+// writeFeed answers with an Atom feed of events. Each entry's id is the
+// event's permanent address, so it never changes between requests.
+func (s *Server) writeFeed(c echo.Context, title, path string, events []*claimtrack.Event) error {
+	base := s.baseURL(c)
+	feed := &feeds.Feed{
+		Title: title + " · Claimtrack",
+		Link:  &feeds.Link{Href: base + path},
+		Id:    base + path,
+		// An empty feed still needs a date; the tracker's start is as good as any.
+		Updated: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	if len(events) > 0 {
+		feed.Updated = events[0].At
+	}
+	for _, ev := range events {
+		link := base + "/changes"
+		switch {
+		case ev.ClaimID != 0:
+			link = base + views.ClaimURL(ev.ClaimID)
+		case ev.SourceID != 0:
+			link = base + views.SourceURL(ev.SourceID)
+		}
+		feed.Items = append(feed.Items, &feeds.Item{
+			Id:          base + "/changes#event-" + strconv.FormatInt(ev.ID, 10),
+			Title:       views.ChangeSummary(ev),
+			Link:        &feeds.Link{Href: link},
+			Author:      &feeds.Author{Name: ev.Actor},
+			Description: views.ChangeDetail(ev),
+			Created:     ev.At,
+			Updated:     ev.At,
+		})
+	}
+	atom, err := feed.ToAtom()
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(atom))
+}
+
+// handleChangesFeed is every change, newest first (/changes.atom); it takes
+// the same filters as the page.
+func (s *Server) handleChangesFeed(c echo.Context) error {
+	f, _ := changesFilter(c)
+	events, _, err := s.store.FindEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return s.writeFeed(c, "Recent changes", "/changes", events)
+}
+
+// handleVerdictsFeed is the status changes only (/verdicts.atom).
+func (s *Server) handleVerdictsFeed(c echo.Context) error {
+	events, _, err := s.store.FindEvents(c.Request().Context(),
+		claimtrack.EventFilter{Types: []claimtrack.EventType{claimtrack.EventStatusChanged}, Limit: ChangesPerPage})
+	if err != nil {
+		return err
+	}
+	return s.writeFeed(c, "Verdicts", "/changes?type=status_changed", events)
+}
+
+// claimFeed is one claim's history (/claims/{id}.atom).
+func (s *Server) claimFeed(c echo.Context, id int64) error {
+	claim, err := s.store.FindClaimByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	events, _, _, err := s.store.FindClaimTimeline(c.Request().Context(), id, 0, ChangesPerPage)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		ev.ClaimText = claim.Text
+	}
+	return s.writeFeed(c, "Claim #"+strconv.FormatInt(id, 10), views.ClaimURL(id), events)
+}
+
+// sourceFeed is the changes naming one source (/sources/{id}.atom).
+func (s *Server) sourceFeed(c echo.Context, id int64) error {
+	src, err := s.store.FindSourceByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	events, _, err := s.store.FindEvents(c.Request().Context(), claimtrack.EventFilter{SourceID: id, Limit: ChangesPerPage})
+	if err != nil {
+		return err
+	}
+	return s.writeFeed(c, src.Name, views.SourceURL(id), events)
+}
+
+// feedID reads "{id}.atom" from the :id parameter: the feed of a claim or
+// source shares its page's route.
+func feedID(c echo.Context) (int64, bool) {
+	raw, ok := strings.CutSuffix(c.Param("id"), ".atom")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	return id, err == nil && id > 0
+}
