@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
@@ -56,7 +57,52 @@ func (s *Server) handleClaimView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if raw := c.QueryParam("as_of"); raw != "" {
+		return s.renderClaimAsOf(c, claim, raw)
+	}
 	return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
+}
+
+// renderClaimAsOf shows a claim as it stood at a past moment, rebuilt from
+// its history, with its sources' scores of that moment. A value that is not
+// a moment, or one in the future, shows the claim as it is now with a note
+// saying why.
+func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw string) error {
+	until, ok := claimtrack.ParseAsOf(raw)
+	switch {
+	case !ok:
+		c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); this is the claim as it is now.")
+		return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
+	case until.After(s.Now().UTC().Add(24 * time.Hour)):
+		c.Set(noticeKey, "That moment is still to come; this is the claim as it is now.")
+		return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
+	}
+	ctx := c.Request().Context()
+	events, err := s.store.FindClaimEventsUntil(ctx, claim.ID, until)
+	if err != nil {
+		return err
+	}
+	d := views.ClaimAsOfData{ID: claim.ID, Label: strings.TrimSpace(raw), Until: until.Format(time.RFC3339Nano), Now: claim,
+		State: claimtrack.ReplayClaim(claim.ID, events)}
+	for i := len(events) - 1; i >= 0; i-- {
+		d.Events = append(d.Events, events[i])
+	}
+	if d.State != nil {
+		var ids []int64
+		for _, e := range d.State.Evidence {
+			ids = append(ids, e.SourceID)
+		}
+		records, err := s.store.FindRecordsAsOf(ctx, ids, until)
+		if err != nil {
+			return err
+		}
+		for _, e := range d.State.Evidence {
+			e.Source.Record = records[e.SourceID]
+		}
+	}
+	p := s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10)+" as of "+d.Label, "claims")
+	p.User = nil // a past state is read only: no edit controls
+	return s.render(c, http.StatusOK, views.ClaimAsOfPage(p, d))
 }
 
 // renderClaim renders a claim page. The status and evidence forms are shown

@@ -33,7 +33,11 @@ func (s *Server) render(c echo.Context, status int, component templ.Component) e
 // page returns the layout data for a page with the given title.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
 	token, _ := c.Get(csrfKey).(string)
-	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: takeFlash(c), Now: s.Now(), User: user(c)}
+	flash := takeFlash(c)
+	if notice, ok := c.Get(noticeKey).(string); ok && notice != "" {
+		flash = notice
+	}
+	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: flash, Now: s.Now(), User: user(c)}
 }
 
 // handleError is the one place errors become responses: domain codes and
@@ -106,6 +110,10 @@ func pathID(c echo.Context) (int64, error) {
 	}
 	return id, nil
 }
+
+// noticeKey holds a message for this response only (not carried over a
+// redirect), shown where the one-time messages are.
+const noticeKey = "notice"
 
 // flashCookie carries a one-time message key across a redirect.
 const flashCookie = "flash"

@@ -22,6 +22,7 @@ type ClaimStore interface {
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
+	FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error)
 	FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error)
 }
 
@@ -43,6 +44,7 @@ type SourceStore interface {
 	FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error)
 	FindScoreChanges(ctx context.Context, sourceID int64, before, limit int) ([]*claimtrack.ScoreChange, error)
 	FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error)
+	FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time.Time) (map[int64]*claimtrack.SourceRecord, error)
 }
 
 // SearchStore is what the search page needs.

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -215,4 +216,11 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 		events = events[:f.Limit]
 	}
 	return events, more, nil
+}
+
+// FindClaimEventsUntil returns a claim's events at or before the instant
+// until, oldest first: its history up to a moment.
+func (db *DB) FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error) {
+	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id`,
+		claimID, formatTime(until))
 }

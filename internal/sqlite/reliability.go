@@ -501,3 +501,28 @@ func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]c
 	})
 	return out, total, err
 }
+
+// FindRecordsAsOf returns the track records the given sources had at the
+// instant until, from their score histories; a source without a change
+// by then has the empty record. Only the counts and scores are filled.
+func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time.Time) (map[int64]*claimtrack.SourceRecord, error) {
+	out := map[int64]*claimtrack.SourceRecord{}
+	err := db.view(ctx, func(tx *Tx) error {
+		for _, id := range sourceIDs {
+			if _, done := out[id]; done {
+				continue
+			}
+			rec := &claimtrack.SourceRecord{}
+			err := tx.QueryRowContext(ctx, `SELECT n, agree2, disagree2 FROM source_score_history
+				WHERE source_id = ? AND at <= ? ORDER BY n DESC LIMIT 1`, id, formatTime(until)).
+				Scan(&rec.Changes, &rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			rec.Score = claimtrack.ScoreOf(rec.Credit)
+			out[id] = rec
+		}
+		return nil
+	})
+	return out, err
+}

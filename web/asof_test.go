@@ -1,0 +1,117 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// moment is what a claim looked like just after one change.
+type moment struct {
+	at       string // the change's time, as stored
+	text     string
+	status   string
+	note     string
+	evidence []string // source names, in order
+	lePoint  string   // Le Point's score badge, "" when it has no link here
+}
+
+// A claim's text is edited twice, its status changed three times, evidence
+// added and removed: the timeline shows each step with its diff and badges,
+// and the claim as of each step's moment is exactly that step's state.
+func TestAsOf_ClaimHistory(t *testing.T) {
+	a := newTestApp(t)
+	lastAt := func() string {
+		var at string
+		require.NoError(t, a.raw.QueryRow(`SELECT at FROM events WHERE claim_id = 9 ORDER BY id DESC LIMIT 1`).Scan(&at))
+		return at
+	}
+	version := func() string { return fieldValue(a.get("/claims/9").doc, "#status-form", "version") }
+	var moments []moment
+	snap := func(text, status, note, lePoint string, evidence ...string) {
+		moments = append(moments, moment{lastAt(), text, status, note, evidence, lePoint})
+	}
+
+	res := a.post("/claims", url.Values{"text": {"The parade will be held on May 9."}, "kind": {"forecast"}})
+	require.Equal(t, "/claims/9", res.header.Get("Location"))
+	snap("The parade will be held on May 9.", "Unverified", "", "")
+	edit := func(text string) {
+		v := fieldValue(a.get("/claims/9/edit").doc, `[data-testid="claim-form"]`, "version")
+		require.Equal(t, http.StatusSeeOther, a.post("/claims/9", url.Values{"text": {text}, "kind": {"forecast"}, "version": {v}}).status)
+	}
+	edit("The parade will be held in Moscow on May 9.")
+	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "")
+	res = a.post("/claims/9/evidence", url.Values{"source_id": {"1"}, "stance": {"asserts"}, "quote": {"le défilé"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "50%", "Le Point")
+	a.setStatus("9", claimtrack.StatusConfirmed, "It was held.")
+	snap("The parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
+	edit("The Victory Day parade will be held in Moscow on May 9.")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
+	res = a.post("/claims/9/evidence", url.Values{"source_name": {"Izvestia"}, "source_kind": {"outlet"}, "stance": {"supports"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point", "Izvestia")
+	a.setStatus("9", claimtrack.StatusPartlyTrue, "Held, but shortened.")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Partly true", "Held, but shortened.", "50%", "Le Point", "Izvestia")
+	remove := a.get("/claims/9").doc.Find(`[data-testid="evidence-item"]`).First().Find(`[data-testid="remove-evidence"]`).AttrOr("href", "")
+	require.Equal(t, http.StatusSeeOther, a.post(remove, url.Values{"note": {"Not about this parade."}, "version": {version()}}).status)
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Partly true", "Held, but shortened.", "", "Izvestia")
+	a.setStatus("9", claimtrack.StatusRefuted, "It was cancelled after all.")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Refuted", "It was cancelled after all.", "", "Izvestia")
+
+	// The timeline: every step, newest first, with diffs and badges.
+	events := a.get("/claims/9").doc.Find(`[data-testid="event"]`)
+	var types []string
+	events.Each(func(_ int, s *goquery.Selection) { types = append(types, s.AttrOr("data-event-type", "")) })
+	assert.Equal(t, []string{"status_changed", "evidence_removed", "status_changed", "evidence_added",
+		"claim_edited", "status_changed", "evidence_added", "claim_edited", "claim_created"}, types)
+	assert.Equal(t, "Victory Day ", events.Eq(4).Find(`[data-field="text"] ins`).Text())
+	assert.Equal(t, "in Moscow ", events.Eq(7).Find(`[data-field="text"] ins`).Text())
+	assert.Contains(t, events.Eq(0).Text(), "Partly true")
+	assert.Contains(t, events.Eq(0).Text(), "Refuted")
+	assert.Contains(t, events.Eq(1).Find("del").Text(), "Le Point")
+	assert.Equal(t, 2, events.Find(`[data-testid="superseded-verdict"]`).Length(), "the first two verdicts were superseded")
+
+	// The claim as of each moment.
+	for i, m := range moments {
+		p := a.get("/claims/9?as_of=" + url.QueryEscape(m.at))
+		require.Equal(t, http.StatusOK, p.status)
+		assert.Equal(t, 1, p.doc.Find(`[data-testid="as-of-banner"]`).Length(), "step %d", i)
+		assert.Equal(t, m.text, p.doc.Find(`[data-testid="claim-text"]`).Text(), "step %d", i)
+		assert.Equal(t, m.status, p.doc.Find(`.claim-head [data-testid="status"]`).Text(), "step %d", i)
+		assert.Equal(t, m.note, p.doc.Find(`[data-testid="verdict-note"]`).Text(), "step %d", i)
+		var names []string
+		lePoint := ""
+		p.doc.Find(`[data-testid="evidence-item"]`).Each(func(_ int, s *goquery.Selection) {
+			name := strings.TrimSpace(s.Find(".evidence-source a").First().Text())
+			names = append(names, name)
+			if name == "Le Point" {
+				lePoint = strings.Fields(s.Find(`[data-testid="score"]`).Text())[0]
+			}
+		})
+		assert.Equal(t, m.evidence, names, "step %d", i)
+		assert.Equal(t, m.lePoint, lePoint, "Le Point's score at step %d", i)
+		assert.Zero(t, p.doc.Find("#status-form, #evidence-form, [data-testid=remove-evidence]").Length(), "read only")
+	}
+}
+
+// Unusable as_of values never fail: a clear message, or an empty state.
+func TestAsOf_BadValues(t *testing.T) {
+	a := newTestApp(t)
+	for _, v := range []string{"garbage", "2025-13-40", "9999-12-31", "<script>", "2025-05-09T25:00"} {
+		p := a.get("/claims/1?as_of=" + url.QueryEscape(v))
+		require.Equal(t, http.StatusOK, p.status, v)
+		assert.NotEmpty(t, p.doc.Find(`[data-testid="flash"]`).Text(), "%q explains itself", v)
+		assert.Equal(t, 1, p.doc.Find("#status-form").Length(), "%q shows the claim as it is now", v)
+	}
+	p := a.get("/claims/1?as_of=2000-01-01")
+	require.Equal(t, http.StatusOK, p.status)
+	assert.Equal(t, 1, p.doc.Find(`[data-testid="empty"]`).Length(), "before the claim existed")
+	assert.Contains(t, p.doc.Find(`[data-testid="empty"]`).Text(), "did not exist yet")
+}
