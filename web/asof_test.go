@@ -115,3 +115,30 @@ func TestAsOf_BadValues(t *testing.T) {
 	assert.Equal(t, 1, p.doc.Find(`[data-testid="empty"]`).Length(), "before the claim existed")
 	assert.Contains(t, p.doc.Find(`[data-testid="empty"]`).Text(), "did not exist yet")
 }
+
+// A source's track record as of a moment: the score, the verdicts and the
+// chart up to then.
+func TestAsOf_Source(t *testing.T) {
+	a := newTestApp(t)
+	lePoint := a.sourceIDByName("Le Point")
+	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
+	var then string
+	require.NoError(t, a.raw.QueryRow(`SELECT at FROM events ORDER BY id DESC LIMIT 1`).Scan(&then))
+	a.setStatus("2", claimtrack.StatusConfirmed, "They met.")
+
+	now := a.get("/sources/" + lePoint).doc.Find(`[data-testid="track-record"]`)
+	assert.Equal(t, "1", strings.TrimSpace(now.Find(`[data-testid="record-agree"]`).Text()))
+	p := a.get("/sources/" + lePoint + "?as_of=" + url.QueryEscape(then))
+	require.Equal(t, http.StatusOK, p.status)
+	rec := p.doc.Find(`[data-testid="track-record"]`)
+	assert.Equal(t, 1, p.doc.Find(`[data-testid="as-of-banner"]`).Length())
+	assert.Equal(t, "0", strings.TrimSpace(rec.Find(`[data-testid="record-agree"]`).Text()))
+	assert.Equal(t, "1", strings.TrimSpace(rec.Find(`[data-testid="record-disagree"]`).Text()))
+	assert.Equal(t, "0.333", rec.AttrOr("data-mean", ""))
+	assert.Equal(t, 1, rec.Find(`[data-testid="score-chart"] svg circle`).Length())
+	assert.Equal(t, 1, rec.Find(`[data-testid="score-change"]`).Length())
+	assert.Zero(t, p.doc.Find(`[data-testid="source-claims"]`).Length(), "the linked claims of today are not shown")
+	assert.Zero(t, p.doc.Find(`a[href$="/edit"]`).Length(), "read only")
+	assert.Equal(t, "0", strings.TrimSpace(a.get("/sources/"+lePoint+"?as_of=2000-01-01").doc.Find(`[data-testid="record-agree"]`).Text()))
+	assert.NotEmpty(t, a.get("/sources/"+lePoint+"?as_of=garbage").doc.Find(`[data-testid="flash"]`).Text())
+}

@@ -44,6 +44,7 @@ type SourceStore interface {
 	FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error)
 	FindScoreChanges(ctx context.Context, sourceID int64, before, limit int) ([]*claimtrack.ScoreChange, error)
 	FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error)
+	FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max int) ([]claimtrack.ScorePoint, int, error)
 	FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time.Time) (map[int64]*claimtrack.SourceRecord, error)
 }
 

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+	"strings"
 	"net/http"
 	"strconv"
 
@@ -43,6 +45,15 @@ func (s *Server) handleSourceView(c echo.Context) error {
 	if d.Source, err = s.store.FindSourceByID(ctx, id); err != nil {
 		return err
 	}
+	if raw := c.QueryParam("as_of"); raw != "" {
+		if until, ok := claimtrack.ParseAsOf(raw); !ok {
+			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); this is the source as it is now.")
+		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
+			c.Set(noticeKey, "That moment is still to come; this is the source as it is now.")
+		} else {
+			return s.renderSourceAsOf(c, d, strings.TrimSpace(raw), until)
+		}
+	}
 	if d.Record, err = s.store.FindSourceRecord(ctx, id); err != nil {
 		return err
 	}
@@ -57,6 +68,32 @@ func (s *Server) handleSourceView(c echo.Context) error {
 	}
 	p := s.page(c, d.Source.Name, "sources")
 	p.Feeds = []views.Feed{{Title: "Changes naming " + d.Source.Name, URL: views.SourceURL(id) + ".atom"}}
+	return s.render(c, http.StatusOK, views.SourcePage(p, d))
+}
+
+// renderSourceAsOf shows a source's track record as it stood at a moment:
+// the score, the verdicts behind it and the chart up to then, read only.
+func (s *Server) renderSourceAsOf(c echo.Context, d views.SourceData, label string, until time.Time) error {
+	ctx := c.Request().Context()
+	records, err := s.store.FindRecordsAsOf(ctx, []int64{d.Source.ID}, until)
+	if err != nil {
+		return err
+	}
+	d.Record, d.AsOf = *records[d.Source.ID], label
+	if d.Record.Changes > 0 {
+		before := d.Record.Changes + 1
+		if d.Before > 0 {
+			before = min(before, d.Before)
+		}
+		if d.Changes, err = s.store.FindScoreChanges(ctx, d.Source.ID, before, ScoreChangesPerPage); err != nil {
+			return err
+		}
+		if d.Points, _, err = s.store.FindScorePointsUpTo(ctx, d.Source.ID, d.Record.Changes, ChartPoints); err != nil {
+			return err
+		}
+	}
+	p := s.page(c, d.Source.Name+" as of "+label, "sources")
+	p.User = nil // a past state is read only
 	return s.render(c, http.StatusOK, views.SourcePage(p, d))
 }
 

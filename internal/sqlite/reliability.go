@@ -463,6 +463,12 @@ func (p prefixScanner) Scan(dest ...any) error { return p.rows.Scan(append(p.pre
 // evenly spread, the last included. It also returns how many changes there
 // are. Only the points returned are read and scored.
 func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error) {
+	return db.FindScorePointsUpTo(ctx, sourceID, 0, max)
+}
+
+// FindScorePointsUpTo is FindScorePoints for the first upTo changes only
+// (0: all of them): the chart as it stood after that change.
+func (db *DB) FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max int) ([]claimtrack.ScorePoint, int, error) {
 	var out []claimtrack.ScorePoint
 	var total int
 	err := db.view(ctx, func(tx *Tx) error {
@@ -470,10 +476,14 @@ func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]c
 			Scan(&total); err != nil {
 			return err
 		}
+		if upTo > 0 {
+			total = min(total, upTo)
+		}
 		if total == 0 || max <= 0 {
 			return nil
 		}
-		query, args := `SELECT n, at, agree2, disagree2 FROM source_score_history WHERE source_id = ? ORDER BY n`, []any{sourceID}
+		query, args := `SELECT n, at, agree2, disagree2 FROM source_score_history WHERE source_id = ? AND n <= ? ORDER BY n`,
+			[]any{sourceID, total}
 		if total > max {
 			ns := make([]int64, max)
 			for k := range max {
@@ -481,7 +491,7 @@ func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]c
 			}
 			in, nargs := inClause(ns)
 			query, args = `SELECT n, at, agree2, disagree2 FROM source_score_history WHERE source_id = ? AND n IN (`+in+`) ORDER BY n`,
-				append(args, nargs...)
+				append([]any{sourceID}, nargs...)
 		}
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
