@@ -1,10 +1,10 @@
 package web
 
 import (
-	"time"
-	"strings"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
