@@ -119,8 +119,10 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 	if d.Events, d.MoreEvents, d.CurrentVerdict, err = s.store.FindClaimTimeline(ctx, claim.ID, d.EventsBefore, EventsPerPage); err != nil {
 		return err
 	}
-	if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
-		return err
+	if user(c).CanEdit() { // the pickers are in the editors' forms only
+		if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
+			return err
+		}
 	}
 	if claim.ReportID != 0 {
 		if d.Report, err = s.store.FindReportByID(ctx, claim.ReportID); err != nil {

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -196,4 +197,25 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 	require.NoError(t, db.RebuildReliability(ctx))
 	assert.Equal(t, keptStats, dump(t, raw, stats))
 	assert.Equal(t, keptHistory, dump(t, raw, history))
+}
+
+// On a large tracker the pickers offer the most used sources, by name.
+func TestFindSourceChoices_MostUsed(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 4000, Seed: 4})
+	require.NoError(t, err)
+	choices, err := db.FindSourceChoices(ctx)
+	require.NoError(t, err)
+	require.Len(t, choices, sqlite.SourceChoicesMax)
+	for i := 1; i < len(choices); i++ {
+		assert.LessOrEqual(t, strings.ToLower(choices[i-1].Name), strings.ToLower(choices[i].Name))
+	}
+	var busiest int64
+	require.NoError(t, rawDB(t, db).QueryRow(`SELECT source_id FROM source_stats ORDER BY claims DESC LIMIT 1`).Scan(&busiest))
+	found := false
+	for _, s := range choices {
+		found = found || s.ID == busiest
+	}
+	assert.True(t, found, "the busiest source is offered")
 }

@@ -97,9 +97,16 @@ func (db *DB) FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source,
 	return s, err
 }
 
-// FindSourceChoices returns every source by name, for pickers in forms.
+// SourceChoicesMax is the most sources a picker offers: the ones linked to
+// the most claims. Any other is reached by typing its name.
+const SourceChoicesMax = 300
+
+// FindSourceChoices returns the sources a picker offers, by name: all of them
+// on a small tracker, the SourceChoicesMax most used on a large one.
 func (db *DB) FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error) {
-	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s
+		WHERE s.id IN (SELECT source_id FROM source_stats ORDER BY claims DESC, source_id LIMIT ?)
+		ORDER BY s.name_key`, SourceChoicesMax)
 }
 
 // querySources runs a query selecting sourceColumns and collects the rows.
