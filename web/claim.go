@@ -84,8 +84,8 @@ func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw st
 	}
 	d := views.ClaimAsOfData{ID: claim.ID, Label: strings.TrimSpace(raw), Until: until.Format(time.RFC3339Nano), Now: claim,
 		State: claimtrack.ReplayClaim(claim.ID, events)}
-	for i := len(events) - 1; i >= 0; i-- {
-		d.Events = append(d.Events, events[i])
+	if d.Events, err = s.store.FindClaimTimelineUntil(ctx, claim.ID, until, EventsPerPage); err != nil {
+		return err
 	}
 	if d.State != nil {
 		var ids []int64

@@ -218,9 +218,21 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 	return events, more, nil
 }
 
-// FindClaimEventsUntil returns a claim's events at or before the instant
-// until, oldest first: its history up to a moment.
+// FindClaimEventsUntil returns what rebuilding a claim as of the instant until
+// takes, oldest first: every event at or before it except status changes, of
+// which only the last counts (a verdict replaces the one before). A claim with
+// thousands of verdicts is rebuilt from a handful of events.
 func (db *DB) FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error) {
-	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id`,
-		claimID, formatTime(until))
+	at := formatTime(until)
+	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type <> ?3
+		UNION ALL
+		SELECT * FROM (SELECT `+eventColumns+` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type = ?3 ORDER BY id DESC LIMIT 1)
+		ORDER BY id`, claimID, at, claimtrack.EventStatusChanged)
+}
+
+// FindClaimTimelineUntil returns the limit newest events of a claim at or
+// before the instant until, newest first.
+func (db *DB) FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error) {
+	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
+		claimID, formatTime(until), limit)
 }
