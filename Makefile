@@ -42,6 +42,7 @@ bench:
 	CLAIMTRACK_BENCH_DB=data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
 	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
 	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
+	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet
