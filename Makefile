@@ -21,7 +21,7 @@ build:
 
 ## generate: regenerate the templ components (*_templ.go, committed)
 generate:
-	$(GO) tool templ generate -path web
+	$(GO) tool templ generate -path .
 
 ## seed: load the built-in datasets into $(DB) (idempotent)
 seed: build
