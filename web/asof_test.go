@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -141,4 +142,39 @@ func TestAsOf_Source(t *testing.T) {
 	assert.Zero(t, p.doc.Find(`a[href$="/edit"]`).Length(), "read only")
 	assert.Equal(t, "0", strings.TrimSpace(a.get("/sources/"+lePoint+"?as_of=2000-01-01").doc.Find(`[data-testid="record-agree"]`).Text()))
 	assert.NotEmpty(t, a.get("/sources/"+lePoint+"?as_of=garbage").doc.Find(`[data-testid="flash"]`).Text())
+}
+
+// The claims list as of a moment: only the claims that existed, each as it
+// stood then; the recent-changes page leads there.
+func TestAsOf_ClaimsList(t *testing.T) {
+	a := newTestApp(t)
+	var beforeNew string
+	require.NoError(t, a.raw.QueryRow(`SELECT at FROM events ORDER BY id DESC LIMIT 1`).Scan(&beforeNew))
+	require.Equal(t, http.StatusSeeOther, a.post("/claims", url.Values{"text": {"A brand new claim about the talks."}, "kind": {"statement"}}).status)
+	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
+
+	ids := func(p page) []string {
+		var out []string
+		p.doc.Find(`[data-testid="claim-row"]`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.AttrOr("data-claim-id", "")) })
+		return out
+	}
+	then := a.get("/claims?as_of=" + url.QueryEscape(beforeNew))
+	require.Equal(t, http.StatusOK, then.status)
+	assert.Equal(t, 1, then.doc.Find(`[data-testid="as-of-banner"]`).Length())
+	assert.NotContains(t, ids(then), "9", "not recorded yet")
+	assert.Len(t, ids(then), 8)
+	row1 := then.doc.Find(`[data-testid="claim-row"][data-claim-id="1"]`)
+	assert.Equal(t, "Unverified", row1.Find(`[data-testid="status"]`).Text(), "its status then")
+	assert.Contains(t, row1.Find("a.claim-row-text").AttrOr("href", ""), "as_of=")
+	assert.Contains(t, row1.Find(".main-source").Text(), "Le Point")
+
+	now := a.get("/claims?as_of=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano)))
+	assert.Equal(t, "9", ids(now)[0])
+	assert.Equal(t, "Refuted", now.doc.Find(`[data-testid="claim-row"][data-claim-id="1"] [data-testid="status"]`).Text())
+
+	assert.Equal(t, 1, a.get("/claims?as_of=2000-01-01").doc.Find(`[data-testid="empty"]`).Length())
+	bad := a.get("/claims?as_of=soon")
+	assert.Equal(t, http.StatusOK, bad.status)
+	assert.NotEmpty(t, bad.doc.Find(`[data-testid="flash"]`).Text())
+	assert.Equal(t, "/claims", a.get("/changes").doc.Find(`[data-testid="as-of-picker"]`).AttrOr("action", ""))
 }

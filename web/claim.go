@@ -15,6 +15,15 @@ import (
 // status, source, tag and q, a page of 25 at a time. Filter values that cannot
 // match anything (an unknown status, a malformed source id) are ignored.
 func (s *Server) handleClaimList(c echo.Context) error {
+	if raw := c.QueryParam("as_of"); raw != "" {
+		if until, ok := claimtrack.ParseAsOf(raw); !ok {
+			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); these are the claims as they are now.")
+		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
+			c.Set(noticeKey, "That moment is still to come; these are the claims as they are now.")
+		} else {
+			return s.renderClaimListAsOf(c, strings.TrimSpace(raw), until)
+		}
+	}
 	f := claimtrack.ClaimFilter{Limit: ClaimsPerPage}
 	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
 		f.Status = st
@@ -42,6 +51,21 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	p := s.page(c, "Claims", "claims")
 	p.Query = f.Query
 	return s.render(c, http.StatusOK, views.ClaimListPage(p, d))
+}
+
+// renderClaimListAsOf lists the claims that existed at a moment, newest
+// first, each as it stood then, 25 a page; read only.
+func (s *Server) renderClaimListAsOf(c echo.Context, label string, until time.Time) error {
+	pageNum := pageParam(c)
+	states, total, err := s.store.FindClaimsAsOf(c.Request().Context(), until, (pageNum-1)*ClaimsPerPage, ClaimsPerPage)
+	if err != nil {
+		return err
+	}
+	d := views.ClaimListAsOfData{Label: label, Claims: states, Pager: views.Pager{Page: pageNum, PerPage: ClaimsPerPage, Total: total,
+		URL: func(n int) string { return views.ClaimsAsOfURL(label, n) }}}
+	p := s.page(c, "Claims as of "+label, "claims")
+	p.User = nil // a past state is read only
+	return s.render(c, http.StatusOK, views.ClaimListAsOfPage(p, d))
 }
 
 // handleClaimView shows one claim with its evidence, forms and history.

@@ -24,6 +24,7 @@ type ClaimStore interface {
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
 	FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error)
 	FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error)
+	FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.ClaimState, int, error)
 	FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error)
 }
 

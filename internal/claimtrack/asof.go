@@ -30,6 +30,20 @@ type ClaimState struct {
 	Evidence []*Evidence // in the order they were added
 }
 
+// MainSource is the first source asserting the claim then, else the first
+// linked, else nil.
+func (st *ClaimState) MainSource() *Source {
+	for _, e := range st.Evidence {
+		if e.Stance == StanceAsserts {
+			return e.Source
+		}
+	}
+	if len(st.Evidence) > 0 {
+		return st.Evidence[0].Source
+	}
+	return nil
+}
+
 // ReplayClaim rebuilds a claim as it stood after the given events (oldest
 // first, all about the claim). It returns nil when the events hold no
 // "claim created".

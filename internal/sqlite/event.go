@@ -223,16 +223,61 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 // which only the last counts (a verdict replaces the one before). A claim with
 // thousands of verdicts is rebuilt from a handful of events.
 func (db *DB) FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error) {
-	at := formatTime(until)
-	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type <> ?3
-		UNION ALL
-		SELECT * FROM (SELECT `+eventColumns+` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type = ?3 ORDER BY id DESC LIMIT 1)
-		ORDER BY id`, claimID, at, claimtrack.EventStatusChanged)
+	return queryEvents(ctx, db.reader, claimEventsUntilSQL, claimID, formatTime(until), claimtrack.EventStatusChanged)
 }
+
+// claimEventsUntilSQL selects what rebuilding claim ?1 as of ?2 takes (?3 is
+// the status-changed type): see FindClaimEventsUntil.
+const claimEventsUntilSQL = `SELECT ` + eventColumns + ` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type <> ?3
+	UNION ALL
+	SELECT * FROM (SELECT ` + eventColumns + ` FROM events WHERE claim_id = ?1 AND at <= ?2 AND type = ?3 ORDER BY id DESC LIMIT 1)
+	ORDER BY id`
 
 // FindClaimTimelineUntil returns the limit newest events of a claim at or
 // before the instant until, newest first.
 func (db *DB) FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error) {
 	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
 		claimID, formatTime(until), limit)
+}
+
+// FindClaimsAsOf returns one page of the claims that existed at the instant
+// until, newest first, each rebuilt as it stood then, and how many existed.
+func (db *DB) FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.ClaimState, int, error) {
+	at := formatTime(until)
+	var out []*claimtrack.ClaimState
+	var total int
+	err := db.view(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM claims WHERE created_at <= ?`, at).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM claims WHERE created_at <= ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+			at, limit, max(offset, 0))
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			events, err := queryEvents(ctx, tx, claimEventsUntilSQL, id, at, claimtrack.EventStatusChanged)
+			if err != nil {
+				return err
+			}
+			if st := claimtrack.ReplayClaim(id, events); st != nil {
+				out = append(out, st)
+			}
+		}
+		return nil
+	})
+	return out, total, err
 }

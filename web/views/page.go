@@ -273,3 +273,14 @@ func QueryText(raw string) string {
 	}
 	return strings.ToValidUTF8(raw, "")
 }
+
+// ClaimsAsOfURL is the claims list as of a moment, at a page.
+func ClaimsAsOfURL(asOf string, page int) string {
+	v := url.Values{"as_of": {asOf}}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/claims?" + v.Encode()
+}
+
+func queryEscape(s string) string { return url.QueryEscape(s) }
