@@ -76,6 +76,7 @@ func BenchmarkHistory(b *testing.B) {
 	b.Run("claim-page-typical", func(b *testing.B) { get(b, "/claims/500000") })
 	b.Run("recent-changes", func(b *testing.B) { get(b, "/changes") })
 	b.Run("recent-changes-verdicts", func(b *testing.B) { get(b, "/changes?type=status_changed") })
+	b.Run("claims-list-as-of-mid-history", func(b *testing.B) { get(b, "/claims?as_of="+url.QueryEscape(mid)) })
 	b.Run("claim-as-of-mid-history", func(b *testing.B) {
 		get(b, "/claims/"+strconv.Itoa(busy)+"?as_of="+url.QueryEscape(mid))
 	})
