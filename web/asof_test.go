@@ -178,3 +178,40 @@ func TestAsOf_ClaimsList(t *testing.T) {
 	assert.NotEmpty(t, bad.doc.Find(`[data-testid="flash"]`).Text())
 	assert.Equal(t, "/claims", a.get("/changes").doc.Find(`[data-testid="as-of-picker"]`).AttrOr("action", ""))
 }
+
+// The sources list as of a moment orders the sources by their reliability of
+// then; as of now it is the list by reliability.
+func TestAsOf_SourcesList(t *testing.T) {
+	a := newTestApp(t)
+	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
+	a.setStatus("2", claimtrack.StatusRefuted, "No meeting.")
+	a.setStatus("3", claimtrack.StatusConfirmed, "Repeated.")
+	var then string
+	require.NoError(t, a.raw.QueryRow(`SELECT at FROM events ORDER BY id DESC LIMIT 1`).Scan(&then))
+	res := a.post("/claims", url.Values{"text": {"Macron will visit Kyiv before the end of the month."}, "kind": {"forecast"}})
+	newClaim := strings.TrimPrefix(res.header.Get("Location"), "/claims/")
+	require.Equal(t, http.StatusSeeOther, a.post("/claims/"+newClaim+"/evidence", url.Values{"source_id": {a.sourceIDByName("Le Point")}, "stance": {"asserts"}}).status)
+	a.setStatus(newClaim, claimtrack.StatusConfirmed, "He went.")
+
+	order := func(p page) []string {
+		var out []string
+		p.doc.Find(`[data-testid="source-row"]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, s.AttrOr("data-source-id", "")+":"+strings.TrimSpace(s.Find(`[data-testid="agree"]`).Text())+"/"+
+				strings.TrimSpace(s.Find(`[data-testid="disagree"]`).Text()))
+		})
+		return out
+	}
+	past := a.get("/sources?as_of=" + url.QueryEscape(then))
+	require.Equal(t, http.StatusOK, past.status)
+	assert.Equal(t, 1, past.doc.Find(`[data-testid="as-of-banner"]`).Length())
+	assert.Zero(t, past.doc.Find(`[data-testid="open"]`).Length(), "open counts are of today only")
+	lp := a.sourceIDByName("Le Point")
+	pastOrder := order(past)
+	assert.Contains(t, pastOrder, lp+":0/2", "Le Point then")
+	assert.NotEqual(t, lp+":0/2", pastOrder[0], "not first then")
+	nowOrder := order(a.get("/sources?as_of=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano))))
+	assert.Equal(t, lp+":1/2", nowOrder[0], "first now")
+	assert.Equal(t, order(a.get("/sources?sort=reliability")), nowOrder, "as of now is the list by reliability")
+	assert.Empty(t, order(a.get("/sources?as_of=2000-01-01")), "no source yet")
+	assert.NotEmpty(t, a.get("/sources?as_of=whenever").doc.Find(`[data-testid="flash"]`).Text())
+}

@@ -75,6 +75,10 @@ func BenchmarkReliability(b *testing.B) {
 	b.Run("sources-by-reliability", func(b *testing.B) { get(b, "/sources?sort=reliability") })
 	b.Run("sources-by-reliability-page-1000", func(b *testing.B) { get(b, "/sources?sort=reliability&page=1000") })
 	b.Run("sources-by-claims", func(b *testing.B) { get(b, "/sources?sort=claims") })
+	weekAgo := time.Now().UTC().AddDate(0, 0, -7).Format(time.DateOnly)
+	yearAgo := time.Now().UTC().AddDate(-1, 0, 0).Format(time.DateOnly)
+	b.Run("sources-as-of-a-week-ago", func(b *testing.B) { get(b, "/sources?as_of="+weekAgo) })
+	b.Run("sources-as-of-a-year-ago", func(b *testing.B) { get(b, "/sources?as_of="+yearAgo) })
 
 	b.Run("status-change", func(b *testing.B) {
 		rows, err := raw.Query(`SELECT claim_id FROM evidence WHERE source_id = ? ORDER BY claim_id DESC LIMIT 200`, busiest)

@@ -15,6 +15,25 @@ import (
 // by number of claims (?sort=).
 func (s *Server) handleSourceList(c echo.Context) error {
 	pageNum := pageParam(c)
+	if raw := c.QueryParam("as_of"); raw != "" {
+		if until, ok := claimtrack.ParseAsOf(raw); !ok {
+			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); these are the sources as they are now.")
+		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
+			c.Set(noticeKey, "That moment is still to come; these are the sources as they are now.")
+		} else {
+			label := strings.TrimSpace(raw)
+			sources, total, err := s.store.FindSourcesAsOf(c.Request().Context(), until, (pageNum-1)*SourcesPerPage, SourcesPerPage)
+			if err != nil {
+				return err
+			}
+			d := views.SourceListData{Sources: sources, Sort: claimtrack.SortByReliability, AsOf: label,
+				Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
+					URL: func(n int) string { return views.SourcesAsOfURL(label, n) }}}
+			p := s.page(c, "Sources as of "+label, "sources")
+			p.User = nil // a past state is read only
+			return s.render(c, http.StatusOK, views.SourceListPage(p, d))
+		}
+	}
 	sort := c.QueryParam("sort")
 	if sort != claimtrack.SortByReliability && sort != claimtrack.SortByClaims {
 		sort = claimtrack.SortByName

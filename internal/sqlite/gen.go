@@ -117,7 +117,8 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		for done := 0; done < opts.Claims; done += genBatch {
 			n := min(genBatch, opts.Claims-done)
 			rows := g.claimRows(firstClaim+int64(done), n, &ids, firstSource, nSources, func(i int) time.Time {
-				return base.Add(span * time.Duration(done+i) / time.Duration(opts.Claims))
+				// In floating point: span × index overflows int64 past about 150 claims.
+				return base.Add(time.Duration(float64(span) * float64(done+i) / float64(opts.Claims)))
 			})
 			select {
 			case batches <- rows:

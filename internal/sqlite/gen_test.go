@@ -32,6 +32,10 @@ func TestDB_GenerateClaims(t *testing.T) {
 	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims c WHERE c.version <> (SELECT max(claim_version) FROM events WHERE claim_id = c.id)`),
 		"every claim's version is that of its last event")
 	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims WHERE length(text) < 10 OR length(text) > 500`))
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims c JOIN claims p ON p.id = c.id - 1 WHERE c.created_at < p.created_at`),
+		"claims are made in time order")
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM claims WHERE created_at < (SELECT min(created_at) FROM sources)`),
+		"and after their sources")
 	require.NoError(t, db.IntegrityCheck(ctx))
 	require.NoError(t, db.CheckSearchIndex(ctx))
 

@@ -1,7 +1,9 @@
 package sqlite_test
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,4 +220,58 @@ func TestFindSourceChoices_MostUsed(t *testing.T) {
 		found = found || s.ID == busiest
 	}
 	assert.True(t, found, "the busiest source is offered")
+}
+
+// The sources list as of a moment equals the records of then computed source
+// by source and sorted, at several moments and pages.
+func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 2000, Seed: 6})
+	require.NoError(t, err)
+	raw := rawDB(t, db)
+	var ids []int64
+	rows, err := raw.Query(`SELECT id FROM sources ORDER BY id`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	var moments []string
+	rows, err = raw.Query(`SELECT at FROM source_score_history ORDER BY at LIMIT 5 OFFSET 50`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var at string
+		require.NoError(t, rows.Scan(&at))
+		moments = append(moments, at)
+	}
+	require.NoError(t, rows.Err())
+	require.NotEmpty(t, moments)
+	for _, m := range moments {
+		until, ok := claimtrack.ParseAsOf(m)
+		require.True(t, ok)
+		records, err := db.FindRecordsAsOf(ctx, ids, until)
+		require.NoError(t, err)
+		want := slices.Clone(ids)
+		slices.SortFunc(want, func(a, b int64) int {
+			if c := claimtrack.CompareScores(records[a].Score, records[b].Score); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		for _, offset := range []int{0, 50, 180} {
+			page, total, err := db.FindSourcesAsOf(ctx, until, offset, 50)
+			require.NoError(t, err)
+			assert.Equal(t, len(ids), total)
+			var got []int64
+			for _, s := range page {
+				got = append(got, s.ID)
+				assert.Equal(t, records[s.ID].Credit, s.Record.Credit, "source %d at %s", s.ID, m)
+			}
+			end := min(offset+50, len(want))
+			assert.Equal(t, want[offset:end], got, "page at offset %d as of %s", offset, m)
+		}
+	}
 }

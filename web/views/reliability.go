@@ -25,6 +25,15 @@ func SourcesURL(sort string, page int) string {
 	return "/sources?" + v.Encode()
 }
 
+// SourcesAsOfURL is the sources list as of a moment, at a page.
+func SourcesAsOfURL(asOf string, page int) string {
+	v := url.Values{"as_of": {asOf}}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/sources?" + v.Encode()
+}
+
 // pct writes a share as a whole percentage.
 func pct(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }
 
