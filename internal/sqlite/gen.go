@@ -77,7 +77,7 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 	// Secondary indexes are dropped for the load and built again at the end:
 	// one sorted build is far cheaper than a million scattered inserts. Their
 	// definitions are read back from the schema, so they stay the migrations'.
-	restore, err := db.dropIndexes(ctx, "claims", "claim_tags", "evidence", "events")
+	restore, err := db.dropIndexes(ctx, "claims", "claim_tags", "evidence", "events", "source_score_history")
 	if err != nil {
 		return st, err
 	}
