@@ -16,11 +16,7 @@ import (
 // match anything (an unknown status, a malformed source id) are ignored.
 func (s *Server) handleClaimList(c echo.Context) error {
 	if raw := c.QueryParam("as_of"); raw != "" {
-		if until, ok := claimtrack.ParseAsOf(raw); !ok {
-			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); these are the claims as they are now.")
-		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
-			c.Set(noticeKey, "That moment is still to come; these are the claims as they are now.")
-		} else {
+		if until, ok := s.asOf(c, raw, "these are the claims as they are now"); ok {
 			return s.renderClaimListAsOf(c, strings.TrimSpace(raw), until)
 		}
 	}
@@ -51,6 +47,22 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	p := s.page(c, "Claims", "claims")
 	p.Query = f.Query
 	return s.render(c, http.StatusOK, views.ClaimListPage(p, d))
+}
+
+// asOf reads an as_of value for a past view. A value that is not a moment,
+// or one still to come, gives false and a notice for the page shown instead,
+// which ends with what (the present view) is.
+func (s *Server) asOf(c echo.Context, raw, what string) (time.Time, bool) {
+	until, ok := claimtrack.ParseAsOf(raw)
+	switch {
+	case !ok:
+		c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); "+what+".")
+		return time.Time{}, false
+	case until.After(s.Now().UTC().Add(24 * time.Hour)):
+		c.Set(noticeKey, "That moment is still to come; "+what+".")
+		return time.Time{}, false
+	}
+	return until, true
 }
 
 // renderClaimListAsOf lists the claims that existed at a moment, newest
@@ -92,13 +104,8 @@ func (s *Server) handleClaimView(c echo.Context) error {
 // a moment, or one in the future, shows the claim as it is now with a note
 // saying why.
 func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw string) error {
-	until, ok := claimtrack.ParseAsOf(raw)
-	switch {
-	case !ok:
-		c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); this is the claim as it is now.")
-		return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
-	case until.After(s.Now().UTC().Add(24 * time.Hour)):
-		c.Set(noticeKey, "That moment is still to come; this is the claim as it is now.")
+	until, ok := s.asOf(c, raw, "this is the claim as it is now")
+	if !ok {
 		return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
 	}
 	ctx := c.Request().Context()

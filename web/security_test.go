@@ -44,7 +44,7 @@ func TestSecurity_Headers(t *testing.T) {
 // X-Forwarded-Proto is believed only from a trusted proxy.
 func TestSecurity_TrustedProxy(t *testing.T) {
 	a := newTestApp(t)
-	secureCookie := func(remote string) bool {
+	hsts := func(remote string) bool {
 		req := httptest.NewRequest(http.MethodGet, "/claims", nil)
 		req.RemoteAddr = remote
 		req.Header.Set("X-Forwarded-Proto", "https")
@@ -52,10 +52,10 @@ func TestSecurity_TrustedProxy(t *testing.T) {
 		a.web.ServeHTTP(rec, req)
 		return rec.Header().Get("Strict-Transport-Security") != ""
 	}
-	assert.False(t, secureCookie("203.0.113.9:5000"), "anyone can send the header")
+	assert.False(t, hsts("203.0.113.9:5000"), "anyone can send the header")
 	a.web.Configure(web.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
-	assert.True(t, secureCookie("10.1.2.3:5000"), "the proxy says the client used HTTPS")
-	assert.False(t, secureCookie("203.0.113.9:5000"))
+	assert.True(t, hsts("10.1.2.3:5000"), "the proxy says the client used HTTPS")
+	assert.False(t, hsts("203.0.113.9:5000"))
 
 	// A sign-in through the proxy over HTTPS gets a Secure session cookie.
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"viewer"},

@@ -16,11 +16,7 @@ import (
 func (s *Server) handleSourceList(c echo.Context) error {
 	pageNum := pageParam(c)
 	if raw := c.QueryParam("as_of"); raw != "" {
-		if until, ok := claimtrack.ParseAsOf(raw); !ok {
-			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); these are the sources as they are now.")
-		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
-			c.Set(noticeKey, "That moment is still to come; these are the sources as they are now.")
-		} else {
+		if until, ok := s.asOf(c, raw, "these are the sources as they are now"); ok {
 			label := strings.TrimSpace(raw)
 			sources, total, err := s.store.FindSourcesAsOf(c.Request().Context(), until, (pageNum-1)*SourcesPerPage, SourcesPerPage)
 			if err != nil {
@@ -65,11 +61,7 @@ func (s *Server) handleSourceView(c echo.Context) error {
 		return err
 	}
 	if raw := c.QueryParam("as_of"); raw != "" {
-		if until, ok := claimtrack.ParseAsOf(raw); !ok {
-			c.Set(noticeKey, "“"+raw+"” is not a date (use 2025-05-09, or 2025-05-09T14:30:00Z); this is the source as it is now.")
-		} else if until.After(s.Now().UTC().Add(24 * time.Hour)) {
-			c.Set(noticeKey, "That moment is still to come; this is the source as it is now.")
-		} else {
+		if until, ok := s.asOf(c, raw, "this is the source as it is now"); ok {
 			return s.renderSourceAsOf(c, d, strings.TrimSpace(raw), until)
 		}
 	}

@@ -637,9 +637,6 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 		if err != nil {
 			return err
 		}
-		take := func(e entry) {
-			entries = append(entries, e)
-		}
 		for len(entries) < want && rows.Next() {
 			var e entry
 			if err := rows.Scan(&e.id, &e.rec.Credit.AgreeHalves, &e.rec.Credit.DisagreeHalves, &e.rec.Changes,
@@ -651,11 +648,11 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 				continue
 			}
 			for len(moved) > 0 && len(entries) < want && byScore(moved[0], e) < 0 {
-				take(moved[0])
+				entries = append(entries, moved[0])
 				moved = moved[1:]
 			}
 			if len(entries) < want {
-				take(e)
+				entries = append(entries, e)
 			}
 		}
 		rows.Close()
@@ -663,7 +660,7 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 			return err
 		}
 		for len(moved) > 0 && len(entries) < want {
-			take(moved[0])
+			entries = append(entries, moved[0])
 			moved = moved[1:]
 		}
 		from, to := min(max(offset, 0), len(entries)), min(want, len(entries))

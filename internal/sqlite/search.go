@@ -323,7 +323,7 @@ func (db *DB) searchClaims(ctx context.Context, tx *Tx, q claimtrack.SearchQuery
 		query, args := newestHitsQuery(expr, offset, limit)
 		return res, loadHits(ctx, tx, query, args, nil, res)
 	}
-	ids, err := pageIDs(ctx, tx, expr, res.Ranked, offset, limit)
+	ids, err := rankedIDs(ctx, tx, expr, offset, limit)
 	if err != nil || len(ids) == 0 {
 		return res, err
 	}
@@ -331,10 +331,10 @@ func (db *DB) searchClaims(ctx context.Context, tx *Tx, q claimtrack.SearchQuery
 	return res, loadHits(ctx, tx, query, args, ids, res)
 }
 
-// pageIDs returns the ids of one page of matches, best first when ranked and
-// newest first otherwise.
-func pageIDs(ctx context.Context, tx *Tx, expr string, ranked bool, offset, limit int) ([]int64, error) {
-	sql, args := pageQuery(expr, ranked, offset, limit)
+// rankedIDs returns the ids of one page of matches, best first (newest-first
+// pages are read with their hits in one statement).
+func rankedIDs(ctx context.Context, tx *Tx, expr string, offset, limit int) ([]int64, error) {
+	sql, args := pageQuery(expr, true, offset, limit)
 	rows, err := tx.QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
