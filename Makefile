@@ -39,10 +39,10 @@ bench-data: build
 
 ## bench: the search and reliability benchmarks on the generated databases (run bench-data first)
 bench:
-	CLAIMTRACK_BENCH_DB=data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
-	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
-	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
-	CLAIMTRACK_BENCH_DB=data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet

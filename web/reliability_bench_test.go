@@ -26,6 +26,10 @@ import (
 //
 //   - the sources list sorted by reliability, first page and page 1,000;
 //
+//   - the sources list as of a moment: a week ago, a year ago (first page and
+//     page 1,000), and the instant before a snapshot of the order was taken,
+//     the moment farthest from the snapshot it starts from;
+//
 //   - a status change (POST /claims/{id}/status) on claims linked to the
 //     busiest source, which updates the records of every source the claim is
 //     linked to in the same transaction (and waits for the commit to reach
@@ -79,6 +83,21 @@ func BenchmarkReliability(b *testing.B) {
 	yearAgo := time.Now().UTC().AddDate(-1, 0, 0).Format(time.DateOnly)
 	b.Run("sources-as-of-a-week-ago", func(b *testing.B) { get(b, "/sources?as_of="+weekAgo) })
 	b.Run("sources-as-of-a-year-ago", func(b *testing.B) { get(b, "/sources?as_of="+yearAgo) })
+	b.Run("sources-as-of-a-year-ago-page-1000", func(b *testing.B) { get(b, "/sources?as_of="+yearAgo+"&page=1000") })
+	// The longest walk: the instant before a snapshot, about SnapshotEvery
+	// changes after the one before it.
+	var snapAt string
+	if err := raw.QueryRow(`SELECT at FROM score_snapshots WHERE at < ? ORDER BY at DESC LIMIT 1 OFFSET 1`,
+		time.Now().UTC().AddDate(0, -6, 0).Format(time.RFC3339)).Scan(&snapAt); err != nil {
+		b.Fatal(err)
+	}
+	before, err := time.Parse(time.RFC3339Nano, snapAt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("sources-as-of-just-before-a-snapshot", func(b *testing.B) {
+		get(b, "/sources?as_of="+url.QueryEscape(before.Add(-time.Microsecond).Format(time.RFC3339Nano)))
+	})
 
 	b.Run("status-change", func(b *testing.B) {
 		rows, err := raw.Query(`SELECT claim_id FROM evidence WHERE source_id = ? ORDER BY claim_id DESC LIMIT 200`, busiest)

@@ -41,7 +41,8 @@ var benchDB = struct {
 }{}
 
 // benchDBPath is CLAIMTRACK_BENCH_DB, a database made by `claimtrack gen`,
-// or else a small one generated once for this run.
+// or else a small one generated once for this run. A relative path is taken
+// from the package's directory (web/), where go test runs.
 func benchDBPath(b *testing.B) string {
 	benchDB.once.Do(func() {
 		if p := os.Getenv("CLAIMTRACK_BENCH_DB"); p != "" {

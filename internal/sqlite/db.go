@@ -46,6 +46,11 @@ type DB struct {
 	rankLimit int // see RankLimit
 	readers   int // size of the reader pool
 
+	snapshotEvery int // see SnapshotEvery
+	// sinceSnapshot is how many score changes were made since the last
+	// snapshot, or -1 when it is to be counted again.
+	sinceSnapshot atomic.Int64
+
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
 }
@@ -61,7 +66,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit}
+	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery}
+	db.sinceSnapshot.Store(-1)
 
 	// busy_timeout comes first so that even setting the journal mode waits for
 	// another process rather than failing at once. SQLite leaves foreign keys
@@ -94,6 +100,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.fillReliability(ctx); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
+	if err := db.fillSnapshots(ctx); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -177,6 +187,17 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 		break
 	}
 	fk.Close()
+	// The snapshot ranks carry no foreign keys (see migration 0006): their
+	// references are checked here.
+	var dangling bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM score_snapshot_ranks r
+		WHERE NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.id = r.snapshot_id)
+			OR NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))`).Scan(&dangling); err != nil {
+		return err
+	}
+	if dangling {
+		problems = append(problems, "snapshot ranks referring to a missing snapshot or source")
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
 	}
@@ -237,6 +258,9 @@ type Tx struct {
 	*sql.Tx
 	now time.Time
 	db  *DB // set in read transactions: queries use its statement cache
+
+	scoreRows     int   // score history rows written
+	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
 }
 
 // QueryContext runs a query in the transaction; in a read transaction the
@@ -301,11 +325,21 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Tx{Tx: tx, now: db.Now().UTC()}); err != nil {
+	t := &Tx{Tx: tx, now: db.Now().UTC()}
+	if err := fn(t); err != nil {
 		return err
 	}
+	if t.scoreRows > 0 {
+		if err := db.snapshotIfDue(ctx, t); err != nil {
+			return err
+		}
+	}
 	if err := tx.Commit(); err != nil {
+		db.sinceSnapshot.Store(-1)
 		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	if t.scoreRows > 0 {
+		db.sinceSnapshot.Store(t.sinceSnapshot)
 	}
 	return nil
 }

@@ -150,6 +150,10 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 	if err := restore(); err != nil {
 		return st, err
 	}
+	// The changes generated go back in time: every snapshot is built again.
+	if err := db.RebuildSnapshots(ctx); err != nil {
+		return st, err
+	}
 	if err := db.OptimizeSearchIndex(ctx); err != nil {
 		return st, err
 	}

@@ -1,14 +1,12 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"time"
 
@@ -49,6 +47,7 @@ func applyCredit(ctx context.Context, tx *Tx, sourceID int64, delta claimtrack.C
 			rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves); err != nil {
 			return fmt.Errorf("sqlite: score history: %w", err)
 		}
+		tx.scoreRows++
 	}
 	return writeRecord(ctx, tx, sourceID, rec)
 }
@@ -188,6 +187,7 @@ func (db *DB) fillReliability(ctx context.Context) error {
 // "evidence added" event, with the claim's status as the "status changed"
 // events left it. It gives what the storage code maintains change by change.
 func (db *DB) RebuildReliability(ctx context.Context) error {
+	defer db.sinceSnapshot.Store(-1)
 	return db.update(ctx, func(tx *Tx) error {
 		for _, q := range []string{
 			`DELETE FROM source_score_history`,
@@ -355,7 +355,7 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return buildSnapshots(ctx, tx, db.snapshotEvery)
 	})
 }
 
@@ -537,155 +537,4 @@ func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time
 		return nil
 	})
 	return out, err
-}
-
-// FindSourcesAsOf returns one page of the sources that existed at the instant
-// until, in the order of their reliability then (as the list sorted by
-// reliability orders them now), each with its record of then, and how many
-// existed. The records of then are today's, walked back over the changes made
-// since: a recent moment costs little. Only the counts and scores of the
-// records are filled (not open links or claims).
-func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.SourceSummary, int, error) {
-	at := formatTime(until)
-	type entry struct {
-		id  int64
-		rec claimtrack.SourceRecord
-	}
-	var entries []entry
-	var page []*claimtrack.SourceSummary
-	var total int
-	err := db.view(ctx, func(tx *Tx) error {
-		// Sources are numbered in the order they were made: find the last
-		// one that existed then.
-		var lastID int64
-		lo, hi := int64(0), int64(0)
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM sources`).Scan(&hi); err != nil {
-			return err
-		}
-		for lo < hi {
-			mid := lo + (hi-lo+1)/2
-			var created string
-			err := tx.QueryRowContext(ctx, `SELECT created_at FROM sources WHERE id >= ? ORDER BY id LIMIT 1`, mid).Scan(&created)
-			if err != nil {
-				return err
-			}
-			if created <= at {
-				lo = mid
-			} else {
-				hi = mid - 1
-			}
-		}
-		lastID = lo
-
-		// The changes since: for each source touched, its first change after the moment.
-		firstAfter := map[int64]int{}
-		rows, err := tx.QueryContext(ctx, `SELECT source_id, min(n) FROM source_score_history WHERE at > ? GROUP BY source_id`, at)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return err
-			}
-			firstAfter[id] = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-
-		// The sources a change since moved get their records of then...
-		scores := map[claimtrack.Credit]claimtrack.Score{}
-		var moved []entry
-		for id, n := range firstAfter {
-			if id > lastID {
-				continue
-			}
-			rec := claimtrack.SourceRecord{Changes: n - 1}
-			if n > 1 {
-				if err := tx.QueryRowContext(ctx, `SELECT agree2, disagree2 FROM source_score_history WHERE source_id = ? AND n = ?`,
-					id, n-1).Scan(&rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves); err != nil {
-					return err
-				}
-			}
-			sc, ok := scores[rec.Credit]
-			if !ok {
-				sc = claimtrack.ScoreOf(rec.Credit)
-				scores[rec.Credit] = sc
-			}
-			rec.Score = sc
-			moved = append(moved, entry{id, rec})
-		}
-		byScore := func(a, b entry) int {
-			if c := claimtrack.CompareScores(a.rec.Score, b.rec.Score); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		}
-		slices.SortFunc(moved, byScore)
-		// ...and are merged into the others, read in order from the index
-		// on today's scores, until the page is full.
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources WHERE id <= ?`, lastID).Scan(&total); err != nil {
-			return err
-		}
-		want := max(offset, 0) + limit
-		rows, err = tx.QueryContext(ctx, `SELECT source_id, agree2, disagree2, changes, enough, mean, low, high
-			FROM source_stats ORDER BY enough DESC, low DESC, mean DESC, source_id`)
-		if err != nil {
-			return err
-		}
-		for len(entries) < want && rows.Next() {
-			var e entry
-			if err := rows.Scan(&e.id, &e.rec.Credit.AgreeHalves, &e.rec.Credit.DisagreeHalves, &e.rec.Changes,
-				&e.rec.Score.Enough, &e.rec.Score.Mean, &e.rec.Score.Low, &e.rec.Score.High); err != nil {
-				rows.Close()
-				return err
-			}
-			if _, isMoved := firstAfter[e.id]; isMoved || e.id > lastID {
-				continue
-			}
-			for len(moved) > 0 && len(entries) < want && byScore(moved[0], e) < 0 {
-				entries = append(entries, moved[0])
-				moved = moved[1:]
-			}
-			if len(entries) < want {
-				entries = append(entries, e)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for len(moved) > 0 && len(entries) < want {
-			entries = append(entries, moved[0])
-			moved = moved[1:]
-		}
-		from, to := min(max(offset, 0), len(entries)), min(want, len(entries))
-		if from >= to {
-			return nil
-		}
-		ids := make([]int64, 0, to-from)
-		for _, e := range entries[from:to] {
-			ids = append(ids, e.id)
-		}
-		in, args := inClause(ids)
-		sources, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (`+in+`)`, args...)
-		if err != nil {
-			return err
-		}
-		byID := map[int64]*claimtrack.Source{}
-		for _, s := range sources {
-			byID[s.ID] = s
-		}
-		for _, e := range entries[from:to] {
-			if s := byID[e.id]; s != nil {
-				page = append(page, &claimtrack.SourceSummary{Source: *s, Record: e.rec})
-			}
-		}
-		return nil
-	})
-	return page, total, err
 }

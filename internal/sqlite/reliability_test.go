@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
@@ -222,36 +224,23 @@ func TestFindSourceChoices_MostUsed(t *testing.T) {
 	assert.True(t, found, "the busiest source is offered")
 }
 
-// The sources list as of a moment equals the records of then computed source
-// by source and sorted, at several moments and pages.
-func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
+// checkSourcesAsOf compares the sources list as of each moment with the
+// records of then computed source by source from the score history and
+// sorted, on several pages.
+func checkSourcesAsOf(t *testing.T, db *sqlite.DB, moments []time.Time) {
+	t.Helper()
 	ctx := context.Background()
-	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 2000, Seed: 6})
-	require.NoError(t, err)
 	raw := rawDB(t, db)
-	var ids []int64
-	rows, err := raw.Query(`SELECT id FROM sources ORDER BY id`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var id int64
-		require.NoError(t, rows.Scan(&id))
-		ids = append(ids, id)
-	}
-	require.NoError(t, rows.Err())
-	var moments []string
-	rows, err = raw.Query(`SELECT at FROM source_score_history ORDER BY at LIMIT 5 OFFSET 50`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var at string
-		require.NoError(t, rows.Scan(&at))
-		moments = append(moments, at)
-	}
-	require.NoError(t, rows.Err())
-	require.NotEmpty(t, moments)
-	for _, m := range moments {
-		until, ok := claimtrack.ParseAsOf(m)
-		require.True(t, ok)
+	for _, until := range moments {
+		var ids []int64
+		rows, err := raw.Query(`SELECT id FROM sources WHERE created_at <= ? ORDER BY id`, until.UTC().Format("2006-01-02T15:04:05.000000Z"))
+		require.NoError(t, err)
+		for rows.Next() {
+			var id int64
+			require.NoError(t, rows.Scan(&id))
+			ids = append(ids, id)
+		}
+		require.NoError(t, rows.Err())
 		records, err := db.FindRecordsAsOf(ctx, ids, until)
 		require.NoError(t, err)
 		want := slices.Clone(ids)
@@ -264,14 +253,116 @@ func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
 		for _, offset := range []int{0, 50, 180} {
 			page, total, err := db.FindSourcesAsOf(ctx, until, offset, 50)
 			require.NoError(t, err)
-			assert.Equal(t, len(ids), total)
-			var got []int64
+			require.Equal(t, len(ids), total, "sources as of %s", until)
+			got := []int64{}
 			for _, s := range page {
 				got = append(got, s.ID)
-				assert.Equal(t, records[s.ID].Credit, s.Record.Credit, "source %d at %s", s.ID, m)
+				require.Equal(t, records[s.ID].Credit, s.Record.Credit, "source %d as of %s", s.ID, until)
+				require.Equal(t, records[s.ID].Changes, s.Record.Changes, "source %d as of %s", s.ID, until)
 			}
 			end := min(offset+50, len(want))
-			assert.Equal(t, want[offset:end], got, "page at offset %d as of %s", offset, m)
+			require.Equal(t, want[min(offset, end):end], got, "page at offset %d as of %s", offset, until)
 		}
 	}
+}
+
+// snapshotMoments returns the moments of the snapshots taken, each with the
+// instant before it, and n moments spread evenly over the score history with
+// one before it and one after.
+func snapshotMoments(t *testing.T, db *sqlite.DB, n int) (moments []time.Time, snapshots int) {
+	t.Helper()
+	raw := rawDB(t, db)
+	parse := func(s string) time.Time {
+		at, err := time.Parse(time.RFC3339Nano, s)
+		require.NoError(t, err)
+		return at
+	}
+	rows, err := raw.Query(`SELECT at FROM score_snapshots ORDER BY at`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var at string
+		require.NoError(t, rows.Scan(&at))
+		moments = append(moments, parse(at), parse(at).Add(-time.Microsecond))
+		snapshots++
+	}
+	require.NoError(t, rows.Err())
+	var first, last string
+	require.NoError(t, raw.QueryRow(`SELECT min(at), max(at) FROM source_score_history`).Scan(&first, &last))
+	from, to := parse(first), parse(last)
+	for i := 0; i <= n; i++ {
+		moments = append(moments, from.Add(to.Sub(from)*time.Duration(i)/time.Duration(n)))
+	}
+	return append(moments, from.Add(-time.Hour), to.Add(time.Hour)), snapshots
+}
+
+// The sources list as of a moment equals the records of then computed source
+// by source and sorted, at moments before, on and between the snapshots of
+// the order a generated database was given, and on several pages.
+func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	db.SetSnapshotEvery(150)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 2000, Seed: 6})
+	require.NoError(t, err)
+	moments, snapshots := snapshotMoments(t, db, 12)
+	require.GreaterOrEqual(t, snapshots, 4, "the generated history spans several snapshots")
+	checkSourcesAsOf(t, db, moments)
+}
+
+// Snapshots taken change by change, as editors work, give the same lists;
+// so do those built again from the history; a clock that does not move
+// between changes (all of them at one instant) does not confuse them.
+func TestFindSourcesAsOf_LiveSnapshots(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	db.SetSnapshotEvery(40)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 9})
+	require.NoError(t, err)
+	var before int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM score_snapshots`).Scan(&before))
+
+	// A clock a minute further at each reading, after the generated history.
+	clock := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Second)
+	db.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
+	rows, err := raw.Query(`SELECT id FROM claims ORDER BY id LIMIT 80`)
+	require.NoError(t, err)
+	var claims []int64
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		claims = append(claims, id)
+	}
+	require.NoError(t, rows.Err())
+	statuses := []claimtrack.Status{claimtrack.StatusConfirmed, claimtrack.StatusRefuted, claimtrack.StatusPartlyTrue}
+	for i, id := range claims {
+		if i%10 == 3 {
+			// A new source, made after the snapshots, that then takes a side.
+			mustLink(t, db, id, fmt.Sprintf("Late outlet %d", i), claimtrack.StanceSupports, 0)
+		}
+		mustSetStatus(t, db, id, statuses[i%len(statuses)])
+	}
+	var after int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM score_snapshots`).Scan(&after))
+	require.Greater(t, after, before+2, "the changes took snapshots")
+	moments, _ := snapshotMoments(t, db, 20)
+	checkSourcesAsOf(t, db, moments)
+
+	require.NoError(t, db.RebuildReliability(ctx))
+	checkSourcesAsOf(t, db, moments)
+
+	// Every change at one instant: a snapshot's moment is then also that of
+	// the changes after it.
+	db.Now = func() time.Time { return clock }
+	for i, id := range claims[:60] {
+		mustSetStatus(t, db, id, statuses[(i+1)%len(statuses)])
+	}
+	checkSourcesAsOf(t, db, []time.Time{clock, clock.Add(-time.Microsecond)})
+
+	// The ranks' references, kept without foreign keys, are checked.
+	require.NoError(t, db.IntegrityCheck(ctx))
+	_, err = raw.Exec(`INSERT INTO score_snapshot_ranks (snapshot_id, rank, source_id, agree2, disagree2, changes)
+		SELECT max(id), 1000000, 999999, 0, 0, 0 FROM score_snapshots`)
+	require.NoError(t, err)
+	assert.ErrorContains(t, db.IntegrityCheck(ctx), "snapshot ranks")
 }
