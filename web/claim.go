@@ -171,6 +171,18 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 	}
 	p := s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10), "claims")
 	p.Feeds = []views.Feed{{Title: "Changes to claim #" + strconv.FormatInt(claim.ID, 10), URL: views.ClaimURL(claim.ID) + ".atom"}}
+	if claim.Status.Resolved() {
+		first, ok, err := s.store.FindFirstVerdictAt(ctx, claim.ID)
+		if err != nil {
+			return err
+		}
+		if !ok { // a verdict always has its event; this is only a guard
+			first = claim.UpdatedAt
+		}
+		if r := s.claimReview(c, claim, d.Evidence, first); r != nil {
+			p.JSONLD = r
+		}
+	}
 	return s.render(c, status, views.ClaimPage(p, d))
 }
 

@@ -22,6 +22,7 @@ type ClaimStore interface {
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
+	FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error)
 	FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error)
 	FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error)
 	FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.ClaimState, int, error)
@@ -132,6 +133,9 @@ type Config struct {
 	// PublicURL is the address readers use (no trailing slash), for the
 	// links and ids in feeds; empty means the address of each request.
 	PublicURL string
+	// OrgName is the organisation that publishes the verdicts: the author of
+	// the ClaimReview markup on claim pages. Empty means "Claimtrack".
+	OrgName string
 	// Private requires signing in to read anything.
 	Private bool
 	// TrustedProxies are the addresses of reverse proxies whose

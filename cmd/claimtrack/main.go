@@ -106,6 +106,9 @@ type Config struct {
 	// https://claims.example.org behind a TLS proxy; an https one makes
 	// session cookies Secure and turns on HSTS.
 	PublicURL string
+	// OrgName is the organisation publishing the verdicts (the author of the
+	// ClaimReview markup).
+	OrgName string
 	// Private requires signing in to read anything.
 	Private bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
@@ -158,6 +161,8 @@ func (m *Main) ParseFlags(args []string) error {
 	dbFlag(fs, &m.Config.DB)
 	fs.StringVar(&m.Config.PublicURL, "public-url", envOr("CLAIMTRACK_PUBLIC_URL", ""),
 		"the address people use, e.g. https://claims.example.org (env CLAIMTRACK_PUBLIC_URL)")
+	fs.StringVar(&m.Config.OrgName, "org-name", envOr("CLAIMTRACK_ORG_NAME", "Claimtrack"),
+		"the organisation publishing the verdicts, named as the author of each claim's ClaimReview markup (env CLAIMTRACK_ORG_NAME)")
 	private, _ := strconv.ParseBool(envOr("CLAIMTRACK_PRIVATE", "false"))
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
@@ -209,7 +214,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := web.NewServer(db, m.Logger)
 	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
-		TrustedProxies: m.Config.TrustedProxies})
+		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName)})
 	m.HTTP = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,

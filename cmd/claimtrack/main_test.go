@@ -59,9 +59,12 @@ func TestParseFlags(t *testing.T) {
 	t.Setenv("CLAIMTRACK_DB", "/tmp/from-env.db")
 	m := NewMain(io.Discard, io.Discard)
 	require.NoError(t, m.ParseFlags(nil))
-	assert.Equal(t, Config{Addr: "127.0.0.1:9999", DB: "/tmp/from-env.db"}, m.Config)
+	assert.Equal(t, Config{Addr: "127.0.0.1:9999", DB: "/tmp/from-env.db", OrgName: "Claimtrack"}, m.Config)
+	t.Setenv("CLAIMTRACK_ORG_NAME", "The Check Desk")
 	require.NoError(t, m.ParseFlags([]string{"--addr", ":7000", "--db", "x.db"}))
-	assert.Equal(t, Config{Addr: ":7000", DB: "x.db"}, m.Config, "flags win over the environment")
+	assert.Equal(t, Config{Addr: ":7000", DB: "x.db", OrgName: "The Check Desk"}, m.Config, "flags win over the environment")
+	require.NoError(t, m.ParseFlags([]string{"--org-name", "Desk Two"}))
+	assert.Equal(t, "Desk Two", m.Config.OrgName)
 	require.Error(t, m.ParseFlags([]string{"--nope"}))
 }
 

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -120,6 +122,24 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 		events = events[:limit]
 	}
 	return events, more, current, nil
+}
+
+// FindFirstVerdictAt returns when the claim was first given a verdict
+// (confirmed, partly true or refuted), and false when it never was.
+func (db *DB) FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error) {
+	var at string
+	err := db.view(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT at FROM events WHERE claim_id = ? AND type = ?
+			AND json_extract(after_json, '$.status') IN (?, ?, ?) ORDER BY id LIMIT 1`, claimID, claimtrack.EventStatusChanged,
+			claimtrack.StatusConfirmed, claimtrack.StatusPartlyTrue, claimtrack.StatusRefuted).Scan(&at)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return parseTime(at), true, nil
 }
 
 // FindClaimEventsSince returns the changes made to a claim after the given

@@ -23,6 +23,9 @@ type Page struct {
 	Status int              // the HTTP status the page is served with
 	User   *claimtrack.User // the signed-in account, nil for a visitor
 	Feeds  []Feed           // Atom feeds of what the page shows, advertised in its head
+	// JSONLD is structured data about the page (a claim's ClaimReview),
+	// written into its head as application/ld+json; nil for none.
+	JSONLD any
 }
 
 // Feed is an Atom feed a page links to.
