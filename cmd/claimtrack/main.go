@@ -54,6 +54,7 @@ Commands:
   serve     run the web server (the default)
   seed      load the built-in datasets into the database (idempotent)
   check     verify the database and its search index
+  backup    write a consistent copy of the database to a new file, while it runs
   gen       fill a database with synthetic claims for measurement
   user      add an account (user add) or set its password (user passwd)
   version   print the version
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, args, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, stdout, stderr)
 	case "version":
