@@ -20,19 +20,11 @@ func (s *Server) handleClaimList(c echo.Context) error {
 			return s.renderClaimListAsOf(c, strings.TrimSpace(raw), until)
 		}
 	}
-	f := claimtrack.ClaimFilter{Limit: ClaimsPerPage}
-	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
-		f.Status = st
+	f, source, err := s.claimFilter(c)
+	if err != nil {
+		return err
 	}
-	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
-	f.Query = strings.TrimSpace(c.QueryParam("q"))
-	var source *claimtrack.Source
-	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
-		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {
-			return err
-		}
-		f.SourceID = id
-	}
+	f.Limit = ClaimsPerPage
 	pageNum := pageParam(c)
 	f.Offset = (pageNum - 1) * ClaimsPerPage
 
@@ -47,6 +39,26 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	p := s.page(c, "Claims", "claims")
 	p.Query = f.Query
 	return s.render(c, http.StatusOK, views.ClaimListPage(p, d))
+}
+
+// claimFilter reads the claims list's filters from the query: status, tag,
+// words and source (an unknown source is a 404; other values that mean
+// nothing are ignored). It also gives the source filtered by.
+func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, *claimtrack.Source, error) {
+	var f claimtrack.ClaimFilter
+	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
+		f.Status = st
+	}
+	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
+	f.Query = strings.TrimSpace(c.QueryParam("q"))
+	var source *claimtrack.Source
+	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
+		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {
+			return f, nil, err
+		}
+		f.SourceID = id
+	}
+	return f, source, nil
 }
 
 // asOf reads an as_of value for a past view. A value that is not a moment,

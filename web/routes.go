@@ -41,6 +41,8 @@ func (s *Server) routes() {
 
 	get("/", s.handleClaimList)
 	get("/claims", s.handleClaimList)
+	get("/claims.csv", s.handleClaimExport("csv"))
+	get("/claims.json", s.handleClaimExport("json"))
 	get("/claims/new", s.handleClaimNew, edit)
 	e.POST("/claims", s.handleClaimCreate, edit)
 	get("/claims/:id", s.handleClaimView)

@@ -21,6 +21,7 @@ type ClaimStore interface {
 	SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error)
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
+	ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
 	FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error)
 	FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,12 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// assertInert checks a rendered page: the only script is our own file, no
+// assertInert checks a rendered page: the only script is our own file (and
+// the ClaimReview data block, which must be JSON and is never run), no
 // element has an event-handler attribute, and no link or source uses a
 // javascript: or data: address.
 func assertInert(t *testing.T, name string, doc *goquery.Document) {
 	t.Helper()
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if s.AttrOr("type", "") == "application/ld+json" {
+			assert.True(t, json.Valid([]byte(s.Text())), "%s: the JSON-LD is JSON", name)
+			assert.Empty(t, s.AttrOr("src", ""))
+			return
+		}
 		assert.Equal(t, "/static/app.js", s.AttrOr("src", ""), "%s: only our own script", name)
 	})
 	doc.Find("*").Each(func(_ int, s *goquery.Selection) {

@@ -30,7 +30,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	bar := newProgress(stderr)
+	bar := newProgress(stderr, "gen", "claims")
 	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: *claims, Seed: *seed, Progress: bar.update})
 	bar.done()
 	if cerr := db.Close(); err == nil {
@@ -48,14 +48,16 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // progress draws a bar on a terminal and prints a line every 10% elsewhere.
 type progress struct {
 	w        io.Writer
+	name     string // the command, leading each line
+	unit     string // what is counted
 	terminal bool
 	start    time.Time
 	last     time.Time
 	lastTen  int
 }
 
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now()}
+func newProgress(w io.Writer, name, unit string) *progress {
+	p := &progress{w: w, name: name, unit: unit, start: time.Now()}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.terminal = true
@@ -65,6 +67,9 @@ func newProgress(w io.Writer) *progress {
 }
 
 func (p *progress) update(done, total int) {
+	if total <= 0 {
+		return
+	}
 	now := time.Now()
 	elapsed := now.Sub(p.start)
 	frac := float64(done) / float64(total)
@@ -77,13 +82,13 @@ func (p *progress) update(done, total int) {
 		p.last = now
 		const width = 30
 		filled := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d claims, %.0f/s, ETA %s ", strings.Repeat("#", filled),
-			strings.Repeat(".", width-filled), frac*100, done, total, rate, eta.Round(time.Second))
+		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %d/%d %s, %.0f/s, ETA %s ", strings.Repeat("#", filled),
+			strings.Repeat(".", width-filled), frac*100, done, total, p.unit, rate, eta.Round(time.Second))
 		return
 	}
 	if ten := int(frac * 10); ten > p.lastTen || done == total {
 		p.lastTen = ten
-		fmt.Fprintf(p.w, "gen: %3.0f%% %d/%d claims, %.0f/s, elapsed %s\n", frac*100, done, total, rate, elapsed.Round(time.Second))
+		fmt.Fprintf(p.w, "%s: %3.0f%% %d/%d %s, %.0f/s, elapsed %s\n", p.name, frac*100, done, total, p.unit, rate, elapsed.Round(time.Second))
 	}
 }
 

@@ -55,6 +55,7 @@ Commands:
   seed      load the built-in datasets into the database (idempotent)
   check     verify the database and its search index
   backup    write a consistent copy of the database to a new file, while it runs
+  export    write every claim, source, link and event as JSON or CSV
   gen       fill a database with synthetic claims for measurement
   user      add an account (user add) or set its password (user passwd)
   version   print the version
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runCheck(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, stdout, stderr)
 	case "version":

@@ -55,11 +55,11 @@ func TestDB_GenerateClaims(t *testing.T) {
 	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
 		FROM claim_search ORDER BY rowid`
 	sourceRows := `SELECT rowid, name, role FROM source_search ORDER BY rowid`
-	written, writtenSources := dump(t, raw, claimRows), dump(t, raw, sourceRows)
+	written, writtenSources := queryRows(t, raw, claimRows), queryRows(t, raw, sourceRows)
 	require.Len(t, written, 3500)
 	require.NoError(t, db.RebuildSearchIndex(ctx))
-	assert.Equal(t, dump(t, raw, claimRows), written)
-	assert.Equal(t, dump(t, raw, sourceRows), writtenSources)
+	assert.Equal(t, queryRows(t, raw, claimRows), written)
+	assert.Equal(t, queryRows(t, raw, sourceRows), writtenSources)
 
 	// So are the sources' records and score histories: a replay of the
 	// events gives the same.
@@ -67,17 +67,17 @@ func TestDB_GenerateClaims(t *testing.T) {
 		FROM source_stats ORDER BY source_id`
 	history := `SELECT source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2
 		FROM source_score_history ORDER BY source_id, n`
-	keptStats, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	keptStats, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
 	require.Len(t, keptStats, 350)
 	require.NotEmpty(t, keptHistory)
 	assert.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE enough`))
 	require.NoError(t, db.RebuildReliability(ctx))
-	assert.Equal(t, keptStats, dump(t, raw, stats))
-	assert.Equal(t, keptHistory, dump(t, raw, history))
+	assert.Equal(t, keptStats, queryRows(t, raw, stats))
+	assert.Equal(t, keptHistory, queryRows(t, raw, history))
 }
 
-// dump returns every row of a query, each as its columns' text.
-func dump(t *testing.T, raw *sql.DB, query string) [][]string {
+// queryRows returns every row of a query, each as its columns' text.
+func queryRows(t *testing.T, raw *sql.DB, query string) [][]string {
 	t.Helper()
 	rows, err := raw.Query(query)
 	require.NoError(t, err)
@@ -114,9 +114,9 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	raw := rawDB(t, db)
 	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
 		FROM claim_search ORDER BY rowid`
-	want := dump(t, raw, claimRows)
+	want := queryRows(t, raw, claimRows)
 	stats := `SELECT * FROM source_stats ORDER BY source_id`
-	wantStats := dump(t, raw, stats)
+	wantStats := queryRows(t, raw, stats)
 	_, err = raw.Exec(`DELETE FROM claim_search; DELETE FROM source_search; DELETE FROM source_score_history; DELETE FROM source_stats`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
@@ -124,8 +124,8 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	db, err = sqlite.Open(ctx, path)
 	require.NoError(t, err)
 	defer db.Close()
-	assert.Equal(t, want, dump(t, raw, claimRows))
-	assert.Equal(t, wantStats, dump(t, raw, stats), "the records are rebuilt from the events")
+	assert.Equal(t, want, queryRows(t, raw, claimRows))
+	assert.Equal(t, wantStats, queryRows(t, raw, stats), "the records are rebuilt from the events")
 	assert.Equal(t, 20, count(t, raw, `SELECT count(*) FROM source_search`))
 	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("the"), 0, 10)
 	require.NoError(t, err)

@@ -95,10 +95,10 @@ func TestReliability_Maintained(t *testing.T) {
 		FROM source_stats ORDER BY source_id`
 	history := `SELECT source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2
 		FROM source_score_history ORDER BY source_id, n`
-	kept, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	kept, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
 	require.NoError(t, db.RebuildReliability(ctx))
-	assert.Equal(t, kept, dump(t, raw, stats))
-	assert.Equal(t, keptHistory, dump(t, raw, history))
+	assert.Equal(t, kept, queryRows(t, raw, stats))
+	assert.Equal(t, keptHistory, queryRows(t, raw, history))
 }
 
 // A source page lists the newest links from both sides (own and relayed),
@@ -197,10 +197,10 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 
 	stats := `SELECT * FROM source_stats ORDER BY source_id`
 	history := `SELECT * FROM source_score_history ORDER BY source_id, n`
-	keptStats, keptHistory := dump(t, raw, stats), dump(t, raw, history)
+	keptStats, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
 	require.NoError(t, db.RebuildReliability(ctx))
-	assert.Equal(t, keptStats, dump(t, raw, stats))
-	assert.Equal(t, keptHistory, dump(t, raw, history))
+	assert.Equal(t, keptStats, queryRows(t, raw, stats))
+	assert.Equal(t, keptHistory, queryRows(t, raw, history))
 }
 
 // On a large tracker the pickers offer the most used sources, by name.

@@ -160,6 +160,13 @@ func ClaimsURL(status claimtrack.Status, sourceID int64, tag, q string, page int
 	return "/claims?" + v.Encode()
 }
 
+// ClaimsExportURL is the address of a claims list's export in a format
+// ("csv" or "json"), with the list's filters.
+func ClaimsExportURL(format string, status claimtrack.Status, sourceID int64, tag, q string) string {
+	list := ClaimsURL(status, sourceID, tag, q, 0)
+	return "/claims." + format + strings.TrimPrefix(list, "/claims")
+}
+
 // absTime is a time as people read it in UTC.
 func absTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }
 

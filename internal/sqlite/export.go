@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
+)
+
+// exportBatch is how many claims get their tags in one query.
+const exportBatch = 500
+
+// Export writes everything the tracker holds (reports, sources, claims,
+// evidence and the whole history, each in id order) to w, from one read
+// transaction: a consistent picture however long it takes, while changes go
+// on. progress, when set, is called now and then with the rows written so
+// far and the total. Source records and search rows are derived data and are
+// not exported; accounts are not data.
+func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, total int)) error {
+	return db.view(ctx, func(tx *Tx) error {
+		counts := map[dump.Table]int{}
+		total := 0
+		for _, t := range dump.Tables {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+string(t)).Scan(&n); err != nil {
+				return fmt.Errorf("sqlite: export: %w", err)
+			}
+			counts[t], total = n, total+n
+		}
+		done := 0
+		step := max(total/200, 1000)
+		row := func(r any) error {
+			if err := w.Row(r); err != nil {
+				return err
+			}
+			done++
+			if progress != nil && done%step == 0 {
+				progress(done, total)
+			}
+			return ctx.Err()
+		}
+		each := func(t dump.Table, query string, scan func(rowScanner) (any, error)) error {
+			if err := w.Begin(t, counts[t]); err != nil {
+				return err
+			}
+			rows, err := tx.QueryContext(ctx, query)
+			if err != nil {
+				return fmt.Errorf("sqlite: export %s: %w", t, err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				r, err := scan(rows)
+				if err != nil {
+					return fmt.Errorf("sqlite: export %s: %w", t, err)
+				}
+				if err := row(r); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		}
+
+		if err := each(dump.TableReports, `SELECT `+reportColumns+` FROM reports r ORDER BY r.id`, func(s rowScanner) (any, error) {
+			r, err := scanReport(s)
+			if err != nil {
+				return nil, err
+			}
+			return dump.FromReport(r), nil
+		}); err != nil {
+			return err
+		}
+		if err := each(dump.TableSources, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.id`, func(s rowScanner) (any, error) {
+			src, err := scanSource(s)
+			if err != nil {
+				return nil, err
+			}
+			return dump.FromSource(src), nil
+		}); err != nil {
+			return err
+		}
+
+		// Claims in batches, each batch given its tags in one query.
+		if err := w.Begin(dump.TableClaims, counts[dump.TableClaims]); err != nil {
+			return err
+		}
+		for after := int64(0); ; {
+			rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?`, after, exportBatch)
+			if err != nil {
+				return fmt.Errorf("sqlite: export claims: %w", err)
+			}
+			var batch []*claimtrack.Claim
+			for rows.Next() {
+				c, err := scanClaim(rows)
+				if err != nil {
+					rows.Close()
+					return fmt.Errorf("sqlite: export claims: %w", err)
+				}
+				batch = append(batch, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("sqlite: export claims: %w", err)
+			}
+			if len(batch) == 0 {
+				break
+			}
+			if err := attachTags(ctx, tx, batch); err != nil {
+				return fmt.Errorf("sqlite: export claims: %w", err)
+			}
+			for _, c := range batch {
+				if err := row(dump.FromClaim(c)); err != nil {
+					return err
+				}
+			}
+			after = batch[len(batch)-1].ID
+		}
+
+		if err := each(dump.TableEvidence, `SELECT `+evidenceColumns+` FROM evidence e ORDER BY e.id`, func(s rowScanner) (any, error) {
+			e, err := scanEvidence(s)
+			if err != nil {
+				return nil, err
+			}
+			return dump.FromEvidence(e), nil
+		}); err != nil {
+			return err
+		}
+		if err := each(dump.TableEvents, `SELECT `+eventColumns+` FROM events ORDER BY id`, func(s rowScanner) (any, error) {
+			e, err := scanEvent(s)
+			if err != nil {
+				return nil, err
+			}
+			return dump.FromEvent(e), nil
+		}); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(total, total)
+		}
+		return w.Close()
+	})
+}
+
+// rowScanner is what the scan functions read from.
+type rowScanner = interface{ Scan(...any) error }
+
+// ExportClaims calls fn for every claim matching the filter (its offset and
+// limit ignored), in the order of the claims list (newest first), each with
+// its tags and main source, from one read transaction.
+func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error {
+	return db.view(ctx, func(tx *Tx) error {
+		where, args := claimWhere(f, true)
+		// Keyset pages in the list's order: (created_at, id) descending.
+		var lastAt string
+		var lastID int64
+		for first := true; ; first = false {
+			q := `SELECT ` + claimColumns + ` FROM claims c` + where
+			pageArgs := append([]any(nil), args...)
+			if !first {
+				if where == "" {
+					q += ` WHERE`
+				} else {
+					q += ` AND`
+				}
+				q += ` (c.created_at < ? OR (c.created_at = ? AND c.id < ?))`
+				pageArgs = append(pageArgs, lastAt, lastAt, lastID)
+			}
+			q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
+			rows, err := tx.QueryContext(ctx, q, append(pageArgs, exportBatch)...)
+			if err != nil {
+				return fmt.Errorf("sqlite: export claims: %w", err)
+			}
+			var batch []*claimtrack.Claim
+			for rows.Next() {
+				c, err := scanClaim(rows)
+				if err != nil {
+					rows.Close()
+					return fmt.Errorf("sqlite: export claims: %w", err)
+				}
+				batch = append(batch, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("sqlite: export claims: %w", err)
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			if err := attachTags(ctx, tx, batch); err != nil {
+				return err
+			}
+			if err := attachMainSources(ctx, tx, batch); err != nil {
+				return err
+			}
+			for _, c := range batch {
+				if err := fn(c); err != nil {
+					return err
+				}
+			}
+			last := batch[len(batch)-1]
+			lastAt, lastID = formatTime(last.CreatedAt), last.ID
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	})
+}

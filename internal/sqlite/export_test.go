@@ -1,0 +1,105 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// jsonDump is a whole JSON dump, decoded.
+type jsonDump struct {
+	Format     string          `json:"format"`
+	Version    int             `json:"version"`
+	ExportedAt string          `json:"exported_at"`
+	Reports    []dump.Report   `json:"reports"`
+	Sources    []dump.Source   `json:"sources"`
+	Claims     []dump.Claim    `json:"claims"`
+	Evidence   []dump.Evidence `json:"evidence"`
+	Events     []dump.Event    `json:"events"`
+}
+
+// The JSON and CSV exports hold every row of every table, in id order, with
+// the values the tracker shows, and the two say the same.
+func TestExport(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 700, Seed: 4})
+	require.NoError(t, err)
+	c := mustCreateClaim(t, db, "Quotes \"inside\", commas, and\nnew lines survive.")
+	_, err = db.UpdateClaim(ctx, c.ID, c.Version, claimtrack.ClaimInput{Text: c.Text, Kind: claimtrack.KindStatement, Tags: []string{"zeta", "alpha"}}, "tester")
+	require.NoError(t, err)
+	mustSetStatus(t, db, c.ID, claimtrack.StatusRefuted)
+
+	var buf bytes.Buffer
+	w, err := dump.NewJSONWriter(&buf, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	var calls, last int
+	require.NoError(t, db.Export(ctx, w, func(done, total int) { calls++; last = done; require.LessOrEqual(t, done, total) }))
+	var d jsonDump
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &d), "the export is one JSON document")
+	assert.Equal(t, dump.Format, d.Format)
+	assert.Equal(t, 1, d.Version)
+	assert.Equal(t, "2026-11-26T12:00:00.000000Z", d.ExportedAt)
+	counts := map[string]int{}
+	for _, table := range dump.Tables {
+		var n int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM `+string(table)).Scan(&n))
+		counts[string(table)] = n
+	}
+	assert.Equal(t, counts, map[string]int{"reports": len(d.Reports), "sources": len(d.Sources), "claims": len(d.Claims),
+		"evidence": len(d.Evidence), "events": len(d.Events)})
+	assert.Positive(t, calls)
+	assert.Equal(t, len(d.Sources)+len(d.Claims)+len(d.Evidence)+len(d.Events)+len(d.Reports), last)
+	for i := 1; i < len(d.Events); i++ {
+		require.Less(t, d.Events[i-1].ID, d.Events[i].ID, "events in id order")
+	}
+
+	got := d.Claims[len(d.Claims)-1]
+	assert.Equal(t, c.ID, got.ID)
+	assert.Equal(t, c.Text, got.Text)
+	assert.Equal(t, []string{"zeta", "alpha"}, got.Tags, "tags in their order")
+	assert.Equal(t, "refuted", got.Status)
+	assert.Equal(t, "Checked.", got.VerdictNote)
+	assert.EqualValues(t, 3, got.Version)
+	lastEvent := d.Events[len(d.Events)-1]
+	assert.Equal(t, "status_changed", lastEvent.Type)
+	assert.Equal(t, map[string]string{"status": "refuted", "note": "Checked."}, lastEvent.After)
+	assert.Equal(t, "tester", lastEvent.Actor)
+
+	// The CSV files hold the same rows.
+	dir := filepath.Join(t.TempDir(), "csv")
+	cw, err := dump.NewCSVDirWriter(dir)
+	require.NoError(t, err)
+	require.NoError(t, db.Export(ctx, cw, nil))
+	for _, table := range dump.Tables {
+		f, err := os.Open(filepath.Join(dir, string(table)+".csv"))
+		require.NoError(t, err)
+		records, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		require.NoError(t, err, "%s.csv is valid CSV", table)
+		require.Equal(t, dump.Header(table), records[0])
+		assert.Len(t, records[1:], counts[string(table)], string(table))
+	}
+	f, err := os.Open(filepath.Join(dir, "claims.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	row := records[len(records)-1]
+	assert.Equal(t, strconv.FormatInt(c.ID, 10), row[0])
+	assert.Equal(t, c.Text, row[1], "quotes, commas and new lines survive")
+	assert.Equal(t, "zeta, alpha", row[5])
+}
