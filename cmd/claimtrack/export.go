@@ -77,6 +77,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err == nil {
 		err = f.Sync()
 	}
+	if err == nil { // a temporary file is private; the export is an ordinary file
+		err = f.Chmod(0o644)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
