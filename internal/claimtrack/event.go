@@ -16,6 +16,7 @@ const (
 	EventSourceCreated   EventType = "source_created"
 	EventSourceEdited    EventType = "source_edited"
 	EventReportImported  EventType = "report_imported"
+	EventDataImported    EventType = "data_imported"
 	EventUserCreated     EventType = "user_created"
 	EventUserRoleChanged EventType = "user_role_changed"
 	EventUserDisabled    EventType = "user_disabled"
@@ -44,6 +45,8 @@ func (t EventType) Label() string {
 		return "Source edited"
 	case EventReportImported:
 		return "Report imported"
+	case EventDataImported:
+		return "Data imported"
 	case EventUserCreated:
 		return "Account created"
 	case EventUserRoleChanged:
@@ -96,7 +99,7 @@ type EventFilter struct {
 
 // EventTypes lists every kind of change, in the order filters offer them.
 var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
-	EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventUserCreated,
+	EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
 	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged}
 
 // Valid reports whether t is a known kind of change.

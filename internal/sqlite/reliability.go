@@ -188,175 +188,181 @@ func (db *DB) fillReliability(ctx context.Context) error {
 // events left it. It gives what the storage code maintains change by change.
 func (db *DB) RebuildReliability(ctx context.Context) error {
 	defer db.sinceSnapshot.Store(-1)
-	return db.update(ctx, func(tx *Tx) error {
-		for _, q := range []string{
-			`DELETE FROM source_score_history`,
-			`DELETE FROM source_stats`,
-			`INSERT INTO source_stats (source_id) SELECT id FROM sources`,
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("sqlite: rebuild reliability: %w", err)
-			}
-		}
-		links := map[int64]link{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var l link
-			if err := rows.Scan(&id, &l.claim, &l.source, &l.via, &l.stance); err != nil {
-				rows.Close()
-				return err
-			}
-			links[id] = l
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	return db.update(ctx, func(tx *Tx) error { return rebuildReliability(ctx, tx, db.snapshotEvery) })
+}
 
-		type event struct {
-			id, claim, evidence int64
-			typ                 claimtrack.EventType
-			at                  time.Time
-			after               string
+// rebuildReliability is RebuildReliability inside a transaction; the caller
+// has the snapshot count recounted once it commits.
+func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
+	for _, q := range []string{
+		`DELETE FROM source_score_history`,
+		`DELETE FROM source_stats`,
+		`INSERT INTO source_stats (source_id) SELECT id FROM sources`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sqlite: rebuild reliability: %w", err)
 		}
-		var events []event
-		rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0),
-			CASE type WHEN ? THEN before_json ELSE after_json END
-			FROM events WHERE type IN (?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
-			claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved)
-		if err != nil {
+	}
+	links := map[int64]link{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var l link
+		if err := rows.Scan(&id, &l.claim, &l.source, &l.via, &l.stance); err != nil {
+			rows.Close()
 			return err
 		}
-		for rows.Next() {
-			var ev event
-			var at string
-			if err := rows.Scan(&ev.id, &ev.typ, &at, &ev.claim, &ev.evidence, &ev.after); err != nil {
-				rows.Close()
-				return err
-			}
-			ev.at = parseTime(at)
-			events = append(events, ev)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		links[id] = l
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 
-		status := map[int64]claimtrack.Status{} // claim → status so far
-		active := map[int64][]link{}            // claim → its links so far
-		linked := map[[2]int64]bool{}           // (claim, source) pairs seen
-		records := map[int64]*claimtrack.SourceRecord{}
-		record := func(id int64) *claimtrack.SourceRecord {
-			r := records[id]
-			if r == nil {
-				r = &claimtrack.SourceRecord{}
-				records[id] = r
-			}
-			return r
-		}
-		apply := func(id int64, delta claimtrack.Credit, ch scoreChange) error {
-			r := record(id)
-			r.Credit = r.Credit.Add(delta)
-			if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
-				return nil
-			}
-			r.Changes++
-			_, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
-				(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, r.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
-				r.Credit.AgreeHalves, r.Credit.DisagreeHalves)
+	type event struct {
+		id, claim, evidence int64
+		typ                 claimtrack.EventType
+		at                  time.Time
+		after               string
+	}
+	var events []event
+	rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0),
+		CASE type WHEN ? THEN before_json ELSE after_json END
+		FROM events WHERE type IN (?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
+		claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var ev event
+		var at string
+		if err := rows.Scan(&ev.id, &ev.typ, &at, &ev.claim, &ev.evidence, &ev.after); err != nil {
+			rows.Close()
 			return err
 		}
-		for _, ev := range events {
-			switch ev.typ {
-			case claimtrack.EventEvidenceAdded:
-				l, ok := links[ev.evidence]
-				if !ok {
-					// The link was removed since: its event names the sources.
-					if l, ok = linkFromJSON(ev.claim, ev.after); !ok {
-						continue
-					}
-				}
-				l.id = ev.evidence
-				active[l.claim] = append(active[l.claim], l)
-				st := statusOr(status, l.claim)
-				credit := claimtrack.LinkCredit(l.stance, st)
-				for _, side := range linkSides(l.source, l.via) {
-					if key := [2]int64{l.claim, side.id}; !linked[key] {
-						linked[key] = true
-						record(side.id).Claims++
-					}
-					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
-					if err := apply(side.id, credit, ch); err != nil {
-						return err
-					}
-				}
-			case claimtrack.EventEvidenceRemoved:
-				var l link
-				found := false
-				for i, a := range active[ev.claim] {
-					if a.id == ev.evidence {
-						l, found = a, true
-						active[ev.claim] = append(active[ev.claim][:i:i], active[ev.claim][i+1:]...)
-						break
-					}
-				}
-				if !found {
+		ev.at = parseTime(at)
+		events = append(events, ev)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	status := map[int64]claimtrack.Status{} // claim → status so far
+	active := map[int64][]link{}            // claim → its links so far
+	linked := map[[2]int64]bool{}           // (claim, source) pairs seen
+	records := map[int64]*claimtrack.SourceRecord{}
+	record := func(id int64) *claimtrack.SourceRecord {
+		r := records[id]
+		if r == nil {
+			r = &claimtrack.SourceRecord{}
+			records[id] = r
+		}
+		return r
+	}
+	apply := func(id int64, delta claimtrack.Credit, ch scoreChange) error {
+		r := record(id)
+		r.Credit = r.Credit.Add(delta)
+		if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
+			return nil
+		}
+		r.Changes++
+		_, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
+			(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, r.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
+			r.Credit.AgreeHalves, r.Credit.DisagreeHalves)
+		return err
+	}
+	for _, ev := range events {
+		switch ev.typ {
+		case claimtrack.EventEvidenceAdded:
+			// The event names the link's sources; an id is looked up only
+			// for an event that does not (ids of removed links can be
+			// used again by later ones).
+			l, ok := linkFromJSON(ev.claim, ev.after)
+			if !ok {
+				if l, ok = links[ev.evidence]; !ok {
 					continue
 				}
-				st := statusOr(status, l.claim)
-				credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(l.stance, st))
+			}
+			l.id = ev.evidence
+			active[l.claim] = append(active[l.claim], l)
+			st := statusOr(status, l.claim)
+			credit := claimtrack.LinkCredit(l.stance, st)
+			for _, side := range linkSides(l.source, l.via) {
+				if key := [2]int64{l.claim, side.id}; !linked[key] {
+					linked[key] = true
+					record(side.id).Claims++
+				}
+				ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
+				if err := apply(side.id, credit, ch); err != nil {
+					return err
+				}
+			}
+		case claimtrack.EventEvidenceRemoved:
+			var l link
+			found := false
+			for i, a := range active[ev.claim] {
+				if a.id == ev.evidence {
+					l, found = a, true
+					active[ev.claim] = append(active[ev.claim][:i:i], active[ev.claim][i+1:]...)
+					break
+				}
+			}
+			if !found {
+				continue
+			}
+			st := statusOr(status, l.claim)
+			credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(l.stance, st))
+			for _, side := range linkSides(l.source, l.via) {
+				still := false
+				for _, a := range active[l.claim] {
+					if a.source == side.id || a.via == side.id {
+						still = true
+					}
+				}
+				if !still {
+					delete(linked, [2]int64{l.claim, side.id})
+					record(side.id).Claims--
+				}
+				ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
+				if err := apply(side.id, credit, ch); err != nil {
+					return err
+				}
+			}
+		case claimtrack.EventStatusChanged:
+			var after struct {
+				Status claimtrack.Status `json:"status"`
+			}
+			if err := json.Unmarshal([]byte(ev.after), &after); err != nil || !after.Status.Valid() {
+				return fmt.Errorf("sqlite: rebuild reliability: event %d has no status", ev.id)
+			}
+			old := statusOr(status, ev.claim)
+			status[ev.claim] = after.Status
+			for _, l := range active[ev.claim] {
+				delta := claimtrack.LinkCredit(l.stance, after.Status).Sub(claimtrack.LinkCredit(l.stance, old))
+				if delta == (claimtrack.Credit{}) {
+					continue
+				}
 				for _, side := range linkSides(l.source, l.via) {
-					still := false
-					for _, a := range active[l.claim] {
-						if a.source == side.id || a.via == side.id {
-							still = true
-						}
-					}
-					if !still {
-						delete(linked, [2]int64{l.claim, side.id})
-						record(side.id).Claims--
-					}
-					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
-					if err := apply(side.id, credit, ch); err != nil {
+					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: ev.claim, stance: l.stance, relayed: side.relayed, status: after.Status}
+					if err := apply(side.id, delta, ch); err != nil {
 						return err
 					}
 				}
-			case claimtrack.EventStatusChanged:
-				var after struct {
-					Status claimtrack.Status `json:"status"`
-				}
-				if err := json.Unmarshal([]byte(ev.after), &after); err != nil || !after.Status.Valid() {
-					return fmt.Errorf("sqlite: rebuild reliability: event %d has no status", ev.id)
-				}
-				old := statusOr(status, ev.claim)
-				status[ev.claim] = after.Status
-				for _, l := range active[ev.claim] {
-					delta := claimtrack.LinkCredit(l.stance, after.Status).Sub(claimtrack.LinkCredit(l.stance, old))
-					if delta == (claimtrack.Credit{}) {
-						continue
-					}
-					for _, side := range linkSides(l.source, l.via) {
-						ch := scoreChange{eventID: ev.id, at: ev.at, claimID: ev.claim, stance: l.stance, relayed: side.relayed, status: after.Status}
-						if err := apply(side.id, delta, ch); err != nil {
-							return err
-						}
-					}
-				}
 			}
 		}
-		for id, r := range records {
-			if err := writeRecord(ctx, tx, id, *r); err != nil {
-				return err
-			}
+	}
+	for id, r := range records {
+		if err := writeRecord(ctx, tx, id, *r); err != nil {
+			return err
 		}
-		return buildSnapshots(ctx, tx, db.snapshotEvery)
-	})
+	}
+	return buildSnapshots(ctx, tx, snapshotEvery)
 }
 
 // link is one evidence link as the replay sees it.

@@ -19,6 +19,8 @@ func ChangeSummary(ev *claimtrack.Event) string {
 		s += ": " + ev.Before["source"] + " no longer " + claimtrack.Stance(ev.Before["stance"]).Description()
 	case claimtrack.EventSourceCreated, claimtrack.EventSourceEdited:
 		s += ": " + ev.After["name"]
+	case claimtrack.EventDataImported:
+		s += ": " + ev.After["file"] + " (" + ev.After["claims"] + " claims, " + ev.After["sources"] + " new sources)"
 	case claimtrack.EventUserCreated, claimtrack.EventUserRoleChanged, claimtrack.EventUserDisabled,
 		claimtrack.EventUserEnabled, claimtrack.EventPasswordChanged:
 		s += ": " + ev.After["username"]

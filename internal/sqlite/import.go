@@ -1,0 +1,332 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
+)
+
+// ImportResult says what an import wrote or, in a dry run, would write.
+type ImportResult struct {
+	// Restore is true when the tracker held no data: the rows kept their
+	// ids. Otherwise they were added with new ids (a merge).
+	Restore bool
+	DryRun  bool
+
+	Reports, Sources, Claims, Evidence, Events int // rows added
+	// SourcesMatched counts sources of the file that exist here under the
+	// same name (ignoring case): their links point to the existing source.
+	SourcesMatched int
+	// ReportsSkipped counts reports already here (by key); ClaimsSkipped
+	// their claims, which are left out with their links and history.
+	ReportsSkipped, ClaimsSkipped int
+	// EventsSkipped counts history left out of a merge: the other tracker's
+	// accounts, and the creation and edits of sources that exist here.
+	EventsSkipped int
+}
+
+// Summary says in one line what the import did.
+func (r *ImportResult) Summary() string {
+	verb := "added"
+	if r.DryRun {
+		verb = "would add"
+	}
+	s := fmt.Sprintf("%s %d claims, %d sources, %d evidence links, %d history events and %d reports",
+		verb, r.Claims, r.Sources, r.Evidence, r.Events, r.Reports)
+	if r.Restore {
+		s += " (restored into an empty tracker, ids kept)"
+	}
+	var also []string
+	if r.SourcesMatched > 0 {
+		also = append(also, fmt.Sprintf("%d sources matched existing ones by name", r.SourcesMatched))
+	}
+	if r.ReportsSkipped > 0 {
+		also = append(also, fmt.Sprintf("%d reports were here already (%d of their claims left out)", r.ReportsSkipped, r.ClaimsSkipped))
+	}
+	if r.EventsSkipped > 0 {
+		also = append(also, fmt.Sprintf("%d events about accounts or existing sources left out", r.EventsSkipped))
+	}
+	if len(also) > 0 {
+		s += "; " + strings.Join(also, "; ")
+	}
+	return s
+}
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("dry run")
+
+// ImportDump adds a dump to the tracker in one transaction, all or nothing,
+// after validating every row (a problem anywhere writes nothing and names
+// the row and field). Into a tracker without data (accounts aside) it
+// restores: every row keeps its id and the history comes back as it was. Into
+// one with data it merges: rows get new ids, sources with a name that exists
+// here are linked rather than created, and reports already here (same key)
+// are left out with their claims. Either way the history gains one "data
+// imported" event by actor naming label, and the derived data (search rows,
+// source records and snapshots) is rebuilt. A dry run does all of it and rolls
+// it back.
+func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string, dryRun bool) (*ImportResult, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	res := &ImportResult{DryRun: dryRun}
+	err := db.update(ctx, func(tx *Tx) error {
+		var hasData bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reports) OR EXISTS (SELECT 1 FROM sources)
+			OR EXISTS (SELECT 1 FROM claims)`).Scan(&hasData); err != nil {
+			return err
+		}
+		res.Restore = !hasData
+		im := &importer{ctx: ctx, tx: tx, res: res, restore: res.Restore,
+			reports: map[int64]int64{}, sources: map[int64]int64{}, claims: map[int64]int64{}, evidence: map[int64]int64{},
+			matched: map[int64]bool{}, skippedReports: map[int64]bool{}, skippedClaims: map[int64]bool{}}
+		if err := im.run(d); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventDataImported, Actor: actor,
+			After: map[string]string{"file": label, "claims": strconv.Itoa(res.Claims), "sources": strconv.Itoa(res.Sources),
+				"evidence": strconv.Itoa(res.Evidence), "events": strconv.Itoa(res.Events), "reports": strconv.Itoa(res.Reports)},
+			Note: "Imported " + label + ": " + res.Summary() + "."}); err != nil {
+			return err
+		}
+		if err := rebuildReliability(ctx, tx, db.snapshotEvery); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	db.sinceSnapshot.Store(-1)
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// importer writes one dump, keeping the map from the file's ids to the
+// tracker's.
+type importer struct {
+	ctx     context.Context
+	tx      *Tx
+	res     *ImportResult
+	restore bool
+
+	reports, sources, claims, evidence map[int64]int64
+	matched                            map[int64]bool // file source ids linked to existing sources
+	skippedReports, skippedClaims      map[int64]bool
+	nextEvidence                       int64 // for links removed before the export, in a merge
+}
+
+func (im *importer) exec(query string, args ...any) (int64, error) {
+	r, err := im.tx.ExecContext(im.ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: import: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// at is a time of the file as the tracker stores it ("" stays "").
+func at(s string) string {
+	t, ok := dump.ParseTime(s)
+	if !ok {
+		return s
+	}
+	return formatTime(t)
+}
+
+// id is the explicit id a row keeps in a restore, or NULL for a new one.
+func (im *importer) id(n int64) any {
+	if im.restore {
+		return n
+	}
+	return nil
+}
+
+func (im *importer) run(d *dump.Dump) error {
+	ctx, tx := im.ctx, im.tx
+	for _, r := range d.Reports {
+		if !im.restore {
+			var existing int64
+			err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM reports WHERE key = ?), 0)`, r.Key).Scan(&existing)
+			if err != nil {
+				return err
+			}
+			if existing != 0 {
+				im.skippedReports[r.ID] = true
+				im.res.ReportsSkipped++
+				continue
+			}
+		}
+		id, err := im.exec(`INSERT INTO reports (id, key, title, outlet, url, published_at, summary, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			im.id(r.ID), r.Key, r.Title, r.Outlet, r.URL, r.PublishedAt, r.Summary, at(r.CreatedAt))
+		if err != nil {
+			return err
+		}
+		im.reports[r.ID] = id
+		im.res.Reports++
+	}
+	for _, s := range d.Sources {
+		if !im.restore {
+			existing, err := findSourceByName(ctx, tx, s.Name)
+			if err != nil {
+				return err
+			}
+			if existing != nil {
+				im.sources[s.ID] = existing.ID
+				im.matched[s.ID] = true
+				im.res.SourcesMatched++
+				continue
+			}
+		}
+		updated := s.UpdatedAt
+		if updated == "" {
+			updated = s.CreatedAt
+		}
+		id, err := im.exec(`INSERT INTO sources (id, name, name_key, kind, role, url, description, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(s.ID), s.Name, claimtrack.SourceNameKey(s.Name), s.Kind, s.Role, s.URL,
+			s.Description, at(s.CreatedAt), at(updated))
+		if err != nil {
+			return err
+		}
+		im.sources[s.ID] = id
+		if err := reindexSource(ctx, tx, id); err != nil {
+			return err
+		}
+		im.res.Sources++
+	}
+	for _, c := range d.Claims {
+		if c.ReportID != 0 && im.skippedReports[c.ReportID] {
+			im.skippedClaims[c.ID] = true
+			im.res.ClaimsSkipped++
+			continue
+		}
+		id, err := im.exec(`INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, report_id, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(c.ID), c.Text, c.Context, c.Kind, c.DueDate, c.Status, c.VerdictNote,
+			nullID(im.reports[c.ReportID]), c.Version, at(c.CreatedAt), at(c.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		im.claims[c.ID] = id
+		if err := replaceTags(ctx, tx, id, claimtrack.NormalizeTags(c.Tags)); err != nil {
+			return err
+		}
+		im.res.Claims++
+	}
+	for _, e := range d.Evidence {
+		if im.skippedClaims[e.ClaimID] {
+			continue
+		}
+		id, err := im.exec(`INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(e.ID), im.claims[e.ClaimID], im.sources[e.SourceID], e.Stance, e.Quote,
+			e.URL, e.PublishedAt, nullID(im.sources[e.ViaSourceID]), e.Note, at(e.CreatedAt))
+		if err != nil {
+			return err
+		}
+		im.evidence[e.ID] = id
+		im.res.Evidence++
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&im.nextEvidence); err != nil {
+		return err
+	}
+	// The history in its order; ids are new (the tracker may have its own
+	// events already, such as its first account's).
+	events := append([]dump.Event(nil), d.Events...)
+	sort.SliceStable(events, func(i, j int) bool { return events[i].ID < events[j].ID })
+	for _, e := range events {
+		if im.skipEvent(e) {
+			im.res.EventsSkipped++
+			continue
+		}
+		if err := im.event(e); err != nil {
+			return err
+		}
+		im.res.Events++
+	}
+	for _, c := range d.Claims {
+		if id, ok := im.claims[c.ID]; ok {
+			if err := reindexClaim(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// skipEvent says whether a merge leaves an event out: one about a claim or
+// report left out, about the other tracker's accounts, or the creation and
+// edits of a source that exists here (its own history stands).
+func (im *importer) skipEvent(e dump.Event) bool {
+	if im.skippedClaims[e.ClaimID] || im.skippedReports[e.ReportID] {
+		return true
+	}
+	if im.restore {
+		return false
+	}
+	switch claimtrack.EventType(e.Type) {
+	case claimtrack.EventUserCreated, claimtrack.EventUserRoleChanged, claimtrack.EventUserDisabled,
+		claimtrack.EventUserEnabled, claimtrack.EventPasswordChanged:
+		return true
+	case claimtrack.EventSourceCreated, claimtrack.EventSourceEdited:
+		return im.matched[e.SourceID]
+	}
+	return false
+}
+
+// event writes one event of the file with its references (columns, and the
+// source ids its values carry) in the tracker's ids.
+func (im *importer) event(e dump.Event) error {
+	evidenceID := e.EvidenceID
+	if !im.restore && evidenceID != 0 {
+		mapped, ok := im.evidence[evidenceID]
+		if !ok { // a link removed before the export: a fresh id, the same for all its events
+			mapped = im.nextEvidence
+			im.nextEvidence++
+			im.evidence[evidenceID] = mapped
+		}
+		evidenceID = mapped
+	}
+	before, after := im.mapValues(e.Before), im.mapValues(e.After)
+	b, err := json.Marshal(before)
+	if err != nil {
+		return err
+	}
+	a, err := json.Marshal(after)
+	if err != nil {
+		return err
+	}
+	var version any
+	if e.ClaimID != 0 {
+		version = e.ClaimVersion
+	}
+	_, err = im.exec(`INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, report_id, before_json, after_json, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Type, e.Actor, at(e.At), nullID(im.claims[e.ClaimID]), version,
+		nullID(im.sources[e.SourceID]), nullID(evidenceID), nullID(im.reports[e.ReportID]), string(b), string(a), e.Note)
+	return err
+}
+
+// mapValues rewrites the source ids an event's values carry.
+func (im *importer) mapValues(v map[string]string) map[string]string {
+	out := make(map[string]string, len(v))
+	for k, val := range v {
+		if k == "source_id" || k == "via_source_id" {
+			if n, err := strconv.ParseInt(val, 10, 64); err == nil {
+				if mapped, ok := im.sources[n]; ok {
+					val = strconv.FormatInt(mapped, 10)
+				}
+			}
+		}
+		out[k] = val
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/seeds"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// exportJSON exports db and decodes the result.
+func exportJSON(t *testing.T, db *sqlite.DB) (*dump.Dump, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := dump.NewJSONWriter(&buf, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.NoError(t, db.Export(context.Background(), w, nil))
+	d, err := dump.ReadJSON(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	return d, buf.Bytes()
+}
+
+// sourceDB is the seed data, 1,000 generated claims, and changes of every
+// kind made through the storage API, some links removed.
+func sourceDB(t *testing.T) *sqlite.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := seeds.Load(ctx, db)
+	require.NoError(t, err)
+	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1000, Seed: 8})
+	require.NoError(t, err)
+	mustSetStatus(t, db, 1, claimtrack.StatusRefuted)
+	mustSetStatus(t, db, 1, claimtrack.StatusPartlyTrue)
+	c, err := db.FindClaimByID(ctx, 2)
+	require.NoError(t, err)
+	_, err = db.UpdateClaim(ctx, 2, c.Version, claimtrack.ClaimInput{Text: c.Text + " Reportedly.", Kind: c.Kind, Tags: []string{"moscow", "may-9"}}, "editor")
+	require.NoError(t, err)
+	ev, err := db.AddEvidence(ctx, 3, claimtrack.EvidenceInput{SourceName: "Izvestia", SourceKind: claimtrack.SourceOutlet,
+		Stance: claimtrack.StanceSupports, URL: "https://iz.ru/a", PublishedAt: "2025-02-20"}, "editor")
+	require.NoError(t, err)
+	c, err = db.FindClaimByID(ctx, 3)
+	require.NoError(t, err)
+	_, err = db.RemoveEvidence(ctx, 3, ev.ID, claimtrack.EvidenceRemoval{Note: "Wrong article.", Version: c.Version}, "editor")
+	require.NoError(t, err)
+	// The same on a generated claim, not tied to the seed report.
+	ev, err = db.AddEvidence(ctx, 20, claimtrack.EvidenceInput{SourceName: "Izvestia", Stance: claimtrack.StanceDisputes}, "editor")
+	require.NoError(t, err)
+	c, err = db.FindClaimByID(ctx, 20)
+	require.NoError(t, err)
+	_, err = db.RemoveEvidence(ctx, 20, ev.ID, claimtrack.EvidenceRemoval{Note: "Not about this.", Version: c.Version}, "editor")
+	require.NoError(t, err)
+	return db
+}
+
+// withoutImportEvent drops the last event, the import's own.
+func withoutImportEvent(t *testing.T, d *dump.Dump) *dump.Dump {
+	t.Helper()
+	last := d.Events[len(d.Events)-1]
+	require.Equal(t, string(claimtrack.EventDataImported), last.Type)
+	out := *d
+	out.Events = d.Events[:len(d.Events)-1]
+	out.ExportedAt = ""
+	return &out
+}
+
+// Acceptance 3: the seed plus 1,000 generated claims, exported to JSON and to
+// CSV and imported into an empty database, give back the same claims,
+// sources, evidence, statuses and history, and the same source records.
+func TestImport_RoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := sourceDB(t)
+	want, raw := exportJSON(t, src)
+	want.ExportedAt = ""
+	csvDir := filepath.Join(t.TempDir(), "csv")
+	cw, err := dump.NewCSVDirWriter(csvDir)
+	require.NoError(t, err)
+	require.NoError(t, src.Export(ctx, cw, nil))
+
+	for _, tc := range []struct {
+		name string
+		read func() (*dump.Dump, error)
+	}{
+		{"json", func() (*dump.Dump, error) { return dump.ReadJSON(bytes.NewReader(raw)) }},
+		{"csv", func() (*dump.Dump, error) { return dump.ReadCSVDir(csvDir) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := tc.read()
+			require.NoError(t, err)
+			dst := MustOpenDB(t)
+			res, err := dst.ImportDump(ctx, d, "importer", "export."+tc.name, false)
+			require.NoError(t, err)
+			assert.True(t, res.Restore)
+			assert.Equal(t, len(want.Claims), res.Claims)
+			got, _ := exportJSON(t, dst)
+			got = withoutImportEvent(t, got)
+			assert.Equal(t, want.Reports, got.Reports)
+			assert.Equal(t, want.Sources, got.Sources)
+			require.Equal(t, len(want.Claims), len(got.Claims))
+			for i := range want.Claims {
+				require.Equal(t, want.Claims[i], got.Claims[i])
+			}
+			assert.Equal(t, want.Evidence, got.Evidence)
+			require.Equal(t, len(want.Events), len(got.Events))
+			for i := range want.Events {
+				require.Equal(t, want.Events[i], got.Events[i])
+			}
+			for _, id := range []int64{1, 2, 3, 50, 200} {
+				a, err := src.FindSourceRecord(ctx, id)
+				require.NoError(t, err)
+				b, err := dst.FindSourceRecord(ctx, id)
+				require.NoError(t, err)
+				assert.Equal(t, a, b, "source %d's record", id)
+			}
+			require.NoError(t, dst.IntegrityCheck(ctx))
+			require.NoError(t, dst.CheckSearchIndex(ctx))
+			hits, err := dst.Search(ctx, claimtrack.ParseQuery("Izvestia"), 0, 10, 10)
+			require.NoError(t, err)
+			assert.NotEmpty(t, hits.Sources, "the search index knows the imported sources")
+			recent, _, err := dst.FindEvents(ctx, claimtrack.EventFilter{Limit: 1})
+			require.NoError(t, err)
+			require.Len(t, recent, 1)
+			assert.Equal(t, claimtrack.EventDataImported, recent[0].Type)
+			assert.Equal(t, "importer", recent[0].Actor, "the import is in the history with the importing user")
+		})
+	}
+}
+
+// Importing a file with one bad row in 10,000 writes nothing and names it.
+func TestImport_OneBadRowWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	d := &dump.Dump{Format: dump.Format, Version: dump.Version}
+	d.Sources = append(d.Sources, dump.Source{ID: 1, Name: "Wire", Kind: "agency", CreatedAt: "2025-01-01T00:00:00.000000Z"})
+	for i := 1; i <= 5000; i++ {
+		d.Claims = append(d.Claims, dump.Claim{ID: int64(i), Text: fmt.Sprintf("Imported claim number %d says something.", i),
+			Kind: "statement", Status: "unverified", Version: 1, CreatedAt: "2025-01-01T00:00:00.000000Z", UpdatedAt: "2025-01-01T00:00:00.000000Z"})
+		d.Evidence = append(d.Evidence, dump.Evidence{ID: int64(i), ClaimID: int64(i), SourceID: 1, Stance: "reports",
+			CreatedAt: "2025-01-01T00:00:00.000000Z"})
+	}
+	d.Claims[3456].Status = "maybe"
+	require.Equal(t, 10001, d.Rows())
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	before := map[string]int{}
+	for _, table := range dump.Tables {
+		var n int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM `+string(table)).Scan(&n))
+		before[string(table)] = n
+	}
+	_, err := db.ImportDump(ctx, d, "importer", "bad.json", false)
+	var problems dump.Problems
+	require.ErrorAs(t, err, &problems)
+	require.Len(t, problems, 1)
+	assert.Equal(t, dump.TableClaims, problems[0].Table)
+	assert.Equal(t, 3457, problems[0].Row)
+	assert.EqualValues(t, 3457, problems[0].ID)
+	assert.Equal(t, "status", problems[0].Field)
+	assert.Contains(t, err.Error(), "claims row 3457, id 3457, field status")
+	for _, table := range dump.Tables {
+		var n int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM `+string(table)).Scan(&n))
+		assert.Equal(t, before[string(table)], n, "nothing written to %s", table)
+	}
+
+	// Fixed, a dry run says what would change and still writes nothing.
+	d.Claims[3456].Status = "refuted"
+	res, err := db.ImportDump(ctx, d, "importer", "good.json", true)
+	require.NoError(t, err)
+	assert.True(t, res.DryRun)
+	assert.Equal(t, 5000, res.Claims)
+	var n int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
+	assert.Zero(t, n)
+	res, err = db.ImportDump(ctx, d, "importer", "good.json", false)
+	require.NoError(t, err)
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
+	assert.Equal(t, 5000, n)
+}
+
+// Into a tracker that has data, an import adds the file's rows with new ids:
+// a report already here is left out with its claims, sources of the same
+// name are linked, and the history comes along with its references mapped.
+func TestImport_Merge(t *testing.T) {
+	ctx := context.Background()
+	src := sourceDB(t)
+	d, _ := exportJSON(t, src)
+
+	dst := MustOpenDB(t)
+	_, err := seeds.Load(ctx, dst)
+	require.NoError(t, err)
+	local := mustCreateClaim(t, dst, "A claim only this tracker has.")
+	res, err := dst.ImportDump(ctx, d, "importer", "desk-b.json", false)
+	require.NoError(t, err)
+	assert.False(t, res.Restore)
+	assert.Equal(t, 1, res.ReportsSkipped)
+	assert.Equal(t, 8, res.ClaimsSkipped, "the seed's claims are here already")
+	assert.Equal(t, 1000, res.Claims)
+	assert.GreaterOrEqual(t, res.SourcesMatched, 7, "the seed's sources")
+	assert.Contains(t, res.Summary(), "1000 claims")
+
+	raw := rawDB(t, dst)
+	var claims int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&claims))
+	assert.Equal(t, 8+1+1000, claims)
+	got, err := dst.FindClaimByID(ctx, local.ID)
+	require.NoError(t, err)
+	assert.Equal(t, local.Text, got.Text, "the tracker's own claims are untouched")
+
+	// Generated claim 20 of the file: found by its text, with its links and
+	// its history, the removed link's two events sharing one new evidence id.
+	orig, err := src.FindClaimByID(ctx, 20)
+	require.NoError(t, err)
+	var id int64
+	require.NoError(t, raw.QueryRow(`SELECT id FROM claims WHERE text = ?`, orig.Text).Scan(&id))
+	assert.NotEqual(t, orig.ID, id)
+	copied, err := dst.FindClaimByID(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, orig.Status, copied.Status)
+	assert.Equal(t, orig.Version, copied.Version)
+	origEvents, err := src.FindClaimEvents(ctx, 20)
+	require.NoError(t, err)
+	events, err := dst.FindClaimEvents(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, len(origEvents), len(events))
+	removedIDs := map[int64]int{}
+	for i, e := range events {
+		assert.Equal(t, origEvents[i].Type, e.Type)
+		assert.Equal(t, origEvents[i].At, e.At)
+		if e.Type == claimtrack.EventEvidenceAdded || e.Type == claimtrack.EventEvidenceRemoved {
+			if e.After["source"] == "Izvestia" || e.Before["source"] == "Izvestia" {
+				removedIDs[e.EvidenceID]++
+			}
+		}
+	}
+	require.Len(t, removedIDs, 1, "added and removed name one link")
+	for eid, n := range removedIDs {
+		assert.Equal(t, 2, n)
+		var exists bool
+		require.NoError(t, raw.QueryRow(`SELECT EXISTS (SELECT 1 FROM evidence WHERE id = ?)`, eid).Scan(&exists))
+		assert.False(t, exists, "the removed link's id is no current link's")
+	}
+	// The records kept equal what a replay of the merged history gives.
+	before := queryRows(t, raw, `SELECT * FROM source_stats ORDER BY source_id`)
+	require.NoError(t, dst.RebuildReliability(ctx))
+	assert.Equal(t, before, queryRows(t, raw, `SELECT * FROM source_stats ORDER BY source_id`))
+	require.NoError(t, dst.IntegrityCheck(ctx))
+	require.NoError(t, dst.CheckSearchIndex(ctx))
+
+	// The same file again adds its claims again (claims have no key), but
+	// every source is now matched.
+	res, err = dst.ImportDump(ctx, d, "importer", "desk-b.json", true)
+	require.NoError(t, err)
+	assert.Zero(t, res.Sources)
+}
