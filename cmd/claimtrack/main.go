@@ -56,6 +56,7 @@ Commands:
   check     verify the database and its search index
   backup    write a consistent copy of the database to a new file, while it runs
   export    write every claim, source, link and event as JSON or CSV
+  import    add an export or a claims sheet, all or nothing (--dry-run to check)
   gen       fill a database with synthetic claims for measurement
   user      add an account (user add) or set its password (user passwd)
   version   print the version
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, args, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, stdout, stderr)
 	case "version":

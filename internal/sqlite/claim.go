@@ -394,27 +394,7 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 		if c, err = lockClaim(ctx, tx, id, ch.Version); err != nil {
 			return err
 		}
-		before := map[string]string{"status": string(c.Status), "note": c.VerdictNote}
-		old := c.Status
-		if err := bumpClaim(ctx, tx, c); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, verdict_note = ? WHERE id = ?`, ch.Status, ch.Note, id); err != nil {
-			return err
-		}
-		c.Status, c.VerdictNote = ch.Status, ch.Note
-		if err := reindexClaim(ctx, tx, id); err != nil {
-			return err
-		}
-		ev := &claimtrack.Event{
-			Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
-			Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		// The sources' records move in the same transaction as the verdict.
-		return creditStatusChange(ctx, tx, id, old, ch.Status, ev)
+		return setClaimStatus(ctx, tx, c, ch, actor)
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
@@ -423,4 +403,30 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 		return nil, err
 	}
 	return c, nil
+}
+
+// setClaimStatus moves claim c (current in tx) to a new status with its note:
+// a new version, the search row, the event, and the records of its sources.
+func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtrack.StatusChange, actor string) error {
+	before := map[string]string{"status": string(c.Status), "note": c.VerdictNote}
+	old := c.Status
+	if err := bumpClaim(ctx, tx, c); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, verdict_note = ? WHERE id = ?`, ch.Status, ch.Note, c.ID); err != nil {
+		return err
+	}
+	c.Status, c.VerdictNote = ch.Status, ch.Note
+	if err := reindexClaim(ctx, tx, c.ID); err != nil {
+		return err
+	}
+	ev := &claimtrack.Event{
+		Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
+		Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,
+	}
+	if err := insertEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	// The sources' records move in the same transaction as the verdict.
+	return creditStatusChange(ctx, tx, c.ID, old, ch.Status, ev)
 }

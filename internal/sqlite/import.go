@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,25 +41,39 @@ func (r *ImportResult) Summary() string {
 	if r.DryRun {
 		verb = "would add"
 	}
-	s := fmt.Sprintf("%s %d claims, %d sources, %d evidence links, %d history events and %d reports",
-		verb, r.Claims, r.Sources, r.Evidence, r.Events, r.Reports)
+	parts := []string{count(r.Claims, "claim"), count(r.Sources, "new source"), count(r.Evidence, "evidence link")}
+	if r.Events > 0 {
+		parts = append(parts, count(r.Events, "history event"))
+	}
+	if r.Reports > 0 {
+		parts = append(parts, count(r.Reports, "report"))
+	}
+	s := verb + " " + strings.Join(parts, ", ")
 	if r.Restore {
 		s += " (restored into an empty tracker, ids kept)"
 	}
 	var also []string
 	if r.SourcesMatched > 0 {
-		also = append(also, fmt.Sprintf("%d sources matched existing ones by name", r.SourcesMatched))
+		also = append(also, count(r.SourcesMatched, "source")+" matched existing ones by name")
 	}
 	if r.ReportsSkipped > 0 {
-		also = append(also, fmt.Sprintf("%d reports were here already (%d of their claims left out)", r.ReportsSkipped, r.ClaimsSkipped))
+		also = append(also, count(r.ReportsSkipped, "report")+" here already, left out with "+count(r.ClaimsSkipped, "claim"))
 	}
 	if r.EventsSkipped > 0 {
-		also = append(also, fmt.Sprintf("%d events about accounts or existing sources left out", r.EventsSkipped))
+		also = append(also, count(r.EventsSkipped, "history event")+" of what was left out, of existing sources or of accounts not imported")
 	}
 	if len(also) > 0 {
 		s += "; " + strings.Join(also, "; ")
 	}
 	return s
+}
+
+// count is n things in words: "1 claim", "2 claims".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // errDryRun rolls a dry run back.
@@ -329,4 +346,107 @@ func (im *importer) mapValues(v map[string]string) map[string]string {
 		out[k] = val
 	}
 	return out
+}
+
+// ImportSheet adds the claims of a claims sheet in one transaction, all or
+// nothing, as an editor would one by one: each claim created, its sources
+// linked (an existing source by name, ignoring case, or a new one of the
+// kind given), its status set with its note, every change in the history by
+// actor, followed by one "data imported" event naming label. A problem with
+// a row (a new source without a kind, an unknown "via" source) writes
+// nothing and names the row. A dry run rolls back at the end.
+func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, label string, dryRun bool) (*ImportResult, error) {
+	res := &ImportResult{DryRun: dryRun}
+	err := db.update(ctx, func(tx *Tx) error {
+		created := map[string]bool{}
+		source := func(name string, kind claimtrack.SourceKind, row int, field string) (*claimtrack.Source, error) {
+			s, err := findSourceByName(ctx, tx, name)
+			if err != nil || s != nil {
+				if s != nil && !created[claimtrack.SourceNameKey(name)] {
+					created[claimtrack.SourceNameKey(name)] = true
+					res.SourcesMatched++
+				}
+				return s, err
+			}
+			if kind == "" {
+				return nil, dump.SheetProblem(row, field, "“"+name+"” is a new source: say what kind of source it is (source_kind).")
+			}
+			created[claimtrack.SourceNameKey(name)] = true
+			res.Sources++
+			return createSource(ctx, tx, claimtrack.SourceInput{Name: name, Kind: kind}, actor)
+		}
+		for _, sc := range claims {
+			c, err := createClaim(ctx, tx, sc.Claim, 0, actor)
+			if err != nil {
+				return err
+			}
+			res.Claims++
+			for _, l := range sc.Links {
+				src, err := source(l.Source, l.SourceKind, l.Row, "source_kind")
+				if err != nil {
+					return err
+				}
+				var via *claimtrack.Source
+				if l.Via != "" {
+					if via, err = findSourceByName(ctx, tx, l.Via); err != nil {
+						return err
+					} else if via == nil {
+						return dump.SheetProblem(l.Row, "via", "No source is called “"+l.Via+"”: name an existing source, or one a row above links.")
+					}
+				}
+				if err := bumpClaim(ctx, tx, c); err != nil {
+					return err
+				}
+				if _, err := insertEvidence(ctx, tx, c, src, via, l.Evidence, actor); err != nil {
+					return err
+				}
+				res.Evidence++
+			}
+			if sc.Status != claimtrack.StatusUnverified {
+				if err := setClaimStatus(ctx, tx, c, claimtrack.StatusChange{Status: sc.Status, Note: sc.VerdictNote, Version: c.Version}, actor); err != nil {
+					return err
+				}
+			}
+		}
+		if err := insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventDataImported, Actor: actor,
+			After: map[string]string{"file": label, "claims": strconv.Itoa(res.Claims), "sources": strconv.Itoa(res.Sources),
+				"evidence": strconv.Itoa(res.Evidence), "events": "0", "reports": "0"},
+			Note: "Imported " + label + ": " + res.Summary() + "."}); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ImportFile imports one file: a JSON dump, or else a claims sheet (CSV), as
+// its first character says.
+func (db *DB) ImportFile(ctx context.Context, r io.Reader, actor, label string, dryRun bool) (*ImportResult, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(512)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	if len(head) > 0 && head[0] == '{' {
+		d, err := dump.ReadJSON(br)
+		if err != nil {
+			return nil, err
+		}
+		return db.ImportDump(ctx, d, actor, label, dryRun)
+	}
+	claims, err := dump.ReadClaimsSheet(br)
+	if err != nil {
+		return nil, err
+	}
+	return db.ImportSheet(ctx, claims, actor, label, dryRun)
 }

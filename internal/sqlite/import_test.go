@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,4 +260,66 @@ func TestImport_Merge(t *testing.T) {
 	res, err = dst.ImportDump(ctx, d, "importer", "desk-b.json", true)
 	require.NoError(t, err)
 	assert.Zero(t, res.Sources)
+}
+
+// A claims sheet becomes claims, links and verdicts as if an editor had made
+// them, in the history by the importing user; a row the database refuses
+// (a new source without a kind) writes nothing and is named.
+func TestImportSheet(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	_, err := seeds.Load(ctx, db)
+	require.NoError(t, err)
+	raw := rawDB(t, db)
+	sheet := "text,status,verdict_note,source,source_kind,stance,via\n" +
+		"Lavrov will meet Rubio in Istanbul.,refuted,They met in Riyadh.,le point,,asserts,Unnamed sources cited by Le Point\n" +
+		",,,Izvestia,outlet,disputes,\n" +
+		"A second claim from the sheet.,,,Izvestia,,supports,\n"
+	claims, err := dump.ReadClaimsSheet(strings.NewReader(sheet))
+	require.NoError(t, err)
+	var before int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&before))
+
+	res, err := db.ImportSheet(ctx, claims, "sheet-editor", "desk.csv", true)
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Claims)
+	assert.Equal(t, 1, res.Sources, "Izvestia is new")
+	assert.Equal(t, 3, res.Evidence)
+	var n int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
+	assert.Equal(t, before, n, "a dry run writes nothing")
+
+	res, err = db.ImportSheet(ctx, claims, "sheet-editor", "desk.csv", false)
+	require.NoError(t, err)
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
+	assert.Equal(t, before+2, n)
+	var id int64
+	require.NoError(t, raw.QueryRow(`SELECT id FROM claims WHERE text = 'Lavrov will meet Rubio in Istanbul.'`).Scan(&id))
+	c, err := db.FindClaimByID(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.StatusRefuted, c.Status)
+	assert.Equal(t, "They met in Riyadh.", c.VerdictNote)
+	links, err := db.FindClaimEvidence(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, links, 2)
+	assert.Equal(t, "Le Point", links[0].Source.Name, "an existing source, found ignoring case")
+	require.NotNil(t, links[0].Via)
+	assert.Equal(t, "Unnamed sources cited by Le Point", links[0].Via.Name)
+	events, err := db.FindClaimEvents(ctx, id)
+	require.NoError(t, err)
+	for _, e := range events {
+		assert.Equal(t, "sheet-editor", e.Actor)
+	}
+	assert.Len(t, events, 4, "created, two links, the verdict")
+	rec, err := db.FindSourceRecord(ctx, links[0].SourceID)
+	require.NoError(t, err)
+	assert.Positive(t, rec.Credit.DisagreeHalves, "Le Point's record counts the refuted claim it asserted")
+
+	bad := "text,source,stance\nOne more claim from a sheet.,Brand New Outlet,asserts\n"
+	claims, err = dump.ReadClaimsSheet(strings.NewReader(bad))
+	require.NoError(t, err)
+	_, err = db.ImportSheet(ctx, claims, "sheet-editor", "bad.csv", false)
+	assert.ErrorContains(t, err, "sheet row 1 (line 2), field source_kind")
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
+	assert.Equal(t, before+2, n, "nothing written")
 }

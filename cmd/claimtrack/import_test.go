@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// export, then import into a new database, by the commands: JSON, CSV, a
+// dry run, and a sheet with a bad row.
+func TestExportImportCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	require.NoError(t, run(ctx, []string{"seed", "--db", src}, io.Discard, io.Discard))
+	var out strings.Builder
+	require.NoError(t, run(ctx, []string{"export", "--db", src, "--out", filepath.Join(dir, "dump.json")}, &out, io.Discard))
+	assert.Contains(t, out.String(), "export: wrote")
+	require.NoError(t, run(ctx, []string{"export", "--db", src, "--format", "csv", "--out", filepath.Join(dir, "csv")}, io.Discard, io.Discard))
+	info, err := os.Stat(filepath.Join(dir, "dump.json"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
+	assert.ErrorIs(t, run(ctx, []string{"export", "--db", src}, io.Discard, io.Discard), errUsage)
+
+	count := func(path string) int {
+		db, err := sqlite.Open(ctx, path)
+		require.NoError(t, err)
+		defer db.Close()
+		page, err := db.FindClaims(ctx, sqliteAll)
+		require.NoError(t, err)
+		return page.Total
+	}
+	for _, in := range []string{"dump.json", "csv"} {
+		dst := filepath.Join(dir, "from-"+in+".db")
+		out.Reset()
+		require.NoError(t, run(ctx, []string{"import", filepath.Join(dir, in), "--db", dst, "--dry-run"}, &out, io.Discard))
+		assert.Contains(t, out.String(), "would add 8 claims")
+		assert.Contains(t, out.String(), "nothing was written")
+		assert.Zero(t, count(dst))
+		out.Reset()
+		require.NoError(t, run(ctx, []string{"import", "--as", "archivist", "--db", dst, filepath.Join(dir, in)}, &out, io.Discard))
+		assert.Contains(t, out.String(), "added 8 claims")
+		assert.Equal(t, 8, count(dst))
+	}
+
+	sheet := filepath.Join(dir, "sheet.csv")
+	require.NoError(t, os.WriteFile(sheet, []byte("text,status,verdict_note\nA fine claim for the sheet.,,\nA claim with a bad status.,maybe,x\n"), 0o644))
+	err = run(ctx, []string{"import", sheet, "--db", src}, io.Discard, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sheet row 2 (line 3), field status")
+	assert.Equal(t, 8, count(src), "nothing written")
+}
+
+// sqliteAll is a filter for every claim.
+var sqliteAll = claimtrack.ClaimFilter{Limit: 1}
