@@ -87,14 +87,18 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Body == nil || r.Body == http.NoBody {
 			return next(c)
 		}
-		if r.ContentLength > MaxBodyBytes {
+		limit := int64(MaxBodyBytes)
+		if r.URL.Path == "/admin/import" {
+			limit = MaxImportBytes + 1<<20 // the file and the form around it
+		}
+		if r.ContentLength > limit {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 		if err != nil {
 			return errBadForm
 		}
-		if len(body) > MaxBodyBytes {
+		if int64(len(body)) > limit {
 			return echo.ErrStatusRequestEntityTooLarge
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

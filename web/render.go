@@ -133,6 +133,7 @@ var flashMessages = map[string]string{
 	"user-created":     "Account created. Give the person their username and password.",
 	"user-updated":     "Account updated.",
 	"password-changed": "Password changed. Your other sessions were signed out.",
+	"data-imported":    "Import done. It is recorded below, with what it added.",
 }
 
 // redirectWithFlash answers a successful POST with 303 See Other to target,

@@ -71,6 +71,8 @@ func (s *Server) routes() {
 	e.POST("/admin/users", s.handleUserCreate, admin)
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
 	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
+	get("/admin/import", s.handleImportForm, admin)
+	e.POST("/admin/import", s.handleImport, admin)
 
 	get("/changes", s.handleChanges)
 	get("/changes.atom", s.handleChangesFeed)

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
 	"github.com/labstack/echo/v4"
 )
 
@@ -64,6 +66,11 @@ type ReportStore interface {
 	FindReportClaims(ctx context.Context, reportID int64) ([]*claimtrack.Claim, error)
 }
 
+// DataStore is what the handlers need to import files.
+type DataStore interface {
+	ImportFile(ctx context.Context, r io.Reader, actor, label string, dryRun bool) (*dump.Result, error)
+}
+
 // Store is all the storage the web layer uses.
 type Store interface {
 	ClaimStore
@@ -73,6 +80,7 @@ type Store interface {
 	SearchStore
 	AccountStore
 	HistoryStore
+	DataStore
 	Ping(ctx context.Context) error
 }
 

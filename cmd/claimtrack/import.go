@@ -46,7 +46,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer db.Close()
 
 	label := filepath.Base(file)
-	var res *sqlite.ImportResult
+	var res *dump.Result
 	switch {
 	case info.IsDir():
 		d, err := dump.ReadCSVDir(file)

@@ -102,6 +102,16 @@ func (p *problems) err() error {
 	return p.list
 }
 
+// FileError says a file cannot be read as what it should be (not JSON, not
+// a dump, a CSV header that is wrong); row problems are Problems.
+type FileError struct{ Msg string }
+
+func (e *FileError) Error() string { return e.Msg }
+
+func fileErrorf(format string, args ...any) error {
+	return &FileError{Msg: fmt.Sprintf(format, args...)}
+}
+
 // ReadJSON reads a JSON dump. It checks the format and version, not the rows
 // (Validate does).
 func ReadJSON(r io.Reader) (*Dump, error) {
@@ -113,17 +123,17 @@ func ReadJSON(r io.Reader) (*Dump, error) {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return nil, fmt.Errorf("not valid JSON at byte %d: %v", syn.Offset, err)
+			return nil, fileErrorf("not valid JSON at byte %d: %v", syn.Offset, err)
 		case errors.As(err, &typ):
-			return nil, fmt.Errorf("the field %s has the wrong type (at byte %d): a %s is needed", typ.Field, typ.Offset, typ.Type)
+			return nil, fileErrorf("the field %s has the wrong type (at byte %d): a %s is needed", typ.Field, typ.Offset, typ.Type)
 		}
-		return nil, fmt.Errorf("not a Claimtrack dump: %v", err)
+		return nil, fileErrorf("not a Claimtrack dump: %v", err)
 	}
 	if d.Format != Format {
-		return nil, fmt.Errorf("not a Claimtrack dump: its format is %q, not %q", d.Format, Format)
+		return nil, fileErrorf("not a Claimtrack dump: its format is %q, not %q", d.Format, Format)
 	}
 	if d.Version != Version {
-		return nil, fmt.Errorf("a dump of version %d, which this version of Claimtrack cannot read (it reads version %d)", d.Version, Version)
+		return nil, fileErrorf("a dump of version %d, which this version of Claimtrack cannot read (it reads version %d)", d.Version, Version)
 	}
 	return &d, nil
 }
@@ -147,11 +157,11 @@ func ReadCSVDir(dir string) (*Dump, error) {
 		err = readCSVTable(f, t, d, p)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("%s.csv: %w", t, err)
+			return nil, fileErrorf("%s.csv: %v", t, err)
 		}
 	}
 	if found == 0 {
-		return nil, fmt.Errorf("%s holds none of reports.csv, sources.csv, claims.csv, evidence.csv, events.csv", dir)
+		return nil, fileErrorf("%s holds none of reports.csv, sources.csv, claims.csv, evidence.csv, events.csv", dir)
 	}
 	return d, p.err()
 }

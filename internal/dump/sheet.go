@@ -49,10 +49,10 @@ func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("the sheet is empty: its first line must name the columns (%s)", strings.Join(SheetColumns, ", "))
+		return nil, fileErrorf("the sheet is empty: its first line must name the columns (%s)", strings.Join(SheetColumns, ", "))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("not a CSV file: %v", err)
+		return nil, fileErrorf("not a CSV file: %v", err)
 	}
 	index := map[string]int{}
 	known := map[string]bool{}
@@ -62,15 +62,15 @@ func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !known[h] {
-			return nil, fmt.Errorf("the sheet has a column %q; the columns are %s", h, strings.Join(SheetColumns, ", "))
+			return nil, fileErrorf("the sheet has a column %q; the columns are %s", h, strings.Join(SheetColumns, ", "))
 		}
 		if _, dup := index[h]; dup {
-			return nil, fmt.Errorf("the sheet has two columns %q", h)
+			return nil, fileErrorf("the sheet has two columns %q", h)
 		}
 		index[h] = i
 	}
 	if _, ok := index["text"]; !ok {
-		return nil, fmt.Errorf("the sheet has no text column; the columns are %s", strings.Join(SheetColumns, ", "))
+		return nil, fileErrorf("the sheet has no text column; the columns are %s", strings.Join(SheetColumns, ", "))
 	}
 	p := &problems{csv: true}
 	var claims []SheetClaim
@@ -80,7 +80,7 @@ func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d: not valid CSV: %v", row+1, err)
+			return nil, fileErrorf("line %d: not valid CSV: %v", row+1, err)
 		}
 		get := func(col string) string {
 			if i, ok := index[col]; ok && i < len(rec) {
@@ -183,7 +183,7 @@ func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
 		return nil, err
 	}
 	if len(claims) == 0 {
-		return nil, fmt.Errorf("the sheet has no claims")
+		return nil, fileErrorf("the sheet has no claims")
 	}
 	return claims, nil
 }

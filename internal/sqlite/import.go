@@ -10,71 +10,10 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
 )
-
-// ImportResult says what an import wrote or, in a dry run, would write.
-type ImportResult struct {
-	// Restore is true when the tracker held no data: the rows kept their
-	// ids. Otherwise they were added with new ids (a merge).
-	Restore bool
-	DryRun  bool
-
-	Reports, Sources, Claims, Evidence, Events int // rows added
-	// SourcesMatched counts sources of the file that exist here under the
-	// same name (ignoring case): their links point to the existing source.
-	SourcesMatched int
-	// ReportsSkipped counts reports already here (by key); ClaimsSkipped
-	// their claims, which are left out with their links and history.
-	ReportsSkipped, ClaimsSkipped int
-	// EventsSkipped counts history left out of a merge: the other tracker's
-	// accounts, and the creation and edits of sources that exist here.
-	EventsSkipped int
-}
-
-// Summary says in one line what the import did.
-func (r *ImportResult) Summary() string {
-	verb := "added"
-	if r.DryRun {
-		verb = "would add"
-	}
-	parts := []string{count(r.Claims, "claim"), count(r.Sources, "new source"), count(r.Evidence, "evidence link")}
-	if r.Events > 0 {
-		parts = append(parts, count(r.Events, "history event"))
-	}
-	if r.Reports > 0 {
-		parts = append(parts, count(r.Reports, "report"))
-	}
-	s := verb + " " + strings.Join(parts, ", ")
-	if r.Restore {
-		s += " (restored into an empty tracker, ids kept)"
-	}
-	var also []string
-	if r.SourcesMatched > 0 {
-		also = append(also, count(r.SourcesMatched, "source")+" matched existing ones by name")
-	}
-	if r.ReportsSkipped > 0 {
-		also = append(also, count(r.ReportsSkipped, "report")+" here already, left out with "+count(r.ClaimsSkipped, "claim"))
-	}
-	if r.EventsSkipped > 0 {
-		also = append(also, count(r.EventsSkipped, "history event")+" of what was left out, of existing sources or of accounts not imported")
-	}
-	if len(also) > 0 {
-		s += "; " + strings.Join(also, "; ")
-	}
-	return s
-}
-
-// count is n things in words: "1 claim", "2 claims".
-func count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return strconv.Itoa(n) + " " + thing + "s"
-}
 
 // errDryRun rolls a dry run back.
 var errDryRun = errors.New("dry run")
@@ -89,11 +28,11 @@ var errDryRun = errors.New("dry run")
 // imported" event by actor naming label, and the derived data (search rows,
 // source records and snapshots) is rebuilt. A dry run does all of it and rolls
 // it back.
-func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string, dryRun bool) (*ImportResult, error) {
+func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string, dryRun bool) (*dump.Result, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	res := &ImportResult{DryRun: dryRun}
+	res := &dump.Result{DryRun: dryRun}
 	err := db.update(ctx, func(tx *Tx) error {
 		var hasData bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reports) OR EXISTS (SELECT 1 FROM sources)
@@ -136,7 +75,7 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 type importer struct {
 	ctx     context.Context
 	tx      *Tx
-	res     *ImportResult
+	res     *dump.Result
 	restore bool
 
 	reports, sources, claims, evidence map[int64]int64
@@ -355,8 +294,8 @@ func (im *importer) mapValues(v map[string]string) map[string]string {
 // actor, followed by one "data imported" event naming label. A problem with
 // a row (a new source without a kind, an unknown "via" source) writes
 // nothing and names the row. A dry run rolls back at the end.
-func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, label string, dryRun bool) (*ImportResult, error) {
-	res := &ImportResult{DryRun: dryRun}
+func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, label string, dryRun bool) (*dump.Result, error) {
+	res := &dump.Result{DryRun: dryRun}
 	err := db.update(ctx, func(tx *Tx) error {
 		created := map[string]bool{}
 		source := func(name string, kind claimtrack.SourceKind, row int, field string) (*claimtrack.Source, error) {
@@ -430,7 +369,7 @@ func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, 
 
 // ImportFile imports one file: a JSON dump, or else a claims sheet (CSV), as
 // its first character says.
-func (db *DB) ImportFile(ctx context.Context, r io.Reader, actor, label string, dryRun bool) (*ImportResult, error) {
+func (db *DB) ImportFile(ctx context.Context, r io.Reader, actor, label string, dryRun bool) (*dump.Result, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(512)
 	if err != nil && !errors.Is(err, io.EOF) {

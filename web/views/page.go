@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
 )
 
 // Page is what the shared layout needs from every page.
@@ -294,3 +295,14 @@ func ClaimsAsOfURL(asOf string, page int) string {
 }
 
 func queryEscape(s string) string { return url.QueryEscape(s) }
+
+// sheetColumns lists the columns of a claims sheet.
+func sheetColumns() string { return strings.Join(dump.SheetColumns, ", ") }
+
+// problemsLimit notes that a list of problems stopped at its limit.
+func problemsLimit(n int) string {
+	if n >= dump.MaxProblems {
+		return " (the first " + strconv.Itoa(dump.MaxProblems) + "; there may be more)"
+	}
+	return ""
+}
