@@ -18,7 +18,48 @@ const sessionMaxAge = 30 * 24 * time.Hour
 // handleAccount shows the signed-in person's account and the form to change
 // their password.
 func (s *Server) handleAccount(c echo.Context) error {
-	return s.render(c, http.StatusOK, views.AccountPage(s.page(c, "Your account", ""), views.PasswordForm{}))
+	return s.renderAccount(c, http.StatusOK, views.AccountData{})
+}
+
+// renderAccount renders the account page with the account's tokens.
+func (s *Server) renderAccount(c echo.Context, status int, d views.AccountData) error {
+	var err error
+	if d.Tokens, err = s.store.FindAPITokens(c.Request().Context(), user(c).ID); err != nil {
+		return err
+	}
+	return s.render(c, status, views.AccountPage(s.page(c, "Your account", ""), d))
+}
+
+// handleTokenCreate makes an API token and shows it this once.
+func (s *Server) handleTokenCreate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	d := views.AccountData{Token: views.TokenForm{Name: strings.TrimSpace(c.FormValue("name")), Errors: views.FormErrors{}}}
+	token := apiTokenPrefix + randomToken()
+	_, err := s.store.CreateAPIToken(c.Request().Context(), user(c).ID, d.Token.Name, token)
+	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+		for k, v := range claimtrack.FieldErrors(err) {
+			d.Token.Errors[k] = v
+		}
+		return s.renderAccount(c, http.StatusUnprocessableEntity, d)
+	} else if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.renderAccount(c, http.StatusOK, views.AccountData{NewToken: token})
+}
+
+// handleTokenRevoke revokes one of the account's tokens.
+func (s *Server) handleTokenRevoke(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RevokeAPIToken(c.Request().Context(), user(c).ID, id); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/account", "token-revoked")
 }
 
 // handlePasswordChange checks the current password and sets a new one. Every
@@ -42,7 +83,7 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 		f.Errors["password"] = msg
 	}
 	if len(f.Errors) > 0 {
-		return s.render(c, http.StatusUnprocessableEntity, views.AccountPage(s.page(c, "Your account", ""), f))
+		return s.renderAccount(c, http.StatusUnprocessableEntity, views.AccountData{Password: f})
 	}
 	newHash, err := password.Hash(ctx, next)
 	if err != nil {

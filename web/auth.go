@@ -31,6 +31,10 @@ type AccountStore interface {
 	FindSession(ctx context.Context, token string) (*claimtrack.User, bool, error)
 	TouchSession(ctx context.Context, token string) error
 	DeleteSession(ctx context.Context, token string) error
+	CreateAPIToken(ctx context.Context, userID int64, name, token string) (*claimtrack.APIToken, error)
+	FindAPITokens(ctx context.Context, userID int64) ([]*claimtrack.APIToken, error)
+	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
+	FindUserByAPIToken(ctx context.Context, token string) (*claimtrack.User, error)
 }
 
 // sessionCookie holds the session token; userKey is where the signed-in
@@ -216,7 +220,8 @@ func (s *Server) privateMode(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		switch p := c.Request().URL.Path; {
-		case p == "/login", p == "/setup", p == "/healthz", p == "/favicon.ico", strings.HasPrefix(p, "/static/"):
+		case p == "/login", p == "/setup", p == "/healthz", p == "/favicon.ico", strings.HasPrefix(p, "/static/"),
+			strings.HasPrefix(p, "/api/"): // the API checks its tokens itself
 			return next(c)
 		}
 		if c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -44,6 +45,10 @@ func (s *Server) page(c echo.Context, title, nav string) views.Page {
 // framework errors map to statuses here, and only internal errors are logged.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		s.writeAPIError(c, err)
 		return
 	}
 	status, heading, message := http.StatusInternalServerError, "Something went wrong",
@@ -134,6 +139,7 @@ var flashMessages = map[string]string{
 	"user-updated":     "Account updated.",
 	"password-changed": "Password changed. Your other sessions were signed out.",
 	"data-imported":    "Import done. It is recorded below, with what it added.",
+	"token-revoked":    "Token revoked: it opens nothing any more.",
 }
 
 // redirectWithFlash answers a successful POST with 303 See Other to target,

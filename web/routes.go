@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/static"
 	"github.com/labstack/echo/v4"
@@ -25,6 +26,9 @@ func (s *Server) routes() {
 		CookieSameSite: http.SameSiteLaxMode,
 		ContextKey:     csrfKey,
 		ErrorHandler:   csrfError,
+		// The API authenticates changes with a bearer token, never a
+		// cookie, so no other site can make them on a reader's behalf.
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") },
 	}))
 	e.Use(s.loadUser)
 	e.Use(s.privateMode)
@@ -67,6 +71,8 @@ func (s *Server) routes() {
 	e.POST("/setup", s.handleSetup)
 	get("/account", s.handleAccount, signedIn)
 	e.POST("/account/password", s.handlePasswordChange, signedIn)
+	e.POST("/account/tokens", s.handleTokenCreate, signedIn)
+	e.POST("/account/tokens/:id/revoke", s.handleTokenRevoke, signedIn)
 	get("/admin/users", s.handleUsers, admin)
 	e.POST("/admin/users", s.handleUserCreate, admin)
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
@@ -80,4 +86,6 @@ func (s *Server) routes() {
 
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
+
+	s.apiRoutes()
 }

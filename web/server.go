@@ -134,6 +134,10 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
+// Routes lists every route the server answers (tests check the API's
+// description against it).
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
 // Config are the server's settings.
 type Config struct {
 	// HTTPS says the site is served over HTTPS (its public URL is https://):

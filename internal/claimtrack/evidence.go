@@ -36,6 +36,9 @@ type EvidenceInput struct {
 	PublishedAt string
 	ViaSourceID int64
 	Note        string
+	// Version, when set, is the claim version the change was made from: a
+	// claim changed since is a conflict (the API's If-Match). 0 skips it.
+	Version int64
 }
 
 // Normalize trims every field.

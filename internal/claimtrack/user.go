@@ -1,6 +1,7 @@
 package claimtrack
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -147,3 +148,33 @@ var commonPasswords = func() map[string]bool {
 	}
 	return m
 }()
+
+// APIToken is a personal token for the JSON API, as its owner sees it
+// listed (the token itself is shown once, when made).
+type APIToken struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Prefix    string // the token's first characters
+	CreatedAt time.Time
+	LastUsed  time.Time // zero when never used
+	RevokedAt time.Time // zero while it works
+}
+
+// Revoked reports whether the token no longer works.
+func (t *APIToken) Revoked() bool { return !t.RevokedAt.IsZero() }
+
+// APITokenNameMax bounds a token's name.
+const APITokenNameMax = 80
+
+// CheckTokenName returns a message when a token name is unusable, else "".
+func CheckTokenName(name string) string {
+	n := len([]rune(strings.TrimSpace(name)))
+	switch {
+	case n == 0:
+		return "Name the token after what will use it, e.g. “newsroom sheet”."
+	case n > APITokenNameMax:
+		return "Use at most " + strconv.Itoa(APITokenNameMax) + " characters."
+	}
+	return ""
+}

@@ -27,6 +27,9 @@ func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.Evid
 		if err != nil {
 			return err
 		}
+		if in.Version > 0 && c.Version != in.Version {
+			return claimtrack.Errorf(claimtrack.ECONFLICT, "The claim has changed since version %d: it is at version %d now.", in.Version, c.Version)
+		}
 		fields := map[string]string{}
 		for k, v := range claimtrack.FieldErrors(verr) {
 			fields[k] = v
