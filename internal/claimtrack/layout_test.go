@@ -52,6 +52,18 @@ func TestLayout(t *testing.T) {
 			assert.NotContains(t, path, "/cmd/", "%s must not import cmd (%s)", dir, path)
 		}
 	}
+	// The exchange format sits beside the domain: it imports the domain and
+	// the standard library only, so storage, web and cmd can all use it.
+	for _, path := range imports(t, "../dump") {
+		first := strings.Split(path, "/")[0]
+		if path == "github.com/claimtrack/claimtrack/internal/claimtrack" {
+			continue
+		}
+		assert.NotContains(t, first, ".", "internal/dump imports only the domain and the standard library, not %s", path)
+	}
+	for _, path := range imports(t, "../../web") {
+		assert.NotContains(t, path, "internal/sqlite", "the web layer reaches storage through its interfaces")
+	}
 	for _, path := range imports(t, "../../web/views") {
 		assert.NotContains(t, path, "internal/sqlite", "views never touch the database")
 		assert.NotContains(t, path, "labstack/echo", "views never touch the HTTP framework")
