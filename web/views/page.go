@@ -306,3 +306,12 @@ func problemsLimit(n int) string {
 	}
 	return ""
 }
+
+// tokenDates says when a token was made and last used.
+func tokenDates(t *claimtrack.APIToken) string {
+	s := "made " + t.CreatedAt.UTC().Format("2 Jan 2006")
+	if !t.LastUsed.IsZero() {
+		s += ", last used " + t.LastUsed.UTC().Format("2 Jan 2006, 15:04 UTC")
+	}
+	return s
+}
