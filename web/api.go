@@ -327,14 +327,7 @@ func apiInvalid(field, msg string) error {
 func (s *Server) pagedList(c echo.Context, data any, page, perPage, total int) error {
 	last := max(1, (total+perPage-1)/perPage)
 	link := func(n int) string {
-		q := c.QueryParams()
-		v := url.Values{}
-		for k, vals := range q {
-			v[k] = vals
-		}
-		v.Set("page", strconv.Itoa(n))
-		v.Set("per_page", strconv.Itoa(perPage))
-		return s.baseURL(c) + c.Request().URL.Path + "?" + v.Encode()
+		return s.apiURL(c, map[string]string{"page": strconv.Itoa(n), "per_page": strconv.Itoa(perPage)})
 	}
 	links := map[string]string{"self": link(page), "first": link(1), "last": link(last)}
 	if page > 1 {
@@ -345,6 +338,18 @@ func (s *Server) pagedList(c echo.Context, data any, page, perPage, total int) e
 	}
 	s.linkHeader(c, links)
 	return c.JSON(http.StatusOK, apiList{Data: data, Meta: map[string]any{"page": page, "per_page": perPage, "total": total}, Links: links})
+}
+
+// apiURL is this request's address with some query parameters set.
+func (s *Server) apiURL(c echo.Context, set map[string]string) string {
+	v := url.Values{}
+	for k, vals := range c.QueryParams() {
+		v[k] = vals
+	}
+	for k, val := range set {
+		v.Set(k, val)
+	}
+	return s.baseURL(c) + c.Request().URL.Path + "?" + v.Encode()
 }
 
 // linkHeader writes the links as an RFC 8288 Link header.
@@ -639,14 +644,7 @@ func (s *Server) cursorList(c echo.Context, events []*claimtrack.Event, more boo
 	self := s.baseURL(c) + c.Request().URL.RequestURI()
 	links := map[string]string{"self": self}
 	if more && len(events) > 0 {
-		v := c.QueryParams()
-		q := url.Values{}
-		for k, vals := range v {
-			q[k] = vals
-		}
-		q.Set("before", strconv.FormatInt(events[len(events)-1].ID, 10))
-		q.Set("limit", strconv.Itoa(limit))
-		links["next"] = s.baseURL(c) + c.Request().URL.Path + "?" + q.Encode()
+		links["next"] = s.apiURL(c, map[string]string{"before": strconv.FormatInt(events[len(events)-1].ID, 10), "limit": strconv.Itoa(limit)})
 	}
 	s.linkHeader(c, links)
 	return c.JSON(http.StatusOK, apiList{Data: out, Meta: map[string]any{"limit": limit, "more": more}, Links: links})
@@ -744,7 +742,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 	last := max(1, (res.Total+perPage-1)/perPage)
 	links := map[string]string{}
 	mk := func(n int) string {
-		return s.baseURL(c) + apiPrefix + "/search?" + url.Values{"q": {q.String()}, "page": {strconv.Itoa(n)}, "per_page": {strconv.Itoa(perPage)}}.Encode()
+		return s.apiURL(c, map[string]string{"page": strconv.Itoa(n), "per_page": strconv.Itoa(perPage)})
 	}
 	links["self"] = mk(page)
 	if page > 1 {

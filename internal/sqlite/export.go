@@ -85,22 +85,9 @@ func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, tot
 			return err
 		}
 		for after := int64(0); ; {
-			rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?`, after, exportBatch)
+			batch, err := claimBatch(ctx, tx, `SELECT `+claimColumns+` FROM claims c WHERE c.id > ? ORDER BY c.id LIMIT ?`, after, exportBatch)
 			if err != nil {
-				return fmt.Errorf("sqlite: export claims: %w", err)
-			}
-			var batch []*claimtrack.Claim
-			for rows.Next() {
-				c, err := scanClaim(rows)
-				if err != nil {
-					rows.Close()
-					return fmt.Errorf("sqlite: export claims: %w", err)
-				}
-				batch = append(batch, c)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("sqlite: export claims: %w", err)
+				return err
 			}
 			if len(batch) == 0 {
 				break
@@ -166,22 +153,9 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 				pageArgs = append(pageArgs, lastAt, lastAt, lastID)
 			}
 			q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
-			rows, err := tx.QueryContext(ctx, q, append(pageArgs, exportBatch)...)
+			batch, err := claimBatch(ctx, tx, q, append(pageArgs, exportBatch)...)
 			if err != nil {
-				return fmt.Errorf("sqlite: export claims: %w", err)
-			}
-			var batch []*claimtrack.Claim
-			for rows.Next() {
-				c, err := scanClaim(rows)
-				if err != nil {
-					rows.Close()
-					return fmt.Errorf("sqlite: export claims: %w", err)
-				}
-				batch = append(batch, c)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("sqlite: export claims: %w", err)
+				return err
 			}
 			if len(batch) == 0 {
 				return nil
@@ -204,4 +178,25 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 			}
 		}
 	})
+}
+
+// claimBatch reads the claims a query returns (claimColumns of c).
+func claimBatch(ctx context.Context, tx *Tx, query string, args ...any) ([]*claimtrack.Claim, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: export claims: %w", err)
+	}
+	defer rows.Close()
+	var batch []*claimtrack.Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: export claims: %w", err)
+		}
+		batch = append(batch, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: export claims: %w", err)
+	}
+	return batch, nil
 }
