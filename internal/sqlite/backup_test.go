@@ -20,7 +20,7 @@ import (
 func TestBackup_DuringWrites(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 3000, Seed: 3})
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1000, Seed: 3})
 	require.NoError(t, err)
 
 	var mu sync.Mutex

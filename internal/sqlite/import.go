@@ -161,6 +161,12 @@ func (im *importer) run(d *dump.Dump) error {
 		}
 		im.res.Sources++
 	}
+	// The claims added get ids above every claim here (a restore starts from
+	// none): their search rows are made at the end in one statement.
+	var claimsBefore int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM claims`).Scan(&claimsBefore); err != nil {
+		return err
+	}
 	for _, c := range d.Claims {
 		if c.ReportID != 0 && im.skippedReports[c.ReportID] {
 			im.skippedClaims[c.ID] = true
@@ -209,12 +215,8 @@ func (im *importer) run(d *dump.Dump) error {
 		}
 		im.res.Events++
 	}
-	for _, c := range d.Claims {
-		if id, ok := im.claims[c.ID]; ok {
-			if err := reindexClaim(ctx, tx, id); err != nil {
-				return err
-			}
-		}
+	if _, err := tx.ExecContext(ctx, claimSearchRow+`c.id > ?`, claimsBefore); err != nil {
+		return fmt.Errorf("sqlite: import: search rows: %w", err)
 	}
 	return nil
 }
