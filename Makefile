@@ -9,7 +9,10 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test check vet fmt clean bench bench-data
+.PHONY: run build generate seed test test-fast browser-tools screenshots check vet fmt clean bench bench-data
+
+# Root installs system packages itself; anyone else through sudo.
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## run: build and serve on $(ADDR) with $(DB), created, migrated and seeded on first start
 run: build
@@ -27,9 +30,23 @@ generate:
 seed: build
 	./$(BIN) seed --db $(DB)
 
-## test: static checks, then every test
-test: check
-	$(GO) test -count=1 $(RACE) ./...
+## test: static checks, then every test, the browser tests included (their tools installed first)
+test: check browser-tools
+	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 $(RACE) ./...
+
+## test-fast: static checks and every test but the browser tests, for quick loops
+test-fast: check
+	$(GO) test -count=1 ./...
+
+## browser-tools: Debian's Chromium, a Java runtime and the pinned npm tools (axe-core, vnu-jar), when missing
+browser-tools:
+	@command -v chromium >/dev/null || { echo "installing chromium"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null || { echo "installing a Java runtime"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@[ -f .e2e/node_modules/axe-core/axe.min.js ] && [ -f .e2e/node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --prefix .e2e --no-audit --no-fund --ignore-scripts
+
+## screenshots: PNGs of the claims list, a claim, a source and a search, desktop and phone, into data/screenshots
+screenshots: browser-tools
+	CLAIMTRACK_BROWSER_TESTS=1 CLAIMTRACK_SCREENSHOTS=1 $(GO) test -count=1 ./internal/e2e -run TestScreenshots -v
 
 ## bench-data: generate the 100k and 1M claim databases the Performance figures come from
 bench-data: build

@@ -167,17 +167,20 @@ func ImportPage(p Page, d ImportData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<label for=\"import-file\">File <span class=\"req\">required</span></label> <input id=\"import-file\" type=\"file\" name=\"file\" accept=\".json,.csv,application/json,text/csv\" required")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<label for=\"import-file\">File <span class=\"req\">required</span></label> <input id=\"import-file\" type=\"file\" name=\"file\" accept=\".json,.csv,application/json,text/csv\" required aria-invalid=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.Errors.Has("file") {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, " aria-invalid")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
+			var templ_7745c5c3_Var9 string
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(ariaInvalid(d.Errors.Has("file"))).Resolve(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/import.templ`, Line: 39, Col: 154}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, " aria-describedby=\"import-help\">")
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\" aria-describedby=\"import-help\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -185,30 +188,30 @@ func ImportPage(p Page, d ImportData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"muted\" id=\"import-help\">A JSON export of a Claimtrack (<code>claimtrack export</code>), or a claims sheet: a CSV file whose first line names its columns, among <code>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p class=\"muted\" id=\"import-help\">A JSON export of a Claimtrack (<code>claimtrack export</code>), or a claims sheet: a CSV file whose first line names its columns, among <code>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(sheetColumns())
+			var templ_7745c5c3_Var10 string
+			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(sheetColumns())
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/import.templ`, Line: 43, Col: 41}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</code>. A row with a text starts a claim; a row without one adds another source to the claim above. Up to 32 MB.</p><div class=\"check\"><input id=\"import-dry-run\" type=\"checkbox\" name=\"dry_run\" value=\"1\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</code>. A row with a text starts a claim; a row without one adds another source to the claim above. Up to 32 MB.</p><div class=\"check\"><input id=\"import-dry-run\" type=\"checkbox\" name=\"dry_run\" value=\"1\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if d.DryRun {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, " checked")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, " checked")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "> <label for=\"import-dry-run\">Only check: report what would change and write nothing</label></div><button type=\"submit\">Import</button></form><p class=\"muted\">The whole file is imported in one go or not at all, recorded in the history under your name. Into a tracker with no claims yet, an export is restored as it was, ids and history included; otherwise its claims are added with new numbers, sources with the same name are linked rather than repeated, and a report already here is left out with its claims.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "> <label for=\"import-dry-run\">Only check: report what would change and write nothing</label></div><button type=\"submit\">Import</button></form><p class=\"muted\">The whole file is imported in one go or not at all, recorded in the history under your name. Into a tracker with no claims yet, an export is restored as it was, ids and history included; otherwise its claims are added with new numbers, sources with the same name are linked rather than repeated, and a report already here is left out with its claims.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -140,7 +140,7 @@ func Layout(p Page) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</ul></nav><form class=\"search\" role=\"search\" method=\"get\" action=\"/search\"><label for=\"site-search\" class=\"visually-hidden\">Search claims and sources</label> <input id=\"site-search\" type=\"search\" name=\"q\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</ul></nav><form class=\"search\" role=\"search\" aria-label=\"Site search\" method=\"get\" action=\"/search\"><label for=\"site-search\" class=\"visually-hidden\">Search claims and sources</label> <input id=\"site-search\" type=\"search\" name=\"q\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -315,3 +315,12 @@ func tokenDates(t *claimtrack.APIToken) string {
 	}
 	return s
 }
+
+// ariaInvalid is the aria-invalid value of a field: "true" when the form
+// came back with a message for it. (An empty aria-invalid counts as false.)
+func ariaInvalid(invalid bool) string {
+	if invalid {
+		return "true"
+	}
+	return "false"
+}

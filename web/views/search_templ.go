@@ -50,7 +50,7 @@ func SearchPage(p Page, d SearchData) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Search</h1><form class=\"search-big\" role=\"search\" method=\"get\" action=\"/search\"><label for=\"search-q\" class=\"visually-hidden\">Search</label> <input id=\"search-q\" type=\"search\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>Search</h1><form class=\"search-big\" role=\"search\" aria-label=\"Refine this search\" method=\"get\" action=\"/search\"><label for=\"search-q\" class=\"visually-hidden\">Search</label> <input id=\"search-q\" type=\"search\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
