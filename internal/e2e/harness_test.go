@@ -113,17 +113,26 @@ func needBrowser(t *testing.T) {
 
 // app is the real binary serving a fresh, seeded database on a free port.
 type app struct {
-	base string
-	db   string
+	base  string
+	db    string
+	setup string // the first-admin setup address, when the app has no account
 }
 
 // startApp makes the two accounts, starts the server and waits until it
 // listens; the server stops with the test.
-func startApp(t *testing.T) *app {
+func startApp(t *testing.T) *app { return startServer(t, true) }
+
+// startServer starts the server, with the two accounts or with none (then
+// the app's setup link is in a.setup).
+func startServer(t *testing.T, accounts bool) *app {
 	t.Helper()
 	dir := t.TempDir()
 	a := &app{db: filepath.Join(dir, "e2e.db")}
-	for _, u := range []struct{ name, role string }{{editorName, "editor"}, {adminName, "admin"}} {
+	users := []struct{ name, role string }{{editorName, "editor"}, {adminName, "admin"}}
+	if !accounts {
+		users = nil
+	}
+	for _, u := range users {
 		cmd := exec.Command(binPath, "user", "add", "--username", u.name, "--role", u.role, "--db", a.db)
 		cmd.Stdin = strings.NewReader(password + "\n")
 		out, err := cmd.CombinedOutput()
@@ -143,13 +152,17 @@ func startApp(t *testing.T) *app {
 			_ = cmd.Process.Kill()
 		}
 	})
-	addr := make(chan string, 1)
+	addr, setup := make(chan string, 1), make(chan string, 1)
 	go func() {
-		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
+		listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
+		link := regexp.MustCompile(`setup=\S*(/setup\?token=[A-Za-z0-9_-]+)`)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
+			}
+			if m := link.FindStringSubmatch(sc.Text()); m != nil {
+				setup <- m[1]
 			}
 		}
 	}()
@@ -158,6 +171,13 @@ func startApp(t *testing.T) *app {
 		a.base = "http://" + a.base
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not start listening")
+	}
+	if !accounts {
+		select {
+		case a.setup = <-setup:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the server printed no setup link")
+		}
 	}
 	return a
 }

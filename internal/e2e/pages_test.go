@@ -133,6 +133,14 @@ func TestValidHTML(t *testing.T) {
 		require.NoError(t, os.WriteFile(f, []byte(body), 0o644))
 		files[f] = fmt.Sprintf("%s (%s, %d)", p.name, p.path, status)
 	}
+	// The first-admin form, on an app without accounts.
+	fresh := startServer(t, false)
+	status, body := fetch(t, fresh.httpClient(t, ""), fresh.base+fresh.setup)
+	require.Equal(t, http.StatusOK, status)
+	f := filepath.Join(dir, "page-setup.html")
+	require.NoError(t, os.WriteFile(f, []byte(body), 0o644))
+	files[f] = "first-admin setup form (/setup, 200)"
+
 	var args []string
 	for f := range files {
 		args = append(args, f)
@@ -240,6 +248,11 @@ func TestAccessibility(t *testing.T) {
 		}
 		check(b, p.name)
 	}
+	fresh := startServer(t, false)
+	setup := newBrowser(t, fresh, "setup", true)
+	setup.open(fresh.setup)
+	check(setup, "first-admin setup form")
+	setup.clean()
 	assert.Empty(t, problems, "axe-core found accessibility violations")
 
 	// The keyboard alone: the first Tab shows the skip link, which leads to
