@@ -307,6 +307,20 @@ func lockClaim(ctx context.Context, tx *Tx, id, version int64) (*claimtrack.Clai
 	return c, nil
 }
 
+// staleClaim answers a change made from an old version (or to a claim that
+// does not exist) from a read, before the change queues for the writer: when
+// many editors change one claim at once, the losers do not wait for the
+// winner's commit to hear that they lost. The check inside the write
+// transaction (lockClaim) stays the one that counts.
+func (db *DB) staleClaim(ctx context.Context, id, version int64) (*claimtrack.Claim, error) {
+	var c *claimtrack.Claim
+	err := db.view(ctx, func(tx *Tx) (err error) {
+		c, err = lockClaim(ctx, tx, id, version)
+		return err
+	})
+	return c, err
+}
+
 // bumpClaim moves a claim to its next version, guarded by the version it had.
 func bumpClaim(ctx context.Context, tx *Tx, c *claimtrack.Claim) error {
 	res, err := tx.ExecContext(ctx, `UPDATE claims SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
@@ -331,6 +345,9 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	if c, err := db.staleClaim(ctx, id, version); err != nil {
+		return c, err
 	}
 	var c *claimtrack.Claim
 	err := db.update(ctx, func(tx *Tx) (err error) {
@@ -388,6 +405,9 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 	ch.Normalize()
 	if err := ch.Validate(); err != nil {
 		return nil, err
+	}
+	if c, err := db.staleClaim(ctx, id, ch.Version); err != nil {
+		return c, err
 	}
 	var c *claimtrack.Claim
 	err := db.update(ctx, func(tx *Tx) (err error) {
