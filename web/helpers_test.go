@@ -51,8 +51,14 @@ func newTestApp(t testing.TB) *testApp {
 // client that is not signed in.
 func newBareApp(t testing.TB) *testApp {
 	t.Helper()
+	return newBareAppIn(t, t.TempDir())
+}
+
+// newBareAppIn is newBareApp with its database in dir.
+func newBareAppIn(t testing.TB, dir string) *testApp {
+	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
 	require.NoError(t, err)
 	_, err = seeds.Load(ctx, db)
 	require.NoError(t, err)

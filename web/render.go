@@ -76,7 +76,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 			heading = "Not found"
 		}
 	}
-	if status >= 500 {
+	if status == http.StatusServiceUnavailable {
+		heading = "Changes cannot be saved right now"
+		c.Response().Header().Set("Retry-After", "60")
+		s.logger.Error("database cannot be written", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	} else if status >= 500 {
 		s.logger.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if c.Request().Method == http.MethodHead {
@@ -102,6 +106,8 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case claimtrack.EUNAUTHORIZED:
 		return http.StatusForbidden
+	case claimtrack.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

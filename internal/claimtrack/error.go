@@ -16,6 +16,7 @@ const (
 	EINVALID      = "invalid"      // input that breaks a rule; see Error.Fields
 	ENOTFOUND     = "not_found"    // the thing does not exist
 	EUNAUTHORIZED = "unauthorized" // the caller may not do this
+	EUNAVAILABLE  = "unavailable"  // changes cannot be saved now (disk full, read-only); reads still work
 )
 
 // Error is the one error type the application speaks. Message is safe to show to a

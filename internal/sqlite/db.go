@@ -147,6 +147,14 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// Checkpoint copies the write-ahead log into the main file and empties it.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if _, err := db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("sqlite: checkpoint: %w", err)
+	}
+	return nil
+}
+
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
@@ -322,21 +330,21 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return unavailable(fmt.Errorf("sqlite: begin: %w", err))
 	}
 	defer tx.Rollback()
 	t := &Tx{Tx: tx, now: db.Now().UTC()}
 	if err := fn(t); err != nil {
-		return err
+		return unavailable(err)
 	}
 	if t.scoreRows > 0 {
 		if err := db.snapshotIfDue(ctx, t); err != nil {
-			return err
+			return unavailable(err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		db.sinceSnapshot.Store(-1)
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return unavailable(fmt.Errorf("sqlite: commit: %w", err))
 	}
 	if t.scoreRows > 0 {
 		db.sinceSnapshot.Store(t.sinceSnapshot)
@@ -397,4 +405,33 @@ func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
 	err := db.reader.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM reports)`).Scan(&n)
 	return n == 0, err
+}
+
+// SQLite's primary result codes for a database that cannot be written.
+const (
+	sqliteReadonly = 8  // SQLITE_READONLY: the file or its folder is read-only
+	sqliteIOErr    = 10 // SQLITE_IOERR: the disk refused a write
+	sqliteFull     = 13 // SQLITE_FULL: no space left
+	sqliteCantOpen = 14 // SQLITE_CANTOPEN: the journal cannot be made
+)
+
+// unavailable turns SQLite's "cannot write here now" into EUNAVAILABLE, with
+// the rolled-back change's words for people; any other error is returned as
+// it is. The transaction has been rolled back, so nothing of it is stored,
+// and the next change tries the disk again: once it can be written, changes
+// work again by themselves.
+func unavailable(err error) error {
+	var se interface{ Code() int }
+	if err == nil || !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqliteFull:
+		return &claimtrack.Error{Code: claimtrack.EUNAVAILABLE,
+			Message: "The tracker's disk is full, so it cannot save changes right now. Nothing was saved; reading works as usual. Try again once space is freed."}
+	case sqliteReadonly, sqliteIOErr, sqliteCantOpen:
+		return &claimtrack.Error{Code: claimtrack.EUNAVAILABLE,
+			Message: "The tracker's database cannot be written right now (it is read-only or the disk refused the write). Nothing was saved; reading works as usual. Try again later."}
+	}
+	return err
 }
