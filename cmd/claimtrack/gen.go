@@ -20,6 +20,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dbFlag(fs, &path)
 	claims := fs.Int("claims", 100_000, "number of claims to generate")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	minEvents := fs.Int("min-events", 0, "add context edits (made, then taken back) until the history holds this many events")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	bar := newProgress(stderr, "gen", "claims")
-	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: *claims, Seed: *seed, Progress: bar.update})
+	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: *claims, Seed: *seed, MinEvents: *minEvents, Progress: bar.update})
 	bar.done()
 	if cerr := db.Close(); err == nil {
 		err = cerr

@@ -14,6 +14,11 @@ import (
 type GenerateOptions struct {
 	Claims int
 	Seed   uint64
+	// MinEvents, when above the events generated, adds pairs of context
+	// edits (a sentence added, then taken back) to the claims, round the
+	// claims, until the history holds that many events: load tests want a
+	// long history without changing what the claims say.
+	MinEvents int
 	// Progress, when set, is called after each batch with the claims written
 	// so far, and once more when the search index is built.
 	Progress func(done, total int)
@@ -149,6 +154,13 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 	}
 	if err := restore(); err != nil {
 		return st, err
+	}
+	if opts.MinEvents > st.Events {
+		added, err := db.addEditHistory(ctx, firstClaim, st.Claims, opts.MinEvents-st.Events)
+		if err != nil {
+			return st, err
+		}
+		st.Events += added
 	}
 	// The changes generated go back in time: every snapshot is built again.
 	if err := db.RebuildSnapshots(ctx); err != nil {
@@ -508,4 +520,34 @@ func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, 
 		}
 		return nil
 	}, nil
+}
+
+// addEditHistory adds at least want events to the claims first … first+n-1:
+// pairs of context edits, one adding " (Updated.)" and one taking it back,
+// spread round the claims, in one statement; each claim's version counts
+// them. It returns how many events it added.
+func (db *DB) addEditHistory(ctx context.Context, first int64, n, want int) (int, error) {
+	if n <= 0 || want <= 0 {
+		return 0, nil
+	}
+	pairs := (want + 1) / 2
+	at := formatTime(db.Now())
+	err := db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			WITH RECURSIVE seq(p) AS (SELECT 0 UNION ALL SELECT p + 1 FROM seq WHERE p + 1 < ?1),
+				steps(s) AS (VALUES (0), (1))
+			INSERT INTO events (type, actor, at, claim_id, claim_version, before_json, after_json, note)
+			SELECT 'claim_edited', 'gen', ?2, c.id, c.version + 2 * (seq.p / ?3) + 1 + steps.s,
+				json_object('context', CASE steps.s WHEN 0 THEN c.context ELSE c.context || ' (Updated.)' END),
+				json_object('context', CASE steps.s WHEN 0 THEN c.context || ' (Updated.)' ELSE c.context END), ''
+			FROM seq JOIN steps JOIN claims c ON c.id = ?4 + (seq.p % ?3)
+			ORDER BY seq.p, steps.s`, pairs, at, n, first); err != nil {
+			return fmt.Errorf("sqlite: edit history: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE claims SET updated_at = ?1,
+			version = version + 2 * (?2 / ?3 + CASE WHEN id - ?4 < ?2 % ?3 THEN 1 ELSE 0 END)
+			WHERE id >= ?4 AND id < ?4 + ?3`, at, pairs, n, first)
+		return err
+	})
+	return 2 * pairs, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
@@ -130,4 +131,32 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("the"), 0, 10)
 	require.NoError(t, err)
 	assert.Len(t, res.Hits, 10)
+}
+
+// MinEvents adds pairs of edits until the history is that long; each claim's
+// version counts its events, and a claim as of any moment reads as it does.
+func TestGenerateClaims_MinEvents(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 5, MinEvents: 3000})
+	require.NoError(t, err)
+	raw := rawDB(t, db)
+	var events int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM events`).Scan(&events))
+	assert.GreaterOrEqual(t, events, 3000)
+	assert.Equal(t, st.Events, events)
+	var bad int
+	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims c
+		WHERE c.version != (SELECT count(*) FROM events e WHERE e.claim_id = c.id)`).Scan(&bad))
+	assert.Zero(t, bad, "each claim's version is its number of events")
+	for _, id := range []int64{1, 77, 200} {
+		c, err := db.FindClaimByID(ctx, id)
+		require.NoError(t, err)
+		evs, err := db.FindClaimEventsUntil(ctx, id, time.Now().Add(time.Hour))
+		require.NoError(t, err)
+		state := claimtrack.ReplayClaim(id, evs)
+		require.NotNil(t, state)
+		assert.Equal(t, c.Context, state.Claim.Context, "the edits come back to the context as it is")
+	}
+	require.NoError(t, db.IntegrityCheck(ctx))
 }
