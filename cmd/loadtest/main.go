@@ -1,0 +1,438 @@
+// Command loadtest measures the real server under an open-loop mix of
+// requests on loopback (make loadtest):
+//
+//  1. a bare Echo "hello" handler, closed loop: the ceiling of this machine;
+//  2. each read route alone, closed loop, as a share of that ceiling;
+//  3. the mix at a fixed arrival rate (70% claim pages, 15% filtered claims
+//     lists, 10% searches, 5% signed-in changes through the API), with
+//     p50/p95/p99 per route, errors, and the server's peak memory.
+//
+// It starts the binary (bin/claimtrack) on a generated database (100k
+// claims, 1M events; made on first use) and stops it at the end. Every
+// phase is bounded in time.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/claimtrack", "the server binary")
+	db := flag.String("db", "data/loadtest.db", "the database (generated when missing)")
+	rate := flag.Int("rate", 1000, "arrivals per second in the mix")
+	mix := flag.Duration("duration", 40*time.Second, "how long the mix runs")
+	closed := flag.Duration("closed", 5*time.Second, "how long each closed-loop phase runs")
+	workers := flag.Int("workers", 16, "concurrent clients in the closed-loop phases")
+	flag.Parse()
+	if err := run(*bin, *db, *rate, *mix, *closed, *workers); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+const (
+	editor   = "load-editor"
+	password = "load test password"
+)
+
+func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int) error {
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		fmt.Println("generating 100,000 claims with 1,000,000 events into", db)
+		cmd := exec.Command(bin, "gen", "--claims", "100000", "--min-events", "1000000", "--db", db, "--seed", "1")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+	}
+	add := exec.Command(bin, "user", "add", "--username", editor, "--role", "editor", "--db", db)
+	add.Stdin = strings.NewReader(password + "\n")
+	if out, err := add.CombinedOutput(); err != nil && !strings.Contains(string(out), "taken") {
+		return fmt.Errorf("user add: %v: %s", err, out)
+	}
+
+	srv, base, err := start(bin, db)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024,
+		DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext}}
+	token, err := apiToken(client, base)
+	if err != nil {
+		return err
+	}
+
+	// 1. The ceiling: a bare Echo handler on this machine.
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/hello", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hello := &http.Server{Handler: e}
+	go hello.Serve(ln)
+	defer hello.Close()
+	helloBase := "http://" + ln.Addr().String()
+	ceiling := closedLoop(client, workers, closedFor, func(*rand.Rand) string { return helloBase + "/hello" })
+	fmt.Printf("\nceiling: bare Echo hello, %d clients, %s: %.0f req/s\n", workers, closedFor, ceiling)
+
+	// 2. Each read route alone.
+	targets := newTargets(base)
+	fmt.Printf("\n%-22s %10s %10s\n", "route alone", "req/s", "of hello")
+	alone := map[string]float64{}
+	for _, r := range []string{"claim page", "claims list", "search"} {
+		alone[r] = closedLoop(client, workers, closedFor, func(rng *rand.Rand) string { return targets.url(r, rng) })
+		fmt.Printf("%-22s %10.0f %9.0f%%\n", r, alone[r], 100*alone[r]/ceiling)
+	}
+
+	// 3. The mix, open loop.
+	fmt.Printf("\nmix: %d arrivals/s for %s (70%% claim pages, 15%% claims lists, 10%% search, 5%% changes)\n", rate, mixFor)
+	res := openLoop(client, targets, token, rate, mixFor)
+	rss, err := peakRSS(srv.Process.Pid)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\t")
+	var all []time.Duration
+	errs := 0
+	for _, r := range []string{"claim page", "claims list", "search", "change"} {
+		st := res[r]
+		if st == nil {
+			continue
+		}
+		all = append(all, st.durations...)
+		errs += st.errors
+		fmt.Fprintf(w, "%s\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t\n", r, len(st.durations), st.errors, float64(len(st.durations))/mixFor.Seconds(),
+			ms(pct(st.durations, 50)), ms(pct(st.durations, 95)), ms(pct(st.durations, 99)))
+	}
+	fmt.Fprintf(w, "all\t%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t\n", len(all), errs, float64(len(all))/mixFor.Seconds(),
+		ms(pct(all, 50)), ms(pct(all, 95)), ms(pct(all, 99)))
+	w.Flush()
+	var reads []time.Duration
+	for _, r := range []string{"claim page", "claims list", "search"} {
+		if res[r] != nil {
+			reads = append(reads, res[r].durations...)
+		}
+	}
+	fmt.Printf("\nreads p99: %.1f ms (target ≤ 50); errors: %d (target 0); claim page alone: %.0f%% of hello (target ≥ 20%%); server peak RSS: %.0f MB (target ≤ 150)\n",
+		ms(pct(reads, 99)), errs, 100*alone["claim page"]/ceiling, float64(rss)/(1<<20))
+	if res["change"] != nil && res["change"].conflicts > 0 {
+		fmt.Printf("changes refused as stale (412, expected when two land on one claim): %d\n", res["change"].conflicts)
+	}
+	return nil
+}
+
+// start runs the server on a free port and waits for it to listen.
+func start(bin, db string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	addr := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`msg=listening addr=(\S+)`)
+		buf := make([]byte, 64<<10)
+		var seen []byte
+		for {
+			n, err := stderr.Read(buf)
+			seen = append(seen, buf[:n]...)
+			if m := re.FindSubmatch(seen); m != nil {
+				addr <- string(m[1])
+				io.Copy(io.Discard, stderr)
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return cmd, "http://" + a, nil
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		return nil, "", errors.New("the server did not start")
+	}
+}
+
+// apiToken signs the editor in through the form and makes an API token.
+func apiToken(c *http.Client, base string) (string, error) {
+	jar := map[string]string{}
+	cookies := func() string {
+		var parts []string
+		for k, v := range jar {
+			parts = append(parts, k+"="+v)
+		}
+		return strings.Join(parts, "; ")
+	}
+	do := func(method, path, body string) (string, error) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.Header.Set("Cookie", cookies())
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return "", err
+		}
+		defer res.Body.Close()
+		for _, ck := range res.Cookies() {
+			jar[ck.Name] = ck.Value
+		}
+		b, err := io.ReadAll(res.Body)
+		return string(b), err
+	}
+	if _, err := do(http.MethodGet, "/login", ""); err != nil {
+		return "", err
+	}
+	if _, err := do(http.MethodPost, "/login", "_csrf="+jar["_csrf"]+"&username="+editor+"&password="+strings.ReplaceAll(password, " ", "+")); err != nil {
+		return "", err
+	}
+	page, err := do(http.MethodPost, "/account/tokens", "_csrf="+jar["_csrf"]+"&name=load+test")
+	if err != nil {
+		return "", err
+	}
+	m := regexp.MustCompile(`ctk_[A-Za-z0-9_-]+`).FindString(page)
+	if m == "" {
+		return "", errors.New("could not make an API token (did the sign-in work?)")
+	}
+	return m, nil
+}
+
+// targets picks the addresses of each route.
+type targets struct {
+	base    string
+	queries []string
+	tags    []string
+}
+
+func newTargets(base string) *targets {
+	return &targets{base: base,
+		queries: []string{"ambassador", "ceasefire moscow", `"the talks"`, "negot*", "status:refuted sanctions", "the", "minister -summit"},
+		tags:    []string{"", "", "ukraine-war", "sanctions", "elections"}}
+}
+
+func (t *targets) url(route string, rng *rand.Rand) string {
+	switch route {
+	case "claim page":
+		return t.base + "/claims/" + strconv.Itoa(1+rng.IntN(100_000))
+	case "claims list":
+		statuses := []string{"", "unverified", "confirmed", "refuted", "disputed"}
+		q := "status=" + statuses[rng.IntN(len(statuses))] + "&page=" + strconv.Itoa(1+rng.IntN(20))
+		if tag := t.tags[rng.IntN(len(t.tags))]; tag != "" {
+			q += "&tag=" + tag
+		}
+		return t.base + "/claims?" + q
+	case "search":
+		return t.base + "/search?q=" + urlEscape(t.queries[rng.IntN(len(t.queries))])
+	}
+	return ""
+}
+
+func urlEscape(s string) string {
+	r := strings.NewReplacer(" ", "+", `"`, "%22", ":", "%3A", "*", "%2A")
+	return r.Replace(s)
+}
+
+// closedLoop runs workers that each send the next request as soon as the
+// last is answered, for d, and returns the requests answered per second.
+func closedLoop(c *http.Client, workers int, d time.Duration, next func(*rand.Rand) string) float64 {
+	var n atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			for time.Now().Before(deadline) {
+				res, err := c.Get(next(rng))
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					n.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
+}
+
+// routeStats is what one route of the mix gave.
+type routeStats struct {
+	durations []time.Duration
+	errors    int
+	conflicts int
+}
+
+// openLoop sends requests at a fixed rate whatever the answers' speed; each
+// latency counts from when the request was due, so a queue shows.
+func openLoop(c *http.Client, t *targets, token string, rate int, d time.Duration) map[string]*routeStats {
+	var mu sync.Mutex
+	out := map[string]*routeStats{}
+	record := func(route string, due time.Time, ok, conflict bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		st := out[route]
+		if st == nil {
+			st = &routeStats{}
+			out[route] = st
+		}
+		switch {
+		case conflict:
+			st.conflicts++
+		case !ok:
+			st.errors++
+		default:
+			st.durations = append(st.durations, time.Since(due))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	interval := time.Second / time.Duration(rate)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := 0; ; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if due.Sub(start) >= d {
+			break
+		}
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		p := rng.IntN(100)
+		seed := rng.Uint64()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(seed, 3))
+			var route string
+			switch {
+			case p < 70:
+				route = "claim page"
+			case p < 85:
+				route = "claims list"
+			case p < 95:
+				route = "search"
+			default:
+				ok, conflict := change(c, t.base, token, r)
+				record("change", due, ok, conflict)
+				return
+			}
+			res, err := c.Get(t.url(route, r))
+			if err != nil {
+				record(route, due, false, false)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			record(route, due, res.StatusCode == http.StatusOK, false)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// change makes one signed-in change through the API: half status changes
+// (after reading the claim's version), half new evidence.
+func change(c *http.Client, base, token string, r *rand.Rand) (ok, conflict bool) {
+	id := strconv.Itoa(1 + r.IntN(100_000))
+	send := func(method, path, ifMatch string, body any) (*http.Response, error) {
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequestWithContext(context.Background(), method, base+"/api/v1"+path, rd)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		return c.Do(req)
+	}
+	if r.IntN(2) == 0 {
+		res, err := send(http.MethodPost, "/claims/"+id+"/evidence", "", map[string]any{"source_name": "Load Wire " + strconv.Itoa(r.IntN(50)),
+			"source_kind": "agency", "stance": []string{"asserts", "supports", "disputes", "reports"}[r.IntN(4)]})
+		if err != nil {
+			return false, false
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode == http.StatusCreated, false
+	}
+	res, err := send(http.MethodGet, "/claims/"+id, "", nil)
+	if err != nil {
+		return false, false
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	tag := res.Header.Get("ETag")
+	res, err = send(http.MethodPost, "/claims/"+id+"/status", tag, map[string]any{
+		"status": []string{"confirmed", "refuted", "partly-true", "disputed"}[r.IntN(4)], "note": "Changed under load."})
+	if err != nil {
+		return false, false
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode == http.StatusOK, res.StatusCode == http.StatusPreconditionFailed
+}
+
+// peakRSS reads the process's peak resident memory (VmHWM) from /proc.
+func peakRSS(pid int) (int64, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}
+
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
