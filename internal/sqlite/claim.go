@@ -214,7 +214,11 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 	page := &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}
 	err := db.view(ctx, func(tx *Tx) error {
 		where, args := claimWhere(f, false)
-		rows, err := tx.QueryContext(ctx, `SELECT c.status, count(*) FROM claims c`+where+` GROUP BY c.status`, args...)
+		count := `SELECT c.status, count(*) FROM claims c` + where + ` GROUP BY c.status`
+		if where == "" { // every claim: the counts the triggers keep
+			count = `SELECT status, n FROM claim_status_counts WHERE n > 0`
+		}
+		rows, err := tx.QueryContext(ctx, count, args...)
 		if err != nil {
 			return err
 		}

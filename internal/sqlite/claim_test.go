@@ -3,9 +3,13 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -182,4 +186,42 @@ func TestDB_FindClaims(t *testing.T) {
 	page, err = db.FindClaims(ctx, claimtrack.ClaimFilter{Query: "100%_\\", Limit: 25})
 	require.NoError(t, err)
 	assert.Zero(t, page.Total, "LIKE wildcards in input are literal")
+}
+
+// The status counts the list shows come from a table the triggers keep:
+// it agrees with a count of the claims after generating, creating,
+// changing statuses and importing.
+func TestStatusCounts_Kept(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	agree := func(when string) {
+		t.Helper()
+		want := queryRows(t, raw, `SELECT status, count(*) FROM claims GROUP BY status ORDER BY status`)
+		got := queryRows(t, raw, `SELECT status, n FROM claim_status_counts WHERE n > 0 ORDER BY status`)
+		require.Equal(t, want, got, "after %s", when)
+		page, err := db.FindClaims(ctx, claimtrack.ClaimFilter{})
+		require.NoError(t, err)
+		total := 0
+		for _, row := range want {
+			n, _ := strconv.Atoi(row[1])
+			total += n
+			assert.Equal(t, n, page.StatusCounts[claimtrack.Status(row[0])], "%s after %s", row[0], when)
+		}
+		assert.Equal(t, total, page.Total)
+	}
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 3})
+	require.NoError(t, err)
+	agree("generating")
+	c := mustCreateClaim(t, db, "A claim made after the generated ones.")
+	agree("creating")
+	mustSetStatus(t, db, c.ID, claimtrack.StatusRefuted)
+	mustSetStatus(t, db, 5, claimtrack.StatusConfirmed)
+	mustSetStatus(t, db, 5, claimtrack.StatusPartlyTrue)
+	agree("status changes")
+	claims, err := dump.ReadClaimsSheet(strings.NewReader("text,status,verdict_note\nA claim from a sheet that is refuted.,refuted,No.\n"))
+	require.NoError(t, err)
+	_, err = db.ImportSheet(ctx, claims, "importer", "sheet.csv", false)
+	require.NoError(t, err)
+	agree("a sheet import")
 }

@@ -91,6 +91,16 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 			err = rerr
 		}
 	}()
+	// The status counts' triggers too: the counts are made once at the end.
+	restoreTriggers, err := db.dropSchema(ctx, "trigger", "claims")
+	if err != nil {
+		return st, err
+	}
+	defer func() {
+		if rerr := restoreTriggers(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
 
 	// The search indexes merge their segments once, at the end, rather than
 	// a little after every flush; a large in-memory buffer means few segments.
@@ -153,6 +163,12 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		return st, err
 	}
 	if err := restore(); err != nil {
+		return st, err
+	}
+	if err := restoreTriggers(); err != nil {
+		return st, err
+	}
+	if err := db.recountStatuses(ctx); err != nil {
 		return st, err
 	}
 	if opts.MinEvents > st.Events {
@@ -476,6 +492,13 @@ func (b *bulk) flush(ctx context.Context) error {
 // dropIndexes drops the secondary indexes of the given tables and returns a
 // function that creates them again (once, however often it is called).
 func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, error) {
+	return db.dropSchema(ctx, "index", tables...)
+}
+
+// dropSchema drops the indexes or triggers (kind) of the given tables and
+// returns a function that creates them again (once, however often it is
+// called).
+func (db *DB) dropSchema(ctx context.Context, kind string, tables ...string) (func() error, error) {
 	in, args := "", []any{}
 	for i, t := range tables {
 		if i > 0 {
@@ -485,7 +508,7 @@ func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, 
 		args = append(args, t)
 	}
 	rows, err := db.writer.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+in+`) ORDER BY name`, args...)
+		WHERE type = ? AND sql IS NOT NULL AND tbl_name IN (`+in+`) ORDER BY name`, append([]any{kind}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -503,7 +526,7 @@ func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, 
 		return nil, err
 	}
 	for _, name := range names {
-		if _, err := db.writer.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+		if _, err := db.writer.ExecContext(ctx, `DROP `+strings.ToUpper(kind)+` "`+name+`"`); err != nil {
 			return nil, err
 		}
 	}
@@ -515,7 +538,7 @@ func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, 
 		restored = true
 		for _, def := range defs {
 			if _, err := db.writer.ExecContext(context.Background(), def); err != nil {
-				return fmt.Errorf("sqlite: recreate index: %w", err)
+				return fmt.Errorf("sqlite: recreate %s: %w", kind, err)
 			}
 		}
 		return nil
@@ -550,4 +573,18 @@ func (db *DB) addEditHistory(ctx context.Context, first int64, n, want int) (int
 		return err
 	})
 	return 2 * pairs, err
+}
+
+// recountStatuses counts the claims of each status afresh (the triggers keep
+// the counts after that).
+func (db *DB) recountStatuses(ctx context.Context) error {
+	return db.update(ctx, func(tx *Tx) error {
+		for _, q := range []string{`DELETE FROM claim_status_counts`,
+			`INSERT INTO claim_status_counts (status, n) SELECT status, count(*) FROM claims GROUP BY status`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("sqlite: count statuses: %w", err)
+			}
+		}
+		return nil
+	})
 }
