@@ -76,7 +76,8 @@ func replaceTags(ctx context.Context, tx *Tx, claimID int64, tags []string) erro
 		return err
 	}
 	for i, t := range tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_tags (claim_id, tag, position) VALUES (?, ?, ?)`, claimID, t, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_tags (claim_id, tag, position, created_at)
+			SELECT ?1, ?2, ?3, created_at FROM claims WHERE id = ?1`, claimID, t, i); err != nil {
 			return err
 		}
 	}
@@ -215,8 +216,12 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 	err := db.view(ctx, func(tx *Tx) error {
 		where, args := claimWhere(f, false)
 		count := `SELECT c.status, count(*) FROM claims c` + where + ` GROUP BY c.status`
-		if where == "" { // every claim: the counts the triggers keep
+		tagOnly := f.Tag != "" && f.SourceID == 0 && f.Query == ""
+		switch {
+		case where == "": // every claim: the counts the triggers keep
 			count = `SELECT status, n FROM claim_status_counts WHERE n > 0`
+		case tagOnly: // the claims of a tag: likewise
+			count, args = `SELECT status, n FROM tag_status_counts WHERE tag = ? AND n > 0`, []any{f.Tag}
 		}
 		rows, err := tx.QueryContext(ctx, count, args...)
 		if err != nil {
@@ -242,8 +247,13 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		}
 
 		where, args = claimWhere(f, true)
-		rows, err = tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c`+where+`
-			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+		list := `SELECT ` + claimColumns + ` FROM claims c` + where + `
+			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`
+		if tagOnly && f.Status == "" { // a page of a tag, from its index in the list's order
+			list, args = `SELECT `+claimColumns+` FROM claim_tags t JOIN claims c ON c.id = t.claim_id
+				WHERE t.tag = ? ORDER BY t.created_at DESC, t.claim_id DESC LIMIT ? OFFSET ?`, []any{f.Tag}
+		}
+		rows, err = tx.QueryContext(ctx, list, append(args, f.Limit, f.Offset)...)
 		if err != nil {
 			return err
 		}

@@ -209,6 +209,24 @@ func TestStatusCounts_Kept(t *testing.T) {
 			assert.Equal(t, n, page.StatusCounts[claimtrack.Status(row[0])], "%s after %s", row[0], when)
 		}
 		assert.Equal(t, total, page.Total)
+		// And per tag, with the tag's page in the list's order.
+		want = queryRows(t, raw, `SELECT t.tag, c.status, count(*) FROM claim_tags t JOIN claims c ON c.id = t.claim_id
+			GROUP BY t.tag, c.status ORDER BY t.tag, c.status`)
+		got = queryRows(t, raw, `SELECT tag, status, n FROM tag_status_counts WHERE n > 0 ORDER BY tag, status`)
+		require.Equal(t, want, got, "tag counts after %s", when)
+		tag := want[0][0]
+		tagged, err := db.FindClaims(ctx, claimtrack.ClaimFilter{Tag: tag, Limit: 1000})
+		require.NoError(t, err)
+		var ids []string
+		for _, c := range tagged.Claims {
+			ids = append(ids, strconv.FormatInt(c.ID, 10))
+		}
+		var order []string
+		for _, row := range queryRows(t, raw, `SELECT id FROM claims WHERE id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)
+			ORDER BY created_at DESC, id DESC`, tag) {
+			order = append(order, row[0])
+		}
+		assert.Equal(t, order, ids, "the page of tag %s after %s", tag, when)
 	}
 	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 3})
 	require.NoError(t, err)
@@ -216,6 +234,11 @@ func TestStatusCounts_Kept(t *testing.T) {
 	c := mustCreateClaim(t, db, "A claim made after the generated ones.")
 	agree("creating")
 	mustSetStatus(t, db, c.ID, claimtrack.StatusRefuted)
+	c5, err := db.FindClaimByID(ctx, 5)
+	require.NoError(t, err)
+	_, err = db.UpdateClaim(ctx, 5, c5.Version, claimtrack.ClaimInput{Text: c5.Text, Context: c5.Context, Kind: c5.Kind, DueDate: c5.DueDate,
+		Tags: append([]string{"a-new-tag"}, c5.Tags[1:]...)}, "editor")
+	require.NoError(t, err)
 	mustSetStatus(t, db, 5, claimtrack.StatusConfirmed)
 	mustSetStatus(t, db, 5, claimtrack.StatusPartlyTrue)
 	agree("status changes")

@@ -92,7 +92,7 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		}
 	}()
 	// The status counts' triggers too: the counts are made once at the end.
-	restoreTriggers, err := db.dropSchema(ctx, "trigger", "claims")
+	restoreTriggers, err := db.dropSchema(ctx, "trigger", "claims", "claim_tags")
 	if err != nil {
 		return st, err
 	}
@@ -248,7 +248,7 @@ type genIDs struct{ evidence, event int64 }
 func (g *generator) claimRows(first int64, n int, ids *genIDs, firstSource int64, nSources int, when func(int) time.Time) *genRows {
 	r := &genRows{
 		claims:  make([]any, 0, n*10),
-		tags:    make([]any, 0, n*3*3),
+		tags:    make([]any, 0, n*3*4),
 		links:   make([]any, 0, n*3*10),
 		events:  make([]any, 0, n*5*11),
 		search:  make([]any, 0, n*12),
@@ -275,7 +275,7 @@ func (g *generator) claimRows(first int64, n int, ids *genIDs, firstSource int64
 		updated := formatTime(created.Add(time.Duration(version-1) * time.Hour))
 		r.claims = append(r.claims, id, c.text, c.context, c.kind, c.due, c.status, c.note, version, ts, updated)
 		for pos, tag := range c.tags {
-			r.tags = append(r.tags, id, tag, pos)
+			r.tags = append(r.tags, id, tag, pos, ts)
 		}
 		after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
 			`","tags":"` + strings.Join(c.tags, ", ") + `"}`
@@ -383,7 +383,7 @@ func (db *DB) writeRows(ctx context.Context, r *genRows) error {
 	return db.update(ctx, func(tx *Tx) error {
 		for _, b := range []*bulk{
 			{tx: tx, prefix: `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, cols: 10, args: r.claims},
-			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position) VALUES `, cols: 3, args: r.tags},
+			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position, created_at) VALUES `, cols: 4, args: r.tags},
 			{tx: tx, prefix: `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, cols: 10, args: r.links},
 			{tx: tx, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 11, args: r.events},
 			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
@@ -580,7 +580,10 @@ func (db *DB) addEditHistory(ctx context.Context, first int64, n, want int) (int
 func (db *DB) recountStatuses(ctx context.Context) error {
 	return db.update(ctx, func(tx *Tx) error {
 		for _, q := range []string{`DELETE FROM claim_status_counts`,
-			`INSERT INTO claim_status_counts (status, n) SELECT status, count(*) FROM claims GROUP BY status`} {
+			`INSERT INTO claim_status_counts (status, n) SELECT status, count(*) FROM claims GROUP BY status`,
+			`DELETE FROM tag_status_counts`,
+			`INSERT INTO tag_status_counts (tag, status, n)
+				SELECT t.tag, c.status, count(*) FROM claim_tags t JOIN claims c ON c.id = t.claim_id GROUP BY t.tag, c.status`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("sqlite: count statuses: %w", err)
 			}

@@ -78,9 +78,9 @@ func TestDB_GenerateClaims(t *testing.T) {
 }
 
 // queryRows returns every row of a query, each as its columns' text.
-func queryRows(t *testing.T, raw *sql.DB, query string) [][]string {
+func queryRows(t *testing.T, raw *sql.DB, query string, args ...any) [][]string {
 	t.Helper()
-	rows, err := raw.Query(query)
+	rows, err := raw.Query(query, args...)
 	require.NoError(t, err)
 	defer rows.Close()
 	cols, err := rows.Columns()
