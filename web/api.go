@@ -102,7 +102,7 @@ func (s *Server) writeAPIError(c echo.Context, err error) {
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="claimtrack"`)
 	}
-	if status == http.StatusServiceUnavailable {
+	if claimtrack.ErrorCode(err) == claimtrack.EUNAVAILABLE {
 		c.Response().Header().Set("Retry-After", "60")
 	}
 	if c.Request().Method == http.MethodHead {

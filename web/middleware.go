@@ -106,3 +106,44 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// turns is the bound on requests handled at once: a slot per request.
+type turns struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+// errBusy answers a request that found no turn in time.
+var errBusy = echo.NewHTTPError(http.StatusServiceUnavailable,
+	"The tracker is answering many requests at once. Nothing was lost; try again in a moment.")
+
+// takeTurns makes each request wait for one of the slots before it is
+// handled, and answers 503 (with Retry-After) when none frees up in time.
+// Static files, the health check and the long downloads and uploads (exports,
+// imports) do not take one.
+func (s *Server) takeTurns(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch p := c.Request().URL.Path; {
+		case strings.HasPrefix(p, "/static/"), p == "/healthz", p == "/favicon.ico",
+			p == "/claims.csv", p == "/claims.json", p == "/admin/import":
+			return next(c)
+		}
+		t := s.turns.Load()
+		select {
+		case t.slots <- struct{}{}:
+		default:
+			timer := time.NewTimer(t.wait)
+			defer timer.Stop()
+			select {
+			case t.slots <- struct{}{}:
+			case <-timer.C:
+				c.Response().Header().Set("Retry-After", "2")
+				return errBusy
+			case <-c.Request().Context().Done():
+				return nil // the client went away while waiting
+			}
+		}
+		defer func() { <-t.slots }()
+		return next(c)
+	}
+}

@@ -76,11 +76,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 			heading = "Not found"
 		}
 	}
-	if status == http.StatusServiceUnavailable {
+	switch {
+	case claimtrack.ErrorCode(err) == claimtrack.EUNAVAILABLE:
 		heading = "Changes cannot be saved right now"
 		c.Response().Header().Set("Retry-After", "60")
 		s.logger.Error("database cannot be written", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-	} else if status >= 500 {
+	case errors.Is(err, errBusy):
+		heading = "Busy"
+		s.logger.Warn("busy: no turn in time", "method", c.Request().Method, "path", c.Request().URL.Path)
+	case status >= 500:
 		s.logger.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if c.Request().Method == http.MethodHead {

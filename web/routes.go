@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
+	e.Use(s.takeTurns)
 	e.Use(s.securityHeaders)
 	e.Use(limitBody)
 	e.Use(refuseCrossSite)

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -113,6 +115,8 @@ type Server struct {
 
 	// Config holds the settings that change how requests are answered.
 	Config Config
+	// turns bounds the requests handled at once (see Config.MaxInFlight).
+	turns atomic.Pointer[turns]
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -127,6 +131,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.IPExtractor = echo.ExtractIPDirect()
+	s.Configure(Config{})
 	s.routes()
 	return s
 }
@@ -155,10 +160,30 @@ type Config struct {
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From anyone
 	// else those headers are ignored.
 	TrustedProxies []netip.Prefix
+	// MaxInFlight bounds the requests handled at once (0: DefaultMaxInFlight);
+	// QueueWait is how long one more may wait for a turn (0: DefaultQueueWait)
+	// before it is answered 503. A burst beyond the machine's pace queues
+	// briefly instead of piling up memory.
+	MaxInFlight int
+	QueueWait   time.Duration
 }
+
+// DefaultQueueWait is how long a request waits for a turn by default.
+const DefaultQueueWait = 2 * time.Second
+
+// DefaultMaxInFlight is the default bound on requests handled at once: a
+// few per core keeps both cores busy while the database works.
+func DefaultMaxInFlight() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
 // Configure applies cfg; call it before serving.
 func (s *Server) Configure(cfg Config) {
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight()
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = DefaultQueueWait
+	}
+	s.turns.Store(&turns{slots: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
 	s.Config = cfg
 	if len(cfg.TrustedProxies) == 0 {
 		s.echo.IPExtractor = echo.ExtractIPDirect()
