@@ -224,6 +224,23 @@ type browser struct {
 // background traffic, a fresh profile; with JavaScript on or off.
 func newBrowser(t *testing.T, a *app, name string, js bool) *browser {
 	t.Helper()
+	// On a loaded machine Chromium now and then fails to start (it exits
+	// before it says where it listens): a second try is a fresh process.
+	var errs []error
+	for try := 0; try < 3; try++ {
+		b, err := startBrowser(t, a, name, js)
+		if err == nil {
+			return b
+		}
+		errs = append(errs, err)
+		time.Sleep(time.Second)
+	}
+	require.NoError(t, errors.Join(errs...), "Chromium did not start")
+	return nil
+}
+
+// startBrowser starts one Chromium; it is stopped with the test.
+func startBrowser(t *testing.T, a *app, name string, js bool) (*browser, error) {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(tools.chromium),
 		chromedp.Headless,
@@ -240,11 +257,18 @@ func newBrowser(t *testing.T, a *app, name string, js bool) *browser {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	stop := func() { cancelTimeout(); cancelCtx(); cancelAlloc() }
 	b := &browser{t: t, ctx: ctx, base: a.base, name: name}
-	b.listen(ctx)
-	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), b.setup(js)))
-	return b
+	if err := b.listenErr(ctx); err != nil {
+		stop()
+		return nil, err
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), b.setup(js)); err != nil {
+		stop()
+		return nil, err
+	}
+	t.Cleanup(stop)
+	return b, nil
 }
 
 // setup turns on the domains the listener needs and, for a browser without
@@ -269,7 +293,12 @@ func (b *browser) setup(js bool) chromedp.Action[chromedp.Void] {
 // listen records every console error, uncaught exception, error in the
 // browser's log (where CSP violations are reported) and failed subresource.
 func (b *browser) listen(ctx context.Context) {
-	err := chromedp.Listen(ctx, func(ev any) {
+	require.NoError(b.t, b.listenErr(ctx))
+}
+
+// listenErr is listen, returning its error.
+func (b *browser) listenErr(ctx context.Context) error {
+	return chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
 			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
@@ -304,7 +333,6 @@ func (b *browser) listen(ctx context.Context) {
 			}
 		}
 	})
-	require.NoError(b.t, err)
 }
 
 func (b *browser) problem(s string) {
