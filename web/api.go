@@ -469,14 +469,8 @@ func (s *Server) apiClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range ev { // the main source, as the lists show it
-		if e.Stance == claimtrack.StanceAsserts && e.Source != nil {
-			cl.MainSource = e.Source
-			break
-		}
-	}
-	if cl.MainSource == nil && len(ev) > 0 {
-		cl.MainSource = ev[0].Source
+	if main := claimtrack.MainLink(ev); main != nil { // the main source, as the lists show it
+		cl.MainSource = main.Source
 	}
 	return c.JSON(http.StatusOK, s.apiClaimOf(c, cl))
 }

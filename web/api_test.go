@@ -129,6 +129,7 @@ func TestAPI_Reads(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status)
 	assert.Equal(t, `"`+strconv.Itoa(int(r.body["version"].(float64)))+`"`, r.header.Get("ETag"))
 	assert.Equal(t, "refuted", r.body["status"])
+	assert.Equal(t, "Le Point", r.body["main_source"].(map[string]any)["name"], "the asserting source, as the lists show it")
 	assert.Equal(t, http.StatusNotModified, a.api("GET", "/claims/1", "", nil, "If-None-Match", r.header.Get("ETag")).status)
 
 	// 404s: no such claim, source, address; a malformed id.

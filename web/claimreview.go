@@ -94,16 +94,7 @@ func (s *Server) claimReview(c echo.Context, claim *claimtrack.Claim, evidence [
 		ItemReviewed: LDClaimItem{Type: "Claim"},
 	}
 	// The author is the first source asserting the claim, else the first linked.
-	var main *claimtrack.Evidence
-	for _, e := range evidence {
-		if e.Stance == claimtrack.StanceAsserts {
-			main = e
-			break
-		}
-	}
-	if main == nil && len(evidence) > 0 {
-		main = evidence[0]
-	}
+	main := claimtrack.MainLink(evidence)
 	if main != nil && main.Source != nil {
 		r.ItemReviewed.Author = ldAgent(main.Source)
 	}

@@ -33,13 +33,23 @@ type ClaimState struct {
 // MainSource is the first source asserting the claim then, else the first
 // linked, else nil.
 func (st *ClaimState) MainSource() *Source {
-	for _, e := range st.Evidence {
+	if e := MainLink(st.Evidence); e != nil {
+		return e.Source
+	}
+	return nil
+}
+
+// MainLink is the link that names a claim's main source: the first that
+// asserts it, else the first of all (evidence in the order it was added);
+// nil for none.
+func MainLink(evidence []*Evidence) *Evidence {
+	for _, e := range evidence {
 		if e.Stance == StanceAsserts {
-			return e.Source
+			return e
 		}
 	}
-	if len(st.Evidence) > 0 {
-		return st.Evidence[0].Source
+	if len(evidence) > 0 {
+		return evidence[0]
 	}
 	return nil
 }
