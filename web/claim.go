@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -101,14 +102,27 @@ func (s *Server) handleClaimView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	claim, err := s.store.FindClaimByID(c.Request().Context(), id)
+	if raw := c.QueryParam("as_of"); raw != "" {
+		claim, err := s.store.FindClaimByID(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return s.renderClaimAsOf(c, claim, raw)
+	}
+	var d views.ClaimData
+	var review *ClaimReview
+	err = s.store.Read(c.Request().Context(), func(ctx context.Context) error {
+		claim, err := s.store.FindClaimByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		d, review, err = s.claimData(ctx, c, claim, views.StatusForm{}, views.EvidenceForm{})
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	if raw := c.QueryParam("as_of"); raw != "" {
-		return s.renderClaimAsOf(c, claim, raw)
-	}
-	return s.renderClaim(c, http.StatusOK, claim, views.StatusForm{}, views.EvidenceForm{})
+	return s.renderClaimPage(c, http.StatusOK, d, review)
 }
 
 // renderClaimAsOf shows a claim as it stood at a past moment, rebuilt from
@@ -151,25 +165,41 @@ func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw st
 // renderClaim renders a claim page. The status and evidence forms are shown
 // as given, so a rejected submission comes back with its input and messages.
 func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
-	ctx := c.Request().Context()
+	var d views.ClaimData
+	var review *ClaimReview
+	err := s.store.Read(c.Request().Context(), func(ctx context.Context) (err error) {
+		d, review, err = s.claimData(ctx, c, claim, sf, ef)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.renderClaimPage(c, status, d, review)
+}
+
+// claimData reads what a claim page shows besides the claim: its evidence,
+// a page of its history, its report, the source choices of the editors'
+// forms, and its ClaimReview when it has a verdict.
+func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
+	views.ClaimData, *ClaimReview, error) {
 	d := views.ClaimData{Claim: claim, Status: sf, Add: ef}
 	var err error
 	if d.Evidence, err = s.store.FindClaimEvidence(ctx, claim.ID); err != nil {
-		return err
+		return d, nil, err
 	}
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
 	d.EventsBefore = max(before, 0)
 	if d.Events, d.MoreEvents, d.CurrentVerdict, err = s.store.FindClaimTimeline(ctx, claim.ID, d.EventsBefore, EventsPerPage); err != nil {
-		return err
+		return d, nil, err
 	}
 	if user(c).CanEdit() { // the pickers are in the editors' forms only
 		if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
-			return err
+			return d, nil, err
 		}
 	}
 	if claim.ReportID != 0 {
 		if d.Report, err = s.store.FindReportByID(ctx, claim.ReportID); err != nil {
-			return err
+			return d, nil, err
 		}
 	}
 	// A rejected status form keeps the version it was sent with, so fixing the
@@ -181,19 +211,26 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 	if d.Status.Status == "" {
 		d.Status.Status = string(claim.Status)
 	}
-	p := s.page(c, "Claim #"+strconv.FormatInt(claim.ID, 10), "claims")
-	p.Feeds = []views.Feed{{Title: "Changes to claim #" + strconv.FormatInt(claim.ID, 10), URL: views.ClaimURL(claim.ID) + ".atom"}}
-	if claim.Status.Resolved() {
-		first, ok, err := s.store.FindFirstVerdictAt(ctx, claim.ID)
-		if err != nil {
-			return err
-		}
-		if !ok { // a verdict always has its event; this is only a guard
-			first = claim.UpdatedAt
-		}
-		if r := s.claimReview(c, claim, d.Evidence, first); r != nil {
-			p.JSONLD = r
-		}
+	if !claim.Status.Resolved() {
+		return d, nil, nil
+	}
+	first, ok, err := s.store.FindFirstVerdictAt(ctx, claim.ID)
+	if err != nil {
+		return d, nil, err
+	}
+	if !ok { // a verdict always has its event; this is only a guard
+		first = claim.UpdatedAt
+	}
+	return d, s.claimReview(c, claim, d.Evidence, first), nil
+}
+
+// renderClaimPage renders a claim page from what claimData read.
+func (s *Server) renderClaimPage(c echo.Context, status int, d views.ClaimData, review *ClaimReview) error {
+	id := strconv.FormatInt(d.Claim.ID, 10)
+	p := s.page(c, "Claim #"+id, "claims")
+	p.Feeds = []views.Feed{{Title: "Changes to claim #" + id, URL: views.ClaimURL(d.Claim.ID) + ".atom"}}
+	if review != nil {
+		p.JSONLD = review
 	}
 	return s.render(c, status, views.ClaimPage(p, d))
 }

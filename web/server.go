@@ -84,6 +84,9 @@ type Store interface {
 	HistoryStore
 	DataStore
 	Ping(ctx context.Context) error
+	// Read runs fn with a context whose reads share one read transaction:
+	// a page's several reads see one moment and cost one transaction.
+	Read(ctx context.Context, fn func(context.Context) error) error
 }
 
 // Page sizes of the lists.

@@ -28,34 +28,59 @@ const diffMaxCells = 400_000
 // WordDiff compares two texts word by word (the spaces go with the words
 // before them) and returns the pieces in order, neighbours of one kind
 // merged. It finds a longest common subsequence of words, so a changed word
-// shows as that word struck and its replacement marked.
+// shows as that word struck and its replacement marked. The words the texts
+// share at their start and end are set aside first, so an edit of a few
+// words in a long text costs little.
 func WordDiff(before, after string) []DiffOp {
 	a, b := splitWords(before), splitWords(after)
-	if len(a)*len(b) > diffMaxCells {
-		return mergeOps([]DiffOp{{DiffRemoved, before}, {DiffAdded, after}})
+	ka, kb := wordKeys(a), wordKeys(b)
+	pre := 0
+	for pre < len(a) && pre < len(b) && ka[pre] == kb[pre] {
+		pre++
 	}
-	// lcs[i][j] is the length of the longest common subsequence of a[i:], b[j:].
-	lcs := make([][]int32, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, len(b)+1)
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && ka[len(a)-1-suf] == kb[len(b)-1-suf] {
+		suf++
 	}
+	ops := make([]DiffOp, 0, 8)
+	if pre > 0 {
+		ops = append(ops, DiffOp{DiffSame, strings.Join(b[:pre], "")})
+	}
+	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	mka, mkb := ka[pre:len(ka)-suf], kb[pre:len(kb)-suf]
+	if len(ma)*len(mb) > diffMaxCells {
+		ops = append(ops, DiffOp{DiffRemoved, strings.Join(ma, "")}, DiffOp{DiffAdded, strings.Join(mb, "")})
+	} else {
+		ops = diffMiddle(ops, ma, mb, mka, mkb)
+	}
+	if suf > 0 {
+		ops = append(ops, DiffOp{DiffSame, strings.Join(b[len(b)-suf:], "")})
+	}
+	return mergeOps(ops)
+}
+
+// diffMiddle appends the word diff of a and b (whose words without their
+// spaces are ka and kb) to ops, by a longest common subsequence.
+func diffMiddle(ops []DiffOp, a, b, ka, kb []string) []DiffOp {
+	// lcs[i*w+j] is the length of the longest common subsequence of a[i:], b[j:].
+	w := len(b) + 1
+	lcs := make([]int32, (len(a)+1)*w)
 	for i := len(a) - 1; i >= 0; i-- {
 		for j := len(b) - 1; j >= 0; j-- {
-			if sameWord(a[i], b[j]) {
-				lcs[i][j] = lcs[i+1][j+1] + 1
+			if ka[i] == kb[j] {
+				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
 			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
 			}
 		}
 	}
-	var ops []DiffOp
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
-		case sameWord(a[i], b[j]):
+		case ka[i] == kb[j]:
 			ops = append(ops, DiffOp{DiffSame, b[j]})
 			i, j = i+1, j+1
-		case lcs[i+1][j] >= lcs[i][j+1]:
+		case lcs[(i+1)*w+j] >= lcs[i*w+j+1]:
 			ops = append(ops, DiffOp{DiffRemoved, a[i]})
 			i++
 		default:
@@ -69,7 +94,17 @@ func WordDiff(before, after string) []DiffOp {
 	for ; j < len(b); j++ {
 		ops = append(ops, DiffOp{DiffAdded, b[j]})
 	}
-	return mergeOps(ops)
+	return ops
+}
+
+// wordKeys gives each word without its trailing spaces, what words are
+// compared by.
+func wordKeys(words []string) []string {
+	keys := make([]string, len(words))
+	for i, w := range words {
+		keys[i] = strings.TrimRightFunc(w, unicode.IsSpace)
+	}
+	return keys
 }
 
 // splitWords cuts text into words, each with the spaces that follow it.
@@ -89,11 +124,6 @@ func splitWords(s string) []string {
 		out = append(out, s[start:])
 	}
 	return out
-}
-
-// sameWord compares words without their trailing spaces.
-func sameWord(a, b string) bool {
-	return strings.TrimRightFunc(a, unicode.IsSpace) == strings.TrimRightFunc(b, unicode.IsSpace)
 }
 
 func mergeOps(ops []DiffOp) []DiffOp {

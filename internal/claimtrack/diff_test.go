@@ -53,8 +53,14 @@ func TestWordDiff(t *testing.T) {
 		assert.Equal(t, strings.Fields(p[0]), strings.Fields(old.String()))
 		assert.Equal(t, p[1], nu.String())
 	}
-	// Huge texts are shown as replaced rather than compared word by word.
+	// A long text with a small edit is compared exactly: the shared start and
+	// end are set aside before the word-by-word comparison.
 	big := strings.Repeat("word ", 1000)
-	ops := claimtrack.WordDiff(big, big+"more")
-	assert.Len(t, ops, 2)
+	assert.Equal(t, big+"{+more+}", render(claimtrack.WordDiff(big, big+"more")))
+	assert.Equal(t, "x "+big+"[-y -]{+z +}"+big+"end", render(claimtrack.WordDiff("x "+big+"y "+big+"end", "x "+big+"z "+big+"end")))
+	// Huge texts that differ throughout are shown as replaced rather than
+	// compared word by word.
+	other := strings.Repeat("other ", 1000)
+	ops := claimtrack.WordDiff("start "+big+"end", "start "+other+"end")
+	assert.Equal(t, "start [-"+big+"-]{+"+other+"+}end", render(ops))
 }

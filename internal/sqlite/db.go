@@ -352,9 +352,32 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
+// readTxKey is where Read keeps its transaction in a context.
+type readTxKey struct{}
+
+// Read runs fn with a context that carries one read transaction: every read
+// made with that context joins it. The several reads behind one page then see
+// one snapshot and pay for one transaction and one connection. fn should
+// only read, and should not keep the context once it returns.
+func (db *DB) Read(ctx context.Context, fn func(context.Context) error) error {
+	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
+		return fn(ctx)
+	}
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(context.WithValue(ctx, readTxKey{}, &Tx{Tx: tx, now: db.Now().UTC(), db: db}))
+}
+
 // view runs fn in a read transaction on a reader connection, so that the
-// several queries behind one page see one consistent snapshot.
+// several queries behind one page see one consistent snapshot. Within Read,
+// it joins Read's transaction.
 func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
+	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
+		return fn(t)
+	}
 	tx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin read: %w", err)
@@ -366,6 +389,9 @@ func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func parseTime(s string) time.Time {
+	if t, ok := parseStamp(s); ok {
+		return t
+	}
 	t, err := time.Parse(timeLayout, s)
 	if err != nil {
 		t, _ = time.Parse(time.RFC3339Nano, s)

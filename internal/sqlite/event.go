@@ -63,10 +63,11 @@ func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
 		return nil, err
 	}
 	ev.At = parseTime(at)
-	if err := json.Unmarshal([]byte(before), &ev.Before); err != nil {
+	var err error
+	if ev.Before, err = decodeFields(before); err != nil {
 		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
 	}
-	if err := json.Unmarshal([]byte(after), &ev.After); err != nil {
+	if ev.After, err = decodeFields(after); err != nil {
 		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
 	}
 	return &ev, nil
@@ -109,6 +110,19 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND id < ?
 			ORDER BY id DESC LIMIT ?`, claimID, before, limit+1); err != nil {
 			return err
+		}
+		// On the first page the newest status change read is the one in
+		// force; when the page holds the whole history and none, there is none.
+		if before == math.MaxInt64 {
+			for _, ev := range events {
+				if ev.Type == claimtrack.EventStatusChanged {
+					current = ev.ID
+					return nil
+				}
+			}
+			if len(events) <= limit {
+				return nil
+			}
 		}
 		err = tx.QueryRowContext(ctx, `SELECT coalesce((SELECT id FROM events WHERE claim_id = ? AND type = ?
 			ORDER BY id DESC LIMIT 1), 0)`, claimID, claimtrack.EventStatusChanged).Scan(&current)

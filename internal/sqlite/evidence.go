@@ -203,23 +203,37 @@ func scanEvidence(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.
 func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error) {
 	var out []*claimtrack.Evidence
 	err := db.view(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.claim_id = ? ORDER BY e.id`, claimID)
+		// Each link comes with its source and the source's track record (for
+		// the score badges) in one query; the few "via" sources follow.
+		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsOrEmpty+`
+			FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
+			WHERE e.claim_id = ? ORDER BY e.id`, claimID)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var vias []*claimtrack.Evidence
 		for rows.Next() {
-			e, err := scanEvidence(rows)
+			var src claimtrack.Source
+			var created, updated string
+			rec := &claimtrack.SourceRecord{}
+			e, err := scanEvidence(rows, append([]any{&src.ID, &src.Name, &src.Kind, &src.Role, &src.URL, &src.Description,
+				&created, &updated}, recordDest(rec)...)...)
 			if err != nil {
 				return err
 			}
+			src.CreatedAt, src.UpdatedAt, src.Record = parseTime(created), parseTime(updated), rec
+			e.Source = &src
 			out = append(out, e)
+			if e.ViaSourceID != 0 {
+				vias = append(vias, e)
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
 		rows.Close()
-		return attachEvidenceSources(ctx, tx, out)
+		return attachEvidenceSources(ctx, tx, vias)
 	})
 	return out, err
 }
