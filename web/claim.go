@@ -214,14 +214,32 @@ func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrac
 	if !claim.Status.Resolved() {
 		return d, nil, nil
 	}
-	first, ok, err := s.store.FindFirstVerdictAt(ctx, claim.ID)
-	if err != nil {
-		return d, nil, err
+	first, ok := firstVerdictAt(d)
+	if !ok {
+		var err error
+		if first, ok, err = s.store.FindFirstVerdictAt(ctx, claim.ID); err != nil {
+			return d, nil, err
+		}
 	}
 	if !ok { // a verdict always has its event; this is only a guard
 		first = claim.UpdatedAt
 	}
 	return d, s.claimReview(c, claim, d.Evidence, first), nil
+}
+
+// firstVerdictAt finds when the claim first got a verdict from the history
+// on the page, when the page holds all of it (newest first); false means
+// the store must be asked.
+func firstVerdictAt(d views.ClaimData) (time.Time, bool) {
+	if d.MoreEvents || d.EventsBefore != 0 {
+		return time.Time{}, false
+	}
+	for i := len(d.Events) - 1; i >= 0; i-- {
+		if ev := d.Events[i]; ev.Type == claimtrack.EventStatusChanged && claimtrack.Status(ev.After["status"]).Resolved() {
+			return ev.At, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // renderClaimPage renders a claim page from what claimData read.

@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -12,11 +15,12 @@ import (
 const claimColumns = `c.id, c.text, c.context, c.kind, c.due_date, c.status, c.verdict_note,
 	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at`
 
-func scanClaim(s interface{ Scan(...any) error }) (*claimtrack.Claim, error) {
+// scanClaim reads claimColumns, then any further columns into extra.
+func scanClaim(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Claim, error) {
 	var c claimtrack.Claim
 	var created, updated string
-	if err := s.Scan(&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-		&c.ReportID, &c.Version, &created, &updated); err != nil {
+	if err := s.Scan(append([]any{&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
+		&c.ReportID, &c.Version, &created, &updated}, extra...)...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
@@ -76,8 +80,8 @@ func replaceTags(ctx context.Context, tx *Tx, claimID int64, tags []string) erro
 		return err
 	}
 	for i, t := range tags {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_tags (claim_id, tag, position, created_at)
-			SELECT ?1, ?2, ?3, created_at FROM claims WHERE id = ?1`, claimID, t, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_tags (claim_id, tag, position, created_at, status)
+			SELECT ?1, ?2, ?3, created_at, status FROM claims WHERE id = ?1`, claimID, t, i); err != nil {
 			return err
 		}
 	}
@@ -95,16 +99,42 @@ func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, e
 }
 
 func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, error) {
-	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.id = ?`, id))
+	// The tags come in the same query, each as "position tag" (tags hold no
+	// spaces), joined by the unit separator, and are put in order here.
+	var tags string
+	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`,
+		coalesce((SELECT group_concat(position || ' ' || tag, char(31)) FROM claim_tags WHERE claim_id = c.id), '')
+		FROM claims c WHERE c.id = ?`, id), &tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Claim")
 	} else if err != nil {
 		return nil, err
 	}
-	if err := attachTags(ctx, tx, []*claimtrack.Claim{c}); err != nil {
-		return nil, err
-	}
+	c.Tags = splitTags(tags)
 	return c, nil
+}
+
+// splitTags reads the tags findClaimByID gathers and orders them by position.
+func splitTags(s string) []string {
+	if s == "" {
+		return nil
+	}
+	type placed struct {
+		pos int
+		tag string
+	}
+	var ps []placed
+	for item := range strings.SplitSeq(s, "\x1f") {
+		pos, tag, _ := strings.Cut(item, " ")
+		n, _ := strconv.Atoi(pos)
+		ps = append(ps, placed{n, tag})
+	}
+	slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
+	tags := make([]string, len(ps))
+	for i, p := range ps {
+		tags[i] = p.tag
+	}
+	return tags
 }
 
 // indexClaims maps claims by id and returns an IN list of their ids.
@@ -118,52 +148,78 @@ func indexClaims(claims []*claimtrack.Claim) (map[int64]*claimtrack.Claim, strin
 	return byID, in, args
 }
 
-// attachTags fills the tags of the given claims with one query.
+// attachTags fills the tags of the given claims with one query. The rows
+// are put in order here rather than by SQLite, which would need a sorter.
 func attachTags(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
 	if len(claims) == 0 {
 		return nil
 	}
 	byID, in, args := indexClaims(claims)
-	rows, err := tx.QueryContext(ctx, `SELECT claim_id, tag FROM claim_tags WHERE claim_id IN (`+in+`) ORDER BY claim_id, position`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT claim_id, position, tag FROM claim_tags WHERE claim_id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	type placed struct {
+		pos int
+		tag string
+	}
+	tags := map[int64][]placed{}
 	for rows.Next() {
 		var id int64
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
+		var p placed
+		if err := rows.Scan(&id, &p.pos, &p.tag); err != nil {
 			return err
 		}
-		byID[id].Tags = append(byID[id].Tags, tag)
+		tags[id] = append(tags[id], p)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, ps := range tags {
+		slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
+		c := byID[id]
+		c.Tags = make([]string, len(ps))
+		for i, p := range ps {
+			c.Tags[i] = p.tag
+		}
+	}
+	return nil
 }
 
-// attachMainSources sets each claim's MainSource: its first asserting source, or
-// failing that its first linked source.
+// attachMainSources sets each claim's MainSource (its id and name, which the
+// lists show): its first asserting source, or failing that its first linked
+// source.
 func attachMainSources(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
 	if len(claims) == 0 {
 		return nil
 	}
 	byID, in, args := indexClaims(claims)
 	rows, err := tx.QueryContext(ctx, `
-		SELECT `+sourceColumns+`, e.claim_id
+		SELECT e.claim_id, e.stance = 'asserts', e.id, s.id, s.name
 		FROM evidence e JOIN sources s ON s.id = e.source_id
-		WHERE e.claim_id IN (`+in+`)
-		ORDER BY e.claim_id, e.stance <> 'asserts', e.id`, args...)
+		WHERE e.claim_id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	// The best link so far of each claim: asserting before not, then oldest.
+	type best struct {
+		asserts bool
+		id      int64
+	}
+	seen := map[int64]best{}
 	for rows.Next() {
-		var id int64
-		s, err := scanSource(rows, &id)
-		if err != nil {
+		var claimID, linkID, sourceID int64
+		var asserts bool
+		var name string
+		if err := rows.Scan(&claimID, &asserts, &linkID, &sourceID, &name); err != nil {
 			return err
 		}
-		if c := byID[id]; c.MainSource == nil {
-			c.MainSource = s
+		b, ok := seen[claimID]
+		if !ok || (asserts && !b.asserts) || (asserts == b.asserts && linkID < b.id) {
+			seen[claimID] = best{asserts, linkID}
+			byID[claimID].MainSource = &claimtrack.Source{ID: sourceID, Name: name}
 		}
 	}
 	return rows.Err()
@@ -249,9 +305,18 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		where, args = claimWhere(f, true)
 		list := `SELECT ` + claimColumns + ` FROM claims c` + where + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`
-		if tagOnly && f.Status == "" { // a page of a tag, from its index in the list's order
-			list, args = `SELECT `+claimColumns+` FROM claim_tags t JOIN claims c ON c.id = t.claim_id
-				WHERE t.tag = ? ORDER BY t.created_at DESC, t.claim_id DESC LIMIT ? OFFSET ?`, []any{f.Tag}
+		if tagOnly {
+			// A page of a tag, with or without a status, from the tag rows'
+			// index in the list's order: the rows skipped to reach the page
+			// are read from the index alone, and only the page's claims are
+			// looked up.
+			page := `SELECT claim_id, created_at FROM claim_tags WHERE tag = ?`
+			args = []any{f.Tag}
+			if f.Status != "" {
+				page, args = page+` AND status = ?`, append(args, f.Status)
+			}
+			list = `SELECT ` + claimColumns + ` FROM (` + page + ` ORDER BY created_at DESC, claim_id DESC LIMIT ? OFFSET ?) t
+				JOIN claims c ON c.id = t.claim_id ORDER BY t.created_at DESC, t.claim_id DESC`
 		}
 		rows, err = tx.QueryContext(ctx, list, append(args, f.Limit, f.Offset)...)
 		if err != nil {

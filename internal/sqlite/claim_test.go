@@ -227,6 +227,26 @@ func TestStatusCounts_Kept(t *testing.T) {
 			order = append(order, row[0])
 		}
 		assert.Equal(t, order, ids, "the page of tag %s after %s", tag, when)
+		// Each tag row carries its claim's status, and a tag's page of one
+		// status (a page from the middle) is that of a direct query.
+		require.Empty(t, queryRows(t, raw, `SELECT t.claim_id FROM claim_tags t JOIN claims c ON c.id = t.claim_id
+			WHERE t.status IS NOT c.status`), "tag rows with a stale status after %s", when)
+		for _, st := range []claimtrack.Status{claimtrack.StatusUnverified, claimtrack.StatusRefuted, claimtrack.StatusPartlyTrue} {
+			for _, tg := range []string{tag, "a-new-tag"} {
+				page, err := db.FindClaims(ctx, claimtrack.ClaimFilter{Tag: tg, Status: st, Limit: 3, Offset: 1})
+				require.NoError(t, err)
+				var got []string
+				for _, c := range page.Claims {
+					got = append(got, strconv.FormatInt(c.ID, 10))
+				}
+				var want []string
+				for _, row := range queryRows(t, raw, `SELECT id FROM claims WHERE status = ? AND id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)
+					ORDER BY created_at DESC, id DESC LIMIT 3 OFFSET 1`, st, tg) {
+					want = append(want, row[0])
+				}
+				assert.Equal(t, want, got, "tag %s, %s, after %s", tg, st, when)
+			}
+		}
 	}
 	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 3})
 	require.NoError(t, err)

@@ -363,6 +363,14 @@ func (db *DB) Read(ctx context.Context, fn func(context.Context) error) error {
 	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
 		return fn(ctx)
 	}
+	// The reads run without the caller's cancellation: the driver cannot stop
+	// a statement once it runs anyway, and a cancellable context costs
+	// database/sql a goroutine per query to watch it. A caller gone before
+	// the transaction starts still gets nothing.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
 	tx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin read: %w", err)

@@ -275,7 +275,7 @@ func (g *generator) claimRows(first int64, n int, ids *genIDs, firstSource int64
 		updated := formatTime(created.Add(time.Duration(version-1) * time.Hour))
 		r.claims = append(r.claims, id, c.text, c.context, c.kind, c.due, c.status, c.note, version, ts, updated)
 		for pos, tag := range c.tags {
-			r.tags = append(r.tags, id, tag, pos, ts)
+			r.tags = append(r.tags, id, tag, pos, ts, c.status)
 		}
 		after := `{"text":"` + c.text + `","context":"` + c.context + `","kind":"` + c.kind + `","due_date":"` + c.due +
 			`","tags":"` + strings.Join(c.tags, ", ") + `"}`
@@ -383,7 +383,7 @@ func (db *DB) writeRows(ctx context.Context, r *genRows) error {
 	return db.update(ctx, func(tx *Tx) error {
 		for _, b := range []*bulk{
 			{tx: tx, prefix: `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `, cols: 10, args: r.claims},
-			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position, created_at) VALUES `, cols: 4, args: r.tags},
+			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position, created_at, status) VALUES `, cols: 5, args: r.tags},
 			{tx: tx, prefix: `INSERT INTO evidence (id, claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at) VALUES `, cols: 10, args: r.links},
 			{tx: tx, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id, before_json, after_json, note) VALUES `, cols: 11, args: r.events},
 			{tx: tx, prefix: `INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
