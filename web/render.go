@@ -28,6 +28,9 @@ func (s *Server) render(c echo.Context, status int, component templ.Component) e
 	if !utf8.Valid(page) {
 		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
 	}
+	// With its length declared the page leaves whole rather than in chunks:
+	// fewer writes for the server and fewer reads for the browser.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(page)))
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, page)
 }
 

@@ -51,6 +51,10 @@ type DB struct {
 	// snapshot, or -1 when it is to be counted again.
 	sinceSnapshot atomic.Int64
 
+	// sourceHits remembers the sources that searches found, for as long as
+	// no source changes (see sourceSearchCache).
+	sourceHits sourceSearchCache
+
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
 }

@@ -112,3 +112,40 @@ func TestDB_CreateSource(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, found, 1, "search matches the role too")
 }
+
+// Source search results are kept between searches, but never outlive a
+// change to the sources, whoever makes it.
+func TestSearchSources_KeptUntilSourcesChange(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	names := func(q string) []string {
+		t.Helper()
+		found, err := db.SearchSources(ctx, claimtrack.ParseQuery(q), 10)
+		require.NoError(t, err)
+		var out []string
+		for _, s := range found {
+			out = append(out, s.Name+" / "+s.Role)
+		}
+		return out
+	}
+	assert.Empty(t, names("kremlin"))
+	s, err := db.CreateSource(ctx, claimtrack.SourceInput{Name: "Dmitry Peskov", Kind: "person", Role: "Kremlin spokesman"}, "local")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Dmitry Peskov / Kremlin spokesman"}, names("kremlin"), "a new source")
+	// A caller changing what it got does not change what the next one gets.
+	found, err := db.SearchSources(ctx, claimtrack.ParseQuery("kremlin"), 10)
+	require.NoError(t, err)
+	found[0].Name = "Changed by a caller"
+	assert.Equal(t, []string{"Dmitry Peskov / Kremlin spokesman"}, names("kremlin"))
+
+	_, err = db.UpdateSource(ctx, s.ID, claimtrack.SourceInput{Name: "Dmitry S. Peskov", Kind: "person", Role: "Kremlin press secretary"}, "local")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Dmitry S. Peskov / Kremlin press secretary"}, names("kremlin"), "an edited source")
+	assert.Empty(t, names("spokesman"))
+
+	// A change from another connection (another process) counts too.
+	_, err = raw.ExecContext(ctx, `UPDATE sources SET role = 'Kremlin voice' WHERE id = ?`, s.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Dmitry S. Peskov / Kremlin voice"}, names("kremlin"), "a change by another connection")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -528,6 +529,16 @@ func (db *DB) searchSources(ctx context.Context, tx *Tx, q claimtrack.SearchQuer
 	if expr == "" || limit <= 0 {
 		return nil, nil
 	}
+	// Ranking sources costs a look at every match; sources change rarely,
+	// so what a search found stays good until one does.
+	var changes int64
+	if err := tx.QueryRowContext(ctx, `SELECT n FROM source_changes WHERE id = 1`).Scan(&changes); err != nil {
+		return nil, fmt.Errorf("sqlite: source changes: %w", err)
+	}
+	key := sourceSearchKey{expr: expr, limit: limit, rankLimit: db.rankLimit}
+	if found, ok := db.sourceHits.get(key, changes); ok {
+		return found, nil
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, countSourcesSQL, expr, db.rankLimit+1).Scan(&n); err != nil {
 		return nil, fmt.Errorf("sqlite: count sources: %w", err)
@@ -536,7 +547,72 @@ func (db *DB) searchSources(ctx context.Context, tx *Tx, q claimtrack.SearchQuer
 	if n > db.rankLimit {
 		query = newestSourcesSQL
 	}
-	return querySources(ctx, tx, query, expr, limit)
+	found, err := querySources(ctx, tx, query, expr, limit)
+	if err != nil {
+		return nil, err
+	}
+	db.sourceHits.put(key, changes, found)
+	return found, nil
+}
+
+// sourceSearchKey is what a source search's result depends on besides the
+// sources themselves.
+type sourceSearchKey struct {
+	expr             string
+	limit, rankLimit int
+}
+
+// sourceSearchCache holds recent source search results with the count of
+// source changes (table source_changes) they were found at. A result is
+// given out only while that count stands, so it is never stale. It holds at
+// most maxSourceSearches results and forgets the oldest when full.
+type sourceSearchCache struct {
+	mu      sync.Mutex
+	entries map[sourceSearchKey]sourceSearchEntry
+	order   []sourceSearchKey // keys oldest first
+}
+
+type sourceSearchEntry struct {
+	changes int64
+	sources []claimtrack.Source
+}
+
+const maxSourceSearches = 256
+
+func (c *sourceSearchCache) get(key sourceSearchKey, changes int64) ([]*claimtrack.Source, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if !ok || e.changes != changes {
+		return nil, false
+	}
+	// Each caller gets its own copies: nothing it does reaches the cache.
+	out := make([]*claimtrack.Source, len(e.sources))
+	for i := range e.sources {
+		s := e.sources[i]
+		out[i] = &s
+	}
+	return out, true
+}
+
+func (c *sourceSearchCache) put(key sourceSearchKey, changes int64, found []*claimtrack.Source) {
+	kept := make([]claimtrack.Source, len(found))
+	for i, s := range found {
+		kept[i] = *s
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[sourceSearchKey]sourceSearchEntry{}
+	}
+	if _, ok := c.entries[key]; !ok {
+		if len(c.order) >= maxSourceSearches {
+			delete(c.entries, c.order[0])
+			c.order = c.order[1:]
+		}
+		c.order = append(c.order, key)
+	}
+	c.entries[key] = sourceSearchEntry{changes: changes, sources: kept}
 }
 
 // CheckSearchIndex runs FTS5's own integrity-check on both search indexes.
