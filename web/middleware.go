@@ -107,10 +107,11 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// turns is the bound on requests handled at once: a slot per request.
+// turns is the bound on requests handled at once: a slot per request, from
+// one pool for reads and another for changes.
 type turns struct {
-	slots chan struct{}
-	wait  time.Duration
+	reads, changes chan struct{}
+	wait           time.Duration
 }
 
 // errBusy answers a request that found no turn in time.
@@ -129,13 +130,17 @@ func (s *Server) takeTurns(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		t := s.turns.Load()
+		slots := t.changes
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			slots = t.reads
+		}
 		select {
-		case t.slots <- struct{}{}:
+		case slots <- struct{}{}:
 		default:
 			timer := time.NewTimer(t.wait)
 			defer timer.Stop()
 			select {
-			case t.slots <- struct{}{}:
+			case slots <- struct{}{}:
 			case <-timer.C:
 				c.Response().Header().Set("Retry-After", "2")
 				return errBusy
@@ -143,7 +148,7 @@ func (s *Server) takeTurns(next echo.HandlerFunc) echo.HandlerFunc {
 				return nil // the client went away while waiting
 			}
 		}
-		defer func() { <-t.slots }()
+		defer func() { <-slots }()
 		return next(c)
 	}
 }

@@ -163,10 +163,12 @@ type Config struct {
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed. From anyone
 	// else those headers are ignored.
 	TrustedProxies []netip.Prefix
-	// MaxInFlight bounds the requests handled at once (0: DefaultMaxInFlight);
-	// QueueWait is how long one more may wait for a turn (0: DefaultQueueWait)
-	// before it is answered 503. A burst beyond the machine's pace queues
-	// briefly instead of piling up memory.
+	// MaxInFlight bounds the requests handled at once (0: DefaultMaxInFlight),
+	// reads (GET, HEAD) and changes each; QueueWait is how long one more may
+	// wait for a turn (0: DefaultQueueWait) before it is answered 503. A burst
+	// beyond the machine's pace queues briefly instead of piling up memory.
+	// Reads and changes take turns apart: changes wait for the one writer and
+	// the disk, and pages must not queue behind them.
 	MaxInFlight int
 	QueueWait   time.Duration
 }
@@ -186,7 +188,7 @@ func (s *Server) Configure(cfg Config) {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
 	}
-	s.turns.Store(&turns{slots: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
+	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
 	s.Config = cfg
 	if len(cfg.TrustedProxies) == 0 {
 		s.echo.IPExtractor = echo.ExtractIPDirect()

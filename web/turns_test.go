@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"context"
+	"database/sql"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -56,4 +60,41 @@ func TestTurns(t *testing.T) {
 	a.web.Configure(web.Config{})
 	codes = burst()
 	require.Equal(t, map[int]int{http.StatusOK: 40}, codes)
+}
+
+// Changes and reads take turns from pools of their own: changes held up
+// waiting for the database's writer never leave pages waiting.
+func TestTurns_ChangesDoNotHoldUpReads(t *testing.T) {
+	a := newTestApp(t)
+	a.web.Configure(web.Config{MaxInFlight: 1, QueueWait: 50 * time.Millisecond})
+	// Another connection holds the write lock, as a long backup or import would.
+	lock, err := sql.Open("sqlite", "file:"+a.db.Path()+"?_pragma=busy_timeout(5000)")
+	require.NoError(t, err)
+	defer lock.Close()
+	conn, err := lock.Conn(context.Background())
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(context.Background(), "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+
+	form := func(id int64) url.Values {
+		c, err := a.db.FindClaimByID(context.Background(), id)
+		require.NoError(t, err)
+		return url.Values{"status": {"confirmed"}, "version": {strconv.FormatInt(c.Version, 10)}, "note": {"Confirmed by the ministry."}}
+	}
+	first := make(chan page, 1)
+	f := form(1)
+	f.Set("_csrf", a.csrf())
+	go func() { first <- a.postRaw("/claims/1/status", f.Encode(), nil) }()
+	time.Sleep(300 * time.Millisecond) // the change has its turn and waits for the writer
+	// The one change turn is taken: another change is turned away...
+	assert.Equal(t, http.StatusServiceUnavailable, a.post("/claims/2/status", form(2)).status)
+	// ...but pages are served.
+	for _, path := range []string{"/claims/1", "/claims", "/search?q=moscow"} {
+		assert.Equal(t, http.StatusOK, a.get(path).status, path)
+	}
+	_, err = conn.ExecContext(context.Background(), "ROLLBACK")
+	require.NoError(t, err)
+	res := <-first
+	assert.Equal(t, http.StatusSeeOther, res.status, "the waiting change goes through once the writer is free")
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -74,6 +75,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		tuneGC()
+		if path := os.Getenv("CLAIMTRACK_CPU_PROFILE"); path != "" {
+			stop, err := profileCPU(path)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		m := NewMain(stdout, stderr)
 		if err := m.ParseFlags(args); err != nil {
 			return err
@@ -120,6 +128,21 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(100 << 20)
 	}
+}
+
+// profileCPU writes a CPU profile of the server to path until stop is
+// called (at shutdown): for looking into where time goes under load. It is
+// set with the environment variable CLAIMTRACK_CPU_PROFILE.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // Config is the server's configuration, from flags with environment fallbacks.

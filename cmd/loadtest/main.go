@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,12 +46,16 @@ func main() {
 	mix := flag.Duration("duration", 40*time.Second, "how long the mix runs")
 	closed := flag.Duration("closed", 5*time.Second, "how long each closed-loop phase runs")
 	workers := flag.Int("workers", 16, "concurrent clients in the closed-loop phases")
+	flag.StringVar(&serverLog, "server-log", "", "write the server's log to this file (for looking into a slow run)")
 	flag.Parse()
 	if err := run(*bin, *db, *rate, *mix, *closed, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
+
+// serverLog is where the server's log goes; empty discards it.
+var serverLog string
 
 const (
 	editor   = "load-editor"
@@ -110,7 +115,11 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 
 	// 3. The mix, open loop.
 	fmt.Printf("\nmix: %d arrivals/s for %s (70%% claim pages, 15%% claims lists, 10%% search, 5%% changes)\n", rate, mixFor)
+	cpu0, _ := cpuTime(srv.Process.Pid)
+	own0, _ := cpuTime(os.Getpid())
 	res := openLoop(client, targets, token, rate, mixFor)
+	cpu1, _ := cpuTime(srv.Process.Pid)
+	own1, _ := cpuTime(os.Getpid())
 	rss, err := peakRSS(srv.Process.Pid)
 	if err != nil {
 		return err
@@ -138,6 +147,9 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 			reads = append(reads, res[r].durations...)
 		}
 	}
+	printSeconds(res)
+	fmt.Printf("CPU during the mix: server %.2f cores, load generator %.2f cores, of %d\n", (cpu1-cpu0).Seconds()/mixFor.Seconds(),
+		(own1-own0).Seconds()/mixFor.Seconds(), runtime.NumCPU())
 	fmt.Printf("\nreads p99: %.1f ms (target ≤ 50); errors: %d (target 0); claim page alone: %.0f%% of hello (target ≥ 20%%); server peak RSS: %.0f MB (target ≤ 150)\n",
 		ms(pct(reads, 99)), errs, 100*alone["claim page"]/ceiling, float64(rss)/(1<<20))
 	if res["change"] != nil && res["change"].conflicts > 0 {
@@ -166,7 +178,15 @@ func start(bin, db string) (*exec.Cmd, string, error) {
 			seen = append(seen, buf[:n]...)
 			if m := re.FindSubmatch(seen); m != nil {
 				addr <- string(m[1])
-				io.Copy(io.Discard, stderr)
+				var rest io.Writer = io.Discard
+				if serverLog != "" {
+					if f, err := os.Create(serverLog); err == nil {
+						defer f.Close()
+						f.Write(seen)
+						rest = f
+					}
+				}
+				io.Copy(rest, stderr)
 				return
 			}
 			if err != nil {
@@ -293,6 +313,7 @@ func closedLoop(c *http.Client, workers int, d time.Duration, next func(*rand.Ra
 // routeStats is what one route of the mix gave.
 type routeStats struct {
 	durations []time.Duration
+	seconds   []int // the second of the run each request was due in, by durations' index
 	errors    int
 	conflicts int
 }
@@ -302,6 +323,7 @@ type routeStats struct {
 func openLoop(c *http.Client, t *targets, token string, rate int, d time.Duration) map[string]*routeStats {
 	var mu sync.Mutex
 	out := map[string]*routeStats{}
+	start := time.Now()
 	record := func(route string, due time.Time, ok, conflict bool) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -317,11 +339,12 @@ func openLoop(c *http.Client, t *targets, token string, rate int, d time.Duratio
 			st.errors++
 		default:
 			st.durations = append(st.durations, time.Since(due))
+			st.seconds = append(st.seconds, int(due.Sub(start)/time.Second))
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	interval := time.Second / time.Duration(rate)
-	start := time.Now()
+	start = time.Now()
 	var wg sync.WaitGroup
 	for i := 0; ; i++ {
 		due := start.Add(time.Duration(i) * interval)
@@ -409,6 +432,47 @@ func change(c *http.Client, base, token string, r *rand.Rand) (ok, conflict bool
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode == http.StatusOK, res.StatusCode == http.StatusPreconditionFailed
+}
+
+// printSeconds shows how steady the mix was: the reads' p99 of each second,
+// and the seconds over the 50 ms target.
+func printSeconds(res map[string]*routeStats) {
+	bySecond := map[int][]time.Duration{}
+	last := 0
+	for _, r := range []string{"claim page", "claims list", "search"} {
+		if st := res[r]; st != nil {
+			for i, d := range st.durations {
+				bySecond[st.seconds[i]] = append(bySecond[st.seconds[i]], d)
+				last = max(last, st.seconds[i])
+			}
+		}
+	}
+	var line []string
+	over := 0
+	for sec := 0; sec <= last; sec++ {
+		p := ms(pct(bySecond[sec], 99))
+		if p > 50 {
+			over++
+		}
+		line = append(line, strconv.FormatFloat(p, 'f', 0, 64))
+	}
+	fmt.Printf("\nreads p99 ms by second: %s\nseconds over 50 ms: %d of %d\n", strings.Join(line, " "), over, last+1)
+}
+
+// cpuTime reads the CPU time a process has used (user and system) from /proc.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name, which is in parentheses.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100, nil // in clock ticks of 1/100 s
 }
 
 // peakRSS reads the process's peak resident memory (VmHWM) from /proc.

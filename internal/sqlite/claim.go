@@ -225,6 +225,59 @@ func attachMainSources(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) 
 	return rows.Err()
 }
 
+// attachListing fills what a list shows of each claim besides its row: its
+// tags and its main source. Both are kept, in that order and by that rule,
+// in the claim's search row (claimSearchRow), which one lookup per claim
+// reads; a claim without a search row (while the index is being rebuilt)
+// has them read from their tables.
+func attachListing(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	byID, in, args := indexClaims(claims)
+	rows, err := tx.QueryContext(ctx, `SELECT rowid, tags, main_source_id, main_source FROM claim_search WHERE rowid IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := make(map[int64]bool, len(claims))
+	for rows.Next() {
+		var id, sourceID int64
+		var tags, sourceName string
+		if err := rows.Scan(&id, &tags, &sourceID, &sourceName); err != nil {
+			return err
+		}
+		c := byID[id]
+		if c == nil {
+			continue
+		}
+		found[id] = true
+		if tags != "" {
+			c.Tags = strings.Fields(tags)
+		}
+		if sourceID != 0 {
+			c.MainSource = &claimtrack.Source{ID: sourceID, Name: sourceName}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	var missing []*claimtrack.Claim
+	for _, c := range claims {
+		if !found[c.ID] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if err := attachTags(ctx, tx, missing); err != nil {
+		return err
+	}
+	return attachMainSources(ctx, tx, missing)
+}
+
 // claimWhere builds the WHERE clause shared by the list and its status counts.
 // The status filter is left out when withStatus is false.
 func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
@@ -334,10 +387,7 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 			return err
 		}
 		rows.Close()
-		if err := attachTags(ctx, tx, page.Claims); err != nil {
-			return err
-		}
-		return attachMainSources(ctx, tx, page.Claims)
+		return attachListing(ctx, tx, page.Claims)
 	})
 	if err != nil {
 		return nil, err

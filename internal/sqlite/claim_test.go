@@ -268,3 +268,50 @@ func TestStatusCounts_Kept(t *testing.T) {
 	require.NoError(t, err)
 	agree("a sheet import")
 }
+
+// A list's tags and main sources come from the claims' search rows; they
+// must be what the tables say: the tags in order, and the main link's
+// source by the domain's rule. A claim without a search row has them read
+// from the tables.
+func TestFindClaims_ListingMatchesTables(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 5})
+	require.NoError(t, err)
+	c5, err := db.FindClaimByID(ctx, 5)
+	require.NoError(t, err)
+	_, err = db.UpdateClaim(ctx, 5, c5.Version, claimtrack.ClaimInput{Text: c5.Text, Context: c5.Context, Kind: c5.Kind,
+		DueDate: c5.DueDate, Tags: []string{"zulu", "alpha", "mike"}}, "editor")
+	require.NoError(t, err)
+	// Claim 7 loses its search row, as while the index is rebuilt.
+	_, err = raw.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid = 7`)
+	require.NoError(t, err)
+
+	page, err := db.FindClaims(ctx, claimtrack.ClaimFilter{Limit: 300})
+	require.NoError(t, err)
+	require.Len(t, page.Claims, 200)
+	withSource := 0
+	for _, c := range page.Claims {
+		one, err := db.FindClaimByID(ctx, c.ID)
+		require.NoError(t, err)
+		assert.Equal(t, one.Tags, c.Tags, "tags of claim %d", c.ID)
+		evidence, err := db.FindClaimEvidence(ctx, c.ID)
+		require.NoError(t, err)
+		if main := claimtrack.MainLink(evidence); main != nil {
+			withSource++
+			if assert.NotNil(t, c.MainSource, "claim %d", c.ID) {
+				assert.Equal(t, main.SourceID, c.MainSource.ID, "main source of claim %d", c.ID)
+				assert.Equal(t, main.Source.Name, c.MainSource.Name, "main source of claim %d", c.ID)
+			}
+		} else {
+			assert.Nil(t, c.MainSource, "claim %d", c.ID)
+		}
+	}
+	assert.Positive(t, withSource)
+	for _, c := range page.Claims {
+		if c.ID == 5 {
+			assert.Equal(t, []string{"zulu", "alpha", "mike"}, c.Tags)
+		}
+	}
+}
