@@ -272,6 +272,8 @@ type Tx struct {
 	db  *DB // set in read transactions: queries use its statement cache
 
 	scoreRows     int   // score history rows written
+	searchRows    bool  // claim_search rows rewritten
+	sourceRows    bool  // source_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
 }
 
@@ -345,6 +347,9 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		if err := db.snapshotIfDue(ctx, t); err != nil {
 			return unavailable(err)
 		}
+	}
+	if err := tidySearchIndex(ctx, t); err != nil {
+		return unavailable(err)
 	}
 	if err := tx.Commit(); err != nil {
 		db.sinceSnapshot.Store(-1)

@@ -30,8 +30,29 @@ const claimSearchRow = `
 		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id ORDER BY e.id LIMIT 1))
 	WHERE `
 
+// tidySearchIndex does a little merging in the search indexes a transaction
+// wrote to. Each transaction leaves a small segment behind, and FTS5's own
+// merging waits for many pages' worth of them; every segment is one more
+// place each search must look. Merging a few pages each time (only where a
+// level holds several segments) keeps them few.
+func tidySearchIndex(ctx context.Context, tx *Tx) error {
+	for _, t := range []struct {
+		table   string
+		touched bool
+	}{{"claim_search", tx.searchRows}, {"source_search", tx.sourceRows}} {
+		if !t.touched {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+t.table+`, rank) VALUES ('merge', 32)`); err != nil {
+			return fmt.Errorf("sqlite: merge %s: %w", t.table, err)
+		}
+	}
+	return nil
+}
+
 // reindexClaim refreshes the search row of one claim inside tx.
 func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
+	tx.searchRows = true
 	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid = ?`, claimID); err != nil {
 		return fmt.Errorf("sqlite: reindex claim: %w", err)
 	}
@@ -44,6 +65,7 @@ func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
 // reindexSourceClaims refreshes the search rows of every claim linked to a
 // source, after the source's name or role changed.
 func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
+	tx.searchRows = true
 	const linked = `(SELECT claim_id FROM evidence WHERE source_id = ?1 UNION SELECT claim_id FROM evidence WHERE via_source_id = ?1)`
 	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid IN `+linked, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source claims: %w", err)
@@ -56,6 +78,7 @@ func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
 
 // reindexSource refreshes the search row of one source.
 func reindexSource(ctx context.Context, tx *Tx, sourceID int64) error {
+	tx.sourceRows = true
 	if _, err := tx.ExecContext(ctx, `DELETE FROM source_search WHERE rowid = ?`, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source: %w", err)
 	}
