@@ -109,8 +109,14 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 	fmt.Printf("\n%-22s %10s %10s\n", "route alone", "req/s", "of hello")
 	alone := map[string]float64{}
 	for _, r := range []string{"claim page", "claims list", "search"} {
+		s0, _ := cpuTime(srv.Process.Pid)
+		o0, _ := cpuTime(os.Getpid())
 		alone[r] = closedLoop(client, workers, closedFor, func(rng *rand.Rand) string { return targets.url(r, rng) })
-		fmt.Printf("%-22s %10.0f %9.0f%%\n", r, alone[r], 100*alone[r]/ceiling)
+		s1, _ := cpuTime(srv.Process.Pid)
+		o1, _ := cpuTime(os.Getpid())
+		n := alone[r] * closedFor.Seconds()
+		fmt.Printf("%-22s %10.0f %9.0f%%   CPU per request: server %.0f µs, load generator %.0f µs\n", r, alone[r], 100*alone[r]/ceiling,
+			float64((s1-s0).Microseconds())/n, float64((o1-o0).Microseconds())/n)
 	}
 
 	// 3. The mix, open loop.
