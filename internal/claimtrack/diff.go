@@ -3,6 +3,7 @@ package claimtrack
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DiffOp is one piece of a word diff: text kept, removed or added.
@@ -28,10 +29,74 @@ const diffMaxCells = 400_000
 // WordDiff compares two texts word by word (the spaces go with the words
 // before them) and returns the pieces in order, neighbours of one kind
 // merged. It finds a longest common subsequence of words, so a changed word
-// shows as that word struck and its replacement marked. The words the texts
-// share at their start and end are set aside first, so an edit of a few
-// words in a long text costs little.
+// shows as that word struck and its replacement marked.
 func WordDiff(before, after string) []DiffOp {
+	// Whole words the texts share byte for byte at their start and end are
+	// set aside before anything is cut into words: an edit of a few words in
+	// a long text costs little.
+	head := sharedHead(before, after)
+	tail := sharedTail(before[head:], after[head:])
+	ops := make([]DiffOp, 0, 8)
+	if head > 0 {
+		ops = append(ops, DiffOp{DiffSame, after[:head]})
+	}
+	ops = wordDiff(ops, before[head:len(before)-tail], after[head:len(after)-tail])
+	if tail > 0 {
+		ops = append(ops, DiffOp{DiffSame, after[len(after)-tail:]})
+	}
+	return mergeOps(ops)
+}
+
+// sharedHead is the length of the longest start the texts share byte for
+// byte that ends where a word starts in both (or at the end of a text).
+func sharedHead(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for i := n; i > 0; i-- {
+		if wordStarts(a, i) && wordStarts(b, i) {
+			return i
+		}
+	}
+	return 0
+}
+
+// sharedTail is the length of the longest end the texts share byte for byte
+// that begins where a word starts in both.
+func sharedTail(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[len(a)-1-n] == b[len(b)-1-n] {
+		n++
+	}
+	for t := n; t > 0; t-- {
+		if wordStarts(a, len(a)-t) && wordStarts(b, len(b)-t) {
+			return t
+		}
+	}
+	return 0
+}
+
+// wordStarts reports whether s can be cut at i between two words: i is the
+// start or end of s, or follows an ASCII space and starts something else. (Other
+// spaces only make the cut less eager; the diff is the same.)
+func wordStarts(s string, i int) bool {
+	if i == 0 || i == len(s) {
+		return true
+	}
+	switch s[i-1] {
+	case ' ', '\t', '\n', '\r', '\v', '\f':
+	default:
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !unicode.IsSpace(r)
+}
+
+// wordDiff appends to ops the diff of two texts word by word: the words they
+// share at their start and end, then a longest common subsequence of the
+// rest.
+func wordDiff(ops []DiffOp, before, after string) []DiffOp {
 	a, b := splitWords(before), splitWords(after)
 	ka, kb := wordKeys(a), wordKeys(b)
 	pre := 0
@@ -42,7 +107,6 @@ func WordDiff(before, after string) []DiffOp {
 	for suf < len(a)-pre && suf < len(b)-pre && ka[len(a)-1-suf] == kb[len(b)-1-suf] {
 		suf++
 	}
-	ops := make([]DiffOp, 0, 8)
 	if pre > 0 {
 		ops = append(ops, DiffOp{DiffSame, strings.Join(b[:pre], "")})
 	}
@@ -56,7 +120,7 @@ func WordDiff(before, after string) []DiffOp {
 	if suf > 0 {
 		ops = append(ops, DiffOp{DiffSame, strings.Join(b[len(b)-suf:], "")})
 	}
-	return mergeOps(ops)
+	return ops
 }
 
 // diffMiddle appends the word diff of a and b (whose words without their

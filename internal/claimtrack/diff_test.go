@@ -3,6 +3,7 @@ package claimtrack_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/stretchr/testify/assert"
@@ -63,4 +64,31 @@ func TestWordDiff(t *testing.T) {
 	other := strings.Repeat("other ", 1000)
 	ops := claimtrack.WordDiff("start "+big+"end", "start "+other+"end")
 	assert.Equal(t, "start [-"+big+"-]{+"+other+"+}end", render(ops))
+}
+
+// Whatever the texts, the kept and added pieces give the new text exactly,
+// and the kept and removed pieces hold the old text's words in order.
+func FuzzWordDiff(f *testing.F) {
+	for _, p := range [][2]string{{"Trump will travel to Moscow on May 9.", "Trump will not travel to Moscow on May 9."},
+		{"a a", "a"}, {"x y", "x"}, {"", "new"}, {"old", ""}, {"  lead", "lead  "}, {"é\u00a0à ü", "à é"}, {"one\ttwo\nthree", "one two three"},
+		{"The context. (Updated.)", "The context."}, {"The context.", "The context. (Updated.)"}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, before, after string) {
+		if !utf8.ValidString(before) || !utf8.ValidString(after) {
+			return
+		}
+		var old []string
+		var nu strings.Builder
+		for _, op := range claimtrack.WordDiff(before, after) {
+			if op.Kind != claimtrack.DiffAdded {
+				old = append(old, op.Text)
+			}
+			if op.Kind != claimtrack.DiffRemoved {
+				nu.WriteString(op.Text)
+			}
+		}
+		assert.Equal(t, after, nu.String())
+		assert.Equal(t, strings.Fields(before), strings.Fields(strings.Join(old, " ")))
+	})
 }

@@ -3,7 +3,6 @@
 package views
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -198,7 +197,16 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// eventClass is the class list of a history entry: its kind, and whether a
+// later verdict replaced it.
+func eventClass(t claimtrack.EventType, superseded bool) string {
+	if superseded {
+		return "event event-" + string(t) + " event-superseded"
+	}
+	return "event event-" + string(t)
 }
 
 // formatDate turns YYYY-MM-DD into "9 May 2025"; other text is returned as is.
