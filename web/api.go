@@ -136,7 +136,7 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(userKey, u)
 			c.Set(apiUserKey, u)
 		}
-		if s.Config.Private && user(c) == nil {
+		if s.Config().Private && user(c) == nil {
 			return apiFail(http.StatusUnauthorized, "This tracker is private: send an API token.")
 		}
 		return next(c)

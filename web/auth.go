@@ -207,7 +207,7 @@ func (s *Server) clearSessionCookie(c echo.Context) {
 // says so, directly, or through a trusted proxy that says so.
 func (s *Server) secure(c echo.Context) bool {
 	r := c.Request()
-	return s.Config.HTTPS || r.TLS != nil ||
+	return s.Config().HTTPS || r.TLS != nil ||
 		(strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") && s.fromTrustedProxy(r))
 }
 
@@ -216,7 +216,7 @@ func (s *Server) secure(c echo.Context) bool {
 // static files stay open.
 func (s *Server) privateMode(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !s.Config.Private || user(c) != nil {
+		if !s.Config().Private || user(c) != nil {
 			return next(c)
 		}
 		switch p := c.Request().URL.Path; {

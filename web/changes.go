@@ -80,8 +80,8 @@ func (s *Server) handleChanges(c echo.Context) error {
 // baseURL is the site's address as readers reach it: the configured public
 // URL, or else the address of this request.
 func (s *Server) baseURL(c echo.Context) string {
-	if s.Config.PublicURL != "" {
-		return s.Config.PublicURL
+	if s.Config().PublicURL != "" {
+		return s.Config().PublicURL
 	}
 	scheme := "http"
 	if s.secure(c) {

@@ -77,7 +77,7 @@ func (s *Server) claimReview(c echo.Context, claim *claimtrack.Claim, evidence [
 		return nil
 	}
 	base := s.baseURL(c)
-	org := s.Config.OrgName
+	org := s.Config().OrgName
 	if org == "" {
 		org = "Claimtrack"
 	}

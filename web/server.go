@@ -116,8 +116,11 @@ type Server struct {
 	// Failed sign-ins slow down per account and per client address.
 	accounts, clients *throttle
 
-	// Config holds the settings that change how requests are answered.
-	Config Config
+	// cfg holds the settings that change how requests are answered, and
+	// extractIP the client address reader they imply; Configure swaps both
+	// whole, so it is safe while requests are served.
+	cfg       atomic.Pointer[Config]
+	extractIP atomic.Pointer[echo.IPExtractor]
 	// turns bounds the requests handled at once (see Config.MaxInFlight).
 	turns atomic.Pointer[turns]
 
@@ -133,7 +136,7 @@ func NewServer(store Store, logger *slog.Logger) *Server {
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
-	s.echo.IPExtractor = echo.ExtractIPDirect()
+	s.echo.IPExtractor = func(r *http.Request) string { return (*s.extractIP.Load())(r) }
 	s.Configure(Config{})
 	s.routes()
 	return s
@@ -180,7 +183,11 @@ const DefaultQueueWait = 2 * time.Second
 // few per core keeps both cores busy while the database works.
 func DefaultMaxInFlight() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 
-// Configure applies cfg; call it before serving.
+// Config returns the settings in force.
+func (s *Server) Config() Config { return *s.cfg.Load() }
+
+// Configure applies cfg. It may be called while requests are served: each
+// request sees the settings before or after, never a mix.
 func (s *Server) Configure(cfg Config) {
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight()
@@ -189,18 +196,18 @@ func (s *Server) Configure(cfg Config) {
 		cfg.QueueWait = DefaultQueueWait
 	}
 	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
-	s.Config = cfg
-	if len(cfg.TrustedProxies) == 0 {
-		s.echo.IPExtractor = echo.ExtractIPDirect()
-		return
+	extract := echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, p := range cfg.TrustedProxies {
+			ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+			opts = append(opts, echo.TrustIPRange(ipnet))
+		}
+		opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+		extract = echo.ExtractIPFromXFFHeader(opts...)
 	}
-	var opts []echo.TrustOption
-	for _, p := range cfg.TrustedProxies {
-		ipnet := &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
-		opts = append(opts, echo.TrustIPRange(ipnet))
-	}
-	opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
-	s.echo.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	s.extractIP.Store(&extract)
+	s.cfg.Store(&cfg)
 }
 
 // fromTrustedProxy reports whether the request's direct peer is a trusted proxy.
@@ -214,7 +221,7 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 		return false
 	}
 	addr = addr.Unmap()
-	for _, p := range s.Config.TrustedProxies {
+	for _, p := range s.Config().TrustedProxies {
 		if p.Contains(addr) {
 			return true
 		}
