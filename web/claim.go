@@ -109,20 +109,7 @@ func (s *Server) handleClaimView(c echo.Context) error {
 		}
 		return s.renderClaimAsOf(c, claim, raw)
 	}
-	var d views.ClaimData
-	var review *ClaimReview
-	err = s.store.Read(c.Request().Context(), func(ctx context.Context) error {
-		claim, err := s.store.FindClaimByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		d, review, err = s.claimData(ctx, c, claim, views.StatusForm{}, views.EvidenceForm{})
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return s.renderClaimPage(c, http.StatusOK, d, review)
+	return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
 }
 
 // renderClaimAsOf shows a claim as it stood at a past moment, rebuilt from
@@ -165,9 +152,20 @@ func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw st
 // renderClaim renders a claim page. The status and evidence forms are shown
 // as given, so a rejected submission comes back with its input and messages.
 func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
+	return s.showClaim(c, status, claim.ID, claim, sf, ef)
+}
+
+// showClaim reads what the page of claim id shows in one read transaction
+// (the claim too, unless given), then renders it.
+func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
 	var d views.ClaimData
 	var review *ClaimReview
 	err := s.store.Read(c.Request().Context(), func(ctx context.Context) (err error) {
+		if claim == nil {
+			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
+				return err
+			}
+		}
 		d, review, err = s.claimData(ctx, c, claim, sf, ef)
 		return err
 	})

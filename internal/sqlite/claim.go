@@ -1,12 +1,9 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -99,42 +96,21 @@ func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, e
 }
 
 func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, error) {
-	// The tags come in the same query, each as "position tag" (tags hold no
-	// spaces), joined by the unit separator, and are put in order here.
+	// The tags come in the same query, in order, joined by the unit
+	// separator (which a tag cannot hold).
 	var tags string
 	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`,
-		coalesce((SELECT group_concat(position || ' ' || tag, char(31)) FROM claim_tags WHERE claim_id = c.id), '')
+		coalesce((SELECT group_concat(tag, char(31) ORDER BY position) FROM claim_tags WHERE claim_id = c.id), '')
 		FROM claims c WHERE c.id = ?`, id), &tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Claim")
 	} else if err != nil {
 		return nil, err
 	}
-	c.Tags = splitTags(tags)
+	if tags != "" {
+		c.Tags = strings.Split(tags, "\x1f")
+	}
 	return c, nil
-}
-
-// splitTags reads the tags findClaimByID gathers and orders them by position.
-func splitTags(s string) []string {
-	if s == "" {
-		return nil
-	}
-	type placed struct {
-		pos int
-		tag string
-	}
-	var ps []placed
-	for item := range strings.SplitSeq(s, "\x1f") {
-		pos, tag, _ := strings.Cut(item, " ")
-		n, _ := strconv.Atoi(pos)
-		ps = append(ps, placed{n, tag})
-	}
-	slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
-	tags := make([]string, len(ps))
-	for i, p := range ps {
-		tags[i] = p.tag
-	}
-	return tags
 }
 
 // indexClaims maps claims by id and returns an IN list of their ids.
@@ -148,43 +124,26 @@ func indexClaims(claims []*claimtrack.Claim) (map[int64]*claimtrack.Claim, strin
 	return byID, in, args
 }
 
-// attachTags fills the tags of the given claims with one query. The rows
-// are put in order here rather than by SQLite, which would need a sorter.
+// attachTags fills the tags of the given claims with one query.
 func attachTags(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
 	if len(claims) == 0 {
 		return nil
 	}
 	byID, in, args := indexClaims(claims)
-	rows, err := tx.QueryContext(ctx, `SELECT claim_id, position, tag FROM claim_tags WHERE claim_id IN (`+in+`)`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT claim_id, tag FROM claim_tags WHERE claim_id IN (`+in+`) ORDER BY claim_id, position`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	type placed struct {
-		pos int
-		tag string
-	}
-	tags := map[int64][]placed{}
 	for rows.Next() {
 		var id int64
-		var p placed
-		if err := rows.Scan(&id, &p.pos, &p.tag); err != nil {
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
 			return err
 		}
-		tags[id] = append(tags[id], p)
+		byID[id].Tags = append(byID[id].Tags, tag)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for id, ps := range tags {
-		slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
-		c := byID[id]
-		c.Tags = make([]string, len(ps))
-		for i, p := range ps {
-			c.Tags[i] = p.tag
-		}
-	}
-	return nil
+	return rows.Err()
 }
 
 // attachMainSources sets each claim's MainSource (its id and name, which the
