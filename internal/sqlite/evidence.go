@@ -214,16 +214,14 @@ func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtra
 		defer rows.Close()
 		var vias []*claimtrack.Evidence
 		for rows.Next() {
-			var src claimtrack.Source
-			var created, updated string
+			src, dest, done := sourceDest()
 			rec := &claimtrack.SourceRecord{}
-			e, err := scanEvidence(rows, append([]any{&src.ID, &src.Name, &src.Kind, &src.Role, &src.URL, &src.Description,
-				&created, &updated}, recordDest(rec)...)...)
+			e, err := scanEvidence(rows, append(dest, recordDest(rec)...)...)
 			if err != nil {
 				return err
 			}
-			src.CreatedAt, src.UpdatedAt, src.Record = parseTime(created), parseTime(updated), rec
-			e.Source = &src
+			done()
+			src.Record, e.Source = rec, src
 			out = append(out, e)
 			if e.ViaSourceID != 0 {
 				vias = append(vias, e)

@@ -13,14 +13,22 @@ const sourceColumns = `s.id, s.name, s.kind, s.role, s.url, s.description, s.cre
 
 // scanSource reads sourceColumns, then any further columns into extra.
 func scanSource(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Source, error) {
-	var src claimtrack.Source
-	var created, updated string
-	dest := append([]any{&src.ID, &src.Name, &src.Kind, &src.Role, &src.URL, &src.Description, &created, &updated}, extra...)
-	if err := s.Scan(dest...); err != nil {
+	src, dest, done := sourceDest()
+	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	src.CreatedAt, src.UpdatedAt = parseTime(created), parseTime(updated)
-	return &src, nil
+	done()
+	return src, nil
+}
+
+// sourceDest gives a source, the destinations to scan sourceColumns into,
+// and a func that completes the source once they are scanned (its times),
+// for rows that hold a source among other columns.
+func sourceDest() (*claimtrack.Source, []any, func()) {
+	var src claimtrack.Source
+	var created, updated string
+	return &src, []any{&src.ID, &src.Name, &src.Kind, &src.Role, &src.URL, &src.Description, &created, &updated},
+		func() { src.CreatedAt, src.UpdatedAt = parseTime(created), parseTime(updated) }
 }
 
 // CreateSource validates in and stores a new source with its event. A name
