@@ -127,6 +127,7 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 	fmt.Printf("\nmix: %d arrivals/s for %s (70%% claim pages, 15%% claims lists, 10%% search, 5%% changes)\n", rate, mixFor)
 	cpu0, _ := cpuTime(srv.Process.Pid)
 	own0, _ := cpuTime(os.Getpid())
+	idle := sampleIdle(mixFor)
 	res := openLoop(client, targets, token, rate, mixFor)
 	cpu1, _ := cpuTime(srv.Process.Pid)
 	own1, _ := cpuTime(os.Getpid())
@@ -158,6 +159,9 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 		}
 	}
 	printSeconds(res)
+	if shares := <-idle; len(shares) > 0 {
+		fmt.Printf("machine idle %% by second: %s\n", strings.Join(shares, " "))
+	}
 	fmt.Printf("CPU during the mix: server %.2f cores, load generator %.2f cores, of %d\n", (cpu1-cpu0).Seconds()/mixFor.Seconds(),
 		(own1-own0).Seconds()/mixFor.Seconds(), runtime.NumCPU())
 	fmt.Printf("\nreads p99: %.1f ms (target ≤ 50); errors: %d (target 0); claim page alone: %.0f%% of hello (target ≥ 20%%); server peak RSS: %.0f MB (target ≤ 150)\n",
@@ -468,6 +472,61 @@ func printSeconds(res map[string]*routeStats) {
 		line = append(line, strconv.FormatFloat(p, 'f', 0, 64))
 	}
 	fmt.Printf("\nreads p99 ms by second: %s\nseconds over 50 ms: %d of %d\n", strings.Join(line, " "), over, last+1)
+}
+
+// sampleIdle reads, once a second for d, how much of the machine's CPU time
+// was idle in that second (from /proc/stat), and sends the shares when done:
+// a slow second with the machine nearly busy is a second of too little CPU,
+// not of waiting. It sends nothing where /proc/stat cannot be read.
+func sampleIdle(d time.Duration) <-chan []string {
+	out := make(chan []string, 1)
+	go func() {
+		var shares []string
+		prevIdle, prevAll, err := machineCPU()
+		if err != nil {
+			out <- nil
+			return
+		}
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for end := time.Now().Add(d); time.Now().Before(end); {
+			<-tick.C
+			idle, all, err := machineCPU()
+			if err != nil || all == prevAll {
+				break
+			}
+			shares = append(shares, strconv.FormatInt(100*(idle-prevIdle)/(all-prevAll), 10))
+			prevIdle, prevAll = idle, all
+		}
+		out <- shares
+	}()
+	return out
+}
+
+// machineCPU returns the machine's idle and total CPU time so far, in clock
+// ticks: the first line of /proc/stat, whose fourth and fifth numbers are
+// idle and waiting for I/O.
+func machineCPU() (idle, all int64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, 0, errors.New("unexpected /proc/stat")
+	}
+	for i, v := range f[1:] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, 0, err
+		}
+		all += n
+		if i == 3 || i == 4 {
+			idle += n
+		}
+	}
+	return idle, all, nil
 }
 
 // cpuTime reads the CPU time a process has used (user and system) from /proc.
