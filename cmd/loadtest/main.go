@@ -41,7 +41,7 @@ import (
 
 func main() {
 	bin := flag.String("bin", "bin/claimtrack", "the server binary")
-	db := flag.String("db", "data/loadtest.db", "the database (generated when missing)")
+	db := flag.String("db", "data/loadtest.db", "the database (generated when missing; each run works on a copy of it)")
 	rate := flag.Int("rate", 1000, "arrivals per second in the mix")
 	mix := flag.Duration("duration", 40*time.Second, "how long the mix runs")
 	closed := flag.Duration("closed", 5*time.Second, "how long each closed-loop phase runs")
@@ -71,6 +71,16 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 			return fmt.Errorf("gen: %w", err)
 		}
 	}
+	// Every run starts from the same data: the server works on a copy, and
+	// the changes the mix makes go away with it. Run on the file itself, the
+	// mix's evidence and status changes would pile up run after run and each
+	// run would measure a different database.
+	pristine := db
+	db = strings.TrimSuffix(pristine, ".db") + "-run.db"
+	if err := copyDB(pristine, db); err != nil {
+		return err
+	}
+	defer removeDB(db)
 	add := exec.Command(bin, "user", "add", "--username", editor, "--role", "editor", "--db", db)
 	add.Stdin = strings.NewReader(password + "\n")
 	if out, err := add.CombinedOutput(); err != nil && !strings.Contains(string(out), "taken") {
@@ -170,6 +180,41 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 		fmt.Printf("changes refused as stale (412, expected when two land on one claim): %d\n", res["change"].conflicts)
 	}
 	return nil
+}
+
+// copyDB copies the database file at src, with its write-ahead log if it
+// has one, to dst, replacing whatever was there.
+func copyDB(src, dst string) error {
+	removeDB(dst)
+	for _, suffix := range []string{"", "-wal"} {
+		in, err := os.Open(src + suffix)
+		if suffix != "" && errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		out, err := os.Create(dst + suffix)
+		if err != nil {
+			in.Close()
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", src+suffix, err)
+		}
+	}
+	return nil
+}
+
+// removeDB removes a database file and the files SQLite keeps beside it.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(path + suffix)
+	}
 }
 
 // start runs the server on a free port and waits for it to listen.
