@@ -199,6 +199,10 @@ func copyDB(src, dst string) error {
 			return err
 		}
 		_, err = io.Copy(out, in)
+		if err == nil {
+			// Written out now, not by the kernel during the measurement.
+			err = out.Sync()
+		}
 		in.Close()
 		if cerr := out.Close(); err == nil {
 			err = cerr
