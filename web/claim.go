@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
 	"github.com/labstack/echo/v4"
@@ -109,7 +111,51 @@ func (s *Server) handleClaimView(c echo.Context) error {
 		}
 		return s.renderClaimAsOf(c, claim, raw)
 	}
+	if sharedView(c) {
+		return s.showSharedClaim(c, id)
+	}
 	return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
+}
+
+// sharedView reports whether a claim view shows exactly what every visitor
+// who is not signed in sees: a plain GET of the page, with no message
+// carried over from a previous request.
+func sharedView(c echo.Context) bool {
+	if c.Request().Method != http.MethodGet || c.Request().URL.RawQuery != "" || user(c) != nil {
+		return false
+	}
+	_, err := c.Cookie(flashCookie)
+	return err != nil
+}
+
+// showSharedClaim answers a shared view of a claim from the page cache, or
+// reads and renders it and keeps it there. The database's generation is taken
+// before anything is read, so a page is never kept as current after a change
+// it may have missed. A page that holds the visitor's CSRF token is not kept.
+func (s *Server) showSharedClaim(c echo.Context, id int64) error {
+	gen, err := s.store.Generation(c.Request().Context())
+	if err != nil {
+		return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
+	}
+	now := s.Now()
+	if page, ok := s.pages.get(id, gen, now); ok {
+		return writePage(c, http.StatusOK, page)
+	}
+	d, review, err := s.loadClaimPage(c, id, nil, views.StatusForm{}, views.EvidenceForm{})
+	if err != nil {
+		return err
+	}
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	page, err := renderInto(c, buf, s.claimPage(c, d, review))
+	if err != nil {
+		return err
+	}
+	if token, _ := c.Get(csrfKey).(string); token == "" || !bytes.Contains(page, []byte(token)) {
+		page = bytes.Clone(page)
+		s.pages.put(id, gen, now, page)
+	}
+	return writePage(c, http.StatusOK, page)
 }
 
 // renderClaimAsOf shows a claim as it stood at a past moment, rebuilt from
@@ -158,6 +204,17 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 // showClaim reads what the page of claim id shows in one read transaction
 // (the claim too, unless given), then renders it.
 func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
+	d, review, err := s.loadClaimPage(c, id, claim, sf, ef)
+	if err != nil {
+		return err
+	}
+	return s.renderClaimPage(c, status, d, review)
+}
+
+// loadClaimPage reads, in one read transaction, what the page of claim id
+// shows (claim itself when not nil).
+func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
+	views.ClaimData, *ClaimReview, error) {
 	var d views.ClaimData
 	var review *ClaimReview
 	err := s.store.Read(c.Request().Context(), func(ctx context.Context) (err error) {
@@ -169,10 +226,7 @@ func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtra
 		d, review, err = s.claimData(ctx, c, claim, sf, ef)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return s.renderClaimPage(c, status, d, review)
+	return d, review, err
 }
 
 // claimData reads what a claim page shows besides the claim: its evidence,
@@ -242,13 +296,18 @@ func firstVerdictAt(d views.ClaimData) (time.Time, bool) {
 
 // renderClaimPage renders a claim page from what claimData read.
 func (s *Server) renderClaimPage(c echo.Context, status int, d views.ClaimData, review *ClaimReview) error {
+	return s.render(c, status, s.claimPage(c, d, review))
+}
+
+// claimPage is the page of a claim, with its feed and its ClaimReview.
+func (s *Server) claimPage(c echo.Context, d views.ClaimData, review *ClaimReview) templ.Component {
 	id := strconv.FormatInt(d.Claim.ID, 10)
 	p := s.page(c, "Claim #"+id, "claims")
 	p.Feeds = []views.Feed{{Title: "Changes to claim #" + id, URL: views.ClaimURL(d.Claim.ID) + ".atom"}}
 	if review != nil {
 		p.JSONLD = review
 	}
-	return s.render(c, status, views.ClaimPage(p, d))
+	return views.ClaimPage(p, d)
 }
 
 // handleClaimNew shows the empty new-claim form.

@@ -20,16 +20,30 @@ import (
 func (s *Server) render(c echo.Context, status int, component templ.Component) error {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := component.Render(c.Request().Context(), buf); err != nil {
+	page, err := renderInto(c, buf, component)
+	if err != nil {
 		return err
+	}
+	return writePage(c, status, page)
+}
+
+// renderInto renders component into buf and returns the page.
+func renderInto(c echo.Context, buf *bytes.Buffer, component templ.Component) ([]byte, error) {
+	if err := component.Render(c.Request().Context(), buf); err != nil {
+		return nil, err
 	}
 	// Input kept for a rejected form may hold invalid UTF-8; the page never does.
 	page := buf.Bytes()
 	if !utf8.Valid(page) {
 		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
 	}
-	// With its length declared the page leaves whole rather than in chunks:
-	// fewer writes for the server and fewer reads for the browser.
+	return page, nil
+}
+
+// writePage sends a rendered page. With its length declared the page leaves
+// whole rather than in chunks: fewer writes for the server and fewer reads
+// for the browser.
+func writePage(c echo.Context, status int, page []byte) error {
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(page)))
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, page)
 }

@@ -87,6 +87,10 @@ type Store interface {
 	// Read runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.
 	Read(ctx context.Context, fn func(context.Context) error) error
+	// Generation returns a number that changes whenever anything is
+	// committed, by this process or another; what was read after it was
+	// taken stays current for as long as it returns the same number.
+	Generation(ctx context.Context) (int64, error)
 }
 
 // Page sizes of the lists.
@@ -123,6 +127,8 @@ type Server struct {
 	extractIP atomic.Pointer[echo.IPExtractor]
 	// turns bounds the requests handled at once (see Config.MaxInFlight).
 	turns atomic.Pointer[turns]
+	// pages keeps the claim pages visitors who are not signed in are shown.
+	pages *pageCache
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -132,7 +138,8 @@ type Server struct {
 // requests and internal errors to logger.
 func NewServer(store Store, logger *slog.Logger) *Server {
 	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now,
-		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute)}
+		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute),
+		pages: newPageCache(SharedPagesBytes)}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -208,6 +215,7 @@ func (s *Server) Configure(cfg Config) {
 	}
 	s.extractIP.Store(&extract)
 	s.cfg.Store(&cfg)
+	s.pages.clear() // the organisation's name and the public address are on them
 }
 
 // fromTrustedProxy reports whether the request's direct peer is a trusted proxy.

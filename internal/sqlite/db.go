@@ -55,6 +55,9 @@ type DB struct {
 	// no source changes (see sourceSearchCache).
 	sourceHits sourceSearchCache
 
+	// generation says whether anything changed since it was last asked.
+	generation generation
+
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
 }
@@ -124,6 +127,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.readers = max(2, runtime.NumCPU())
 	db.reader.SetMaxOpenConns(db.readers)
 	db.reader.SetMaxIdleConns(db.readers)
+	if db.generation.pool, err = sql.Open("sqlite", "file:"+pathEscape(path)+"?"+readPragmas.Encode()); err != nil {
+		db.reader.Close()
+		db.writer.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	db.generation.pool.SetMaxOpenConns(1)
+	db.generation.pool.SetMaxIdleConns(1)
 	return db, nil
 }
 
@@ -139,6 +149,7 @@ func (db *DB) Close() error {
 		errs = append(errs, v.(*sql.Stmt).Close())
 		return true
 	})
+	errs = append(errs, db.generation.close())
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}

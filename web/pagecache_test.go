@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sharedCounts returns the page cache's hits and misses so far.
+func sharedCounts(a *testApp) (int64, int64) { return a.web.SharedPageCounts() }
+
+func TestSharedClaimPage_KeptUntilAChange(t *testing.T) {
+	a := newBareApp(t)
+	id := a.count("SELECT min(id) FROM claims")
+	path := "/claims/" + strconv.Itoa(id)
+
+	first := a.get(path)
+	require.Equal(t, http.StatusOK, first.status)
+	second := a.get(path)
+	hits, misses := sharedCounts(a)
+	assert.Equal(t, int64(1), hits, "the second view comes from the cache")
+	assert.Equal(t, int64(1), misses)
+	assert.Equal(t, first.body, second.body)
+	assert.Equal(t, strconv.Itoa(len(second.body)), second.header.Get("Content-Length"))
+	assert.NotEmpty(t, second.header.Get("Content-Security-Policy"), "a kept page still gets the security headers")
+
+	// A change made by this server shows at once.
+	ctx := context.Background()
+	c, err := a.db.FindClaimByID(ctx, int64(id))
+	require.NoError(t, err)
+	_, err = a.db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: claimtrack.StatusRefuted,
+		Note: "The ministry denied it on the record.", Version: c.Version}, "tester")
+	require.NoError(t, err)
+	after := a.get(path)
+	assert.Equal(t, "Refuted", after.doc.Find(`[data-testid="status"]`).First().Text())
+	assert.Contains(t, after.body, "The ministry denied it on the record.")
+	hits, _ = sharedCounts(a)
+	assert.Equal(t, int64(1), hits, "the change was not answered from the cache")
+
+	// So does one made by another connection, as another process would.
+	a.get(path) // kept again
+	other, err := sql.Open("sqlite", "file:"+a.db.Path()+"?_pragma=busy_timeout(5000)")
+	require.NoError(t, err)
+	defer other.Close()
+	_, err = other.Exec(`UPDATE claims SET text = 'Rewritten elsewhere: the parade was cancelled.' WHERE id = ?`, id)
+	require.NoError(t, err)
+	assert.Equal(t, "Rewritten elsewhere: the parade was cancelled.", a.get(path).doc.Find(`[data-testid="claim-text"]`).Text())
+}
+
+func TestSharedClaimPage_KeptForAFewSecondsAtMost(t *testing.T) {
+	a := newBareApp(t)
+	path := "/claims/" + strconv.Itoa(a.count("SELECT min(id) FROM claims"))
+	now := time.Now()
+	a.web.Now = func() time.Time { return now }
+	a.get(path)
+	now = now.Add(web.SharedPageTTL - time.Millisecond)
+	a.get(path)
+	hits, misses := sharedCounts(a)
+	require.Equal(t, [2]int64{1, 1}, [2]int64{hits, misses})
+	now = now.Add(time.Millisecond)
+	a.get(path)
+	hits, misses = sharedCounts(a)
+	assert.Equal(t, [2]int64{1, 2}, [2]int64{hits, misses}, "relative times move on: an older page is rendered again")
+}
+
+func TestSharedClaimPage_OnlyThePlainViewOfAVisitor(t *testing.T) {
+	a := newBareApp(t)
+	id := a.count("SELECT min(id) FROM claims")
+	path := "/claims/" + strconv.Itoa(id)
+	base, err := url.Parse(a.srv.URL)
+	require.NoError(t, err)
+
+	// An editor's page has the editing forms and a CSRF token: it is neither
+	// kept nor answered from what visitors are shown.
+	a.signInAs("editor", claimtrack.RoleEditor)
+	editor := a.get(path)
+	assert.NotZero(t, editor.doc.Find(`input[name="_csrf"]`).Length())
+	assert.Empty(t, editor.doc.Find(`[data-testid="sign-in-to-edit"]`).Nodes)
+	a.get(path)
+	hits, misses := sharedCounts(a)
+	assert.Equal(t, [2]int64{0, 0}, [2]int64{hits, misses}, "signed in, the cache is not even asked")
+	a.signInAs("", "")
+	visitor := a.get(path)
+	assert.NotEmpty(t, visitor.doc.Find(`[data-testid="sign-in-to-edit"]`).Nodes)
+	assert.Empty(t, visitor.doc.Find(`input[name="_csrf"]`).Nodes)
+	a.get(path)
+	hits, misses = sharedCounts(a)
+	assert.Equal(t, [2]int64{1, 1}, [2]int64{hits, misses}, "the visitor's first view was rendered, the second kept")
+	a.signInAs("editor", claimtrack.RoleEditor)
+	assert.NotZero(t, a.get(path).doc.Find(`input[name="_csrf"]`).Length(), "the editor does not get the visitor's page")
+	a.signInAs("", "")
+
+	// A page carrying a one-time message is the visitor's own.
+	a.client.Jar.SetCookies(base, []*http.Cookie{{Name: "flash", Value: "claim-created", Path: "/"}})
+	flashed := a.get(path)
+	assert.NotEmpty(t, flashed.doc.Find(`[data-testid="flash"]`).Text())
+	assert.Empty(t, a.get(path).doc.Find(`[data-testid="flash"]`).Nodes, "the message is not kept for the next view")
+
+	// So are the history's older pages and past versions.
+	before, _ := sharedCounts(a)
+	a.get(path + "?before=999999999")
+	a.get(path + "?before=999999999")
+	a.get(path + "?as_of=2020-01-01")
+	after, _ := sharedCounts(a)
+	assert.Equal(t, before, after)
+}
+
+func TestSharedClaimPage_SettingsChangeThePage(t *testing.T) {
+	a := newBareApp(t)
+	ctx := context.Background()
+	c, err := a.db.FindClaimByID(ctx, int64(a.count("SELECT min(id) FROM claims")))
+	require.NoError(t, err)
+	_, err = a.db.SetClaimStatus(ctx, c.ID, claimtrack.StatusChange{Status: claimtrack.StatusConfirmed,
+		Note: "Confirmed by the spokesman.", Version: c.Version}, "tester")
+	require.NoError(t, err)
+	path := "/claims/" + strconv.FormatInt(c.ID, 10)
+	assert.NotContains(t, a.get(path).body, "Fact Desk of Record")
+	a.web.Configure(web.Config{OrgName: "Fact Desk of Record"})
+	assert.Contains(t, a.get(path).body, "Fact Desk of Record", "the verdict's markup names the new organisation")
+}
