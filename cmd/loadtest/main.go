@@ -2,7 +2,8 @@
 // requests on loopback (make loadtest):
 //
 //  1. a bare Echo "hello" handler, closed loop: the ceiling of this machine;
-//  2. each read route alone, closed loop, as a share of that ceiling;
+//  2. each read route alone, closed loop, as a share of that ceiling, and
+//     one claim's page read by every client (a claim gone viral);
 //  3. the mix at a fixed arrival rate (70% claim pages, 15% filtered claims
 //     lists, 10% searches, 5% signed-in changes through the API), with
 //     p50/p95/p99 per route, errors, and the server's peak memory.
@@ -122,7 +123,9 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 	}
 	fmt.Printf("\n%-22s %10s %10s\n", "route alone", "req/s", "of hello")
 	alone := map[string]float64{}
-	for _, r := range []string{"claim page", "claims list", "search"} {
+	// Last, one claim that everyone reads at once, as when a fact-check goes
+	// viral: what the page cache for visitors is for.
+	for _, r := range []string{"claim page", "claims list", "search", "claim page, one claim"} {
 		s0, _ := cpuTime(srv.Process.Pid)
 		o0, _ := cpuTime(os.Getpid())
 		alone[r] = closedLoop(client, workers, closedFor, 7, func(rng *rand.Rand) string { return targets.url(r, rng) })
@@ -310,6 +313,10 @@ func apiToken(c *http.Client, base string) (string, error) {
 	return m, nil
 }
 
+// viralClaim is the claim every reader asks for in the route that has one
+// claim read by all.
+const viralClaim = 50_000
+
 // targets picks the addresses of each route.
 type targets struct {
 	base    string
@@ -327,6 +334,8 @@ func (t *targets) url(route string, rng *rand.Rand) string {
 	switch route {
 	case "claim page":
 		return t.base + "/claims/" + strconv.Itoa(1+rng.IntN(100_000))
+	case "claim page, one claim":
+		return t.base + "/claims/" + strconv.Itoa(viralClaim)
 	case "claims list":
 		statuses := []string{"", "unverified", "confirmed", "refuted", "disputed"}
 		q := "status=" + statuses[rng.IntN(len(statuses))] + "&page=" + strconv.Itoa(1+rng.IntN(20))
