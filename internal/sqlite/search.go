@@ -34,7 +34,11 @@ const claimSearchRow = `
 // wrote to. Each transaction leaves a small segment behind, and FTS5's own
 // merging waits for many pages' worth of them; every segment is one more
 // place each search must look. Merging a few pages each time (only where a
-// level holds several segments) keeps them few.
+// level holds several segments) keeps them few. Few is the word: a merge's
+// work is counted in the pages it writes, and where the segments hold many
+// rewritten rows it reads far more than that. At 32 pages a change, the
+// changes of a busy minute came to take 50-90 ms each while a large merge
+// went on, a whole core for seconds; 8 keep the segments as few.
 func tidySearchIndex(ctx context.Context, tx *Tx) error {
 	for _, t := range []struct {
 		table   string
@@ -43,7 +47,7 @@ func tidySearchIndex(ctx context.Context, tx *Tx) error {
 		if !t.touched {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+t.table+`, rank) VALUES ('merge', 32)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+t.table+`, rank) VALUES ('merge', 8)`); err != nil {
 			return fmt.Errorf("sqlite: merge %s: %w", t.table, err)
 		}
 	}
