@@ -34,7 +34,7 @@ type testApp struct {
 	raw    *sql.DB
 	srv    *httptest.Server
 	client *http.Client
-	logs   *strings.Builder
+	logs   *lockedWriter // the server's log, in a strings.Builder
 }
 
 func newTestApp(t testing.TB) *testApp {
@@ -65,8 +65,8 @@ func newBareAppIn(t testing.TB, dir string) *testApp {
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
 	require.NoError(t, err)
 
-	logs := &strings.Builder{}
-	server := web.NewServer(db, slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)))
+	logs := &lockedWriter{w: &strings.Builder{}}
+	server := web.NewServer(db, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(server)
 	a := &testApp{t: t, db: db, raw: raw, srv: srv, web: server, logs: logs}
 	a.client = a.newClient()
@@ -240,4 +240,12 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.w.Write(p)
+}
+
+// logText is what the server has logged so far. A request's line is written
+// after its response, so it is read under the log's lock.
+func (a *testApp) logText() string {
+	a.logs.mu.Lock()
+	defer a.logs.mu.Unlock()
+	return a.logs.w.(*strings.Builder).String()
 }
