@@ -3,13 +3,16 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,4 +129,49 @@ func TestSharedClaimPage_SettingsChangeThePage(t *testing.T) {
 	assert.NotContains(t, a.get(path).body, "Fact Desk of Record")
 	a.web.Configure(web.Config{OrgName: "Fact Desk of Record"})
 	assert.Contains(t, a.get(path).body, "Fact Desk of Record", "the verdict's markup names the new organisation")
+}
+
+// commitDuringRead is the database with a change committed right after each
+// page's reads, the moment a slower request could miss it.
+type commitDuringRead struct {
+	*sqlite.DB
+	after func()
+}
+
+func (s commitDuringRead) Read(ctx context.Context, fn func(context.Context) error) error {
+	err := s.DB.Read(ctx, fn)
+	if s.after != nil {
+		s.after()
+	}
+	return err
+}
+
+// A page is kept with the state of the database from before its reads: one
+// read just before a change lands is not given out as current after it.
+func TestSharedClaimPage_NeverKeptAsNewerThanItsReads(t *testing.T) {
+	a := newBareApp(t)
+	ctx := context.Background()
+	id := int64(a.count("SELECT min(id) FROM claims"))
+	changed := false
+	store := commitDuringRead{DB: a.db}
+	store.after = func() {
+		if changed {
+			return
+		}
+		changed = true
+		c, err := a.db.FindClaimByID(ctx, id)
+		require.NoError(t, err)
+		_, err = a.db.SetClaimStatus(ctx, id, claimtrack.StatusChange{Status: claimtrack.StatusRefuted,
+			Note: "Denied on the record after the page was read.", Version: c.Version}, "tester")
+		require.NoError(t, err)
+	}
+	srv := web.NewServer(store, slog.New(slog.DiscardHandler))
+	view := func() string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/claims/"+strconv.FormatInt(id, 10), nil))
+		require.Equal(t, http.StatusOK, rec.Code)
+		return rec.Body.String()
+	}
+	assert.NotContains(t, view(), "Denied on the record", "read before the change")
+	assert.Contains(t, view(), "Denied on the record after the page was read.", "the next view has the change")
 }
