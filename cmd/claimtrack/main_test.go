@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -129,9 +130,19 @@ func (l *lockedBuilder) String() string {
 // startServer runs the real binary on port 0 and returns its address.
 func startServer(t *testing.T, db string) (*exec.Cmd, string, *lockedBuilder) {
 	t.Helper()
+	return startServerWith(t, db, nil)
+}
+
+// startServerWith runs the real binary on port 0 with extra environment
+// variables (KEY=value) and serve flags, and returns its address.
+func startServerWith(t *testing.T, db string, env []string, args ...string) (*exec.Cmd, string, *lockedBuilder) {
+	t.Helper()
 	bin, err := buildBinary()
 	require.NoError(t, err)
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, args...)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -156,6 +167,18 @@ func startServer(t *testing.T, db string) (*exec.Cmd, string, *lockedBuilder) {
 		t.Fatal("the server did not start listening")
 	}
 	return nil, "", nil
+}
+
+// residentBytes is the resident memory of process pid (VmRSS), read from /proc.
+func residentBytes(t *testing.T, pid int) int64 {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^VmRSS:\s+(\d+) kB`).FindSubmatch(status)
+	require.NotNil(t, m, "VmRSS in /proc/%d/status", pid)
+	kb, err := strconv.ParseInt(string(m[1]), 10, 64)
+	require.NoError(t, err)
+	return kb << 10
 }
 
 // firstAdmin creates the first admin through the setup link in the server's
