@@ -77,19 +77,6 @@ func (s *Server) handleChanges(c echo.Context) error {
 		Before: f.Before}))
 }
 
-// baseURL is the site's address as readers reach it: the configured public
-// URL, or else the address of this request.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.Config().PublicURL != "" {
-		return s.Config().PublicURL
-	}
-	scheme := "http"
-	if s.secure(c) {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request().Host
-}
-
 // writeFeed answers with an Atom feed of events. Each entry's id is the
 // event's permanent address, so it never changes between requests.
 //
