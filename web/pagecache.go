@@ -30,7 +30,7 @@ const (
 type pageCache struct {
 	mu      sync.Mutex
 	entries map[pageKey]*list.Element // claim and base URL → element holding a *sharedPage
-	recent  list.List               // most recently used first
+	recent  list.List                 // most recently used first
 	bytes   int
 	max     int
 
