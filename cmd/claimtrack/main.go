@@ -291,7 +291,9 @@ func (m *Main) Run(ctx context.Context) error {
 		base = m.Config.PublicURL
 	}
 	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", base+"/", "db", m.Config.DB, "version", version)
-	if tcp, ok := m.ln.Addr().(*net.TCPAddr); ok && m.Config.PublicURL == "" && !tcp.IP.IsLoopback() {
+	// Reached from elsewhere (directly or through a proxy), the site needs
+	// its public address for the absolute links it writes.
+	if tcp, ok := m.ln.Addr().(*net.TCPAddr); ok && m.Config.PublicURL == "" && (!tcp.IP.IsLoopback() || len(m.Config.TrustedProxies) > 0) {
 		m.Logger.Warn("no --public-url: absolute links (feeds, ClaimReview, API, exports) name the site by the request's Host only if it is allowed (--allowed-hosts), else by the listen address; set --public-url to the address people use")
 	}
 	// On a tracker without accounts, the first admin is created from a
