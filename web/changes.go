@@ -77,21 +77,16 @@ func (s *Server) handleChanges(c echo.Context) error {
 		Before: f.Before}))
 }
 
-// baseURL is the site's address as readers reach it: the configured public
-// URL, or else the address of this request.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.Config().PublicURL != "" {
-		return s.Config().PublicURL
-	}
-	scheme := "http"
-	if s.secure(c) {
-		scheme = "https"
-	}
-	return scheme + "://" + c.Request().Host
-}
-
 // writeFeed answers with an Atom feed of events. Each entry's id is the
 // event's permanent address, so it never changes between requests.
+//
+// Everything in a feed is plain text as people wrote it (claims, notes,
+// source names), and it must reach feed readers as text, never as markup.
+// Titles and names are Atom text constructs (no type: plain text), so the
+// XML encoding is all they need. Each summary is sent as type="html", the
+// form readers render most widely, with the text escaped as HTML first
+// (feedText): a reader that renders it sees the literal text, and one that
+// wrongly takes it as text sees harmless entities, never a live tag.
 func (s *Server) writeFeed(c echo.Context, title, path string, events []*claimtrack.Event) error {
 	base := s.baseURL(c)
 	feed := &feeds.Feed{
@@ -117,7 +112,7 @@ func (s *Server) writeFeed(c echo.Context, title, path string, events []*claimtr
 			Title:       views.ChangeSummary(ev),
 			Link:        &feeds.Link{Href: link},
 			Author:      &feeds.Author{Name: ev.Actor},
-			Description: views.ChangeDetail(ev),
+			Description: feedText(views.ChangeDetail(ev)),
 			Created:     ev.At,
 			Updated:     ev.At,
 		})
@@ -128,6 +123,13 @@ func (s *Server) writeFeed(c echo.Context, title, path string, events []*claimtr
 	}
 	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(atom))
 }
+
+// feedHTML escapes text for an Atom type="html" construct: after the XML
+// layer is decoded, what is left is HTML whose only content is the text.
+var feedHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// feedText is text as the HTML of a feed's summary (see writeFeed).
+func feedText(text string) string { return feedHTML.Replace(text) }
 
 // handleChangesFeed is every change, newest first (/changes.atom); it takes
 // the same filters as the page.

@@ -137,8 +137,8 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	if err != nil {
 		return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
 	}
-	now := s.Now()
-	if page, ok := s.pages.get(id, gen, now); ok {
+	now, base := s.Now(), s.baseURL(c)
+	if page, ok := s.pages.get(id, base, gen, now); ok {
 		return writePage(c, http.StatusOK, page)
 	}
 	d, review, err := s.loadClaimPage(c, id, nil, views.StatusForm{}, views.EvidenceForm{})
@@ -153,7 +153,7 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	}
 	if token, _ := c.Get(csrfKey).(string); token == "" || !bytes.Contains(page, []byte(token)) {
 		page = bytes.Clone(page)
-		s.pages.put(id, gen, now, page)
+		s.pages.put(id, base, gen, now, page)
 	}
 	return writePage(c, http.StatusOK, page)
 }

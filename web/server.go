@@ -161,9 +161,25 @@ type Config struct {
 	// HTTPS says the site is served over HTTPS (its public URL is https://):
 	// session cookies are then marked Secure and HSTS is sent.
 	HTTPS bool
-	// PublicURL is the address readers use (no trailing slash), for the
-	// links and ids in feeds; empty means the address of each request.
+	// PublicURL is the address readers use (no trailing slash), for every
+	// absolute URL: the ClaimReview markup, the links and ids in feeds, the
+	// API's links and its Link and Location headers, the exports' url column.
+	// Empty means the Host of each request if it is allowed (AllowedHosts),
+	// else ListenAddr.
 	PublicURL string
+	// ListenAddr is the address the server listens on (host:port), as its
+	// listener reports it (so port 0 has become the real port). Without a
+	// PublicURL it names the site in absolute URLs when a request's Host is
+	// not allowed; an unspecified address (0.0.0.0, ::) is named localhost.
+	// Empty means unknown: the site is then named localhost, and the
+	// loopback names on any port are allowed by default.
+	ListenAddr string
+	// AllowedHosts are the Host header values (host or host:port, see
+	// NormalizeHost) that may name the site in absolute URLs when there is
+	// no PublicURL; a request with any other Host gets ListenAddr. Empty
+	// means the default: ListenAddr itself and localhost, 127.0.0.1 and [::1]
+	// with its port. X-Forwarded-Host is never believed.
+	AllowedHosts []string
 	// OrgName is the organisation that publishes the verdicts: the author of
 	// the ClaimReview markup on claim pages. Empty means "Claimtrack".
 	OrgName string
@@ -181,6 +197,9 @@ type Config struct {
 	// the disk, and pages must not queue behind them.
 	MaxInFlight int
 	QueueWait   time.Duration
+
+	// hosts is the policy ListenAddr and AllowedHosts make (set by Configure).
+	hosts *hostPolicy
 }
 
 // DefaultQueueWait is how long a request waits for a turn by default.
@@ -214,6 +233,7 @@ func (s *Server) Configure(cfg Config) {
 		extract = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	s.extractIP.Store(&extract)
+	cfg.hosts = newHostPolicy(cfg.ListenAddr, cfg.AllowedHosts)
 	s.cfg.Store(&cfg)
 	s.pages.clear() // the organisation's name and the public address are on them
 }

@@ -160,6 +160,10 @@ type Config struct {
 	Private bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
 	TrustedProxies []netip.Prefix
+	// AllowedHosts are the Host headers that may name the site in absolute
+	// URLs when there is no PublicURL (none: the listen address and the
+	// loopback names with its port); see web.Config.AllowedHosts.
+	AllowedHosts []string
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -214,12 +218,20 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
+	allowedHosts := fs.String("allowed-hosts", envOr("CLAIMTRACK_ALLOWED_HOSTS", ""),
+		"without --public-url, comma-separated Host headers (host or host:port) that may name the site in absolute URLs; "+
+			"any other Host gets the listen address (default: the listen address, and localhost, 127.0.0.1 and [::1] with its port) (env CLAIMTRACK_ALLOWED_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
 	}
+	hosts, err := web.ParseAllowedHosts(*allowedHosts)
+	if err != nil {
+		return fmt.Errorf("serve: --allowed-hosts: %w", err)
+	}
+	m.Config.AllowedHosts = hosts
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -260,8 +272,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := web.NewServer(db, m.Logger)
+	// The listener's own address, so that port 0 is the real port.
 	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
-		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName)})
+		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
+		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts})
 	m.HTTP = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -277,6 +291,11 @@ func (m *Main) Run(ctx context.Context) error {
 		base = m.Config.PublicURL
 	}
 	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "url", base+"/", "db", m.Config.DB, "version", version)
+	// Reached from elsewhere (directly or through a proxy), the site needs
+	// its public address for the absolute links it writes.
+	if tcp, ok := m.ln.Addr().(*net.TCPAddr); ok && m.Config.PublicURL == "" && (!tcp.IP.IsLoopback() || len(m.Config.TrustedProxies) > 0) {
+		m.Logger.Warn("no --public-url: absolute links (feeds, ClaimReview, API, exports) name the site by the request's Host only if it is allowed (--allowed-hosts), else by the listen address; set --public-url to the address people use")
+	}
 	// On a tracker without accounts, the first admin is created from a
 	// one-time link that only the person who started the server can see.
 	link, err := srv.SetupLink(ctx)
