@@ -59,7 +59,7 @@ func (s *Server) handleTokenRevoke(c echo.Context) error {
 	if err := s.store.RevokeAPIToken(c.Request().Context(), user(c).ID, id); err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/account", "token-revoked")
+	return redirectWithFlash(c, "/account", flashTokenRevoked)
 }
 
 // handlePasswordChange checks the current password and sets a new one. Every
@@ -95,7 +95,7 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/account", "password-changed")
+	return redirectWithFlash(c, "/account", flashPasswordChanged)
 }
 
 // handleUsers lists the accounts, with the form to add one.
@@ -133,7 +133,7 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/admin/users", "user-created")
+	return redirectWithFlash(c, "/admin/users", flashUserCreated)
 }
 
 // handleUserRole changes an account's role. An admin cannot take away their
@@ -153,7 +153,7 @@ func (s *Server) handleUserRole(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/admin/users", "user-updated")
+	return redirectWithFlash(c, "/admin/users", flashUserUpdated)
 }
 
 // handleUserDisabled disables or enables an account; disabling ends its
@@ -170,5 +170,5 @@ func (s *Server) handleUserDisabled(c echo.Context) error {
 	if err := s.store.SetDisabled(c.Request().Context(), id, disabled, s.actor(c)); err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/admin/users", "user-updated")
+	return redirectWithFlash(c, "/admin/users", flashUserUpdated)
 }

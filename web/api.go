@@ -81,12 +81,15 @@ func (s *Server) writeAPIError(c echo.Context, err error) {
 		} else if status < 500 {
 			msg = http.StatusText(status) + "."
 		}
-		switch status {
-		case http.StatusNotFound:
+		// As on the pages: the framework's own errors get words of ours, a
+		// handler's message is kept.
+		switch own := handlerMessage(he) != ""; {
+		case own:
+		case status == http.StatusNotFound:
 			msg = "There is nothing at this address."
-		case http.StatusRequestEntityTooLarge:
+		case status == http.StatusRequestEntityTooLarge:
 			msg = "The request body is larger than 64 KiB."
-		case http.StatusMethodNotAllowed:
+		case status == http.StatusMethodNotAllowed:
 			msg = "This address does not accept that method."
 		}
 	case claimtrack.ErrorCode(err) != claimtrack.EINTERNAL:

@@ -302,7 +302,7 @@ func (s *Server) handleLogout(c echo.Context) error {
 		}
 	}
 	s.clearSessionCookie(c)
-	return redirectWithFlash(c, "/claims", "signed-out")
+	return redirectWithFlash(c, "/claims", flashSignedOut)
 }
 
 // handleSetupForm shows the first-run form, while the token is live.
@@ -345,5 +345,5 @@ func (s *Server) handleSetup(c echo.Context) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	return redirectWithFlash(c, "/admin/users", "admin-created")
+	return redirectWithFlash(c, "/admin/users", flashAdminCreated)
 }

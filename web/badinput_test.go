@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -239,66 +242,130 @@ var hostileInputs = []string{
 }
 
 // No hostile input, in any field of any POST route, produces a 500 or a
-// partial write; markup sent in is never served back as markup.
+// partial write; markup sent in is stored as typed and never served back as
+// markup. Forms that edit claim 1 carry its current version, read from the
+// store just before each post, so that the hostile value is what is judged
+// (not a stale version) and whatever the rules allow is saved.
 func TestHostileInputs(t *testing.T) {
 	require.GreaterOrEqual(t, len(hostileInputs), 30)
 	a := newTestApp(t)
-	routes := map[string][]string{
-		"/claims":            {"text", "context", "kind", "due_date", "tags"},
-		"/claims/1":          {"text", "context", "kind", "due_date", "tags", "version"},
-		"/claims/1/status":   {"status", "note", "version"},
-		"/claims/1/evidence": {"source_id", "source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note"},
-		"/sources":           {"name", "kind", "role", "url", "description"},
+	// In this order: the source named with markup is created by /sources
+	// before evidence names it (and links to it).
+	routes := []struct {
+		path   string
+		fields []string
+	}{
+		{"/claims", []string{"text", "context", "kind", "due_date", "tags"}},
+		{"/claims/1", []string{"text", "context", "kind", "due_date", "tags", "version"}},
+		{"/claims/1/status", []string{"status", "note", "version"}},
+		{"/sources", []string{"name", "kind", "role", "url", "description"}},
+		{"/claims/1/evidence", []string{"source_id", "source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note"}},
 	}
 	allowed := map[int]bool{http.StatusSeeOther: true, http.StatusUnprocessableEntity: true, http.StatusBadRequest: true,
-		http.StatusRequestEntityTooLarge: true, http.StatusConflict: true, http.StatusNotFound: true}
-	for path, fields := range routes {
+		http.StatusRequestEntityTooLarge: true, http.StatusNotFound: true}
+	version := func() string {
+		c, err := a.db.FindClaimByID(t.Context(), 1)
+		require.NoError(t, err)
+		return strconv.FormatInt(c.Version, 10)
+	}
+	const markup = "<script>alert(1)</script>"
+	saved := map[string]bool{} // "path field" where markup alone was accepted
+	for _, route := range routes {
+		path, fields := route.path, route.fields
 		for i, input := range hostileInputs {
 			// Each input goes into every field at once, and into each field alone
-			// next to otherwise valid values.
-			forms := []url.Values{{}}
-			for _, f := range fields {
-				forms[0].Set(f, input)
-			}
-			for _, f := range fields {
-				v := validFormFor(path)
-				v.Set(f, input)
-				forms = append(forms, v)
-			}
-			for _, form := range forms {
+			// next to otherwise valid values (with the claim's current version).
+			for _, field := range append([]string{""}, fields...) {
+				form := url.Values{}
+				if field == "" {
+					for _, f := range fields {
+						form.Set(f, input)
+					}
+				} else {
+					form = validFormFor(path)
+					if form.Has("version") {
+						form.Set("version", version())
+					}
+					if field == "source_name" { // a new source's name, not an existing one's id
+						form.Del("source_id")
+						form.Set("source_kind", "outlet")
+					}
+					form.Set(field, input)
+				}
 				before := a.snapshot()
 				res := a.post(path, form)
-				require.True(t, allowed[res.status], "%s input #%d %q: status %d\n%s", path, i, trunc(input), res.status, trunc(res.body))
+				ok := allowed[res.status] || res.status == http.StatusConflict && (field == "" || field == "version")
+				require.True(t, ok, "%s %s input #%d %q: status %d\n%s", path, field, i, trunc(input), res.status, trunc(res.body))
 				if res.status != http.StatusSeeOther {
 					assert.Equal(t, before, a.snapshot(), "%s input #%d: a refused request writes nothing", path, i)
+				} else if input == markup && field != "" {
+					saved[path+" "+field] = true
+				}
+				if res.status != http.StatusSeeOther && (strings.ContainsAny(input, "<>\"'") || strings.Contains(input, ":")) {
+					assertInert(t, fmt.Sprintf("%s %s input #%d (%d)", path, field, i, res.status), res.doc)
 				}
 				assert.NotContains(t, res.body, "<script>alert", "markup is escaped")
 				assert.NotContains(t, res.body, "<img src=x")
+				assert.NotContains(t, res.body, "<svg onload")
 				assert.NotContains(t, res.body, "goroutine ", "no stack trace")
 			}
 		}
 	}
 	assert.NotContains(t, a.logText(), "internal error")
-	// Whatever was accepted is stored and shown escaped.
-	for _, path := range []string{"/claims", "/sources", "/claims/1", "/claims/2"} {
+
+	// The markup was saved through every free-text field of every route:
+	// no version conflict stood in the way.
+	for _, want := range []string{"/claims text", "/claims context", "/claims/1 text", "/claims/1 context",
+		"/claims/1/status note", "/claims/1/evidence source_name", "/claims/1/evidence quote", "/claims/1/evidence note",
+		"/sources name", "/sources role", "/sources description"} {
+		assert.True(t, saved[want], "%s: the markup was saved (303)", want)
+	}
+	assert.Positive(t, a.count(`SELECT count(*) FROM events WHERE claim_id = 1 AND type = 'claim_edited'
+		AND (json_extract(after_json, '$.text') = ?1 OR json_extract(after_json, '$.context') = ?1)`, markup),
+		"an edit of claim 1 with the markup is in its history")
+	assert.Positive(t, a.count(`SELECT count(*) FROM events WHERE claim_id = 1 AND type = 'status_changed' AND note = ?`, markup),
+		"a status change of claim 1 with the markup as its note is in its history")
+	assert.Positive(t, a.count(`SELECT count(*) FROM evidence WHERE claim_id = 1 AND quote = ?`, markup))
+	var hostileSource int64
+	require.NoError(t, a.raw.QueryRow(`SELECT id FROM sources WHERE name = ?`, markup).Scan(&hostileSource))
+
+	// Whatever was accepted is shown as text, escaped, everywhere it shows.
+	src := "/sources/" + strconv.FormatInt(hostileSource, 10)
+	pages := []string{"/claims", "/claims?q=alert", "/search?q=alert", "/sources", "/sources?sort=reliability",
+		"/claims/1", "/claims/1/edit", "/claims/2", "/changes", "/changes?type=claim_edited", "/changes?type=evidence_added",
+		"/changes?source=" + strconv.FormatInt(hostileSource, 10), src, src + "/edit"}
+	for _, path := range pages {
 		p := a.get(path)
-		assert.Equal(t, http.StatusOK, p.status)
-		assert.NotContains(t, p.body, "<script>alert")
+		require.Equal(t, http.StatusOK, p.status, path)
+		assertInert(t, path, p.doc)
+		assert.NotContains(t, p.body, "<script>alert", path)
+		assert.NotContains(t, p.body, "<img src=x", path)
+		assert.NotContains(t, p.body, "<svg onload", path)
+	}
+	for _, path := range []string{"/claims/1", "/changes?type=status_changed", src, src + "/edit", "/search?q=alert"} {
+		p := a.get(path)
+		assert.True(t, strings.Contains(p.body, "&lt;script&gt;alert(1)&lt;/script&gt;"), "%s shows the markup as text", path)
+		assert.True(t, strings.Contains(p.doc.Find("main").Text(), markup), "%s reads back as typed", path)
 	}
 	require.NoError(t, a.db.IntegrityCheck(t.Context()))
 }
 
 func validFormFor(path string) url.Values {
 	switch path {
-	case "/claims", "/claims/1":
-		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}, "version": {"1"}}
+	case "/claims":
+		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}}
+	case "/claims/1":
+		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}, "version": {"current"}}
 	case "/claims/1/status":
-		return url.Values{"status": {"disputed"}, "note": {"A note."}, "version": {"1"}}
+		return url.Values{"status": {"disputed"}, "note": {"A note."}, "version": {"current"}}
 	case "/claims/1/evidence":
 		return url.Values{"source_id": {"1"}, "stance": {"reports"}}
 	}
-	return url.Values{"name": {"Valid Source Name"}, "kind": {"person"}}
+	// Each source a name of its own: a name taken is refused.
+	return url.Values{"name": {"Valid Source Name " + strconv.FormatInt(validSourceNames.Add(1), 10)}, "kind": {"person"}}
 }
+
+var validSourceNames atomic.Int64
 
 func trunc(s string) string {
 	if len(s) > 200 {

@@ -330,7 +330,7 @@ func (s *Server) handleClaimCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, views.ClaimURL(claim.ID), "claim-created")
+	return redirectWithFlash(c, views.ClaimURL(claim.ID), flashClaimCreated)
 }
 
 // handleClaimEdit shows the edit form filled with the claim as it is now.
@@ -364,11 +364,11 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 		var claim *claimtrack.Claim
 		claim, err = s.store.UpdateClaim(ctx, id, version, claimInput(f), s.actor(c))
 		if err == nil {
-			key := "claim-updated"
+			done := flashClaimUpdated
 			if claim.Version == version {
-				key = "claim-unchanged"
+				done = flashClaimUnchanged
 			}
-			return redirectWithFlash(c, views.ClaimURL(id), key)
+			return redirectWithFlash(c, views.ClaimURL(id), done)
 		}
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT && claim != nil {
 			f.Version = strconv.FormatInt(claim.Version, 10)
@@ -418,7 +418,7 @@ func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
 		// The form's address ends in #status-form so that a rejected form scrolls
 		// to its messages; a redirect without a fragment would inherit it, so
 		// name the top of the page, where the confirmation shows.
-		return redirectWithFlash(c, views.ClaimURL(id)+"#main", "status-changed")
+		return redirectWithFlash(c, views.ClaimURL(id)+"#main", flashStatusChanged)
 	case claimtrack.ECONFLICT:
 		if claim == nil {
 			return err

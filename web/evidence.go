@@ -29,7 +29,7 @@ func (s *Server) handleEvidenceCreate(c echo.Context) error {
 		return err
 	}
 	// See handleClaimStatusUpdate on the fragment.
-	return redirectWithFlash(c, views.ClaimURL(id)+"#main", "evidence-added")
+	return redirectWithFlash(c, views.ClaimURL(id)+"#main", flashEvidenceAdded)
 }
 
 // findClaimLink returns a claim and one of its links, or a 404.
@@ -87,5 +87,5 @@ func (s *Server) handleEvidenceRemove(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", "evidence-removed")
+	return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", flashEvidenceRemoved)
 }

@@ -57,5 +57,5 @@ func (s *Server) handleImport(c echo.Context) error {
 		d.Result = res
 		return render(http.StatusOK)
 	}
-	return redirectWithFlash(c, "/changes?type=data_imported", "data-imported")
+	return redirectWithFlash(c, "/changes?type=data_imported", flashDataImported)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -78,12 +77,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if msg, ok := he.Message.(string); ok && status != http.StatusInternalServerError {
 			message = msg
 		}
-		switch status {
-		case http.StatusNotFound:
+		// The framework's own errors carry only their status text; they get
+		// words of ours. A handler's message is kept: it knows more.
+		own := handlerMessage(he) != ""
+		switch {
+		case status == http.StatusNotFound && own:
+			heading = "Not found"
+		case status == http.StatusNotFound:
 			heading, message = "Page not found", "There is nothing at this address. It may have been mistyped."
-		case http.StatusRequestEntityTooLarge:
-			heading, message = "Too much data", "The form sent more than 64 KiB. Shorten the longest fields and try again."
-		case http.StatusMethodNotAllowed:
+		case status == http.StatusRequestEntityTooLarge:
+			heading = "Too much data"
+			if !own {
+				message = "The form sent more than 64 KiB. Shorten the longest fields and try again."
+			}
+		case status == http.StatusMethodNotAllowed && !own:
 			message = "This address does not accept that kind of request."
 		}
 	case claimtrack.ErrorCode(err) != claimtrack.EINTERNAL:
@@ -116,6 +123,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// handlerMessage is the message a handler gave an HTTP error, or "" for the
+// framework's own errors (an unknown address, a method the route does not
+// take, a body too large), which carry only their status text.
+func handlerMessage(he *echo.HTTPError) string {
+	msg, ok := he.Message.(string)
+	if !ok || msg == http.StatusText(he.Code) {
+		return ""
+	}
+	return msg
+}
+
 // statusOf maps each domain error code to its HTTP status.
 func statusOf(code string) int {
 	switch code {
@@ -146,46 +164,6 @@ func pathID(c echo.Context) (int64, error) {
 // noticeKey holds a message for this response only (not carried over a
 // redirect), shown where the one-time messages are.
 const noticeKey = "notice"
-
-// flashCookie carries a one-time message key across a redirect.
-const flashCookie = "flash"
-
-// flashMessages are the only messages a flash can show, so a forged cookie
-// cannot put words on a page.
-var flashMessages = map[string]string{
-	"claim-created":    "Claim saved. Add its sources below.",
-	"claim-updated":    "Your changes to the claim were saved.",
-	"claim-unchanged":  "Nothing changed, so nothing was saved.",
-	"status-changed":   "Status saved and recorded in the history.",
-	"evidence-added":   "Evidence added and recorded in the history.",
-	"source-created":   "Source saved.",
-	"source-updated":   "Your changes to the source were saved.",
-	"signed-out":       "You are signed out.",
-	"admin-created":    "Your admin account is ready. Add the people who will work with you.",
-	"user-created":     "Account created. Give the person their username and password.",
-	"user-updated":     "Account updated.",
-	"password-changed": "Password changed. Your other sessions were signed out.",
-	"data-imported":    "Import done. It is recorded below, with what it added.",
-	"token-revoked":    "Token revoked: it opens nothing any more.",
-}
-
-// redirectWithFlash answers a successful POST with 303 See Other to target,
-// with a one-time message to show there.
-func redirectWithFlash(c echo.Context, target, key string) error {
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(key), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
-	return c.Redirect(http.StatusSeeOther, target)
-}
-
-// takeFlash returns the pending message, if any, and clears it.
-func takeFlash(c echo.Context) string {
-	ck, err := c.Cookie(flashCookie)
-	if err != nil {
-		return ""
-	}
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	key, _ := url.QueryUnescape(ck.Value)
-	return flashMessages[key]
-}
 
 // pageParam reads the 1-based page number; anything unusable means page 1.
 func pageParam(c echo.Context) int {

@@ -126,7 +126,7 @@ func (s *Server) handleSourceCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, views.SourceURL(src.ID), "source-created")
+	return redirectWithFlash(c, views.SourceURL(src.ID), flashSourceCreated)
 }
 
 // handleSourceEdit shows the edit form filled with the source as it is now.
@@ -162,5 +162,5 @@ func (s *Server) handleSourceUpdate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, views.SourceURL(id), "source-updated")
+	return redirectWithFlash(c, views.SourceURL(id), flashSourceUpdated)
 }

@@ -127,8 +127,8 @@ type SourceRecord struct {
 }
 
 // ScoreChange is one change of a source's resolved record: a verdict on a
-// claim it took a side on (or a link added to a claim with a verdict), and
-// the record after it.
+// claim it took a side on, a link added to a claim with a verdict, or such a
+// link removed; and the record after it.
 type ScoreChange struct {
 	N       int // 1 for the source's first change, 2 for the next …
 	EventID int64
@@ -138,13 +138,23 @@ type ScoreChange struct {
 	Relayed bool   // the source was the link's "via"
 	Status  Status // the claim's status after this change
 	Credit  Credit // the source's record after this change
+	// Removed is true when the change is the link's removal: what the link
+	// had counted is taken back, and the claim no longer counts at all.
+	Removed bool
 }
 
-// Superseded reports whether the claim's verdict has changed since.
-func (c *ScoreChange) Superseded() bool { return c.Claim != nil && c.Claim.Status != c.Status }
+// Superseded reports whether the claim's verdict has changed since. A
+// removal is never superseded: the link no longer counts, whatever the
+// verdict becomes.
+func (c *ScoreChange) Superseded() bool {
+	return !c.Removed && c.Claim != nil && c.Claim.Status != c.Status
+}
 
 // Effect says in words how the change counted for the source.
 func (c *ScoreChange) Effect() string {
+	if c.Removed {
+		return "link removed: no longer counts"
+	}
 	credit := LinkCredit(c.Stance, c.Status)
 	switch {
 	case credit.AgreeHalves == 2:

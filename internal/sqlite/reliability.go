@@ -434,9 +434,11 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 	}
 	var out []*claimtrack.ScoreChange
 	err := db.view(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2, `+claimColumns+`
-			FROM source_score_history h JOIN claims c ON c.id = h.claim_id
-			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, sourceID, before, limit)
+		// A row does not say what kind of change made it; its event does.
+		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2,
+			coalesce(ev.type = ?, 0), `+claimColumns+`
+			FROM source_score_history h JOIN claims c ON c.id = h.claim_id LEFT JOIN events ev ON ev.id = h.event_id
+			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, claimtrack.EventEvidenceRemoved, sourceID, before, limit)
 		if err != nil {
 			return err
 		}
@@ -445,7 +447,7 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 			ch := &claimtrack.ScoreChange{}
 			var at string
 			c, err := scanClaim(prefixScanner{rows, []any{&ch.N, &ch.EventID, &at, &ch.Stance, &ch.Relayed, &ch.Status,
-				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves}})
+				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves, &ch.Removed}})
 			if err != nil {
 				return err
 			}

@@ -189,6 +189,13 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 	assert.Equal(t, claimtrack.Credit{AgreeHalves: 2}, rec(unnamed).Credit, "its own link stays")
 	assert.Equal(t, 1, rec(unnamed).Claims)
 	assert.Equal(t, 2, rec(paper).Changes, "the verdict, then the removal")
+	changes, err := db.FindScoreChanges(ctx, paper, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, changes, 2)
+	assert.True(t, changes[0].Removed, "the newest change is the removal")
+	assert.Equal(t, "link removed: no longer counts", changes[0].Effect())
+	assert.False(t, changes[1].Removed)
+	assert.Equal(t, "agrees with the verdict", changes[1].Effect())
 	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM events WHERE type = 'evidence_removed' AND note = 'Wrong article.'
 		AND json_extract(before_json, '$.source') = 'The Daily Paper'`))
 	res, err := db.SearchClaims(ctx, claimtrack.ParseQuery("source:daily"), 0, 10)

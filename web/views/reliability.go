@@ -181,3 +181,12 @@ func barX(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) }
 func barWidth(s claimtrack.Score) string { return strconv.FormatFloat((s.High-s.Low)*100, 'f', 1, 64) }
 
 func shortDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+
+// changeKind names what made a change of a source's record, for the page's
+// data attributes: "removed" for a link taken off, "counted" otherwise.
+func changeKind(ch *claimtrack.ScoreChange) string {
+	if ch.Removed {
+		return "removed"
+	}
+	return "counted"
+}
