@@ -50,7 +50,7 @@ func writePage(c echo.Context, status int, page []byte) error {
 
 // page returns the layout data for a page with the given title.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
-	token, _ := c.Get(csrfKey).(string)
+	token := s.csrfToken(c)
 	flash := takeFlash(c)
 	if notice, ok := c.Get(noticeKey).(string); ok && notice != "" {
 		flash = notice
@@ -164,7 +164,7 @@ var flashMessages = map[string]string{
 	"admin-created":    "Your admin account is ready. Add the people who will work with you.",
 	"user-created":     "Account created. Give the person their username and password.",
 	"user-updated":     "Account updated.",
-	"password-changed": "Password changed. Your other sessions were signed out.",
+	"password-changed": "Password changed. Your other sessions were signed out and your API tokens revoked.",
 	"data-imported":    "Import done. It is recorded below, with what it added.",
 	"token-revoked":    "Token revoked: it opens nothing any more.",
 }
