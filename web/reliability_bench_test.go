@@ -163,4 +163,3 @@ func benchEditorSession(b *testing.B, db *sqlite.DB) *http.Cookie {
 	}
 	return &http.Cookie{Name: "claimtrack_session", Value: token}
 }
-
