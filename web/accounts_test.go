@@ -373,3 +373,26 @@ func TestAuth_PasswordChangeThrottled(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, a.post("/account/password",
 		url.Values{"current": {"a guess"}, "password": {"a brand new secret"}}).status)
 }
+
+// Time forgives an address's failures one at a time, so that a newsroom
+// behind one address, where someone mistypes a password every hour and then
+// gets it right, is never made to wait, now that successes no longer clear
+// the address.
+func TestAuth_SharedAddressTyposForgiven(t *testing.T) {
+	a := newTestApp(t)
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	a.web.Now = func() time.Time { return now }
+	ctx := context.Background()
+	for i := range 10 {
+		_, err := a.db.CreateUser(ctx, claimtrack.NewUser{Username: "reporter" + strconv.Itoa(i), Role: claimtrack.RoleEditor,
+			Password: testPassword}, testPasswordHash(t), "", false)
+		require.NoError(t, err)
+	}
+	for hour := range 72 {
+		now = now.Add(time.Hour)
+		b := newClientOf(a)
+		name := "reporter" + strconv.Itoa(hour%10)
+		require.Equal(t, http.StatusUnprocessableEntity, b.post("/login", url.Values{"username": {name}, "password": {"a typo"}}).status, "hour %d", hour)
+		require.Equal(t, http.StatusSeeOther, b.post("/login", url.Values{"username": {name}, "password": {testPassword}}).status, "hour %d", hour)
+	}
+}

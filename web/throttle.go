@@ -12,8 +12,12 @@ import (
 // account, or a client address): from the free-th failure in a row on, each
 // failure makes the key wait, one second at first and twice as long each
 // time, up to max. Waiting is never forever, so the real owner is never
-// locked out for good. Failures are forgotten throttleForget after the last
-// one. It lives in memory: a restart forgives everyone.
+// locked out for good. Only time forgives failures: one at a time, one every
+// throttleForget/free (so the free attempts come back over throttleForget),
+// and all of them throttleForget after the last one. A newsroom behind one
+// address, where someone mistypes a password now and then, is therefore never
+// slowed down by the typos of days before, while a guesser who keeps going
+// stays at the longest wait. It lives in memory: a restart forgives everyone.
 //
 // An attempt is charged as a failure when it is let through, before its
 // password is hashed (see reserveGuess), so parallel attempts cannot all pass
@@ -30,6 +34,7 @@ type throttleState struct {
 	failures int
 	until    time.Time // no attempt before this
 	last     time.Time // last failure
+	forgiven time.Time // failures are forgiven one per step from here
 }
 
 // throttleForget is how long a key's failures are remembered without new ones.
@@ -60,8 +65,13 @@ func (t *throttle) chargeLocked(key string, now time.Time) *charge {
 		if len(t.keys) >= throttleMaxKeys {
 			t.prune(now)
 		}
-		st = &throttleState{}
+		st = &throttleState{forgiven: now}
 		t.keys[key] = st
+	}
+	if step := throttleForget / time.Duration(max(t.free, 1)); now.Sub(st.forgiven) >= step {
+		n := int(now.Sub(st.forgiven) / step)
+		st.failures = max(0, st.failures-n)
+		st.forgiven = st.forgiven.Add(time.Duration(n) * step)
 	}
 	ch := &charge{t: t, key: key, st: st, until: st.until}
 	st.failures++
