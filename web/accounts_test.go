@@ -248,8 +248,9 @@ func TestAuth_AddressCountSurvivesOwnSuccess(t *testing.T) {
 
 // Attempts are charged before their password is hashed: of 100 parallel
 // wrong attempts no more are checked than the throttles let through for
-// free (5 for one account, 20 for one address). Old code: every attempt that
-// found the throttle clear was hashed.
+// free (5 for one account, 20 for one address), and once they are spent
+// and the wait is over, one. Old code: every attempt that found the throttle
+// clear was hashed.
 func TestAuth_ParallelGuessesReserved(t *testing.T) {
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -315,6 +316,13 @@ func TestAuth_ParallelGuessesReserved(t *testing.T) {
 	assert.LessOrEqual(t, hashing.Load(), int64(5), "one account: at most its 5 free attempts are checked")
 	assert.Equal(t, int(hashing.Load()), statuses[http.StatusUnprocessableEntity])
 	assert.Equal(t, 100-int(hashing.Load()), statuses[http.StatusTooManyRequests])
+
+	// Once the free attempts are spent and the wait is over, one attempt
+	// passes, not one per request that arrives at that moment.
+	now = now.Add(time.Minute)
+	statuses = flood(func(int) string { return "victim0" })
+	assert.Equal(t, int64(1), hashing.Load(), "after the wait, one attempt is checked")
+	assert.Equal(t, 99, statuses[http.StatusTooManyRequests])
 
 	now = now.Add(25 * time.Hour) // forgotten
 	statuses = flood(func(i int) string { return "victim" + strconv.Itoa(i) })
