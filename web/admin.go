@@ -30,14 +30,31 @@ func (s *Server) renderAccount(c echo.Context, status int, d views.AccountData) 
 	return s.render(c, status, views.AccountPage(s.page(c, "Your account", ""), d))
 }
 
-// handleTokenCreate makes an API token and shows it this once.
+// handleTokenCreate makes an API token and shows it this once. It asks for
+// the account's password, checked like a sign-in: a token outlives the
+// session, so a stolen session alone must not be enough to make one.
 func (s *Server) handleTokenCreate(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
 	d := views.AccountData{Token: views.TokenForm{Name: strings.TrimSpace(c.FormValue("name")), Errors: views.FormErrors{}}}
+	status := http.StatusUnprocessableEntity
+	if msg := claimtrack.CheckTokenName(d.Token.Name); msg != "" {
+		d.Token.Errors["name"] = msg
+	}
+	msg, st, err := s.checkPassword(c, user(c), c.FormValue("password"))
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		d.Token.Errors["password"] = msg
+		status = st
+	}
+	if len(d.Token.Errors) > 0 {
+		return s.renderAccount(c, status, d)
+	}
 	token := apiTokenPrefix + randomToken()
-	_, err := s.store.CreateAPIToken(c.Request().Context(), user(c).ID, d.Token.Name, token)
+	_, err = s.store.CreateAPIToken(c.Request().Context(), user(c).ID, d.Token.Name, token)
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		for k, v := range claimtrack.FieldErrors(err) {
 			d.Token.Errors[k] = v
@@ -62,28 +79,31 @@ func (s *Server) handleTokenRevoke(c echo.Context) error {
 	return redirectWithFlash(c, "/account", flashTokenRevoked)
 }
 
-// handlePasswordChange checks the current password and sets a new one. Every
-// session of the account ends, and this one starts afresh.
+// handlePasswordChange checks the current password (throttled like signing
+// in) and sets a new one. Every session of the account ends and every API
+// token of it is revoked; this session starts afresh.
 func (s *Server) handlePasswordChange(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
 	u := user(c)
 	ctx := c.Request().Context()
-	current, next := c.FormValue("current"), c.FormValue("password")
+	next := c.FormValue("password")
 	f := views.PasswordForm{Errors: views.FormErrors{}}
-	_, hash, err := s.store.FindUserByUsername(ctx, u.Username)
+	status := http.StatusUnprocessableEntity
+	msg, st, err := s.checkPassword(c, u, c.FormValue("current"))
 	if err != nil {
 		return err
 	}
-	if ok, _ := password.Verify(ctx, current, hash); !ok {
-		f.Errors["current"] = "This is not your current password."
+	if msg != "" {
+		f.Errors["current"] = msg
+		status = st
 	}
 	if msg := claimtrack.CheckPassword(next, u.Username); msg != "" {
 		f.Errors["password"] = msg
 	}
 	if len(f.Errors) > 0 {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, views.AccountData{Password: f})
+		return s.renderAccount(c, status, views.AccountData{Password: f})
 	}
 	newHash, err := password.Hash(ctx, next)
 	if err != nil {

@@ -321,11 +321,11 @@ func TestAPI_OpenAPIMatchesRoutes(t *testing.T) {
 func TestAPI_TokensOnAccountPage(t *testing.T) {
 	a := newTestApp(t)
 	a.signInAs("nina", claimtrack.RoleEditor)
-	res := a.post("/account/tokens", map[string][]string{"name": {""}})
+	res := a.post("/account/tokens", map[string][]string{"name": {""}, "password": {testPassword}})
 	assert.Equal(t, http.StatusUnprocessableEntity, res.status)
 	assert.NotEmpty(t, res.doc.Find(`[data-testid="error-name"]`).Text())
 
-	res = a.post("/account/tokens", map[string][]string{"name": {"newsroom sheet"}})
+	res = a.post("/account/tokens", map[string][]string{"name": {"newsroom sheet"}, "password": {testPassword}})
 	require.Equal(t, http.StatusOK, res.status)
 	token := strings.TrimSpace(res.doc.Find(`[data-testid="new-token"] code`).Text())
 	require.True(t, strings.HasPrefix(token, "ctk_"), token)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/password"
@@ -36,6 +37,9 @@ type AccountStore interface {
 	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
 	FindUserByAPIToken(ctx context.Context, token string) (*claimtrack.User, error)
 }
+
+// verifyFunc checks a password against its stored hash.
+type verifyFunc func(ctx context.Context, pw, hash string) (bool, error)
 
 // sessionCookie holds the session token; userKey is where the signed-in
 // account is kept for the request.
@@ -99,6 +103,7 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		default:
 			c.Set(userKey, u)
+			c.Set(sessionTokenKey, ck.Value)
 			if stale {
 				// Recording the last use once a minute is enough for the
 				// idle timeout; a failure here must not fail the page.
@@ -195,12 +200,17 @@ func (s *Server) startSession(c echo.Context, u *claimtrack.User) error {
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(c), MaxAge: int(sessionMaxAge.Seconds())})
+	// Forms from now on carry the new session's CSRF token.
+	c.Set(sessionTokenKey, token)
+	c.Set(csrfKey, "")
 	return nil
 }
 
 func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(c), MaxAge: -1})
+	c.Set(sessionTokenKey, "")
+	c.Set(csrfKey, "")
 }
 
 // secure reports whether the request came over HTTPS: because the public URL
@@ -247,19 +257,15 @@ func (s *Server) handleLogin(c echo.Context) error {
 	f := views.LoginForm{Username: strings.TrimSpace(c.FormValue("username")), Next: safeNext(c.FormValue("next"))}
 	pw := c.FormValue("password")
 	ctx := c.Request().Context()
-	now := s.Now()
-	account, client := "account:"+claimtrack.UsernameKey(f.Username), "client:"+c.RealIP()
-	if wait := max(s.accounts.wait(account, now), s.clients.wait(client, now)); wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		s.logger.Warn("sign-in throttled", "username", strconv.Quote(f.Username), "remote", c.RealIP(), "wait_s", secs)
-		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	g, wait := s.reserveGuess(f.Username, c.RealIP(), s.Now())
+	if wait > 0 {
+		secs := s.throttled(c, "sign-in throttled", f.Username, wait)
 		f.Errors = views.FormErrors{"password": "Too many failed sign-ins for this account or from your network. Wait " +
 			strconv.Itoa(secs) + " seconds, then try again."}
 		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
 	}
+	// From here the attempt counts as a failure unless it succeeds.
 	fail := func() error {
-		s.accounts.fail(account, now)
-		s.clients.fail(client, now)
 		s.logger.Info("sign-in refused", "username", strconv.Quote(f.Username), "remote", c.RealIP())
 		f.Errors = views.FormErrors{"password": "The username or password is wrong."}
 		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), f))
@@ -270,12 +276,12 @@ func (s *Server) handleLogin(c echo.Context) error {
 	u, hash, err := s.store.FindUserByUsername(ctx, f.Username)
 	if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
 		// Hash anyway, so that a missing account takes as long as a wrong password.
-		_, _ = password.Verify(ctx, pw, dummyHash)
+		_, _ = s.verify(ctx, pw, dummyHash)
 		return fail()
 	} else if err != nil {
 		return err
 	}
-	ok, err := password.Verify(ctx, pw, hash)
+	ok, err := s.verify(ctx, pw, hash)
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -285,10 +291,52 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	s.accounts.succeed(account)
-	s.clients.succeed(client)
+	g.succeeded()
 	s.logger.Info("signed in", "username", strconv.Quote(u.Username), "remote", c.RealIP())
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// throttled logs a password check refused by the throttles and sets
+// Retry-After; it returns the wait in whole seconds.
+func (s *Server) throttled(c echo.Context, msg, username string, wait time.Duration) int {
+	secs := int(math.Ceil(wait.Seconds()))
+	s.logger.Warn(msg, "path", c.Request().URL.Path, "username", strconv.Quote(username), "remote", c.RealIP(), "wait_s", secs)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	return secs
+}
+
+// checkPassword checks the signed-in account's password, as typed into a
+// form that asks for it again, through the same throttles as signing in: a
+// stolen session is no faster a way to guess it. It returns the message for
+// the field ("" when right) and the status to answer with when it is not.
+func (s *Server) checkPassword(c echo.Context, u *claimtrack.User, pw string) (msg string, status int, err error) {
+	if pw == "" {
+		return "Enter your current password.", http.StatusUnprocessableEntity, nil
+	}
+	g, wait := s.reserveGuess(u.Username, c.RealIP(), s.Now())
+	if wait > 0 {
+		secs := s.throttled(c, "password check throttled", u.Username, wait)
+		return "Too many wrong passwords for this account or from your network. Wait " + strconv.Itoa(secs) +
+			" seconds, then try again.", http.StatusTooManyRequests, nil
+	}
+	ctx := c.Request().Context()
+	_, hash, err := s.store.FindUserByUsername(ctx, u.Username)
+	if err != nil {
+		return "", 0, err
+	}
+	ok := false
+	if len(pw) <= 4*claimtrack.PasswordMax {
+		ok, err = s.verify(ctx, pw, hash)
+		if err != nil && ctx.Err() != nil {
+			return "", 0, ctx.Err()
+		}
+	}
+	if !ok {
+		s.logger.Info("password check refused", "path", c.Request().URL.Path, "username", strconv.Quote(u.Username), "remote", c.RealIP())
+		return "This is not your current password.", http.StatusUnprocessableEntity, nil
+	}
+	g.succeeded()
+	return "", 0, nil
 }
 
 // dummyHash is checked against when the account does not exist.

@@ -58,7 +58,7 @@ var flashes = [...]flashText{
 	{flashAdminCreated, "admin-created", "Your admin account is ready. Add the people who will work with you."},
 	{flashUserCreated, "user-created", "Account created. Give the person their username and password."},
 	{flashUserUpdated, "user-updated", "Account updated."},
-	{flashPasswordChanged, "password-changed", "Password changed. Your other sessions were signed out."},
+	{flashPasswordChanged, "password-changed", "Password changed. Your other sessions were signed out and your API tokens revoked."},
 	{flashDataImported, "data-imported", "Import done. It is recorded below, with what it added."},
 	{flashTokenRevoked, "token-revoked", "Token revoked: it opens nothing any more."},
 }

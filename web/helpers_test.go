@@ -18,6 +18,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/password"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
@@ -78,6 +79,27 @@ func newBareAppIn(t testing.TB, dir string) *testApp {
 	return a
 }
 
+// testPassword is the password of the accounts signInAs makes. Their hash is
+// a real one with the cheapest parameters, so that forms asking for the
+// password again (API tokens, a new password) can be tested without the
+// deliberately slow default hash.
+const testPassword = "the test account's password"
+
+var testHash struct {
+	once sync.Once
+	hash string
+	err  error
+}
+
+func testPasswordHash(t testing.TB) string {
+	testHash.once.Do(func() {
+		testHash.hash, testHash.err = password.HashWith(context.Background(), testPassword,
+			password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+	})
+	require.NoError(t, testHash.err)
+	return testHash.hash
+}
+
 // sessionCounter makes every test session token unique.
 var sessionCounter atomic.Int64
 
@@ -99,8 +121,7 @@ func (a *testApp) signInAs(username string, role claimtrack.Role) *claimtrack.Us
 	ctx := context.Background()
 	u, _, err := a.db.FindUserByUsername(ctx, username)
 	if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
-		u, err = a.db.CreateUser(ctx, claimtrack.NewUser{Username: username, Role: role, Password: "not used in these tests"},
-			"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$3yj6cg2RSLC2wF9M3nU2R3aGe8nP5cBm1g5y2GJ2dXQ", "", false)
+		u, err = a.db.CreateUser(ctx, claimtrack.NewUser{Username: username, Role: role, Password: testPassword}, testPasswordHash(a.t), "", false)
 	}
 	require.NoError(a.t, err)
 	token := "test-session-" + username + "-" + strconv.FormatInt(sessionCounter.Add(1), 10)
@@ -138,27 +159,31 @@ func (a *testApp) get(path string) page {
 	return a.do(req)
 }
 
-// csrf returns a valid token for this client: the one its forms carry, which
-// the CSRF cookie holds.
+// csrf returns a valid token for this client: the one its forms carry. A
+// signed-in client's is bound to its session (and changes with it); a
+// visitor's is the value of the _csrf cookie, which any page sets.
 func (a *testApp) csrf() string {
 	a.t.Helper()
 	base, err := url.Parse(a.srv.URL)
 	require.NoError(a.t, err)
-	find := func() string {
+	find := func(name string) string {
 		for _, c := range a.client.Jar.Cookies(base) {
-			if c.Name == "_csrf" {
+			if c.Name == name {
 				return c.Value
 			}
 		}
 		return ""
 	}
-	if token := find(); token != "" {
+	if session := find("claimtrack_session"); session != "" {
+		return web.SessionCSRF(session)
+	}
+	if token := find("_csrf"); token != "" {
 		return token
 	}
-	p := a.get("/claims")
+	p := a.get("/login")
 	token, ok := p.doc.Find(`input[name="_csrf"]`).Attr("value")
 	if !ok {
-		token = find()
+		token = find("_csrf")
 	}
 	require.NotEmpty(a.t, token, "pages hand out a CSRF token")
 	return token

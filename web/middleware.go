@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// csrfKey is where the CSRF middleware keeps the token for forms.
+// csrfKey is where the request keeps the CSRF token its forms carry.
 const csrfKey = "csrf"
 
 // logRequests writes one structured log line per request.
@@ -53,6 +53,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.secure(c) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
+		s.secureCookies(c)
 		return next(c)
 	}
 }

@@ -49,7 +49,7 @@ func writePage(c echo.Context, status int, page []byte) error {
 
 // page returns the layout data for a page with the given title.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
-	token, _ := c.Get(csrfKey).(string)
+	token := s.csrfToken(c)
 	flash := takeFlash(c)
 	if notice, ok := c.Get(noticeKey).(string); ok && notice != "" {
 		flash = notice

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/claimtrack/claimtrack/static"
 	"github.com/labstack/echo/v4"
@@ -18,19 +17,7 @@ func (s *Server) routes() {
 	e.Use(s.securityHeaders)
 	e.Use(limitBody)
 	e.Use(refuseCrossSite)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf",
-		CookieName:     "_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieMaxAge:   30 * 24 * 60 * 60, // a form left open for days still submits
-		CookieSameSite: http.SameSiteLaxMode,
-		ContextKey:     csrfKey,
-		ErrorHandler:   csrfError,
-		// The API authenticates changes with a bearer token, never a
-		// cookie, so no other site can make them on a reader's behalf.
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") },
-	}))
+	e.Use(s.checkCSRF)
 	e.Use(s.loadUser)
 	e.Use(s.privateMode)
 	edit, admin, signedIn := s.requireEditor, s.requireAdmin, s.requireUser

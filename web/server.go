@@ -15,6 +15,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/claimtrack/claimtrack/internal/password"
 	"github.com/labstack/echo/v4"
 )
 
@@ -119,6 +120,9 @@ type Server struct {
 	setup  setup
 	// Failed sign-ins slow down per account and per client address.
 	accounts, clients *throttle
+	// verify checks a password against its hash (password.Verify; tests
+	// count the checks through it).
+	verify verifyFunc
 
 	// cfg holds the settings that change how requests are answered, and
 	// extractIP the client address reader they imply; Configure swaps both
@@ -139,7 +143,7 @@ type Server struct {
 func NewServer(store Store, logger *slog.Logger) *Server {
 	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now,
 		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute),
-		pages: newPageCache(SharedPagesBytes)}
+		pages: newPageCache(SharedPagesBytes), verify: password.Verify}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError

@@ -182,7 +182,8 @@ func residentBytes(t *testing.T, pid int) int64 {
 }
 
 // firstAdmin creates the first admin through the setup link in the server's
-// log and returns the Cookie header of the signed-in browser and its CSRF token.
+// log and returns the Cookie header of the signed-in browser and the CSRF
+// token its forms carry (bound to the session).
 func firstAdmin(t *testing.T, base string, logs *lockedBuilder) (string, string) {
 	t.Helper()
 	var link string
@@ -221,7 +222,19 @@ func firstAdmin(t *testing.T, base string, logs *lockedBuilder) (string, string)
 		}
 	}
 	require.Contains(t, cookie, "claimtrack_session=")
-	return cookie, csrf
+	// Signed in, forms carry the session's own token: read it from a page.
+	req, err = http.NewRequest(http.MethodGet, base+"/account", nil)
+	require.NoError(t, err)
+	req.Header.Set("Cookie", cookie)
+	res, err = http.DefaultTransport.RoundTrip(req)
+	require.NoError(t, err)
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	m := regexp.MustCompile(`name="_csrf" value="([A-Za-z0-9_-]+)"`).FindSubmatch(page)
+	require.NotNil(t, m, "the signed-in admin's forms carry a CSRF token")
+	return cookie, string(m[1])
 }
 
 // Acceptance 5: SIGTERM while requests are in flight lets them finish, the

@@ -91,7 +91,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := db.SetPassword(ctx, existing.ID, hash, claimtrack.ActorLocal); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "password of %s changed; its sessions were ended\n", username)
+		fmt.Fprintf(stdout, "password of %s changed; its sessions were ended and its API tokens revoked\n", username)
 	} else {
 		u, err := db.CreateUser(ctx, claimtrack.NewUser{Username: username, Role: claimtrack.Role(role), Password: pw}, hash,
 			claimtrack.ActorLocal, false)

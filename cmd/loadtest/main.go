@@ -24,6 +24,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -302,7 +303,17 @@ func apiToken(c *http.Client, base string) (string, error) {
 	if _, err := do(http.MethodPost, "/login", "_csrf="+jar["_csrf"]+"&username="+editor+"&password="+strings.ReplaceAll(password, " ", "+")); err != nil {
 		return "", err
 	}
-	page, err := do(http.MethodPost, "/account/tokens", "_csrf="+jar["_csrf"]+"&name=load+test")
+	// Signed in, forms carry the session's own CSRF token, and making a
+	// token asks for the password again.
+	account, err := do(http.MethodGet, "/account", "")
+	if err != nil {
+		return "", err
+	}
+	csrf := regexp.MustCompile(`name="_csrf" value="([A-Za-z0-9_-]+)"`).FindStringSubmatch(account)
+	if csrf == nil {
+		return "", errors.New("could not read the account page (did the sign-in work?)")
+	}
+	page, err := do(http.MethodPost, "/account/tokens", url.Values{"_csrf": {csrf[1]}, "name": {"load test"}, "password": {password}}.Encode())
 	if err != nil {
 		return "", err
 	}

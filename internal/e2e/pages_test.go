@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -71,16 +72,22 @@ func removePath(t *testing.T, a *app, admin *http.Client) string {
 	return body[i : i+end]
 }
 
-// csrfOf is the CSRF cookie of a client.
+// csrfOf is the CSRF token a client's forms carry: a signed-in client's is
+// bound to its session, so it is read from a page; a visitor's is its
+// _csrf cookie.
 func csrfOf(t *testing.T, a *app, c *http.Client) string {
 	t.Helper()
+	_, body := fetch(t, c, a.base+"/account")
+	if m := regexp.MustCompile(`name="_csrf" value="([A-Za-z0-9_-]+)"`).FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
 	base, _ := url.Parse(a.base)
 	for _, ck := range c.Jar.Cookies(base) {
 		if ck.Name == "_csrf" {
 			return ck.Value
 		}
 	}
-	t.Fatal("no CSRF cookie")
+	t.Fatal("no CSRF token")
 	return ""
 }
 

@@ -122,7 +122,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]*claimtrack.User, error) {
 }
 
 // SetPassword replaces an account's password hash, ends its sessions (a new
-// password signs out every device) and records the change.
+// password signs out every device), revokes its API tokens and records the
+// change, in one transaction.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash, actor string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		u, err := lockUser(ctx, tx, userID)
@@ -133,6 +134,11 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, actor string)
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		// A token made with the old password must not outlive it.
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = ''`,
+			formatTime(tx.now), userID); err != nil {
 			return err
 		}
 		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventPasswordChanged, Actor: actor,
