@@ -15,14 +15,14 @@ import (
 // may hold open. An IPv4 address counts alone; an IPv6 address counts with
 // its /64, which one subscriber usually holds whole. When an address is at
 // its bound, a new connection from it takes the place of that address's
-// longest-unused connection that is not in the middle of a request (idle
-// between requests, or not yet sending one); when every one of them is busy,
-// the new connection is answered 503 and closed. Connections from trusted
+// connection that has been idle between requests the longest; when none is
+// idle (each is in a request, or has just been opened), the new connection is
+// answered 503 and closed. Connections from trusted
 // proxies are not bounded: every client behind a proxy shares its address,
 // so the proxy must bound each client itself (and it buffers their bodies).
 //
 // The server must report its connections' states to ConnState
-// (http.Server.ConnState) for the limiter to know which are busy.
+// (http.Server.ConnState) for the limiter to know which are idle.
 type ConnLimiter struct {
 	net.Listener
 	max    int
@@ -54,9 +54,9 @@ type limitedConn struct {
 	l    *ConnLimiter
 	key  netip.Prefix
 	once sync.Once
-	// Guarded by l.mu: whether a request is being handled, and since when
-	// the connection has been unused.
-	busy  bool
+	// Guarded by l.mu: the connection's state, as the server reported it,
+	// and since when it has been idle.
+	state http.ConnState
 	since time.Time
 }
 
@@ -114,8 +114,8 @@ func (l *ConnLimiter) exempted(a netip.Addr) bool {
 	return false
 }
 
-// admit counts c under key if there is room, or if a connection of the same
-// address that is not busy can make room (returned, to be closed).
+// admit counts c under key if there is room, or if an idle connection of
+// the same address can make room (returned, to be closed).
 func (l *ConnLimiter) admit(key netip.Prefix, c net.Conn) (admitted, evicted *limitedConn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -126,7 +126,7 @@ func (l *ConnLimiter) admit(key netip.Prefix, c net.Conn) (admitted, evicted *li
 	}
 	if len(conns) >= l.max {
 		for old := range conns {
-			if !old.busy && (evicted == nil || old.since.Before(evicted.since)) {
+			if old.state == http.StateIdle && (evicted == nil || old.since.Before(evicted.since)) {
 				evicted = old
 			}
 		}
@@ -136,7 +136,7 @@ func (l *ConnLimiter) admit(key netip.Prefix, c net.Conn) (admitted, evicted *li
 		// It no longer counts; its Close finds it gone.
 		delete(conns, evicted)
 	}
-	lc := &limitedConn{Conn: c, l: l, key: key, since: time.Now()}
+	lc := &limitedConn{Conn: c, l: l, key: key, state: http.StateNew}
 	conns[lc] = struct{}{}
 	return lc, evicted
 }
@@ -179,7 +179,7 @@ func (l *ConnLimiter) refuse(c net.Conn, key netip.Prefix) {
 	}()
 }
 
-// ConnState keeps track of which connections are busy with a request; set
+// ConnState keeps track of which connections are idle between requests; set
 // it as the server's ConnState.
 func (l *ConnLimiter) ConnState(c net.Conn, state http.ConnState) {
 	lc, ok := c.(*limitedConn)
@@ -188,11 +188,9 @@ func (l *ConnLimiter) ConnState(c net.Conn, state http.ConnState) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	switch state {
-	case http.StateActive:
-		lc.busy = true
-	case http.StateIdle:
-		lc.busy, lc.since = false, time.Now()
+	lc.state = state
+	if state == http.StateIdle {
+		lc.since = time.Now()
 	}
 }
 

@@ -1,6 +1,9 @@
 package web
 
-import "net/netip"
+import (
+	"net/http"
+	"net/netip"
+)
 
 // Busy is how many of the address's connections are in the middle of a request.
 func (l *ConnLimiter) Busy(addr netip.Addr) int {
@@ -12,7 +15,7 @@ func (l *ConnLimiter) Busy(addr netip.Addr) int {
 	defer l.mu.Unlock()
 	n := 0
 	for c := range l.byAddr[key] {
-		if c.busy {
+		if c.state == http.StateActive {
 			n++
 		}
 	}
