@@ -322,9 +322,10 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
 		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
 		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr})
-	// Connections are bounded per client address; request bodies are read
-	// within their deadline and rate before a request takes a turn (web).
-	// ReadTimeout stays as the bound on a request no handler reads.
+	// Connections are bounded per client address. Request bodies are read
+	// within their own deadline and minimum rate (web), which move the
+	// connection's read deadline while a body is read; ReadTimeout remains
+	// the bound on reading a request otherwise.
 	conns := web.LimitConns(m.ln, srv.Config().MaxConnsPerAddr, m.Config.TrustedProxies, m.Logger)
 	m.HTTP = &http.Server{
 		Handler:           srv,
