@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -77,36 +75,6 @@ var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 
 // csrfError turns every CSRF failure, including a missing token, into a 403.
 func csrfError(error, echo.Context) error { return errCSRF }
-
-// limitBody reads a request body of at most MaxBodyBytes into memory before
-// anything else looks at it, and answers 413 for a larger one, whether or not
-// it declared its length. Reading it up front means the CSRF check and the
-// handlers can never see a body cut off halfway.
-func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if r.Body == nil || r.Body == http.NoBody {
-			return next(c)
-		}
-		limit := int64(MaxBodyBytes)
-		if r.URL.Path == "/admin/import" {
-			limit = MaxImportBytes + 1<<20 // the file and the form around it
-		}
-		if r.ContentLength > limit {
-			return echo.ErrStatusRequestEntityTooLarge
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-		if err != nil {
-			return errBadForm
-		}
-		if int64(len(body)) > limit {
-			return echo.ErrStatusRequestEntityTooLarge
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		return next(c)
-	}
-}
 
 // turns is the bound on requests handled at once: a slot per request, from
 // one pool for reads and another for changes.

@@ -13,12 +13,16 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
-	e.Use(s.takeTurns)
 	e.Use(s.securityHeaders)
-	e.Use(limitBody)
+	// Bodies are read before a turn is taken: a slow one holds no turn.
+	e.Use(s.limitBody)
+	e.Use(s.takeTurns)
 	e.Use(refuseCrossSite)
-	e.Use(s.checkCSRF)
+	// The account is known before the CSRF check reads the form: an import
+	// upload is refused to anyone but an admin before its body is read.
 	e.Use(s.loadUser)
+	e.Use(s.guardImport)
+	e.Use(s.checkCSRF)
 	e.Use(s.privateMode)
 	edit, admin, signedIn := s.requireEditor, s.requireAdmin, s.requireUser
 

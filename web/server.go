@@ -133,6 +133,8 @@ type Server struct {
 	turns atomic.Pointer[turns]
 	// pages keeps the claim pages visitors who are not signed in are shown.
 	pages *pageCache
+	// importing is the one import slot: uploads and imports run one at a time.
+	importing chan struct{}
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -143,7 +145,7 @@ type Server struct {
 func NewServer(store Store, logger *slog.Logger) *Server {
 	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now,
 		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute),
-		pages: newPageCache(SharedPagesBytes), verify: password.Verify}
+		pages: newPageCache(SharedPagesBytes), verify: password.Verify, importing: make(chan struct{}, 1)}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -201,10 +203,37 @@ type Config struct {
 	// the disk, and pages must not queue behind them.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// A request's body is read whole before the request takes a turn, so a
+	// slow one never holds a turn. BodyTimeout bounds how long the body of
+	// an ordinary request may take to arrive (0: DefaultBodyTimeout), and
+	// ImportBodyTimeout that of an import upload (0:
+	// DefaultImportBodyTimeout). BodyMinRate is the slowest a body may
+	// arrive, in bytes a second on average from BodyRateGrace after the
+	// request began (0: DefaultBodyMinRate, 0 grace: DefaultBodyRateGrace,
+	// negative rate: no minimum). A body that breaks either rule is answered
+	// 408 and its connection closed.
+	BodyTimeout       time.Duration
+	ImportBodyTimeout time.Duration
+	BodyRateGrace     time.Duration
+	BodyMinRate       int
+	// MaxConnsPerAddr bounds the connections one client address (an IPv6
+	// /64) may hold open at once (0: DefaultMaxConnsPerAddr, negative: no
+	// bound). The listener applies it (see LimitConns); the server only
+	// resolves the default.
+	MaxConnsPerAddr int
 
 	// hosts is the policy ListenAddr and AllowedHosts make (set by Configure).
 	hosts *hostPolicy
 }
+
+// The defaults of the body and connection limits (see Config).
+const (
+	DefaultBodyTimeout       = 10 * time.Second
+	DefaultImportBodyTimeout = 5 * time.Minute
+	DefaultBodyRateGrace     = 2 * time.Second
+	DefaultBodyMinRate       = 4 << 10 // bytes a second
+	DefaultMaxConnsPerAddr   = 32
+)
 
 // DefaultQueueWait is how long a request waits for a turn by default.
 const DefaultQueueWait = 2 * time.Second
@@ -224,6 +253,21 @@ func (s *Server) Configure(cfg Config) {
 	}
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	if cfg.ImportBodyTimeout <= 0 {
+		cfg.ImportBodyTimeout = DefaultImportBodyTimeout
+	}
+	if cfg.BodyRateGrace <= 0 {
+		cfg.BodyRateGrace = DefaultBodyRateGrace
+	}
+	if cfg.BodyMinRate == 0 {
+		cfg.BodyMinRate = DefaultBodyMinRate
+	}
+	if cfg.MaxConnsPerAddr == 0 {
+		cfg.MaxConnsPerAddr = DefaultMaxConnsPerAddr
 	}
 	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
 	extract := echo.ExtractIPDirect()

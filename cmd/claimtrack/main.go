@@ -164,6 +164,13 @@ type Config struct {
 	// URLs when there is no PublicURL (none: the listen address and the
 	// loopback names with its port); see web.Config.AllowedHosts.
 	AllowedHosts []string
+	// The limits on request bodies and connections (see web.Config); zero
+	// means the default.
+	BodyTimeout       time.Duration
+	ImportBodyTimeout time.Duration
+	BodyRateGrace     time.Duration
+	BodyMinRate       int
+	MaxConnsPerAddr   int
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -172,6 +179,36 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// durationFlag registers a duration flag with an environment fallback. A
+// value in the environment that is not a duration is an error.
+func durationFlag(fs *flag.FlagSet, dst *time.Duration, name, env, usage string) error {
+	var def time.Duration
+	if v := os.Getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("serve: %s: %q is not a duration such as 10s", env, v)
+		}
+		def = d
+	}
+	fs.DurationVar(dst, name, def, usage+" (env "+env+")")
+	return nil
+}
+
+// intFlag registers an integer flag with an environment fallback. A value in
+// the environment that is not an integer is an error.
+func intFlag(fs *flag.FlagSet, dst *int, name, env, usage string) error {
+	var def int
+	if v := os.Getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("serve: %s: %q is not a whole number", env, v)
+		}
+		def = n
+	}
+	fs.IntVar(dst, name, def, usage+" (env "+env+")")
+	return nil
 }
 
 // dbFlag registers --db with its CLAIMTRACK_DB fallback.
@@ -221,6 +258,21 @@ func (m *Main) ParseFlags(args []string) error {
 	allowedHosts := fs.String("allowed-hosts", envOr("CLAIMTRACK_ALLOWED_HOSTS", ""),
 		"without --public-url, comma-separated Host headers (host or host:port) that may name the site in absolute URLs; "+
 			"any other Host gets the listen address (default: the listen address, and localhost, 127.0.0.1 and [::1] with its port) (env CLAIMTRACK_ALLOWED_HOSTS)")
+	limits := errors.Join(
+		durationFlag(fs, &m.Config.BodyTimeout, "body-timeout", "CLAIMTRACK_BODY_TIMEOUT",
+			"the longest the body of a request may take to arrive; a slower one is answered 408 (0: 10s)"),
+		durationFlag(fs, &m.Config.ImportBodyTimeout, "import-body-timeout", "CLAIMTRACK_IMPORT_BODY_TIMEOUT",
+			"the longest an import upload may take to arrive, and then to be imported (0: 5m)"),
+		intFlag(fs, &m.Config.BodyMinRate, "body-min-rate", "CLAIMTRACK_BODY_MIN_RATE",
+			"the slowest a request body may arrive, in bytes a second on average once the grace period is over; a slower one is answered 408 (0: 4096, negative: no minimum)"),
+		durationFlag(fs, &m.Config.BodyRateGrace, "body-rate-grace", "CLAIMTRACK_BODY_RATE_GRACE",
+			"how long a request body may take before the minimum rate applies (0: 2s)"),
+		intFlag(fs, &m.Config.MaxConnsPerAddr, "max-conns-per-addr", "CLAIMTRACK_MAX_CONNS_PER_ADDR",
+			"the most connections one client address (IPv6: its /64) may hold open; trusted proxies are not bounded (0: 32, negative: no bound)"),
+	)
+	if limits != nil {
+		return limits
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -232,6 +284,12 @@ func (m *Main) ParseFlags(args []string) error {
 		return fmt.Errorf("serve: --allowed-hosts: %w", err)
 	}
 	m.Config.AllowedHosts = hosts
+	for name, d := range map[string]time.Duration{"body-timeout": m.Config.BodyTimeout,
+		"import-body-timeout": m.Config.ImportBodyTimeout, "body-rate-grace": m.Config.BodyRateGrace} {
+		if d < 0 {
+			return fmt.Errorf("serve: --%s must not be negative, not %s", name, d)
+		}
+	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -275,9 +333,17 @@ func (m *Main) Run(ctx context.Context) error {
 	// The listener's own address, so that port 0 is the real port.
 	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
 		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
-		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts})
+		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts,
+		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
+		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr})
+	// Connections are bounded per client address. Request bodies are read
+	// within their own deadline and minimum rate (web), which move the
+	// connection's read deadline while a body is read; ReadTimeout remains
+	// the bound on reading a request otherwise.
+	conns := web.LimitConns(m.ln, srv.Config().MaxConnsPerAddr, m.Config.TrustedProxies, m.Logger)
 	m.HTTP = &http.Server{
 		Handler:           srv,
+		ConnState:         conns.ConnState,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -285,7 +351,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.served = make(chan error, 1)
-	go func() { m.served <- m.HTTP.Serve(m.ln) }()
+	go func() { m.served <- m.HTTP.Serve(conns) }()
 	base := "http://" + m.ln.Addr().String()
 	if m.Config.PublicURL != "" {
 		base = m.Config.PublicURL

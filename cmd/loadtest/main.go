@@ -227,7 +227,9 @@ func removeDB(path string) {
 
 // start runs the server on a free port and waits for it to listen.
 func start(bin, db string) (*exec.Cmd, string, error) {
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	// Every simulated reader connects from this one address: the bound on
+	// connections per client address would turn most of them away.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-conns-per-addr", "-1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, "", err
