@@ -48,13 +48,26 @@ func TestTurns(t *testing.T) {
 		return codes
 	}
 
-	// One turn, hardly any wait: most of the burst is turned away.
+	// Every turn taken: a request waits its while, then is turned away with
+	// a 503 page and Retry-After; the health check takes no turn.
+	a.web.Configure(web.Config{MaxInFlight: 1, QueueWait: 20 * time.Millisecond})
+	release := a.web.HoldReadTurns()
+	res, err := http.Get(a.srv.URL + "/claims/1")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	assert.Equal(t, "2", res.Header.Get("Retry-After"))
+	assert.Contains(t, string(body), "many requests at once")
+	assert.Equal(t, http.StatusOK, a.get("/healthz").status, "the health check takes no turn")
+	release()
+	assert.Equal(t, http.StatusOK, a.get("/claims/1").status, "a freed turn serves the next request")
+
+	// One turn, hardly any wait: nothing but 200 and 503, never a queue.
 	a.web.Configure(web.Config{MaxInFlight: 1, QueueWait: time.Microsecond})
 	codes := burst()
 	assert.Positive(t, codes[http.StatusOK])
-	assert.Positive(t, codes[http.StatusServiceUnavailable])
 	assert.Equal(t, 40, codes[http.StatusOK]+codes[http.StatusServiceUnavailable], "nothing but 200 and 503: %v", codes)
-	assert.Equal(t, http.StatusOK, a.get("/healthz").status, "the health check takes no turn")
 
 	// The defaults: the same burst waits its turn and is served.
 	a.web.Configure(web.Config{})
@@ -86,7 +99,8 @@ func TestTurns_ChangesDoNotHoldUpReads(t *testing.T) {
 	f := form(1)
 	f.Set("_csrf", a.csrf())
 	go func() { first <- a.postRaw("/claims/1/status", f.Encode(), nil) }()
-	time.Sleep(300 * time.Millisecond) // the change has its turn and waits for the writer
+	require.Eventually(t, func() bool { _, changes := a.web.TurnsTaken(); return changes == 1 },
+		10*time.Second, time.Millisecond, "the change has its turn and waits for the writer")
 	// The one change turn is taken: another change is turned away...
 	assert.Equal(t, http.StatusServiceUnavailable, a.post("/claims/2/status", form(2)).status)
 	// ...but pages are served.
