@@ -65,6 +65,12 @@ type DB struct {
 // Open opens (creating if needed) the database file at path, applies pending
 // migrations and returns the ready database.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, "")
+}
+
+// open is Open applying the migrations up to and including the one named
+// upTo ("" for all): tests make databases of an earlier schema with it.
+func open(ctx context.Context, path, upTo string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -98,7 +104,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, upTo); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -230,7 +236,7 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 // migrate applies, in name order, every embedded migration not yet recorded.
 // Order is important: new migrations are added with a higher number, and a
 // migration that has shipped is never edited.
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context, upTo string) error {
 	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite: create migrations table: %w", err)
@@ -241,6 +247,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if upTo != "" && name > upTo {
+			break
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", name, err)
 		}
@@ -249,7 +258,35 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	// A migration that rebuilds tables asks, on its first line, for foreign
+	// keys to be off around it: dropping a parent table would otherwise
+	// delete its children. The pragma has no effect inside a transaction, so
+	// it is set on the connection before; foreign_key_check runs before the
+	// commit instead.
+	noFK := strings.HasPrefix(string(body), "-- foreign_keys: off")
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if noFK {
+		// The rename of a rebuilt table must not rewrite the triggers of other
+		// tables that name it (they name the table, which exists again after).
+		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA legacy_alter_table = ON"} {
+			if _, err := conn.ExecContext(ctx, p); err != nil {
+				return err
+			}
+		}
+		defer func() {
+			conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA legacy_alter_table = OFF")
+			conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -261,12 +298,17 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if noFK {
+		var bad bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_check)`).Scan(&bad); err != nil {
+			return err
+		}
+		if bad {
+			return errors.New("the rebuilt tables break a foreign key")
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
 		name, formatTime(time.Now())); err != nil {
