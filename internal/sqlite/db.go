@@ -188,16 +188,30 @@ func (db *DB) Ping(ctx context.Context) error {
 // IntegrityCheck runs SQLite's integrity and foreign key checks and returns an
 // error describing the first problems found.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := db.writer.QueryContext(ctx, "PRAGMA integrity_check")
+	problems, err := integrityProblems(ctx, db.writer, true)
 	if err != nil {
 		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// integrityProblems runs SQLite's integrity and foreign key checks and the
+// checks of references SQLite does not hold (snapshots is false for a
+// schema that has no snapshot tables yet). It only reads.
+func integrityProblems(ctx context.Context, conn *sql.DB, snapshots bool) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
 	}
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		if s != "ok" {
 			problems = append(problems, s)
@@ -205,32 +219,32 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	fk, err := db.writer.QueryContext(ctx, "PRAGMA foreign_key_check")
+	fk, err := conn.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for fk.Next() {
 		problems = append(problems, "foreign key violation")
 		break
 	}
 	fk.Close()
+	if !snapshots {
+		return problems, nil
+	}
 	// The snapshot ranks carry no foreign keys (see migration 0006): their
 	// references are checked here.
 	var dangling bool
-	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM score_snapshot_ranks r
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM score_snapshot_ranks r
 		WHERE NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.id = r.snapshot_id)
 			OR NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))`).Scan(&dangling); err != nil {
-		return err
+		return nil, err
 	}
 	if dangling {
 		problems = append(problems, "snapshot ranks referring to a missing snapshot or source")
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	return problems, nil
 }
 
 // migrate applies, in name order, every embedded migration not yet recorded.
