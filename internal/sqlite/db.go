@@ -42,13 +42,34 @@ type DB struct {
 	// text, so that a page's queries are parsed once, not on every request.
 	stmts  sync.Map // string → *sql.Stmt
 	nstmts atomic.Int64
+	// prep tracks the goroutines preparing statements for the cache: Close
+	// stops them (prepCtx is cancelled) and waits for them before it closes
+	// the statements, so none outlives it or stores a statement after.
+	prepMu     sync.Mutex
+	prepClosed bool
+	prepWG     sync.WaitGroup
+	prepCtx    context.Context
+	prepCancel context.CancelFunc
+	// prepareHook, when set (by tests), runs in a preparing goroutine before
+	// it prepares.
+	prepareHook func(ctx context.Context)
+
+	// writeSlot is held by the transaction that writes: one at a time (the
+	// writer has one connection anyway), and from its start until its
+	// bookkeeping outside SQLite (sinceSnapshot) is stored, so that the next
+	// transaction always reads the count its predecessor left.
+	writeSlot chan struct{}
+	// afterUpdate, when set (by tests), runs once an update is committed and
+	// everything it changed is recorded.
+	afterUpdate func()
 
 	rankLimit int // see RankLimit
 	readers   int // size of the reader pool
 
 	snapshotEvery int // see SnapshotEvery
 	// sinceSnapshot is how many score changes were made since the last
-	// snapshot, or -1 when it is to be counted again.
+	// snapshot, or -1 when it is to be counted again. It is read and stored
+	// only by the holder of writeSlot.
 	sinceSnapshot atomic.Int64
 
 	// sourceHits remembers the sources that searches found, for as long as
@@ -79,8 +100,9 @@ func open(ctx context.Context, path, upTo string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery}
+	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery, writeSlot: make(chan struct{}, 1)}
 	db.sinceSnapshot.Store(-1)
+	db.prepCtx, db.prepCancel = context.WithCancel(context.Background())
 
 	// busy_timeout comes first so that even setting the journal mode waits for
 	// another process rather than failing at once. SQLite leaves foreign keys
@@ -151,6 +173,15 @@ func pathEscape(p string) string {
 // Close checkpoints the write-ahead log into the main file and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
+	// Statements being prepared for the cache are stopped and waited for
+	// before the cache is emptied.
+	db.prepMu.Lock()
+	db.prepClosed = true
+	db.prepMu.Unlock()
+	if db.prepCancel != nil {
+		db.prepCancel()
+	}
+	db.prepWG.Wait()
 	db.stmts.Range(func(_, v any) bool {
 		errs = append(errs, v.(*sql.Stmt).Close())
 		return true
@@ -342,6 +373,7 @@ type Tx struct {
 	searchRows    bool  // claim_search rows rewritten
 	sourceRows    bool  // source_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
+	recount       bool  // the snapshots were rebuilt: the count is to be made again
 }
 
 // QueryContext runs a query in the transaction; in a read transaction the
@@ -384,8 +416,20 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 		db.nstmts.Add(-1)
 		return nil
 	}
+	db.prepMu.Lock()
+	if db.prepClosed {
+		db.prepMu.Unlock()
+		db.nstmts.Add(-1)
+		return nil
+	}
+	db.prepWG.Add(1)
+	db.prepMu.Unlock()
 	go func() {
-		s, err := db.reader.PrepareContext(context.Background(), query)
+		defer db.prepWG.Done()
+		if db.prepareHook != nil {
+			db.prepareHook(db.prepCtx)
+		}
+		s, err := db.reader.PrepareContext(db.prepCtx, query)
 		if err != nil {
 			db.nstmts.Add(-1)
 			return
@@ -400,7 +444,26 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 
 // update runs fn in an immediate transaction on the writer connection and
 // commits if fn returns nil. Any error rolls everything back.
+//
+// The transaction holds writeSlot from before it begins until the snapshot
+// count it computed is stored, after the commit: the next transaction then
+// starts from that count, and no update of it is lost.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	select {
+	case db.writeSlot <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	err := db.updateHolding(ctx, fn)
+	<-db.writeSlot
+	if err == nil && db.afterUpdate != nil {
+		db.afterUpdate()
+	}
+	return err
+}
+
+// updateHolding is update once it holds writeSlot.
+func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable(fmt.Errorf("sqlite: begin: %w", err))
@@ -410,7 +473,7 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(t); err != nil {
 		return unavailable(err)
 	}
-	if t.scoreRows > 0 {
+	if t.scoreRows > 0 && !t.recount {
 		if err := db.snapshotIfDue(ctx, t); err != nil {
 			return unavailable(err)
 		}
@@ -422,7 +485,10 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		db.sinceSnapshot.Store(-1)
 		return unavailable(fmt.Errorf("sqlite: commit: %w", err))
 	}
-	if t.scoreRows > 0 {
+	switch {
+	case t.recount:
+		db.sinceSnapshot.Store(-1)
+	case t.scoreRows > 0:
 		db.sinceSnapshot.Store(t.sinceSnapshot)
 	}
 	return nil

@@ -60,7 +60,6 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 		}
 		return nil
 	})
-	db.sinceSnapshot.Store(-1)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
