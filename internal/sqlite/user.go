@@ -156,8 +156,29 @@ func otherActiveAdmins(ctx context.Context, tx *Tx, id int64) (int, error) {
 	return n, err
 }
 
+// checkActorAdmin refuses (EUNAUTHORIZED) a change to accounts asked for by
+// an account that is no longer an active admin, in the transaction that
+// makes it: an admin demoted a moment ago, whose request was let in before,
+// changes nothing. An actor that names no account (the command line) is
+// not checked.
+func checkActorAdmin(ctx context.Context, tx *Tx, actor string) error {
+	var role claimtrack.Role
+	var disabled bool
+	err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE username_key = ?`, claimtrack.UsernameKey(actor)).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if role != claimtrack.RoleAdmin || disabled {
+		return claimtrack.Errorf(claimtrack.EUNAUTHORIZED, "Your account is no longer an active admin, so it cannot change accounts.")
+	}
+	return nil
+}
+
 // SetRole changes an account's role and records the change. Taking the
-// admin role from the last active admin is ECONFLICT.
+// admin role from the last active admin is ECONFLICT; a change asked for by
+// an account that is no longer an active admin is EUNAUTHORIZED.
 func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, actor string) error {
 	if !role.Valid() {
 		return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
@@ -166,6 +187,9 @@ func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, a
 	return db.update(ctx, func(tx *Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil || u.Role == role {
+			return err
+		}
+		if err := checkActorAdmin(ctx, tx, actor); err != nil {
 			return err
 		}
 		if u.Role == claimtrack.RoleAdmin && !u.Disabled {
@@ -186,11 +210,15 @@ func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, a
 
 // SetDisabled disables or enables an account; disabling ends its sessions at
 // once, in the same transaction. Disabling the last active admin is
-// ECONFLICT.
+// ECONFLICT; a change asked for by an account that is no longer an active
+// admin is EUNAUTHORIZED.
 func (db *DB) SetDisabled(ctx context.Context, userID int64, disabled bool, actor string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil || u.Disabled == disabled {
+			return err
+		}
+		if err := checkActorAdmin(ctx, tx, actor); err != nil {
 			return err
 		}
 		if disabled && u.Role == claimtrack.RoleAdmin {

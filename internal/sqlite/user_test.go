@@ -102,10 +102,10 @@ func TestUsers_LastAdminKept(t *testing.T) {
 	}
 
 	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleEditor, "ann"))
-	err = db.SetRole(ctx, ann.ID, claimtrack.RoleEditor, "bob")
+	err = db.SetRole(ctx, ann.ID, claimtrack.RoleEditor, "the command line")
 	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err), "the last admin lost the role")
 	assert.Contains(t, claimtrack.ErrorMessage(err), "without an active admin")
-	err = db.SetDisabled(ctx, ann.ID, true, "bob")
+	err = db.SetDisabled(ctx, ann.ID, true, "the command line")
 	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err), "the last admin was disabled")
 	require.Equal(t, 1, active())
 	// A disabled admin does not count as one.
@@ -113,6 +113,16 @@ func TestUsers_LastAdminKept(t *testing.T) {
 	require.NoError(t, db.SetDisabled(ctx, bob.ID, true, "ann"))
 	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(db.SetRole(ctx, ann.ID, claimtrack.RoleViewer, "ann")))
 	require.NoError(t, db.SetDisabled(ctx, bob.ID, false, "ann"))
+
+	// An admin demoted a moment ago, whose request was already let in,
+	// changes no account any more.
+	carl, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "carl", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "h", "", false)
+	require.NoError(t, err)
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleEditor, "ann"))
+	require.Equal(t, claimtrack.EUNAUTHORIZED, claimtrack.ErrorCode(db.SetRole(ctx, carl.ID, claimtrack.RoleViewer, "bob")))
+	require.Equal(t, claimtrack.EUNAUTHORIZED, claimtrack.ErrorCode(db.SetDisabled(ctx, carl.ID, true, "bob")))
+	require.NoError(t, db.SetRole(ctx, carl.ID, claimtrack.RoleViewer, "ann"))
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleAdmin, "ann"))
 
 	// Both at once, many times: one of the two wins, the other is refused.
 	for round := range 30 {
