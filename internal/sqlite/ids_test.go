@@ -84,17 +84,22 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	require.NoError(t, err)
 	_, err = old.CreateAPIToken(ctx, u.ID, "sheet", "ctk_0123456789abcdef0123456789abcdef")
 	require.NoError(t, err)
+	require.NoError(t, old.CreateSession(ctx, u.ID, "a-session-token"))
+	_, err = old.CreateClaim(ctx, claimtrack.ClaimInput{Text: "Tagged claims keep their tags.", Kind: claimtrack.KindStatement,
+		Tags: []string{"budget", "taxes"}}, "tester")
+	require.NoError(t, err)
 	raw0, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	require.NoError(t, err)
 	var ddl string
 	require.NoError(t, raw0.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'evidence'`).Scan(&ddl))
 	require.NotContains(t, ddl, "AUTOINCREMENT", "the old schema is the one before the migration")
 	before := map[string][][]string{}
-	for _, table := range append(idTables, "claim_status_counts", "tag_status_counts", "source_changes", "claim_search", "source_search") {
+	for _, table := range append(idTables, "claim_status_counts", "tag_status_counts", "source_changes", "claim_search", "source_search",
+		"claim_tags", "sessions", "events", "source_stats", "source_score_history") {
 		if strings.HasSuffix(table, "_search") {
 			before[table] = queryRows(t, raw0, `SELECT rowid, * FROM `+table+` ORDER BY rowid`)
-		} else if table == "claim_status_counts" || table == "tag_status_counts" {
-			before[table] = queryRows(t, raw0, `SELECT * FROM `+table)
+		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_stats" || table == "source_score_history" {
+			before[table] = queryRows(t, raw0, `SELECT * FROM `+table+` ORDER BY 1, 2`)
 		} else {
 			before[table] = tableRows(t, raw0, table)
 		}
@@ -112,8 +117,8 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	for table, rows := range before {
 		if strings.HasSuffix(table, "_search") {
 			require.Equal(t, rows, queryRows(t, raw, `SELECT rowid, * FROM `+table+` ORDER BY rowid`), table)
-		} else if table == "claim_status_counts" || table == "tag_status_counts" {
-			require.Equal(t, rows, queryRows(t, raw, `SELECT * FROM `+table), table)
+		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_stats" || table == "source_score_history" {
+			require.Equal(t, rows, queryRows(t, raw, `SELECT * FROM `+table+` ORDER BY 1, 2`), table)
 		} else {
 			require.Equal(t, rows, tableRows(t, raw, table), table)
 		}
