@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -61,3 +63,59 @@ func TestExportImportCommands(t *testing.T) {
 
 // sqliteAll is a filter for every claim.
 var sqliteAll = claimtrack.ClaimFilter{Limit: 1}
+
+// The import command holds history to the forms' rules too: an export whose
+// "evidence added" event links a javascript: URL and whose "status changed"
+// event has no status is refused, both rows named, nothing written.
+func TestImportCommand_EventValuesValidated(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src.db"), filepath.Join(dir, "dst.db")
+	require.NoError(t, run(ctx, []string{"seed", "--db", src}, io.Discard, io.Discard))
+	require.NoError(t, run(ctx, []string{"seed", "--db", dst}, io.Discard, io.Discard))
+	require.NoError(t, run(ctx, []string{"export", "--db", src, "--out", filepath.Join(dir, "dump.json")}, io.Discard, io.Discard))
+	raw, err := os.ReadFile(filepath.Join(dir, "dump.json"))
+	require.NoError(t, err)
+	var d map[string]any
+	require.NoError(t, json.Unmarshal(raw, &d))
+	var linkRow, statusRow int
+	events := d["events"].([]any)
+	var lastID float64
+	for i, e := range events {
+		ev := e.(map[string]any)
+		if ev["type"] == "evidence_added" && linkRow == 0 {
+			ev["after"].(map[string]any)["url"] = "javascript:alert(1)"
+			linkRow = i + 1
+		}
+		lastID = max(lastID, ev["id"].(float64))
+	}
+	// A status change of the first claim, without its status.
+	first := events[0].(map[string]any)
+	events = append(events, map[string]any{"id": lastID + 1, "type": "status_changed", "actor": "desk-b", "at": first["at"],
+		"claim_id": first["claim_id"], "claim_version": 2, "before": map[string]any{"status": "unverified"},
+		"after": map[string]any{"note": "Checked."}, "note": "Checked."})
+	d["events"] = events
+	statusRow = len(events)
+	require.NotZero(t, linkRow)
+	require.NotZero(t, statusRow)
+	// Merged into another tracker: the report key is made new so that its
+	// claims and history are not left out as already there.
+	d["reports"].([]any)[0].(map[string]any)["key"] = "another-report-key"
+	hostile, err := json.Marshal(d)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "hostile.json")
+	require.NoError(t, os.WriteFile(path, hostile, 0o644))
+
+	err = run(ctx, []string{"import", path, "--db", dst}, io.Discard, io.Discard)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("events row %d", linkRow))
+	assert.Contains(t, err.Error(), "field after.url: The link must be a full http:// or https:// address.")
+	assert.Contains(t, err.Error(), fmt.Sprintf("events row %d", statusRow))
+	assert.Contains(t, err.Error(), "field after.status")
+	db, err := sqlite.Open(ctx, dst)
+	require.NoError(t, err)
+	defer db.Close()
+	page, err := db.FindClaims(ctx, sqliteAll)
+	require.NoError(t, err)
+	assert.Equal(t, 8, page.Total, "nothing written")
+}

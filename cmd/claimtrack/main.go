@@ -55,7 +55,10 @@ const usage = `Usage: claimtrack [command] [flags]
 Commands:
   serve     run the web server (the default)
   seed      load the built-in datasets into the database (idempotent)
-  check     verify the database and its search index
+  check     verify the database and its search index, read-only: changes nothing,
+            says when the schema needs migration
+  repair    migrate the database and rebuild its search index, source records
+            and snapshots (what check reports, this fixes)
   backup    write a consistent copy of the database to a new file, while it runs
   export    write every claim, source, link and event as JSON or CSV
   import    add an export or a claims sheet, all or nothing (--dry-run to check)
@@ -98,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, args, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, stdout, stderr)
+	case "repair":
+		return runRepair(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, stdout, stderr)
 	case "export":
@@ -449,7 +454,10 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return errors.Join(err, db.Close())
 }
 
-// runCheck verifies the database file and both search indexes.
+// runCheck verifies the database file and both search indexes. It opens
+// the file read-only and changes nothing: an older schema is reported as
+// needing migration, and damage as what it is; "claimtrack repair" is the
+// command that changes the file.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("claimtrack check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -461,18 +469,45 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("check: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path)
+	rep, err := sqlite.Check(ctx, path)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.IntegrityCheck(ctx); err != nil {
+	var failed []string
+	if len(rep.Pending) > 0 {
+		fmt.Fprintf(stdout, "schema: needs migration (%d pending: %s); run \"claimtrack repair\" to apply\n",
+			len(rep.Pending), strings.Join(rep.Pending, ", "))
+		failed = append(failed, "the schema needs migration")
+	} else {
+		fmt.Fprintln(stdout, "schema: up to date")
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprintf(stdout, "database: %d problems: %s\n", len(rep.Problems), strings.Join(rep.Problems, "; "))
+		failed = append(failed, "integrity check failed: "+strings.Join(rep.Problems, "; "))
+	} else {
+		fmt.Fprintln(stdout, "database: ok (integrity_check, foreign_key_check)")
+		if rep.SearchChecked {
+			fmt.Fprintln(stdout, "search index: ok (FTS5 integrity check)")
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("check: %s (nothing was changed; \"claimtrack repair\" migrates and rebuilds)", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// runRepair brings the database up to date and rebuilds what derives from
+// its tables: the explicit counterpart of check.
+func runRepair(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("claimtrack repair", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var path string
+	dbFlag(fs, &path)
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "database: ok (integrity_check, foreign_key_check)")
-	if err := db.CheckSearchIndex(ctx); err != nil {
-		return fmt.Errorf("search index: %w", err)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("repair: %w", err)
 	}
-	fmt.Fprintln(stdout, "search index: ok (FTS5 integrity-check)")
-	return nil
+	return sqlite.Repair(ctx, path, func(step string) { fmt.Fprintln(stdout, step) })
 }

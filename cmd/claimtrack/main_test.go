@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -440,4 +441,50 @@ func TestUserCommand(t *testing.T) {
 	users, err := db.FindUsers(ctx)
 	require.NoError(t, err)
 	assert.Len(t, users, 2)
+}
+
+// check opens the file read-only: on a database whose schema is older it
+// says so, and leaves the file byte for byte as it was (its time too);
+// repair is the command that migrates, and check passes after it.
+func TestCheck_ReadOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	require.NoError(t, run(ctx, []string{"seed", "--db", path}, io.Discard, io.Discard))
+	// The file as the previous version left it, by its record: the newest
+	// migration not applied yet.
+	raw, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	_, err = raw.Exec(`DELETE FROM schema_migrations WHERE name = 'migrations/0012_ids_never_reused.sql'`)
+	require.NoError(t, err)
+	_, err = raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(path, past, past))
+	content, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	var out strings.Builder
+	checkErr := run(ctx, []string{"check", "--db", path}, &out, io.Discard)
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(content, after), "check changed the database file")
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	require.True(t, st.ModTime().Equal(past), "check wrote to the database file (mtime %v, was %v)", st.ModTime(), past)
+	require.Error(t, checkErr, "an old schema is not a passing check")
+	assert.Contains(t, out.String(), "schema: needs migration")
+	assert.Contains(t, out.String(), "0012_ids_never_reused")
+	assert.Contains(t, out.String(), "database: ok")
+
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"repair", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "search index: rebuilt")
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"check", "--db", path}, &out, io.Discard))
+	assert.Contains(t, out.String(), "schema: up to date")
+
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"help"}, &out, io.Discard))
+	assert.Contains(t, out.String(), "repair")
 }

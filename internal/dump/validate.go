@@ -131,6 +131,9 @@ func (d *Dump) Validate() error {
 		if e.Actor == "" {
 			p.add(TableEvents, i+1, e.ID, "actor", "Every change has an actor.")
 		}
+		// What the change records is shown by the history and the as-of
+		// pages and read back by the source records: the forms' rules apply.
+		fields(TableEvents, i+1, e.ID, claimtrack.CheckEventValues(claimtrack.EventType(e.Type), e.Before, e.After, e.Note), "")
 		when(TableEvents, i+1, e.ID, "at", e.At, false)
 		if e.ClaimID != 0 && !claims[e.ClaimID] {
 			p.add(TableEvents, i+1, e.ID, "claim_id", "No claim has this id.")

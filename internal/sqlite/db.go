@@ -42,13 +42,34 @@ type DB struct {
 	// text, so that a page's queries are parsed once, not on every request.
 	stmts  sync.Map // string → *sql.Stmt
 	nstmts atomic.Int64
+	// prep tracks the goroutines preparing statements for the cache: Close
+	// stops them (prepCtx is cancelled) and waits for them before it closes
+	// the statements, so none outlives it or stores a statement after.
+	prepMu     sync.Mutex
+	prepClosed bool
+	prepWG     sync.WaitGroup
+	prepCtx    context.Context
+	prepCancel context.CancelFunc
+	// prepareHook, when set (by tests), runs in a preparing goroutine before
+	// it prepares.
+	prepareHook func(ctx context.Context)
+
+	// writeSlot is held by the transaction that writes: one at a time (the
+	// writer has one connection anyway), and from its start until its
+	// bookkeeping outside SQLite (sinceSnapshot) is stored, so that the next
+	// transaction always reads the count its predecessor left.
+	writeSlot chan struct{}
+	// afterUpdate, when set (by tests), runs once an update is committed and
+	// everything it changed is recorded.
+	afterUpdate func()
 
 	rankLimit int // see RankLimit
 	readers   int // size of the reader pool
 
 	snapshotEvery int // see SnapshotEvery
 	// sinceSnapshot is how many score changes were made since the last
-	// snapshot, or -1 when it is to be counted again.
+	// snapshot, or -1 when it is to be counted again. It is read and stored
+	// only by the holder of writeSlot.
 	sinceSnapshot atomic.Int64
 
 	// sourceHits remembers the sources that searches found, for as long as
@@ -65,6 +86,12 @@ type DB struct {
 // Open opens (creating if needed) the database file at path, applies pending
 // migrations and returns the ready database.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, "")
+}
+
+// open is Open applying the migrations up to and including the one named
+// upTo ("" for all): tests make databases of an earlier schema with it.
+func open(ctx context.Context, path, upTo string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -73,8 +100,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery}
+	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery, writeSlot: make(chan struct{}, 1)}
 	db.sinceSnapshot.Store(-1)
+	db.prepCtx, db.prepCancel = context.WithCancel(context.Background())
 
 	// busy_timeout comes first so that even setting the journal mode waits for
 	// another process rather than failing at once. SQLite leaves foreign keys
@@ -98,7 +126,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, upTo); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -145,6 +173,15 @@ func pathEscape(p string) string {
 // Close checkpoints the write-ahead log into the main file and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
+	// Statements being prepared for the cache are stopped and waited for
+	// before the cache is emptied.
+	db.prepMu.Lock()
+	db.prepClosed = true
+	db.prepMu.Unlock()
+	if db.prepCancel != nil {
+		db.prepCancel()
+	}
+	db.prepWG.Wait()
 	db.stmts.Range(func(_, v any) bool {
 		errs = append(errs, v.(*sql.Stmt).Close())
 		return true
@@ -182,44 +219,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // IntegrityCheck runs SQLite's integrity and foreign key checks and returns an
 // error describing the first problems found.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := db.writer.QueryContext(ctx, "PRAGMA integrity_check")
+	problems, err := integrityProblems(ctx, db.writer, true)
 	if err != nil {
 		return err
-	}
-	var problems []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return err
-		}
-		if s != "ok" {
-			problems = append(problems, s)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	fk, err := db.writer.QueryContext(ctx, "PRAGMA foreign_key_check")
-	if err != nil {
-		return err
-	}
-	for fk.Next() {
-		problems = append(problems, "foreign key violation")
-		break
-	}
-	fk.Close()
-	// The snapshot ranks carry no foreign keys (see migration 0006): their
-	// references are checked here.
-	var dangling bool
-	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM score_snapshot_ranks r
-		WHERE NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.id = r.snapshot_id)
-			OR NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))`).Scan(&dangling); err != nil {
-		return err
-	}
-	if dangling {
-		problems = append(problems, "snapshot ranks referring to a missing snapshot or source")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("sqlite: integrity check failed: %s", strings.Join(problems, "; "))
@@ -227,10 +229,59 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
+// integrityProblems runs SQLite's integrity and foreign key checks and the
+// checks of references SQLite does not hold (snapshots is false for a
+// schema that has no snapshot tables yet). It only reads.
+func integrityProblems(ctx context.Context, conn *sql.DB, snapshots bool) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	fk, err := conn.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return nil, err
+	}
+	for fk.Next() {
+		problems = append(problems, "foreign key violation")
+		break
+	}
+	fk.Close()
+	if !snapshots {
+		return problems, nil
+	}
+	// The snapshot ranks carry no foreign keys (see migration 0006): their
+	// references are checked here.
+	var dangling bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM score_snapshot_ranks r
+		WHERE NOT EXISTS (SELECT 1 FROM score_snapshots s WHERE s.id = r.snapshot_id)
+			OR NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = r.source_id))`).Scan(&dangling); err != nil {
+		return nil, err
+	}
+	if dangling {
+		problems = append(problems, "snapshot ranks referring to a missing snapshot or source")
+	}
+	return problems, nil
+}
+
 // migrate applies, in name order, every embedded migration not yet recorded.
 // Order is important: new migrations are added with a higher number, and a
 // migration that has shipped is never edited.
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context, upTo string) error {
 	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite: create migrations table: %w", err)
@@ -241,6 +292,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if upTo != "" && name > upTo {
+			break
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", name, err)
 		}
@@ -249,7 +303,35 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	// A migration that rebuilds tables asks, on its first line, for foreign
+	// keys to be off around it: dropping a parent table would otherwise
+	// delete its children. The pragma has no effect inside a transaction, so
+	// it is set on the connection before; foreign_key_check runs before the
+	// commit instead.
+	noFK := strings.HasPrefix(string(body), "-- foreign_keys: off")
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if noFK {
+		// The rename of a rebuilt table must not rewrite the triggers of other
+		// tables that name it (they name the table, which exists again after).
+		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA legacy_alter_table = ON"} {
+			if _, err := conn.ExecContext(ctx, p); err != nil {
+				return err
+			}
+		}
+		defer func() {
+			conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA legacy_alter_table = OFF")
+			conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -261,12 +343,17 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if noFK {
+		var bad bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pragma_foreign_key_check)`).Scan(&bad); err != nil {
+			return err
+		}
+		if bad {
+			return errors.New("the rebuilt tables break a foreign key")
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`,
 		name, formatTime(time.Now())); err != nil {
@@ -286,6 +373,7 @@ type Tx struct {
 	searchRows    bool  // claim_search rows rewritten
 	sourceRows    bool  // source_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
+	recount       bool  // the snapshots were rebuilt: the count is to be made again
 }
 
 // QueryContext runs a query in the transaction; in a read transaction the
@@ -328,8 +416,20 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 		db.nstmts.Add(-1)
 		return nil
 	}
+	db.prepMu.Lock()
+	if db.prepClosed {
+		db.prepMu.Unlock()
+		db.nstmts.Add(-1)
+		return nil
+	}
+	db.prepWG.Add(1)
+	db.prepMu.Unlock()
 	go func() {
-		s, err := db.reader.PrepareContext(context.Background(), query)
+		defer db.prepWG.Done()
+		if db.prepareHook != nil {
+			db.prepareHook(db.prepCtx)
+		}
+		s, err := db.reader.PrepareContext(db.prepCtx, query)
 		if err != nil {
 			db.nstmts.Add(-1)
 			return
@@ -344,7 +444,26 @@ func (tx *Tx) cached(ctx context.Context, query string) *sql.Stmt {
 
 // update runs fn in an immediate transaction on the writer connection and
 // commits if fn returns nil. Any error rolls everything back.
+//
+// The transaction holds writeSlot from before it begins until the snapshot
+// count it computed is stored, after the commit: the next transaction then
+// starts from that count, and no update of it is lost.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	select {
+	case db.writeSlot <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	err := db.updateHolding(ctx, fn)
+	<-db.writeSlot
+	if err == nil && db.afterUpdate != nil {
+		db.afterUpdate()
+	}
+	return err
+}
+
+// updateHolding is update once it holds writeSlot.
+func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable(fmt.Errorf("sqlite: begin: %w", err))
@@ -354,7 +473,7 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(t); err != nil {
 		return unavailable(err)
 	}
-	if t.scoreRows > 0 {
+	if t.scoreRows > 0 && !t.recount {
 		if err := db.snapshotIfDue(ctx, t); err != nil {
 			return unavailable(err)
 		}
@@ -366,7 +485,10 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		db.sinceSnapshot.Store(-1)
 		return unavailable(fmt.Errorf("sqlite: commit: %w", err))
 	}
-	if t.scoreRows > 0 {
+	switch {
+	case t.recount:
+		db.sinceSnapshot.Store(-1)
+	case t.scoreRows > 0:
 		db.sinceSnapshot.Store(t.sinceSnapshot)
 	}
 	return nil

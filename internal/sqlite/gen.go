@@ -117,7 +117,7 @@ func (db *DB) GenerateClaims(ctx context.Context, opts GenerateOptions) (st Gene
 		return st, err
 	}
 	var ids genIDs
-	if err := db.writer.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) + 1 FROM evidence),
+	if err := db.writer.QueryRowContext(ctx, `SELECT (SELECT max(coalesce(max(id), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'evidence'), 0)) + 1 FROM evidence),
 		(SELECT coalesce(max(id), 0) + 1 FROM events)`).Scan(&ids.evidence, &ids.event); err != nil {
 		return st, err
 	}

@@ -60,7 +60,6 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 		}
 		return nil
 	})
-	db.sinceSnapshot.Store(-1)
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
@@ -198,7 +197,10 @@ func (im *importer) run(d *dump.Dump) error {
 		im.evidence[e.ID] = id
 		im.res.Evidence++
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM evidence`).Scan(&im.nextEvidence); err != nil {
+	// Ids for links removed before the export start above every link id
+	// ever given here, removed ones included.
+	if err := tx.QueryRowContext(ctx, `SELECT max(coalesce(max(id), 0),
+		coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'evidence'), 0)) + 1 FROM evidence`).Scan(&im.nextEvidence); err != nil {
 		return err
 	}
 	// The history in its order; ids are new (the tracker may have its own
@@ -217,6 +219,24 @@ func (im *importer) run(d *dump.Dump) error {
 	}
 	if _, err := tx.ExecContext(ctx, claimSearchRow+`c.id > ?`, claimsBefore); err != nil {
 		return fmt.Errorf("sqlite: import: search rows: %w", err)
+	}
+	return reserveHistoryIDs(ctx, tx)
+}
+
+// reserveHistoryIDs moves the id counters of the tables the history names
+// above every id it names: an id that only the history holds (a link removed
+// before an export, restored or merged with its events) is never given to a
+// new row.
+func reserveHistoryIDs(ctx context.Context, tx *Tx) error {
+	for _, r := range [][2]string{{"reports", "report_id"}, {"sources", "source_id"}, {"claims", "claim_id"}, {"evidence", "evidence_id"}} {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0
+			WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)`, r[0]); err != nil {
+			return fmt.Errorf("sqlite: import: id counters: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(`+r[1]+`), 0) FROM events))
+			WHERE name = ?`, r[0]); err != nil {
+			return fmt.Errorf("sqlite: import: id counters: %w", err)
+		}
 	}
 	return nil
 }

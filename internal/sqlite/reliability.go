@@ -187,7 +187,6 @@ func (db *DB) fillReliability(ctx context.Context) error {
 // "evidence added" event, with the claim's status as the "status changed"
 // events left it. It gives what the storage code maintains change by change.
 func (db *DB) RebuildReliability(ctx context.Context) error {
-	defer db.sinceSnapshot.Store(-1)
 	return db.update(ctx, func(tx *Tx) error { return rebuildReliability(ctx, tx, db.snapshotEvery) })
 }
 

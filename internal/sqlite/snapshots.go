@@ -64,7 +64,8 @@ func byReliability(a, b rankEntry) int {
 
 // snapshotIfDue counts the score changes tx made and, when they bring the
 // changes since the last snapshot to the interval, takes a snapshot in tx.
-// update stores the new count once tx has committed.
+// update stores the new count once tx has committed, before the next
+// transaction may begin.
 func (db *DB) snapshotIfDue(ctx context.Context, tx *Tx) error {
 	since := db.sinceSnapshot.Load()
 	if since < 0 {
@@ -168,12 +169,12 @@ func (db *DB) fillSnapshots(ctx context.Context) error {
 // computed from the score history, one each time the changes replayed in
 // order reach the interval.
 func (db *DB) RebuildSnapshots(ctx context.Context) error {
-	defer db.sinceSnapshot.Store(-1)
 	return db.update(ctx, func(tx *Tx) error { return buildSnapshots(ctx, tx, db.snapshotEvery) })
 }
 
 // buildSnapshots is RebuildSnapshots inside a transaction.
 func buildSnapshots(ctx context.Context, tx *Tx, every int) error {
+	tx.recount = true // update has the count made again once this commits
 	for _, q := range []string{`DELETE FROM score_snapshot_ranks`, `DELETE FROM score_snapshots`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("sqlite: rebuild snapshots: %w", err)

@@ -146,7 +146,45 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, actor string)
 	})
 }
 
-// SetRole changes an account's role and records the change.
+// errLastAdmin refuses a change that would leave no active admin.
+func errLastAdmin(what string) error {
+	return claimtrack.Errorf(claimtrack.ECONFLICT,
+		"%s would leave the tracker without an active admin: make another account an admin first.", what)
+}
+
+// otherActiveAdmins counts the active admins other than the account id, in
+// the write transaction that is about to change it: the check and the
+// change are one, so two admins demoting or disabling each other at the
+// same moment cannot both succeed.
+func otherActiveAdmins(ctx context.Context, tx *Tx, id int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?`, id).Scan(&n)
+	return n, err
+}
+
+// checkActorAdmin refuses (EUNAUTHORIZED) a change to accounts asked for by
+// an account that is no longer an active admin, in the transaction that
+// makes it: an admin demoted a moment ago, whose request was let in before,
+// changes nothing. An actor that names no account (the command line) is
+// not checked.
+func checkActorAdmin(ctx context.Context, tx *Tx, actor string) error {
+	var role claimtrack.Role
+	var disabled bool
+	err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE username_key = ?`, claimtrack.UsernameKey(actor)).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if role != claimtrack.RoleAdmin || disabled {
+		return claimtrack.Errorf(claimtrack.EUNAUTHORIZED, "Your account is no longer an active admin, so it cannot change accounts.")
+	}
+	return nil
+}
+
+// SetRole changes an account's role and records the change. Taking the
+// admin role from the last active admin is ECONFLICT; a change asked for by
+// an account that is no longer an active admin is EUNAUTHORIZED.
 func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, actor string) error {
 	if !role.Valid() {
 		return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
@@ -156,6 +194,16 @@ func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, a
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil || u.Role == role {
 			return err
+		}
+		if err := checkActorAdmin(ctx, tx, actor); err != nil {
+			return err
+		}
+		if u.Role == claimtrack.RoleAdmin && !u.Disabled {
+			if n, err := otherActiveAdmins(ctx, tx, userID); err != nil {
+				return err
+			} else if n == 0 {
+				return errLastAdmin("Taking the admin role from " + u.Username)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, formatTime(tx.now), userID); err != nil {
 			return err
@@ -167,12 +215,24 @@ func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, a
 }
 
 // SetDisabled disables or enables an account; disabling ends its sessions at
-// once, in the same transaction.
+// once, in the same transaction. Disabling the last active admin is
+// ECONFLICT; a change asked for by an account that is no longer an active
+// admin is EUNAUTHORIZED.
 func (db *DB) SetDisabled(ctx context.Context, userID int64, disabled bool, actor string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		u, err := lockUser(ctx, tx, userID)
 		if err != nil || u.Disabled == disabled {
 			return err
+		}
+		if err := checkActorAdmin(ctx, tx, actor); err != nil {
+			return err
+		}
+		if disabled && u.Role == claimtrack.RoleAdmin {
+			if n, err := otherActiveAdmins(ctx, tx, userID); err != nil {
+				return err
+			} else if n == 0 {
+				return errLastAdmin("Disabling " + u.Username)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, disabled, formatTime(tx.now), userID); err != nil {
 			return err

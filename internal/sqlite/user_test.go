@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,4 +91,76 @@ func TestUsers(t *testing.T) {
 	// Every account change is in the history, with its actor.
 	assert.Equal(t, 6, count(t, raw, `SELECT count(*) FROM events WHERE type IN ('user_created', 'user_disabled', 'user_enabled', 'password_changed', 'user_role_changed')`))
 	assert.Equal(t, 1, count(t, raw, `SELECT count(*) FROM events WHERE type = 'user_role_changed' AND actor = 'Ana'`))
+}
+
+// The tracker keeps an active admin: demoting or disabling the last one is
+// refused, whoever asks, including two admins at once against each other.
+func TestUsers_LastAdminKept(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	ann, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "ann", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "h", "", false)
+	require.NoError(t, err)
+	bob, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "bob", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "h", "", false)
+	require.NoError(t, err)
+	active := func() int {
+		return count(t, raw, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0`)
+	}
+
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleEditor, "ann"))
+	err = db.SetRole(ctx, ann.ID, claimtrack.RoleEditor, "the command line")
+	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err), "the last admin lost the role")
+	assert.Contains(t, claimtrack.ErrorMessage(err), "without an active admin")
+	err = db.SetDisabled(ctx, ann.ID, true, "the command line")
+	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err), "the last admin was disabled")
+	require.Equal(t, 1, active())
+	// A disabled admin does not count as one.
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleAdmin, "ann"))
+	require.NoError(t, db.SetDisabled(ctx, bob.ID, true, "ann"))
+	require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(db.SetRole(ctx, ann.ID, claimtrack.RoleViewer, "ann")))
+	require.NoError(t, db.SetDisabled(ctx, bob.ID, false, "ann"))
+
+	// An admin demoted a moment ago, whose request was already let in,
+	// changes no account any more.
+	carl, err := db.CreateUser(ctx, claimtrack.NewUser{Username: "carl", Role: claimtrack.RoleAdmin, Password: "correct horse battery"}, "h", "", false)
+	require.NoError(t, err)
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleEditor, "ann"))
+	require.Equal(t, claimtrack.EUNAUTHORIZED, claimtrack.ErrorCode(db.SetRole(ctx, carl.ID, claimtrack.RoleViewer, "bob")))
+	require.Equal(t, claimtrack.EUNAUTHORIZED, claimtrack.ErrorCode(db.SetDisabled(ctx, carl.ID, true, "bob")))
+	require.NoError(t, db.SetRole(ctx, carl.ID, claimtrack.RoleViewer, "ann"))
+	require.NoError(t, db.SetRole(ctx, bob.ID, claimtrack.RoleAdmin, "ann"))
+
+	// Both at once, many times: one of the two wins, the other is refused.
+	for round := range 30 {
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		start := make(chan struct{})
+		for i, target := range []int64{ann.ID, bob.ID} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if round%3 == 2 {
+					errs[i] = db.SetDisabled(ctx, target, true, "other")
+				} else {
+					errs[i] = db.SetRole(ctx, target, claimtrack.RoleEditor, "other")
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		require.Equal(t, 1, active(), "round %d", round)
+		refused := 0
+		for _, err := range errs {
+			if err != nil {
+				require.Equal(t, claimtrack.ECONFLICT, claimtrack.ErrorCode(err))
+				refused++
+			}
+		}
+		require.Equal(t, 1, refused, "round %d", round)
+		for _, id := range []int64{ann.ID, bob.ID} {
+			require.NoError(t, db.SetDisabled(ctx, id, false, "test"))
+			require.NoError(t, db.SetRole(ctx, id, claimtrack.RoleAdmin, "test"))
+		}
+	}
 }
