@@ -129,6 +129,8 @@ type Server struct {
 	turns atomic.Pointer[turns]
 	// pages keeps the claim pages visitors who are not signed in are shown.
 	pages *pageCache
+	// searching counts the searches each client address is running.
+	searching clientCounts
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -181,6 +183,25 @@ type Config struct {
 	// the disk, and pages must not queue behind them.
 	MaxInFlight int
 	QueueWait   time.Duration
+
+	// SearchMinPrefix, SearchMaxPrefixes, SearchMaxOr and SearchMaxTerms
+	// bound what one search (the search page, the claims list's words
+	// filter, the API) asks of the index: see claimtrack.QueryLimits; 0
+	// means its default. Past a limit a search is made cheaper, not refused,
+	// and the page says what was changed.
+	SearchMinPrefix   int
+	SearchMaxPrefixes int
+	SearchMaxOr       int
+	SearchMaxTerms    int
+	// SearchBudget is how long the database may work on one search (0:
+	// DefaultSearchBudget). When it runs out the statement is interrupted
+	// through the request's context, and the page answers 200 saying that
+	// the search was too broad.
+	SearchBudget time.Duration
+	// SearchesPerClient bounds the searches one client address runs at once
+	// (0: DefaultSearchesPerClient); one more is answered 429 at once, with
+	// Retry-After.
+	SearchesPerClient int
 }
 
 // DefaultQueueWait is how long a request waits for a turn by default.
@@ -201,6 +222,16 @@ func (s *Server) Configure(cfg Config) {
 	}
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
+	}
+	limits := claimtrack.QueryLimits{MinPrefix: cfg.SearchMinPrefix, MaxPrefixes: cfg.SearchMaxPrefixes,
+		MaxOr: cfg.SearchMaxOr, MaxTerms: cfg.SearchMaxTerms}.WithDefaults()
+	cfg.SearchMinPrefix, cfg.SearchMaxPrefixes, cfg.SearchMaxOr, cfg.SearchMaxTerms =
+		limits.MinPrefix, limits.MaxPrefixes, limits.MaxOr, limits.MaxTerms
+	if cfg.SearchBudget <= 0 {
+		cfg.SearchBudget = DefaultSearchBudget
+	}
+	if cfg.SearchesPerClient <= 0 {
+		cfg.SearchesPerClient = DefaultSearchesPerClient
 	}
 	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
 	extract := echo.ExtractIPDirect()

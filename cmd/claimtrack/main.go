@@ -160,6 +160,10 @@ type Config struct {
 	Private bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
 	TrustedProxies []netip.Prefix
+	// The bounds on the cost of one search (see web.Config and searchFlags).
+	SearchMinPrefix, SearchMaxPrefixes, SearchMaxOr, SearchMaxTerms int
+	SearchBudget                                                    time.Duration
+	SearchesPerClient                                               int
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -214,11 +218,15 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
+	checkSearch := searchFlags(fs, &m.Config)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if err := checkSearch(); err != nil {
+		return err
 	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
@@ -260,8 +268,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	srv := web.NewServer(db, m.Logger)
-	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
-		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName)})
+	srv.Configure(m.Config.searchConfig(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
+		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName)}))
 	m.HTTP = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
