@@ -106,6 +106,7 @@ func TestSearch_TooBroadWithinBudget(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.status)
 	assert.Contains(t, p.doc.Find(`[data-testid="too-broad"]`).Text(), "too broad")
 	assert.Zero(t, p.doc.Find(`[data-testid="claim-row"]`).Length())
+	assert.Equal(t, "/search?q=peskov", p.doc.Find(`[data-testid="search-instead"] a`).AttrOr("href", ""))
 
 	for _, path := range []string{"/search?q=peskov", "/claims?q=peskov"} {
 		r := a.api("GET", path, "", nil)
