@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -91,12 +92,14 @@ func hostileSearches() []string {
 }
 
 // Eight hostile searches at once against the real binary, while a claim page
-// and the health check keep being asked for: every search is answered 200
-// (within its limits, or too broad) or 429 (more than one address may run at
-// once), never a 5xx, and the claim page and the health check answer 200
-// throughout. By default the database is small and generated; set
-// CLAIMTRACK_SEARCH_CHECK_DB to a large one (it is copied first) to see the
-// times at scale in the test's log.
+// and the health check keep being asked for, twice: from one address, when
+// only SearchesPerClient of them run and the rest are answered 429, and from
+// eight addresses (through a trusted proxy's X-Forwarded-For), when all of
+// them run and the search budget bounds each. Every search is answered 200
+// (within its limits, or too broad) or, from one address, 429; never a 5xx.
+// The claim page and the health check answer 200 throughout. By default the
+// database is small and generated; set CLAIMTRACK_SEARCH_CHECK_DB to a large
+// one (it is copied first) to see the times at scale in the test's log.
 func TestServe_HostileSearches(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "search.db")
@@ -105,7 +108,7 @@ func TestServe_HostileSearches(t *testing.T) {
 	} else {
 		require.NoError(t, run(context.Background(), []string{"gen", "--claims", "2000", "--db", db}, io.Discard, io.Discard))
 	}
-	_, addr, logs := startServerWith(t, db, nil)
+	_, addr, logs := startServerWith(t, db, nil, "--trusted-proxy", "127.0.0.1")
 	base := "http://" + addr
 	client := &http.Client{Timeout: 60 * time.Second}
 
@@ -115,9 +118,16 @@ func TestServe_HostileSearches(t *testing.T) {
 		body   string
 		took   time.Duration
 	}
-	get := func(path string) answer {
+	get := func(path, from string) answer {
 		start := time.Now()
-		res, err := client.Get(base + path)
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			return answer{path: path, body: err.Error()}
+		}
+		if from != "" {
+			req.Header.Set("X-Forwarded-For", from)
+		}
+		res, err := client.Do(req)
 		if err != nil {
 			return answer{path: path, body: err.Error(), took: time.Since(start)}
 		}
@@ -126,56 +136,68 @@ func TestServe_HostileSearches(t *testing.T) {
 		return answer{path, res.StatusCode, string(body), time.Since(start)}
 	}
 	// Warm up: the first page of a process reads the schema.
-	require.Equal(t, http.StatusOK, get("/claims/5").status)
+	require.Equal(t, http.StatusOK, get("/claims/5", "").status)
 
-	searches := hostileSearches()
-	answers := make(chan answer, len(searches))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, path := range searches {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			answers <- get(path)
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	for _, manyAddresses := range []bool{false, true} {
+		searches := hostileSearches()
+		tooBroadBefore := strings.Count(logs.String(), "search too broad")
+		answers := make(chan answer, len(searches))
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i, path := range searches {
+			from := ""
+			if manyAddresses {
+				from = "198.51.100." + strconv.Itoa(i+1)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				answers <- get(path, from)
+			}()
+		}
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
 
-	close(start)
-	var others []answer
-	for i := 0; ; i++ {
-		others = append(others, get("/claims/5"), get("/healthz"))
-		select {
-		case <-done:
-		default:
-			if i < 1000 {
-				continue
+		close(start)
+		var others []answer
+		for i := 0; ; i++ {
+			others = append(others, get("/claims/5", "203.0.113.9"), get("/healthz", ""))
+			select {
+			case <-done:
+			default:
+				if i < 1000 {
+					continue
+				}
+			}
+			break
+		}
+		close(answers)
+
+		var slowest, slowestOther time.Duration
+		counts := map[int]int{}
+		for a := range answers {
+			counts[a.status]++
+			slowest = max(slowest, a.took)
+			want := []int{http.StatusOK, http.StatusTooManyRequests}
+			if manyAddresses {
+				want = []int{http.StatusOK}
+			}
+			assert.Contains(t, want, a.status, "%s: %.200s", a.path, a.body)
+			if a.status == http.StatusOK {
+				// Each of these searches went past the limits, and its page says so.
+				assert.True(t, strings.Contains(a.body, `data-testid="query-note"`), "%s: the page does not say the limits changed the query", a.path)
 			}
 		}
-		break
-	}
-	close(answers)
-
-	var slowest, slowestOther time.Duration
-	counts := map[int]int{}
-	for a := range answers {
-		counts[a.status]++
-		slowest = max(slowest, a.took)
-		assert.Contains(t, []int{http.StatusOK, http.StatusTooManyRequests}, a.status, "%s: %.200s", a.path, a.body)
-		if a.status == http.StatusOK {
-			// Each of these searches went past the limits, and its page says so.
-			assert.Contains(t, a.body, `data-testid="query-note"`, a.path)
+		for _, a := range others {
+			slowestOther = max(slowestOther, a.took)
+			assert.Equal(t, http.StatusOK, a.status, "%s during the searches: %.200s", a.path, a.body)
 		}
-	}
-	for _, a := range others {
-		slowestOther = max(slowestOther, a.took)
-		assert.Equal(t, http.StatusOK, a.status, "%s during the searches: %.200s", a.path, a.body)
+		t.Logf("from %d address(es): searches %v by status, slowest %s, %d too broad; %d claim page and health answers meanwhile, slowest %s",
+			map[bool]int{false: 1, true: len(searches)}[manyAddresses], counts, slowest.Round(time.Millisecond),
+			strings.Count(logs.String(), "search too broad")-tooBroadBefore, len(others), slowestOther.Round(time.Millisecond))
 	}
 	assert.NotContains(t, logs.String(), "level=ERROR")
-	t.Logf("searches: %v by status, slowest %s; %d claim page and health answers while they ran, slowest %s",
-		counts, slowest.Round(time.Millisecond), len(others), slowestOther.Round(time.Millisecond))
 }
 
 // copyFile copies a database file, so that a test never writes to the original.
