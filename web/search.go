@@ -18,7 +18,9 @@ const SourcesPerSearch = 8
 // DefaultSearchBudget is how long the database may work on one search by
 // default. An ordinary search takes a few milliseconds at a million claims;
 // one that needs this long gathers far more of the index than a page shows.
-const DefaultSearchBudget = 200 * time.Millisecond
+// It leaves room, within the 250 ms a search may cost the handler, for the
+// interruption to land and the page to be rendered on a busy machine.
+const DefaultSearchBudget = 150 * time.Millisecond
 
 // DefaultSearchesPerClient is how many searches one client address may run
 // at once by default.

@@ -44,7 +44,7 @@ func searchFlags(fs *flag.FlagSet, cfg *Config) func() error {
 	if s := os.Getenv("CLAIMTRACK_SEARCH_BUDGET"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("serve: CLAIMTRACK_SEARCH_BUDGET=%q is not a duration such as 200ms", s))
+			errs = append(errs, fmt.Errorf("serve: CLAIMTRACK_SEARCH_BUDGET=%q is not a duration such as 150ms", s))
 		}
 		budget = d
 	}

@@ -34,7 +34,7 @@ func TestParseFlags_Search(t *testing.T) {
 	assert.Equal(t, 4, m.Config.SearchMaxPrefixes)
 	assert.Equal(t, 8, m.Config.SearchMaxOr)
 	assert.Equal(t, 32, m.Config.SearchMaxTerms)
-	assert.Equal(t, 200*time.Millisecond, m.Config.SearchBudget)
+	assert.Equal(t, 150*time.Millisecond, m.Config.SearchBudget)
 	assert.Equal(t, 2, m.Config.SearchesPerClient)
 
 	t.Setenv("CLAIMTRACK_SEARCH_MIN_PREFIX", "4")
