@@ -736,10 +736,8 @@ func (s *Server) apiSearch(c echo.Context) error {
 	if q.Empty() {
 		return apiInvalid("q", "Say what to search for.")
 	}
-	var res *claimtrack.SearchResults
-	tooBroad, err := s.runSearch(c, func(ctx context.Context) (err error) {
-		res, err = s.store.Search(ctx, q, (page-1)*perPage, perPage, SourcesPerSearch)
-		return err
+	res, tooBroad, err := runSearch(s, c, func(ctx context.Context) (*claimtrack.SearchResults, error) {
+		return s.store.Search(ctx, q, (page-1)*perPage, perPage, SourcesPerSearch)
 	})
 	if err != nil {
 		return err

@@ -54,9 +54,8 @@ func (s *Server) findClaims(c echo.Context, f claimtrack.ClaimFilter) (page *cla
 		page, err = s.store.FindClaims(c.Request().Context(), f)
 		return page, false, err
 	}
-	tooBroad, err = s.runSearch(c, func(ctx context.Context) (err error) {
-		page, err = s.store.FindClaims(ctx, f)
-		return err
+	page, tooBroad, err = runSearch(s, c, func(ctx context.Context) (*claimtrack.ClaimPage, error) {
+		return s.store.FindClaims(ctx, f)
 	})
 	if tooBroad {
 		page = &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}

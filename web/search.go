@@ -36,10 +36,8 @@ func (s *Server) handleSearch(c echo.Context) error {
 	pageNum := pageParam(c)
 	d := views.SearchData{Raw: raw, Query: q, Results: &claimtrack.SearchResults{}}
 	if !q.Empty() {
-		var res *claimtrack.SearchResults
-		tooBroad, err := s.runSearch(c, func(ctx context.Context) (err error) {
-			res, err = s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch)
-			return err
+		res, tooBroad, err := runSearch(s, c, func(ctx context.Context) (*claimtrack.SearchResults, error) {
+			return s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch)
 		})
 		if err != nil {
 			return err
@@ -67,29 +65,53 @@ func (s *Server) queryLimits() claimtrack.QueryLimits {
 var errTooManySearches = echo.NewHTTPError(http.StatusTooManyRequests,
 	"Your address is running several searches at once already. Wait for one to finish, then try again.")
 
-// runSearch runs fn, the database work of one search, as one of the
-// client address's searches (see Config.SearchesPerClient) and within the
-// search budget: fn's context ends when the budget runs out, which
-// interrupts the statement under way. tooBroad reports that the budget ran
-// out before fn was done; the error fn returned then is not one.
-func (s *Server) runSearch(c echo.Context, fn func(ctx context.Context) error) (tooBroad bool, err error) {
+// runSearch runs fn, the database work of one search, as one of the client
+// address's searches (see Config.SearchesPerClient) and within the search
+// budget: fn's context ends when the budget runs out, which interrupts the
+// statement under way. tooBroad reports that the budget ran out before fn
+// was done; the error fn returned then is not one.
+//
+// The answer does not wait for the interruption to land: SQLite notices it
+// between steps of its work, which on a busy machine has taken up to 150 ms
+// more. fn runs on, with the client's search still counted, until it
+// returns, and what it returns then is dropped.
+func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
 	cfg := s.Config()
 	client := c.RealIP()
 	if !s.searching.take(client, cfg.SearchesPerClient) {
 		c.Response().Header().Set("Retry-After", "1")
-		return false, errTooManySearches
+		return res, false, errTooManySearches
 	}
-	defer s.searching.give(client)
 	parent := c.Request().Context()
 	ctx, cancel := context.WithTimeout(parent, cfg.SearchBudget)
-	defer cancel()
-	err = fn(ctx)
-	if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	type outcome struct {
+		res T
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		defer s.searching.give(client)
+		defer cancel()
+		res, err := fn(ctx)
+		done <- outcome{res, err}
+	}()
+	var out outcome
+	select {
+	case out = <-done:
+	case <-ctx.Done():
+		select {
+		case out = <-done: // it finished as the budget ran out
+		default:
+			out.err = ctx.Err()
+		}
+	}
+	if out.err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		s.logger.Info("search too broad: stopped at its time budget", "path", c.Request().URL.Path,
 			"budget", cfg.SearchBudget.String(), "remote", client)
-		return true, nil
+		var zero T
+		return zero, true, nil
 	}
-	return false, err
+	return out.res, false, out.err
 }
 
 // clientCounts counts what each client address has under way. An address

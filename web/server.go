@@ -229,6 +229,11 @@ func (s *Server) Configure(cfg Config) {
 		limits.MinPrefix, limits.MaxPrefixes, limits.MaxOr, limits.MaxTerms
 	if cfg.SearchBudget <= 0 {
 		cfg.SearchBudget = DefaultSearchBudget
+		if raceDetector {
+			// Under the race detector, on a busy machine, even the searches of
+			// a handful of claims can take longer than the default allows.
+			cfg.SearchBudget *= 20
+		}
 	}
 	if cfg.SearchesPerClient <= 0 {
 		cfg.SearchesPerClient = DefaultSearchesPerClient
