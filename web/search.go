@@ -89,11 +89,17 @@ func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T
 		err error
 	}
 	done := make(chan outcome, 1)
+	path := c.Request().URL.Path
 	go func() {
 		defer s.searching.give(client)
 		defer cancel()
 		res, err := fn(ctx)
 		done <- outcome{res, err}
+		if deadline, _ := ctx.Deadline(); errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// How long the database went on after the budget: how quickly
+			// interruptions land.
+			s.logger.Info("search ended after its time budget", "path", path, "overran", time.Since(deadline), "remote", client)
+		}
 	}()
 	var out outcome
 	select {
@@ -106,7 +112,7 @@ func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T
 		}
 	}
 	if out.err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		s.logger.Info("search too broad: stopped at its time budget", "path", c.Request().URL.Path,
+		s.logger.Info("search too broad: stopped at its time budget", "path", path,
 			"budget", cfg.SearchBudget.String(), "remote", client)
 		var zero T
 		return zero, true, nil
