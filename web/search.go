@@ -128,11 +128,11 @@ type clientCounts struct {
 	n  map[string]int
 }
 
-// take counts one more for key, unless it has max under way already.
-func (cc *clientCounts) take(key string, max int) bool {
+// take counts one more for key, unless it has limit under way already.
+func (cc *clientCounts) take(key string, limit int) bool {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if cc.n[key] >= max {
+	if cc.n[key] >= limit {
 		return false
 	}
 	if cc.n == nil {
