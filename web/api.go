@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -328,6 +329,14 @@ func apiInvalid(field, msg string) error {
 	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: map[string]string{field: msg}}
 }
 
+// apiTooBroad answers a search that ran out of its time budget: 200, no
+// hits, and meta.too_broad with the message.
+func (s *Server) apiTooBroad(c echo.Context, page, perPage int) error {
+	return c.JSON(http.StatusOK, map[string]any{"data": []any{},
+		"meta":  map[string]any{"page": page, "per_page": perPage, "total": 0, "too_broad": true, "message": views.TooBroadMessage},
+		"links": map[string]string{"self": s.apiURL(c, map[string]string{"page": strconv.Itoa(page), "per_page": strconv.Itoa(perPage)})}})
+}
+
 // pagedList answers a page of a numbered list, with links to its
 // neighbours (and a Link header with the same).
 func (s *Server) pagedList(c echo.Context, data any, page, perPage, total int) error {
@@ -446,9 +455,12 @@ func (s *Server) apiClaims(c echo.Context) error {
 		return err
 	}
 	f.Offset, f.Limit = (page-1)*perPage, perPage
-	res, err := s.store.FindClaims(c.Request().Context(), f)
+	res, tooBroad, err := s.findClaims(c, f)
 	if err != nil {
 		return err
+	}
+	if tooBroad {
+		return s.apiTooBroad(c, page, perPage)
 	}
 	out := make([]apiClaimBody, 0, len(res.Claims))
 	for _, cl := range res.Claims {
@@ -723,13 +735,18 @@ func (s *Server) apiSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q := claimtrack.ParseQuery(c.QueryParam("q"))
+	q := claimtrack.ParseQueryWith(c.QueryParam("q"), s.queryLimits())
 	if q.Empty() {
 		return apiInvalid("q", "Say what to search for.")
 	}
-	res, err := s.store.Search(c.Request().Context(), q, (page-1)*perPage, perPage, SourcesPerSearch)
+	res, tooBroad, err := runSearch(s, c, func(ctx context.Context) (*claimtrack.SearchResults, error) {
+		return s.store.Search(ctx, q, (page-1)*perPage, perPage, SourcesPerSearch)
+	})
 	if err != nil {
 		return err
+	}
+	if tooBroad {
+		return s.apiTooBroad(c, page, perPage)
 	}
 	hits := make([]apiHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -753,6 +770,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 	}
 	s.linkHeader(c, links)
 	return c.JSON(http.StatusOK, map[string]any{"data": hits, "sources": sources,
-		"meta":  map[string]any{"page": page, "per_page": perPage, "total": res.Total, "at_least": res.AtLeast, "ranked": res.Ranked},
+		"meta": map[string]any{"page": page, "per_page": perPage, "total": res.Total, "at_least": res.AtLeast, "ranked": res.Ranked,
+			"notes": append([]string{}, q.Notes...)},
 		"links": links})
 }

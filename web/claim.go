@@ -31,17 +31,36 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	pageNum := pageParam(c)
 	f.Offset = (pageNum - 1) * ClaimsPerPage
 
-	result, err := s.store.FindClaims(c.Request().Context(), f)
+	result, tooBroad, err := s.findClaims(c, f)
 	if err != nil {
 		return err
 	}
-	d := views.ClaimListData{Result: result, Filter: f, Source: source, Pager: views.Pager{
-		Page: pageNum, PerPage: ClaimsPerPage, Total: result.Total,
-		URL: func(n int) string { return views.ClaimsURL(f.Status, f.SourceID, f.Tag, f.Query, n) },
-	}}
+	d := views.ClaimListData{Result: result, Filter: f, Source: source, TooBroad: tooBroad,
+		QueryNotes: claimtrack.ParseQueryWith(f.Query, f.QueryLimits).Notes, Pager: views.Pager{
+			Page: pageNum, PerPage: ClaimsPerPage, Total: result.Total,
+			URL: func(n int) string { return views.ClaimsURL(f.Status, f.SourceID, f.Tag, f.Query, n) },
+		}}
 	p := s.page(c, "Claims", "claims")
 	p.Query = f.Query
 	return s.render(c, http.StatusOK, views.ClaimListPage(p, d))
+}
+
+// findClaims reads one page of the claims list. With words to search for
+// (q) it is a search: one of the client's searches at once, within the
+// search budget; tooBroad then says the budget ran out, and the page is
+// empty.
+func (s *Server) findClaims(c echo.Context, f claimtrack.ClaimFilter) (page *claimtrack.ClaimPage, tooBroad bool, err error) {
+	if f.Query == "" || claimtrack.ParseQueryWith(f.Query, f.QueryLimits).Empty() {
+		page, err = s.store.FindClaims(c.Request().Context(), f)
+		return page, false, err
+	}
+	page, tooBroad, err = runSearch(s, c, func(ctx context.Context) (*claimtrack.ClaimPage, error) {
+		return s.store.FindClaims(ctx, f)
+	})
+	if tooBroad {
+		page = &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}
+	}
+	return page, tooBroad, err
 }
 
 // claimFilter reads the claims list's filters from the query: status, tag,
@@ -54,6 +73,7 @@ func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, *claimtrac
 	}
 	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
 	f.Query = strings.TrimSpace(c.QueryParam("q"))
+	f.QueryLimits = s.queryLimits()
 	var source *claimtrack.Source
 	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
 		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
@@ -11,18 +15,35 @@ import (
 // SourcesPerSearch is how many matching sources the search page lists.
 const SourcesPerSearch = 8
 
+// DefaultSearchBudget is how long the database may work on one search by
+// default. An ordinary search takes a few milliseconds at a million claims;
+// one that needs this long gathers far more of the index than a page shows.
+// It leaves room, within the 250 ms a search may cost the handler, for the
+// interruption to land and the page to be rendered on a busy machine.
+const DefaultSearchBudget = 150 * time.Millisecond
+
+// DefaultSearchesPerClient is how many searches one client address may run
+// at once by default.
+const DefaultSearchesPerClient = 2
+
 // handleSearch ranks the claims matching q and lists the sources it names.
-// Every input gives a results page: the query language has no syntax errors.
+// Every input gives a results page: the query language has no syntax errors,
+// and a search the limits cut, or one too broad to finish within the search
+// budget, says so on the page.
 func (s *Server) handleSearch(c echo.Context) error {
 	raw := c.QueryParam("q")
-	q := claimtrack.ParseQuery(raw)
-	ctx := c.Request().Context()
+	q := claimtrack.ParseQueryWith(raw, s.queryLimits())
 	pageNum := pageParam(c)
 	d := views.SearchData{Raw: raw, Query: q, Results: &claimtrack.SearchResults{}}
 	if !q.Empty() {
-		var err error
-		if d.Results, err = s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch); err != nil {
+		res, tooBroad, err := runSearch(s, c, func(ctx context.Context) (*claimtrack.SearchResults, error) {
+			return s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch)
+		})
+		if err != nil {
 			return err
+		}
+		if d.TooBroad = tooBroad; !tooBroad {
+			d.Results = res
 		}
 	}
 	d.Pager = views.Pager{Page: pageNum, PerPage: ClaimsPerPage, Total: d.Results.Total,
@@ -30,4 +51,104 @@ func (s *Server) handleSearch(c echo.Context) error {
 	p := s.page(c, "Search", "")
 	p.Query = views.QueryText(raw)
 	return s.render(c, http.StatusOK, views.SearchPage(p, d))
+}
+
+// queryLimits are the limits searches are parsed with.
+func (s *Server) queryLimits() claimtrack.QueryLimits {
+	cfg := s.Config()
+	return claimtrack.QueryLimits{MinPrefix: cfg.SearchMinPrefix, MaxPrefixes: cfg.SearchMaxPrefixes,
+		MaxOr: cfg.SearchMaxOr, MaxTerms: cfg.SearchMaxTerms}
+}
+
+// errTooManySearches answers a client address that has SearchesPerClient
+// searches under way already.
+var errTooManySearches = echo.NewHTTPError(http.StatusTooManyRequests,
+	"Your address is running several searches at once already. Wait for one to finish, then try again.")
+
+// runSearch runs fn, the database work of one search, as one of the client
+// address's searches (see Config.SearchesPerClient) and within the search
+// budget: fn's context ends when the budget runs out, which interrupts the
+// statement under way. tooBroad reports that the budget ran out before fn
+// was done; the error fn returned then is not one.
+//
+// The answer does not wait for the interruption to land: SQLite notices it
+// between steps of its work, which on a busy machine has taken up to 150 ms
+// more. fn runs on, with the client's search still counted, until it
+// returns, and what it returns then is dropped.
+func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
+	cfg := s.Config()
+	client := c.RealIP()
+	if !s.searching.take(client, cfg.SearchesPerClient) {
+		c.Response().Header().Set("Retry-After", "1")
+		return res, false, errTooManySearches
+	}
+	parent := c.Request().Context()
+	ctx, cancel := context.WithTimeout(parent, cfg.SearchBudget)
+	type outcome struct {
+		res T
+		err error
+	}
+	done := make(chan outcome, 1)
+	path := c.Request().URL.Path
+	go func() {
+		defer s.searching.give(client)
+		defer cancel()
+		res, err := fn(ctx)
+		done <- outcome{res, err}
+		if deadline, _ := ctx.Deadline(); errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// How long the database went on after the budget: how quickly
+			// interruptions land.
+			s.logger.Info("search ended after its time budget", "path", path, "overran", time.Since(deadline), "remote", client)
+		}
+	}()
+	var out outcome
+	select {
+	case out = <-done:
+	case <-ctx.Done():
+		select {
+		case out = <-done: // it finished as the budget ran out
+		default:
+			out.err = ctx.Err()
+		}
+	}
+	if out.err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		s.logger.Info("search too broad: stopped at its time budget", "path", path,
+			"budget", cfg.SearchBudget.String(), "remote", client)
+		var zero T
+		return zero, true, nil
+	}
+	return out.res, false, out.err
+}
+
+// clientCounts counts what each client address has under way. An address
+// is forgotten when its count falls back to zero, so the map holds no more
+// addresses than there are requests at once.
+type clientCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// take counts one more for key, unless it has limit under way already.
+func (cc *clientCounts) take(key string, limit int) bool {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.n[key] >= limit {
+		return false
+	}
+	if cc.n == nil {
+		cc.n = map[string]int{}
+	}
+	cc.n[key]++
+	return true
+}
+
+// give counts one fewer for key.
+func (cc *clientCounts) give(key string) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.n[key] <= 1 {
+		delete(cc.n, key)
+		return
+	}
+	cc.n[key]--
 }

@@ -135,6 +135,8 @@ type Server struct {
 	pages *pageCache
 	// importing is the one import slot: uploads and imports run one at a time.
 	importing chan struct{}
+	// searching counts the searches each client address is running.
+	searching clientCounts
 
 	// Now returns the current time for relative times on pages.
 	Now func() time.Time
@@ -222,6 +224,25 @@ type Config struct {
 	// resolves the default.
 	MaxConnsPerAddr int
 
+	// SearchMinPrefix, SearchMaxPrefixes, SearchMaxOr and SearchMaxTerms
+	// bound what one search (the search page, the claims list's words
+	// filter, the API) asks of the index: see claimtrack.QueryLimits; 0
+	// means its default. Past a limit a search is made cheaper, not refused,
+	// and the page says what was changed.
+	SearchMinPrefix   int
+	SearchMaxPrefixes int
+	SearchMaxOr       int
+	SearchMaxTerms    int
+	// SearchBudget is how long the database may work on one search (0:
+	// DefaultSearchBudget). When it runs out the statement is interrupted
+	// through the request's context, and the page answers 200 saying that
+	// the search was too broad.
+	SearchBudget time.Duration
+	// SearchesPerClient bounds the searches one client address runs at once
+	// (0: DefaultSearchesPerClient); one more is answered 429 at once, with
+	// Retry-After.
+	SearchesPerClient int
+
 	// hosts is the policy ListenAddr and AllowedHosts make (set by Configure).
 	hosts *hostPolicy
 }
@@ -268,6 +289,21 @@ func (s *Server) Configure(cfg Config) {
 	}
 	if cfg.MaxConnsPerAddr == 0 {
 		cfg.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
+	limits := claimtrack.QueryLimits{MinPrefix: cfg.SearchMinPrefix, MaxPrefixes: cfg.SearchMaxPrefixes,
+		MaxOr: cfg.SearchMaxOr, MaxTerms: cfg.SearchMaxTerms}.WithDefaults()
+	cfg.SearchMinPrefix, cfg.SearchMaxPrefixes, cfg.SearchMaxOr, cfg.SearchMaxTerms =
+		limits.MinPrefix, limits.MaxPrefixes, limits.MaxOr, limits.MaxTerms
+	if cfg.SearchBudget <= 0 {
+		cfg.SearchBudget = DefaultSearchBudget
+		if raceDetector {
+			// Under the race detector, on a busy machine, even the searches of
+			// a handful of claims can take longer than the default allows.
+			cfg.SearchBudget *= 20
+		}
+	}
+	if cfg.SearchesPerClient <= 0 {
+		cfg.SearchesPerClient = DefaultSearchesPerClient
 	}
 	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
 	extract := echo.ExtractIPDirect()

@@ -176,6 +176,10 @@ type Config struct {
 	BodyRateGrace     time.Duration
 	BodyMinRate       int
 	MaxConnsPerAddr   int
+	// The bounds on the cost of one search (see web.Config and searchFlags).
+	SearchMinPrefix, SearchMaxPrefixes, SearchMaxOr, SearchMaxTerms int
+	SearchBudget                                                    time.Duration
+	SearchesPerClient                                               int
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -278,6 +282,7 @@ func (m *Main) ParseFlags(args []string) error {
 	if limits != nil {
 		return limits
 	}
+	checkSearch := searchFlags(fs, &m.Config)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -294,6 +299,9 @@ func (m *Main) ParseFlags(args []string) error {
 		if d < 0 {
 			return fmt.Errorf("serve: --%s must not be negative, not %s", name, d)
 		}
+	}
+	if err := checkSearch(); err != nil {
+		return err
 	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
@@ -336,11 +344,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := web.NewServer(db, m.Logger)
 	// The listener's own address, so that port 0 is the real port.
-	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
+	srv.Configure(m.Config.searchConfig(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
 		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
 		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts,
 		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
-		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr})
+		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr}))
 	// Connections are bounded per client address. Request bodies are read
 	// within their own deadline and minimum rate (web), which move the
 	// connection's read deadline while a body is read; ReadTimeout remains

@@ -155,8 +155,10 @@ type ClaimFilter struct {
 	SourceID int64
 	Tag      string
 	Query    string
-	Offset   int
-	Limit    int
+	// QueryLimits are the limits Query is parsed with (zero: the defaults).
+	QueryLimits QueryLimits
+	Offset      int
+	Limit       int
 }
 
 // ClaimPage is one page of a filtered claims list.

@@ -1,17 +1,73 @@
 package claimtrack
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Limits on what a search uses of its input.
+// Limits on what a search uses of its input: only the first QueryMaxBytes
+// bytes are read, and by default only the first QueryMaxTerms terms.
 const (
 	QueryMaxBytes = 512
 	QueryMaxTerms = 32
 )
+
+// Defaults of QueryLimits.
+const (
+	// DefaultMinPrefix is the fewest letters a word needs before its * to be
+	// searched as a prefix: "a*" would gather most words of the index.
+	DefaultMinPrefix = 3
+	// DefaultMaxPrefixes is how many terms of a query are searched as
+	// prefixes; each one gathers every word it starts.
+	DefaultMaxPrefixes = 4
+	// DefaultMaxOr is how many alternatives OR may add to a query in all.
+	DefaultMaxOr = 8
+)
+
+// QueryLimits bound what one search may ask of the index, since its cost
+// grows with each term, each alternative and above all each prefix. Zero
+// fields mean the defaults. What goes past a limit is not an error: it is
+// searched more cheaply or left out, and the query's Notes say so.
+type QueryLimits struct {
+	// MinPrefix is the fewest letters (of the last word, for a phrase)
+	// before a *: a shorter prefix is searched as a whole word.
+	MinPrefix int
+	// MaxPrefixes is how many terms are searched as prefixes, included or
+	// excluded, in the order typed; later ones are searched as whole words.
+	MaxPrefixes int
+	// MaxOr is how many alternatives OR may add in all, in the order typed;
+	// later alternatives are left out.
+	MaxOr int
+	// MaxTerms is how many terms (words or phrases, included or excluded,
+	// alternatives too) are used; the rest of the input is left out.
+	MaxTerms int
+}
+
+// DefaultQueryLimits are the limits ParseQuery applies.
+func DefaultQueryLimits() QueryLimits {
+	return QueryLimits{MinPrefix: DefaultMinPrefix, MaxPrefixes: DefaultMaxPrefixes, MaxOr: DefaultMaxOr, MaxTerms: QueryMaxTerms}
+}
+
+// WithDefaults returns l with its zero (or negative) fields set to the defaults.
+func (l QueryLimits) WithDefaults() QueryLimits {
+	d := DefaultQueryLimits()
+	if l.MinPrefix <= 0 {
+		l.MinPrefix = d.MinPrefix
+	}
+	if l.MaxPrefixes <= 0 {
+		l.MaxPrefixes = d.MaxPrefixes
+	}
+	if l.MaxOr <= 0 {
+		l.MaxOr = d.MaxOr
+	}
+	if l.MaxTerms <= 0 {
+		l.MaxTerms = d.MaxTerms
+	}
+	return l
+}
 
 // Field names a term can be limited to.
 const (
@@ -49,7 +105,10 @@ type SearchQuery struct {
 	Excluded  []Term
 	Status    Status
 	Kind      ClaimKind
-	Truncated bool // the input was cut to QueryMaxBytes or QueryMaxTerms
+	Truncated bool // the input was cut to QueryMaxBytes or to its limit of terms
+	// Notes say, in a sentence each, what the limits changed: the input cut,
+	// prefixes searched as whole words, alternatives left out.
+	Notes []string
 }
 
 // Empty reports whether the query asks for nothing at all.
@@ -93,8 +152,18 @@ func (q SearchQuery) String() string {
 //
 // Anything else is taken as literal words, so every input parses: stray
 // quotes, operators and punctuation are never errors. Only the first
-// QueryMaxBytes bytes and QueryMaxTerms terms are used.
+// QueryMaxBytes bytes are used, and the default QueryLimits apply.
 func ParseQuery(input string) SearchQuery {
+	return ParseQueryWith(input, DefaultQueryLimits())
+}
+
+// ParseQueryWith is ParseQuery with the given limits (zero fields are the
+// defaults). Past a limit the query is made cheaper, never refused: a prefix
+// too short, or one too many, is searched as a whole word; an alternative
+// past MaxOr is left out; terms past MaxTerms are left out. Notes says what
+// was changed, and String gives the query as it was searched.
+func ParseQueryWith(input string, limits QueryLimits) SearchQuery {
+	limits = limits.WithDefaults()
 	var q SearchQuery
 	if len(input) > QueryMaxBytes {
 		cut := QueryMaxBytes
@@ -106,7 +175,8 @@ func ParseQuery(input string) SearchQuery {
 	input = strings.ToValidUTF8(input, " ")
 
 	p := queryParser{src: []rune(input)}
-	terms := 0
+	terms, prefixes, ors := 0, 0, 0
+	var short, extra, dropped []string
 	orNext := false
 	for {
 		tok, ok := p.next()
@@ -126,11 +196,31 @@ func ParseQuery(input string) SearchQuery {
 			q.Kind, orNext = tok.kind, false
 			continue
 		}
-		if terms == QueryMaxTerms {
+		if terms == limits.MaxTerms {
 			q.Truncated = true
 			break
 		}
+		if orNext && ors == limits.MaxOr {
+			dropped = append(dropped, tok.term.String())
+			orNext = false
+			continue
+		}
+		if tok.term.Prefix {
+			switch last := tok.term.Words[len(tok.term.Words)-1]; {
+			case utf8.RuneCountInString(last) < limits.MinPrefix:
+				short = append(short, tok.term.String())
+				tok.term.Prefix = false
+			case prefixes == limits.MaxPrefixes:
+				extra = append(extra, tok.term.String())
+				tok.term.Prefix = false
+			default:
+				prefixes++
+			}
+		}
 		terms++
+		if orNext {
+			ors++
+		}
 		switch {
 		case tok.exclude:
 			q.Excluded = append(q.Excluded, tok.term)
@@ -142,7 +232,51 @@ func ParseQuery(input string) SearchQuery {
 		}
 		orNext = false
 	}
+	q.Notes = queryNotes(q.Truncated, limits, short, extra, dropped)
 	return q
+}
+
+// queryNotes writes what the limits changed in a query, for the person who
+// typed it.
+func queryNotes(truncated bool, l QueryLimits, short, extra, dropped []string) []string {
+	var notes []string
+	if truncated {
+		notes = append(notes, fmt.Sprintf("Your search was long: only its first %d bytes and %d terms were used.", QueryMaxBytes, l.MaxTerms))
+	}
+	if len(short) > 0 {
+		notes = append(notes, fmt.Sprintf("A * needs at least %d letters before it: %s %s.",
+			l.MinPrefix, listTerms(short), plural(len(short), "was searched as a whole word", "were searched as whole words")))
+	}
+	if len(extra) > 0 {
+		notes = append(notes, fmt.Sprintf("Only %d %s: %s %s.", l.MaxPrefixes,
+			plural(l.MaxPrefixes, "term ending in * is searched as a prefix", "terms ending in * are searched as prefixes"), listTerms(extra), plural(len(extra), "was searched as a whole word", "were searched as whole words")))
+	}
+	if len(dropped) > 0 {
+		notes = append(notes, fmt.Sprintf("Only %d %s joined by OR %s: %s %s left out.", l.MaxOr,
+			plural(l.MaxOr, "alternative", "alternatives"), plural(l.MaxOr, "is used", "are used"), listTerms(dropped), plural(len(dropped), "was", "were")))
+	}
+	return notes
+}
+
+// listTerms names up to five terms as typed, and how many more there are.
+func listTerms(terms []string) string {
+	const shown = 5
+	quoted := make([]string, 0, shown)
+	for _, t := range terms[:min(len(terms), shown)] {
+		quoted = append(quoted, "“"+t+"”")
+	}
+	s := strings.Join(quoted, ", ")
+	if len(terms) > shown {
+		s += fmt.Sprintf(" and %d more", len(terms)-shown)
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 type queryToken struct {

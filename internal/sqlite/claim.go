@@ -255,7 +255,7 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	if f.Query != "" {
 		// The words filter uses the search engine: the same query language,
 		// the same index, but the list keeps its newest-first order.
-		q := claimtrack.ParseQuery(f.Query)
+		q := claimtrack.ParseQueryWith(f.Query, f.QueryLimits)
 		if expr := ftsExpr(q); expr != "" {
 			conds, args = append(conds, "c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?)"), append(args, expr)
 		} else if len(q.Excluded) > 0 {

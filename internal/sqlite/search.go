@@ -419,20 +419,28 @@ func pageQuery(expr string, ranked bool, offset, limit int) (string, []any) {
 // filter what it finds: asking for each id in turn would evaluate the whole
 // expression once per id, which for a prefix means gathering every word it
 // expands to each time.
+//
+// The ORDER BY +rowid, which the index cannot give, makes SQLite gather
+// every row before it returns the first: the whole search then runs in the
+// statement's first step, which is the step a context's end interrupts (the
+// driver watches the context only there). Sorting the page's rows costs
+// nothing worth counting.
 func hitsQuery(expr string, ids []int64) (string, []any) {
 	lo, hi := slices.Min(ids), slices.Max(ids)
 	in, idArgs := inClause(ids)
 	return `SELECT ` + hitColumns + ` FROM claim_search
-		WHERE claim_search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `)`,
+		WHERE claim_search MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (` + in + `) ORDER BY +rowid`,
 		append([]any{expr, lo, hi}, idArgs...)
 }
 
 // newestHitsQuery selects hitColumns for one page of the matches of expr,
 // newest first. That is the index's own order, so the marks are computed
-// only for the rows returned.
+// only for the rows returned. The outer ORDER BY, as in hitsQuery, puts the
+// whole search into the first step, where it can be interrupted; it sorts
+// only the page's rows.
 func newestHitsQuery(expr string, offset, limit int) (string, []any) {
-	return `SELECT ` + hitColumns + ` FROM claim_search
-		WHERE claim_search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?`, []any{expr, limit, offset}
+	return `SELECT * FROM (SELECT ` + hitColumns + ` FROM claim_search
+		WHERE claim_search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) ORDER BY +rowid DESC`, []any{expr, limit, offset}
 }
 
 // loadHits runs a query selecting hitColumns and appends the hits to res: in
