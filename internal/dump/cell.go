@@ -20,7 +20,8 @@ const formulaStart = "=+-@\t\r"
 // needsQuote reports whether a cell must be neutralised: it starts, after
 // any number of single quotes, with a character of formulaStart. Cells made
 // of single quotes and then such a character are included so that the
-// neutralisation can always be undone: "'=1" is written "''=1".
+// neutralisation can always be undone: a cell that is a quote and "=1" is
+// written with two quotes in front of "=1".
 func needsQuote(s string) bool {
 	s = strings.TrimLeft(s, "'")
 	return s != "" && strings.IndexByte(formulaStart, s[0]) >= 0
