@@ -181,7 +181,27 @@ type Config struct {
 	// the disk, and pages must not queue behind them.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// MaxExports bounds the claim-list downloads (/claims.csv, /claims.json)
+	// made at once (0: DefaultMaxExports). One more waits up to QueueWait for
+	// a turn, then is answered 503 with Retry-After.
+	MaxExports int
+	// ExportMinRate is the slowest a client may take a download, in bytes
+	// per second (0: DefaultExportMinRate): each 64 KiB piece must be taken
+	// within 64 KiB / ExportMinRate (at least a second), or the download is
+	// cut, which the client sees as an incomplete transfer.
+	ExportMinRate int
+	// ExportDir is where downloads are written before they are sent (""
+	// means the system's temporary directory). It needs room for the
+	// largest export, times MaxExports.
+	ExportDir string
 }
+
+// DefaultMaxExports is the default bound on downloads made at once.
+const DefaultMaxExports = 2
+
+// DefaultExportMinRate is the default slowest rate, in bytes per second, at
+// which a client may take a download: a 64 KiB piece in 4 seconds.
+const DefaultExportMinRate = 16 << 10
 
 // DefaultQueueWait is how long a request waits for a turn by default.
 const DefaultQueueWait = 2 * time.Second
@@ -202,7 +222,14 @@ func (s *Server) Configure(cfg Config) {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
 	}
-	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight), wait: cfg.QueueWait})
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	if cfg.ExportMinRate <= 0 {
+		cfg.ExportMinRate = DefaultExportMinRate
+	}
+	s.turns.Store(&turns{reads: make(chan struct{}, cfg.MaxInFlight), changes: make(chan struct{}, cfg.MaxInFlight),
+		exports: make(chan struct{}, cfg.MaxExports), wait: cfg.QueueWait})
 	extract := echo.ExtractIPDirect()
 	if len(cfg.TrustedProxies) > 0 {
 		var opts []echo.TrustOption
