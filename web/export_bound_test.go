@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,6 +94,9 @@ func TestClaimExport_ConcurrentExportsAreBounded(t *testing.T) {
 		return nil
 	}}
 	srv, _ := newExportServer(t, store, web.Config{MaxExports: 1, QueueWait: 50 * time.Millisecond}, nil)
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the server closes, even when the test fails
 
 	first := make(chan string, 1)
 	go func() {
@@ -119,7 +123,7 @@ func TestClaimExport_ConcurrentExportsAreBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, res.StatusCode, "pages do not wait for exports")
 
-	close(release)
+	free()
 	var body string
 	select {
 	case body = <-first:
