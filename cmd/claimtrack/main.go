@@ -160,6 +160,12 @@ type Config struct {
 	Private bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
 	TrustedProxies []netip.Prefix
+	// MaxExports, ExportMinRate and ExportDir are web.Config's (0 or "" for
+	// the defaults): the claim-list downloads made at once, the slowest rate
+	// a client may take one at, and where they are written before sending.
+	MaxExports    int
+	ExportMinRate int
+	ExportDir     string
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -214,11 +220,32 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
+	maxExports := fs.String("max-exports", envOr("CLAIMTRACK_MAX_EXPORTS", ""),
+		fmt.Sprintf("claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default %d; env CLAIMTRACK_MAX_EXPORTS)", web.DefaultMaxExports))
+	exportMinRate := fs.String("export-min-rate", envOr("CLAIMTRACK_EXPORT_MIN_RATE", ""),
+		fmt.Sprintf("the slowest a client may take a download, in bytes per second, before it is cut (default %d; env CLAIMTRACK_EXPORT_MIN_RATE)", web.DefaultExportMinRate))
+	fs.StringVar(&m.Config.ExportDir, "export-dir", envOr("CLAIMTRACK_EXPORT_DIR", ""),
+		"where downloads are written before they are sent; needs room for the largest, times --max-exports (default: the system's temporary directory; env CLAIMTRACK_EXPORT_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	for _, f := range []struct {
+		name  string
+		value string
+		dst   *int
+	}{{"max-exports", *maxExports, &m.Config.MaxExports}, {"export-min-rate", *exportMinRate, &m.Config.ExportMinRate}} {
+		*f.dst = 0
+		if f.value == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f.value)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("serve: --%s must be a whole number above 0, not %q", f.name, f.value)
+		}
+		*f.dst = n
 	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
@@ -261,7 +288,8 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := web.NewServer(db, m.Logger)
 	srv.Configure(web.Config{HTTPS: strings.HasPrefix(m.Config.PublicURL, "https://"), PublicURL: m.Config.PublicURL, Private: m.Config.Private,
-		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName)})
+		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
+		MaxExports: m.Config.MaxExports, ExportMinRate: m.Config.ExportMinRate, ExportDir: m.Config.ExportDir})
 	m.HTTP = &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
