@@ -283,6 +283,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.seedIfEmpty(ctx); err != nil {
 		return err
 	}
+	if dir := m.Config.ExportDir; dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return fmt.Errorf("serve: --export-dir %s is not a directory", dir)
+		}
+	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}

@@ -141,8 +141,11 @@ type rowScanner = interface{ Scan(...any) error }
 // than one page takes to read, so WAL checkpoints go on meanwhile. What an
 // export holds: every claim that existed when it began and matches the
 // filter when its page is read, exactly once (the pages follow created_at,
-// which never changes), each as it stood when its page was read; claims
-// added after it began are not in it, as they are newer than its first row.
+// which never changes), each as it stood when its page was read. Claims
+// added while it runs are newer than the rows already read and so are left
+// out (except claims an import adds with older creation times, which may
+// fall in the pages still to come). It is not one snapshot: two claims
+// changed together may be seen one before and one after the change.
 func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error {
 	where, args := claimWhere(f, true)
 	// Keyset pages in the list's order: (created_at, id) descending.
