@@ -160,8 +160,11 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 			} else {
 				q += ` AND`
 			}
-			q += ` (c.created_at < ? OR (c.created_at = ? AND c.id < ?))`
-			pageArgs = append(pageArgs, lastAt, lastAt, lastID)
+			// A row value, which SQLite seeks to in the index; the same
+			// condition spelt with OR is planned as a scan from the newest
+			// claim, which made each page slower than the one before.
+			q += ` (c.created_at, c.id) < (?, ?)`
+			pageArgs = append(pageArgs, lastAt, lastID)
 		}
 		q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
 		var batch []*claimtrack.Claim
