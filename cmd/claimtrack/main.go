@@ -221,7 +221,7 @@ func (m *Main) ParseFlags(args []string) error {
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
 	maxExports := fs.String("max-exports", envOr("CLAIMTRACK_MAX_EXPORTS", ""),
-		fmt.Sprintf("claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default %d; env CLAIMTRACK_MAX_EXPORTS)", web.DefaultMaxExports))
+		fmt.Sprintf("claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default one per two cores, here %d; env CLAIMTRACK_MAX_EXPORTS)", web.DefaultMaxExports()))
 	exportMinRate := fs.String("export-min-rate", envOr("CLAIMTRACK_EXPORT_MIN_RATE", ""),
 		fmt.Sprintf("the slowest a client may take a download, in bytes per second, before it is cut (default %d; env CLAIMTRACK_EXPORT_MIN_RATE)", web.DefaultExportMinRate))
 	fs.StringVar(&m.Config.ExportDir, "export-dir", envOr("CLAIMTRACK_EXPORT_DIR", ""),
