@@ -122,8 +122,8 @@ var errBusy = echo.NewHTTPError(http.StatusServiceUnavailable,
 
 // takeTurns makes each request wait for one of the slots before it is
 // handled, and answers 503 (with Retry-After) when none frees up in time.
-// Static files, the health check and the long downloads and uploads do not
-// take one: exports take turns of their own (exportTurn), imports likewise.
+// Static files, the health check and the long downloads and uploads (exports,
+// imports) do not take one; exports take turns of their own (exportTurn).
 func (s *Server) takeTurns(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch p := c.Request().URL.Path; {
