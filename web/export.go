@@ -2,11 +2,16 @@ package web
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
@@ -31,88 +36,182 @@ func (v viewClaim) fields() []string {
 		v.DueDate, v.Context, v.VerdictNote, strconv.FormatInt(v.Version, 10), v.CreatedAt, v.UpdatedAt}
 }
 
+// exportChunk is how much of a download is handed to the client at a time;
+// each piece must be taken within exportChunk / Config.ExportMinRate.
+const exportChunk = 64 << 10
+
+// errExportsBusy answers a download that found no export turn in time.
+var errExportsBusy = echo.NewHTTPError(http.StatusServiceUnavailable,
+	"Other downloads are being prepared right now. Nothing was lost; try again in a moment.")
+
 // handleClaimExport answers /claims.csv and /claims.json: every claim of the
-// claims list with the same filters (all pages), newest first, streamed.
+// claims list with the same filters (all pages), newest first.
+//
+// A download either arrives whole or fails visibly. At most
+// Config.MaxExports are made at once (the rest wait up to QueueWait, then get
+// 503 with Retry-After). The file is written first to a temporary file, in
+// pages that each read the database in a short transaction of their own
+// (see ExportClaims), and then sent with its Content-Length, so that a
+// download cut for any reason is an incomplete transfer that every client
+// reports, never a shorter file that looks complete. A failure while it is
+// written is the usual error page. While it is sent, each 64 KiB piece must
+// be taken at Config.ExportMinRate or better, in place of the server's one
+// write timeout, which a large export to a normal client would outlast.
 func (s *Server) handleClaimExport(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f, _, err := s.claimFilter(c)
 		if err != nil {
 			return err
 		}
-		base := s.baseURL(c)
 		res := c.Response()
 		name := "claims-" + s.Now().UTC().Format("2006-01-02") + "." + format
 		res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 		res.Header().Set("Cache-Control", "no-store")
-		out := bufio.NewWriterSize(res, 32<<10)
-		started := false
-		start := func() error {
-			if started {
-				return nil
-			}
-			started = true
-			if format == "csv" {
-				res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-				res.WriteHeader(http.StatusOK)
-				return nil
-			}
-			res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+		contentType := echo.MIMEApplicationJSONCharsetUTF8
+		if format == "csv" {
+			contentType = "text/csv; charset=utf-8"
+		}
+		if c.Request().Method == http.MethodHead { // what a download would be, without making it
+			res.Header().Set(echo.HeaderContentType, contentType)
 			res.WriteHeader(http.StatusOK)
-			filters, _ := json.Marshal(map[string]any{"status": f.Status, "source": f.SourceID, "tag": f.Tag, "q": f.Query})
-			_, err := fmt.Fprintf(out, "{\n\"exported_at\": %q,\n\"filters\": %s,\n\"claims\": [", dump.FormatTime(s.Now()), filters)
+			return nil
+		}
+
+		release, err := s.exportTurn(c)
+		if err != nil || release == nil {
 			return err
 		}
-		csvw := dump.NewCSVWriter(out)
-		enc := json.NewEncoder(out)
-		n := 0
-		row := func(cl *claimtrack.Claim) error {
-			if err := start(); err != nil {
-				return err
-			}
-			v := viewClaim{URL: base + views.ClaimURL(cl.ID), Claim: dump.FromClaim(cl)}
-			if cl.MainSource != nil {
-				v.MainSource = cl.MainSource.Name
-			}
-			n++
-			if format == "csv" {
-				if n == 1 {
-					if err := csvw.Header(viewColumns); err != nil {
-						return err
-					}
-				}
-				return csvw.Fields(v.fields())
-			}
-			if n > 1 {
-				out.WriteString(",")
-			}
-			out.WriteString("\n")
-			return enc.Encode(v)
+		defer release()
+		cfg := s.Config()
+		rc := http.NewResponseController(res)
+		// Writing the file may outlast the server's read timeout, whose
+		// expiry would cancel the request; a client that goes away still
+		// cancels it.
+		_ = rc.SetReadDeadline(time.Time{})
+
+		spool, err := os.CreateTemp(cfg.ExportDir, "claimtrack-export-*."+format)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
 		}
-		err = s.store.ExportClaims(c.Request().Context(), f, row)
-		if err != nil && !started {
+		os.Remove(spool.Name()) // where the system allows, nothing is left behind even by a crash
+		defer func() {
+			spool.Close()
+			os.Remove(spool.Name())
+		}()
+		ctx := c.Request().Context()
+		size, err := s.writeClaimExport(ctx, spool, format, f, s.baseURL(c))
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // the client went away: nobody to answer
+			}
 			return err // nothing sent yet: the usual error page
 		}
-		if err != nil {
-			// Part of the file has gone: cut the connection, so that the
-			// download fails rather than looking complete.
-			s.logger.Error("export cut short", "err", err)
-			panic(http.ErrAbortHandler)
+		if _, err := spool.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("export: %w", err)
 		}
-		if err := start(); err != nil { // an empty view still gets its header
-			return err
-		}
-		if format == "csv" {
-			if n == 0 {
-				if err := csvw.Header(viewColumns); err != nil {
-					return err
-				}
+
+		res.Header().Set(echo.HeaderContentType, contentType)
+		res.Header().Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
+		res.WriteHeader(http.StatusOK)
+		perChunk := max(time.Duration(float64(exportChunk)/float64(cfg.ExportMinRate)*float64(time.Second)), time.Second)
+		buf := make([]byte, exportChunk)
+		for sent := int64(0); sent < size; {
+			n, err := io.ReadFull(spool, buf[:min(int64(len(buf)), size-sent)])
+			if err != nil {
+				s.logger.Error("export cut short: reading its file", "err", err, "sent", sent, "size", size)
+				panic(http.ErrAbortHandler) // the client sees a transfer shorter than announced
 			}
-			if err := csvw.Flush(); err != nil {
-				return err
+			_ = rc.SetWriteDeadline(time.Now().Add(perChunk))
+			if _, err := res.Write(buf[:n]); err != nil {
+				s.logger.Warn("export cut short: the client did not take it", "err", err, "sent", sent, "size", size)
+				panic(http.ErrAbortHandler)
 			}
-		} else if _, err := out.WriteString("\n]\n}\n"); err != nil {
-			return err
+			sent += int64(n)
 		}
-		return out.Flush()
+		return nil
 	}
+}
+
+// exportTurn waits for one of the export turns (Config.MaxExports). It
+// answers 503 with Retry-After when none frees up within QueueWait, and
+// returns a nil release when the client went away while waiting.
+func (s *Server) exportTurn(c echo.Context) (release func(), err error) {
+	t := s.turns.Load()
+	select {
+	case t.exports <- struct{}{}:
+	default:
+		timer := time.NewTimer(t.wait)
+		defer timer.Stop()
+		select {
+		case t.exports <- struct{}{}:
+		case <-timer.C:
+			c.Response().Header().Set("Retry-After", strconv.Itoa(exportRetryAfter))
+			return nil, errExportsBusy
+		case <-c.Request().Context().Done():
+			return nil, nil
+		}
+	}
+	return func() { <-t.exports }, nil
+}
+
+// exportRetryAfter is the Retry-After (seconds) of a download turned away.
+const exportRetryAfter = 5
+
+// writeClaimExport writes the claims of the view to w as CSV or JSON and
+// returns the size written.
+func (s *Server) writeClaimExport(ctx context.Context, w io.Writer, format string, f claimtrack.ClaimFilter, base string) (int64, error) {
+	cw := &countingWriter{w: w}
+	out := bufio.NewWriterSize(cw, 64<<10)
+	csvw := dump.NewCSVWriter(out)
+	enc := json.NewEncoder(out)
+	if format == "csv" {
+		if err := csvw.Header(viewColumns); err != nil {
+			return 0, err
+		}
+	} else {
+		filters, _ := json.Marshal(map[string]any{"status": f.Status, "source": f.SourceID, "tag": f.Tag, "q": f.Query})
+		if _, err := fmt.Fprintf(out, "{\n\"exported_at\": %q,\n\"filters\": %s,\n\"claims\": [", dump.FormatTime(s.Now()), filters); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	err := s.store.ExportClaims(ctx, f, func(cl *claimtrack.Claim) error {
+		v := viewClaim{URL: base + views.ClaimURL(cl.ID), Claim: dump.FromClaim(cl)}
+		if cl.MainSource != nil {
+			v.MainSource = cl.MainSource.Name
+		}
+		n++
+		if format == "csv" {
+			return csvw.Fields(v.fields())
+		}
+		if n > 1 {
+			out.WriteString(",")
+		}
+		out.WriteString("\n")
+		return enc.Encode(v)
+	})
+	if err != nil {
+		return 0, err
+	}
+	if format == "csv" {
+		err = csvw.Flush()
+	} else {
+		_, err = out.WriteString("\n]\n}\n")
+	}
+	if err = errors.Join(err, out.Flush()); err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	return cw.n, nil
+}
+
+// countingWriter counts what goes through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

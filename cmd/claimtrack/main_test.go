@@ -170,6 +170,19 @@ func startServerWith(t *testing.T, db string, env []string, args ...string) (*ex
 	return nil, "", nil
 }
 
+// copyFile copies a database file (for checks that run on a copy of a large one).
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	require.NoError(t, err)
+	defer in.Close()
+	out, err := os.Create(to)
+	require.NoError(t, err)
+	_, err = io.Copy(out, in)
+	require.NoError(t, err)
+	require.NoError(t, out.Close())
+}
+
 // residentBytes is the resident memory of process pid (VmRSS), read from /proc.
 func residentBytes(t *testing.T, pid int) int64 {
 	t.Helper()

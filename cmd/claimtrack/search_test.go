@@ -200,15 +200,3 @@ func TestServe_HostileSearches(t *testing.T) {
 	assert.NotContains(t, logs.String(), "level=ERROR")
 }
 
-// copyFile copies a database file, so that a test never writes to the original.
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	src, err := os.Open(from)
-	require.NoError(t, err)
-	defer src.Close()
-	dst, err := os.Create(to)
-	require.NoError(t, err)
-	_, err = io.Copy(dst, src)
-	require.NoError(t, err)
-	require.NoError(t, dst.Close())
-}

@@ -1,7 +1,8 @@
 // Package dump is Claimtrack's exchange format: every report, source, claim,
 // evidence link and history event, as JSON (one document) or CSV (one file
-// per table, RFC 4180, UTF-8). Exports write it and imports read it; the
-// storage code turns it into rows and back.
+// per table, RFC 4180, UTF-8 with a byte-order mark, cells neutralised
+// against spreadsheet formulas: see EscapeCell). Exports write it and
+// imports read it; the storage code turns it into rows and back.
 package dump
 
 import (

@@ -139,7 +139,8 @@ func ReadJSON(r io.Reader) (*Dump, error) {
 }
 
 // ReadCSVDir reads a dump written as CSV files into dir (a missing file is an
-// empty table). Values that are not numbers where numbers belong, or not
+// empty table). A file may start with a byte-order mark, and cells
+// neutralised against formulas are read back as they were (UnescapeCell). Values that are not numbers where numbers belong, or not
 // JSON objects where events keep them, are reported row by row.
 func ReadCSVDir(dir string) (*Dump, error) {
 	d := &Dump{Format: Format, Version: Version, csv: true}
@@ -168,7 +169,7 @@ func ReadCSVDir(dir string) (*Dump, error) {
 
 // readCSVTable reads one table's file into d.
 func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(SkipBOM(r))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -195,7 +196,7 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 		}
 		v := map[string]string{}
 		for i, k := range want {
-			v[k] = rec[i]
+			v[k] = UnescapeCell(rec[i])
 		}
 		num := func(field string) int64 {
 			n, err := strconv.ParseInt(strings.TrimSpace(v[field]), 10, 64)

@@ -41,11 +41,12 @@ type SheetLink struct {
 	Evidence   claimtrack.EvidenceInput // stance, quote, url, date and note
 }
 
-// ReadClaimsSheet reads a claims sheet (CSV with a header row) and checks
-// every row with the rules of the forms; problems name the row, its line and
-// the field.
+// ReadClaimsSheet reads a claims sheet (CSV with a header row, with or
+// without a byte-order mark) and checks every row with the rules of the
+// forms; problems name the row, its line and the field. A cell neutralised
+// against formulas by an export ("'=…") is read as it was (UnescapeCell).
 func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(SkipBOM(r))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -81,6 +82,9 @@ func ReadClaimsSheet(r io.Reader) ([]SheetClaim, error) {
 		}
 		if err != nil {
 			return nil, fileErrorf("line %d: not valid CSV: %v", row+1, err)
+		}
+		for i := range rec {
+			rec[i] = UnescapeCell(rec[i])
 		}
 		get := func(col string) string {
 			if i, ok := index[col]; ok && i < len(rec) {

@@ -82,23 +82,40 @@ func (j *JSONWriter) Close() error {
 }
 
 // CSVWriter writes one table as CSV (RFC 4180: CRLF line ends, quotes where
-// needed) with a header row.
+// needed) with a header row. The file starts with a UTF-8 byte-order mark and
+// every cell is neutralised against formulas (see EscapeCell), so that a
+// spreadsheet program shows the text as it is and runs none of it.
 type CSVWriter struct {
-	w *csv.Writer
+	out     io.Writer
+	w       *csv.Writer
+	started bool // the byte-order mark is written
+	cells   []string
 }
 
 // NewCSVWriter writes CSV to w.
 func NewCSVWriter(w io.Writer) *CSVWriter {
 	c := csv.NewWriter(w)
 	c.UseCRLF = true
-	return &CSVWriter{w: c}
+	return &CSVWriter{out: w, w: c}
 }
 
 // Header writes the header row.
-func (c *CSVWriter) Header(fields []string) error { return c.w.Write(fields) }
+func (c *CSVWriter) Header(fields []string) error { return c.Fields(fields) }
 
-// Fields writes one row.
-func (c *CSVWriter) Fields(fields []string) error { return c.w.Write(fields) }
+// Fields writes one row, each cell neutralised with EscapeCell.
+func (c *CSVWriter) Fields(fields []string) error {
+	if !c.started {
+		c.started = true
+		if _, err := io.WriteString(c.out, BOM); err != nil {
+			return err
+		}
+	}
+	c.cells = c.cells[:0]
+	for _, f := range fields {
+		c.cells = append(c.cells, EscapeCell(f))
+	}
+	return c.w.Write(c.cells)
+}
 
 // Flush writes what is buffered and reports any error so far.
 func (c *CSVWriter) Flush() error {

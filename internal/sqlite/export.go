@@ -133,51 +133,68 @@ type rowScanner = interface{ Scan(...any) error }
 
 // ExportClaims calls fn for every claim matching the filter (its offset and
 // limit ignored), in the order of the claims list (newest first), each with
-// its tags and main source, from one read transaction.
+// its tags and main source.
+//
+// The claims are read in keyset pages of exportBatch, each page in a read
+// transaction of its own that ends before fn sees its claims: an export of
+// any size, to a reader of any speed, never holds a read transaction longer
+// than one page takes to read, so WAL checkpoints go on meanwhile. What an
+// export holds: every claim that existed when it began and matches the
+// filter when its page is read, exactly once (the pages follow created_at,
+// which never changes), each as it stood when its page was read. Claims
+// added while it runs are newer than the rows already read and so are left
+// out (except claims an import adds with older creation times, which may
+// fall in the pages still to come). It is not one snapshot: two claims
+// changed together may be seen one before and one after the change.
 func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error {
-	return db.view(ctx, func(tx *Tx) error {
-		where, args := claimWhere(f, true)
-		// Keyset pages in the list's order: (created_at, id) descending.
-		var lastAt string
-		var lastID int64
-		for first := true; ; first = false {
-			q := `SELECT ` + claimColumns + ` FROM claims c` + where
-			pageArgs := append([]any(nil), args...)
-			if !first {
-				if where == "" {
-					q += ` WHERE`
-				} else {
-					q += ` AND`
-				}
-				q += ` (c.created_at < ? OR (c.created_at = ? AND c.id < ?))`
-				pageArgs = append(pageArgs, lastAt, lastAt, lastID)
+	where, args := claimWhere(f, true)
+	// Keyset pages in the list's order: (created_at, id) descending.
+	var lastAt string
+	var lastID int64
+	for first := true; ; first = false {
+		q := `SELECT ` + claimColumns + ` FROM claims c` + where
+		pageArgs := append([]any(nil), args...)
+		if !first {
+			if where == "" {
+				q += ` WHERE`
+			} else {
+				q += ` AND`
 			}
-			q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
-			batch, err := claimBatch(ctx, tx, q, append(pageArgs, exportBatch)...)
-			if err != nil {
+			// A row value, which SQLite seeks to in the index; the same
+			// condition spelt with OR is planned as a scan from the newest
+			// claim, which made each page slower than the one before.
+			q += ` (c.created_at, c.id) < (?, ?)`
+			pageArgs = append(pageArgs, lastAt, lastID)
+		}
+		q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
+		var batch []*claimtrack.Claim
+		err := db.view(ctx, func(tx *Tx) error {
+			var err error
+			if batch, err = claimBatch(ctx, tx, q, append(pageArgs, exportBatch)...); err != nil || len(batch) == 0 {
 				return err
-			}
-			if len(batch) == 0 {
-				return nil
 			}
 			if err := attachTags(ctx, tx, batch); err != nil {
 				return err
 			}
-			if err := attachMainSources(ctx, tx, batch); err != nil {
-				return err
-			}
-			for _, c := range batch {
-				if err := fn(c); err != nil {
-					return err
-				}
-			}
-			last := batch[len(batch)-1]
-			lastAt, lastID = formatTime(last.CreatedAt), last.ID
-			if err := ctx.Err(); err != nil {
+			return attachMainSources(ctx, tx, batch)
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, c := range batch {
+			if err := fn(c); err != nil {
 				return err
 			}
 		}
-	})
+		last := batch[len(batch)-1]
+		lastAt, lastID = formatTime(last.CreatedAt), last.ID
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // claimBatch reads the claims a query returns (claimColumns of c).

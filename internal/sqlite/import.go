@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -390,14 +389,14 @@ func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, 
 }
 
 // ImportFile imports one file: a JSON dump, or else a claims sheet (CSV), as
-// its first character says.
+// its first character after any byte-order mark says.
 func (db *DB) ImportFile(ctx context.Context, r io.Reader, actor, label string, dryRun bool) (*dump.Result, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := dump.SkipBOM(r) // a byte-order mark is allowed, and is not JSON
 	head, err := br.Peek(512)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	head = bytes.TrimLeft(head, " \t\r\n")
 	if len(head) > 0 && head[0] == '{' {
 		d, err := dump.ReadJSON(br)
 		if err != nil {
