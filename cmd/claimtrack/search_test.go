@@ -199,4 +199,3 @@ func TestServe_HostileSearches(t *testing.T) {
 	}
 	assert.NotContains(t, logs.String(), "level=ERROR")
 }
-
