@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test test-fast browser-tools screenshots loadtest check vet fmt clean bench bench-data
+.PHONY: run build generate seed test test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data
 
 # Root installs system packages itself; anyone else through sudo.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -32,11 +32,11 @@ seed: build
 
 ## test: static checks, then every test, the browser tests included (their tools installed first)
 test: check browser-tools
-	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 $(RACE) ./...
+	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 30m $(RACE) ./...
 
 ## test-fast: static checks and every test but the browser tests, for quick loops
 test-fast: check
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 20m ./...
 
 ## browser-tools: Debian's Chromium, a Java runtime and the pinned npm tools (axe-core, vnu-jar), when missing
 browser-tools:
@@ -52,6 +52,11 @@ screenshots: browser-tools
 loadtest: build
 	$(GO) run ./cmd/loadtest --bin $(BIN) --db data/loadtest.db
 
+## outagecheck: the hostile-client checks against the real binary on a copy of the 100k claim database (run bench-data first)
+outagecheck:
+	CLAIMTRACK_SEARCH_CHECK_DB=$(CURDIR)/data/bench-100k.db CLAIMTRACK_EXPORT_LOAD_DB=$(CURDIR)/data/bench-100k.db \
+		$(GO) test -count=1 -timeout 20m ./cmd/claimtrack -run 'TestSlowBodies_Binary|TestServe_HostileSearches|TestImportFlood_Binary|TestExportLoad' -v
+
 ## bench-data: generate the 100k and 1M claim databases the Performance figures come from
 bench-data: build
 	rm -f data/bench-100k.db* data/bench-1m.db*
@@ -62,6 +67,7 @@ bench-data: build
 bench:
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench SearchHostile -benchtime 3x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
 
