@@ -11,7 +11,7 @@ import (
 )
 
 // The schema.org ClaimReview a claim page with a verdict embeds as JSON-LD,
-// for search engines and fact-check aggregators. The README documents the
+// for search engines and fact-check aggregators. docs/api.md documents the
 // mapping; encoding/json escapes <, > and & in every string, so no value can
 // close the script element it is written into.
 
