@@ -76,7 +76,7 @@ func withoutImportEvent(t *testing.T, d *dump.Dump) *dump.Dump {
 // Acceptance 3: the seed plus 1,000 generated claims, exported to JSON and to
 // CSV and imported into an empty database, give back the same claims,
 // sources, evidence, statuses and history, and the same source records.
-func TestImport_RoundTrip(t *testing.T) {
+func TestImport_RoundTrip_Volume(t *testing.T) {
 	ctx := context.Background()
 	src := sourceDB(t)
 	want, raw := exportJSON(t, src)
@@ -136,7 +136,7 @@ func TestImport_RoundTrip(t *testing.T) {
 }
 
 // Importing a file with one bad row in 10,000 writes nothing and names it.
-func TestImport_OneBadRowWritesNothing(t *testing.T) {
+func TestImport_OneBadRowWritesNothing_Volume(t *testing.T) {
 	ctx := context.Background()
 	d := &dump.Dump{Format: dump.Format, Version: dump.Version}
 	d.Sources = append(d.Sources, dump.Source{ID: 1, Name: "Wire", Kind: "agency", CreatedAt: "2025-01-01T00:00:00.000000Z"})
@@ -189,7 +189,7 @@ func TestImport_OneBadRowWritesNothing(t *testing.T) {
 // Into a tracker that has data, an import adds the file's rows with new ids:
 // a report already here is left out with its claims, sources of the same
 // name are linked, and the history comes along with its references mapped.
-func TestImport_Merge(t *testing.T) {
+func TestImport_Merge_Volume(t *testing.T) {
 	ctx := context.Background()
 	src := sourceDB(t)
 	d, _ := exportJSON(t, src)

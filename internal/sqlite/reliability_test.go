@@ -211,7 +211,7 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 }
 
 // On a large tracker the pickers offer the most used sources, by name.
-func TestFindSourceChoices_MostUsed(t *testing.T) {
+func TestFindSourceChoices_MostUsed_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 4000, Seed: 4})
@@ -305,7 +305,7 @@ func snapshotMoments(t *testing.T, db *sqlite.DB, n int) (moments []time.Time, s
 // The sources list as of a moment equals the records of then computed source
 // by source and sorted, at moments before, on and between the snapshots of
 // the order a generated database was given, and on several pages.
-func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
+func TestFindSourcesAsOf_MatchesRecords_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	db.SetSnapshotEvery(150)
@@ -319,7 +319,7 @@ func TestFindSourcesAsOf_MatchesRecords(t *testing.T) {
 // Snapshots taken change by change, as editors work, give the same lists;
 // so do those built again from the history; a clock that does not move
 // between changes (all of them at one instant) does not confuse them.
-func TestFindSourcesAsOf_LiveSnapshots(t *testing.T) {
+func TestFindSourcesAsOf_LiveSnapshots_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)

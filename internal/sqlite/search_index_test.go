@@ -41,7 +41,7 @@ func ftsSegments(t *testing.T, raw *sql.DB, table string) int {
 // Every change rewrites a claim's search row, leaving a small segment in the
 // index; changes merge a little as they go, so a stream of them does not
 // leave searches looking through dozens of segments.
-func TestSearchIndex_StaysCompactUnderChanges(t *testing.T) {
+func TestSearchIndex_StaysCompactUnderChanges_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
