@@ -344,7 +344,11 @@ func (b *browser) problem(s string) {
 // clean fails the test on anything the browser reported so far.
 func (b *browser) clean() {
 	b.t.Helper()
-	time.Sleep(100 * time.Millisecond) // events of the last page
+	// A round trip to the page: the browser sends its messages in order and
+	// the listener is called for each event as it arrives, so every event
+	// of the page so far has been seen once the answer is back.
+	_, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.readyState`))
+	require.NoError(b.t, err)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	require.Empty(b.t, b.problems, "%s: the browser reported errors", b.name)

@@ -17,14 +17,15 @@ import (
 
 // editWhile makes edits (new claims and status changes) for as long as hold
 // runs, and returns how many succeeded, the errors of those that failed and
-// the longest an edit took.
-func editWhile(t *testing.T, db *sqlite.DB, hold func()) (int, []error, time.Duration) {
+// the longest an edit took, with when each succeeded edit began and ended.
+func editWhile(t *testing.T, db *sqlite.DB, hold func()) (int, []error, time.Duration, []editSpan) {
 	t.Helper()
 	ctx := context.Background()
 	var mu sync.Mutex
 	var errs []error
 	done := 0
 	var longest time.Duration
+	var spans []editSpan
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < 3; w++ {
@@ -49,6 +50,7 @@ func editWhile(t *testing.T, db *sqlite.DB, hold func()) (int, []error, time.Dur
 					errs = append(errs, err)
 				} else {
 					done++
+					spans = append(spans, editSpan{start, time.Now()})
 				}
 				mu.Unlock()
 			}
@@ -57,8 +59,11 @@ func editWhile(t *testing.T, db *sqlite.DB, hold func()) (int, []error, time.Dur
 	hold()
 	close(stop)
 	wg.Wait()
-	return done, errs, longest
+	return done, errs, longest, spans
 }
+
+// editSpan is when one edit began and when it was done.
+type editSpan struct{ start, end time.Time }
 
 // A long read, a backup and another process holding the write lock for a
 // second never make an edit fail with "database is locked": edits go on
@@ -77,7 +82,7 @@ func TestBusyDatabase(t *testing.T) {
 	defer other.Close()
 
 	t.Run("long read", func(t *testing.T) {
-		done, errs, _ := editWhile(t, db, func() {
+		done, errs, _, _ := editWhile(t, db, func() {
 			tx, err := other.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 			require.NoError(t, err)
 			var n int
@@ -91,7 +96,7 @@ func TestBusyDatabase(t *testing.T) {
 	})
 
 	t.Run("backup", func(t *testing.T) {
-		done, errs, _ := editWhile(t, db, func() {
+		done, errs, _, _ := editWhile(t, db, func() {
 			require.NoError(t, db.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")))
 		})
 		assert.Empty(t, errs)
@@ -100,7 +105,8 @@ func TestBusyDatabase(t *testing.T) {
 
 	t.Run("another writer", func(t *testing.T) {
 		var waited time.Duration
-		done, errs, longest := editWhile(t, db, func() {
+		var locked, released time.Time
+		done, errs, longest, spans := editWhile(t, db, func() {
 			// Another process (a command-line import, say) takes the write
 			// lock and keeps it for a second.
 			conn, err := other.Conn(ctx)
@@ -108,7 +114,9 @@ func TestBusyDatabase(t *testing.T) {
 			defer conn.Close()
 			_, err = conn.ExecContext(ctx, `BEGIN IMMEDIATE`)
 			require.NoError(t, err)
+			locked = time.Now()
 			time.Sleep(time.Second)
+			released = time.Now()
 			_, err = conn.ExecContext(ctx, `COMMIT`)
 			require.NoError(t, err)
 			// Edits queued behind it go through once it commits.
@@ -116,11 +124,19 @@ func TestBusyDatabase(t *testing.T) {
 			_, err = db.CreateClaim(ctx, claimtrack.ClaimInput{Text: "The claim after the other writer.", Kind: claimtrack.KindStatement}, "editor")
 			require.NoError(t, err)
 			waited = time.Since(start)
-			time.Sleep(200 * time.Millisecond)
 		})
 		assert.Empty(t, errs, "no edit failed with database is locked")
 		assert.Positive(t, done)
-		assert.GreaterOrEqual(t, longest, 700*time.Millisecond, "edits waited for the other writer")
+		// Every edit under way while the other writer held the lock waited
+		// for it: none was done before the lock was let go.
+		during := 0
+		for _, sp := range spans {
+			if sp.start.Before(released) && sp.end.After(locked) {
+				during++
+				assert.False(t, sp.end.Before(released), "an edit under way while another writer held the lock was done before it was let go")
+			}
+		}
+		assert.Positive(t, during, "edits were under way while the other writer held the lock")
 		t.Logf("%d edits around another writer holding the lock for 1 s: the longest waited %s, the one after it took %s",
 			done, longest.Round(time.Millisecond), waited.Round(time.Millisecond))
 	})
