@@ -34,28 +34,6 @@ const (
 	apiUserKey     = "api-user" // set when the request carried a valid token
 )
 
-// apiRoutes registers the API. Each route carries the API's middleware
-// itself (an Echo group would answer every unknown method with 404, not 405).
-func (s *Server) apiRoutes() {
-	e := s.echo
-	read := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, apiPrefix+path, h, s.apiAuth)
-	}
-	write := func(path string, h echo.HandlerFunc) { e.POST(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
-	read("/openapi.json", s.apiOpenAPI)
-	read("/claims", s.apiClaims)
-	write("/claims", s.apiClaimCreate)
-	read("/claims/:id", s.apiClaim)
-	read("/claims/:id/evidence", s.apiClaimEvidence)
-	write("/claims/:id/evidence", s.apiEvidenceCreate)
-	write("/claims/:id/status", s.apiStatusChange)
-	read("/claims/:id/events", s.apiClaimEvents)
-	read("/sources", s.apiSources)
-	read("/sources/:id", s.apiSource)
-	read("/events", s.apiEvents)
-	read("/search", s.apiSearch)
-}
-
 // apiError is the body of every API error.
 type apiError struct {
 	Error apiErrorBody `json:"error"`

@@ -117,9 +117,6 @@ func (s *Server) renderClaimListAsOf(c echo.Context, label string, until time.Ti
 
 // handleClaimView shows one claim with its evidence, forms and history.
 func (s *Server) handleClaimView(c echo.Context) error {
-	if id, ok := feedID(c); ok {
-		return s.claimFeed(c, id)
-	}
 	id, err := pathID(c)
 	if err != nil {
 		return err
