@@ -180,14 +180,3 @@ func (s *Server) sourceFeed(c echo.Context, id int64) error {
 	}
 	return s.writeFeed(c, src.Name, views.SourceURL(id), events)
 }
-
-// feedID reads "{id}.atom" from the :id parameter: the feed of a claim or
-// source shares its page's route.
-func feedID(c echo.Context) (int64, bool) {
-	raw, ok := strings.CutSuffix(c.Param("id"), ".atom")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	return id, err == nil && id > 0
-}
