@@ -21,48 +21,6 @@ type HistoryStore interface {
 // ChangesPerPage is how many events the recent-changes page and a feed show.
 const ChangesPerPage = 50
 
-// changesFilter reads the recent-changes filters from the query. Values that
-// cannot be used are reported in the form's errors and left out of the
-// filter, so the page still answers.
-func changesFilter(c echo.Context) (claimtrack.EventFilter, views.ChangesForm) {
-	q := c.QueryParams()
-	form := views.ChangesForm{Type: q.Get("type"), Actor: strings.TrimSpace(q.Get("actor")), Source: q.Get("source"),
-		From: q.Get("from"), To: q.Get("to"), Errors: views.FormErrors{}}
-	f := claimtrack.EventFilter{Limit: ChangesPerPage, Actor: form.Actor}
-	if t := claimtrack.EventType(form.Type); t.Valid() {
-		f.Types = []claimtrack.EventType{t}
-	} else if form.Type != "" {
-		form.Errors["type"] = "Choose a kind of change from the list."
-		form.Type = ""
-	}
-	if form.Source != "" {
-		if id, err := strconv.ParseInt(form.Source, 10, 64); err == nil && id > 0 {
-			f.SourceID = id
-		} else {
-			form.Errors["source"] = "Not a source number."
-		}
-	}
-	day := func(field, v string) time.Time {
-		if v == "" {
-			return time.Time{}
-		}
-		t, err := time.Parse(time.DateOnly, v)
-		if err != nil || t.Year() < 1900 || t.Year() > 9999 {
-			form.Errors[field] = "Use a date like 2025-05-09."
-			return time.Time{}
-		}
-		return t
-	}
-	f.From = day("from", form.From)
-	if to := day("to", form.To); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1) // the whole of the last day
-	}
-	if b, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && b > 0 {
-		f.Before = b
-	}
-	return f, form
-}
-
 // handleChanges lists every change across the tracker, newest first, with
 // filters, 50 a page.
 func (s *Server) handleChanges(c echo.Context) error {
@@ -179,15 +137,4 @@ func (s *Server) sourceFeed(c echo.Context, id int64) error {
 		return err
 	}
 	return s.writeFeed(c, src.Name, views.SourceURL(id), events)
-}
-
-// feedID reads "{id}.atom" from the :id parameter: the feed of a claim or
-// source shares its page's route.
-func feedID(c echo.Context) (int64, bool) {
-	raw, ok := strings.CutSuffix(c.Param("id"), ".atom")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	return id, err == nil && id > 0
 }

@@ -63,27 +63,6 @@ func (s *Server) findClaims(c echo.Context, f claimtrack.ClaimFilter) (page *cla
 	return page, tooBroad, err
 }
 
-// claimFilter reads the claims list's filters from the query: status, tag,
-// words and source (an unknown source is a 404; other values that mean
-// nothing are ignored). It also gives the source filtered by.
-func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, *claimtrack.Source, error) {
-	var f claimtrack.ClaimFilter
-	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
-		f.Status = st
-	}
-	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
-	f.Query = strings.TrimSpace(c.QueryParam("q"))
-	f.QueryLimits = s.queryLimits()
-	var source *claimtrack.Source
-	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
-		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {
-			return f, nil, err
-		}
-		f.SourceID = id
-	}
-	return f, source, nil
-}
-
 // asOf reads an as_of value for a past view. A value that is not a moment,
 // or one still to come, gives false and a notice for the page shown instead,
 // which ends with what (the present view) is.
@@ -117,9 +96,6 @@ func (s *Server) renderClaimListAsOf(c echo.Context, label string, until time.Ti
 
 // handleClaimView shows one claim with its evidence, forms and history.
 func (s *Server) handleClaimView(c echo.Context) error {
-	if id, ok := feedID(c); ok {
-		return s.claimFeed(c, id)
-	}
 	id, err := pathID(c)
 	if err != nil {
 		return err

@@ -32,15 +32,6 @@ func parseForm(c echo.Context) error {
 	return nil
 }
 
-// formPathID reads the :id of a POST route, then its form.
-func formPathID(c echo.Context) (int64, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return 0, err
-	}
-	return id, parseForm(c)
-}
-
 // formInt parses an optional integer field: "" is 0, anything unusable is -1,
 // which validation reports on the field.
 func formInt(s string) int64 {

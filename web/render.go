@@ -151,16 +151,6 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// pathID parses the :id parameter. Anything but a positive integer is a 404:
-// such a thing cannot exist.
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
-
 // noticeKey holds a message for this response only (not carried over a
 // redirect), shown where the one-time messages are.
 const noticeKey = "notice"

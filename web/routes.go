@@ -41,7 +41,8 @@ func (s *Server) routes() {
 	get("/claims.json", s.handleClaimExport("json"))
 	get("/claims/new", s.handleClaimNew, edit)
 	e.POST("/claims", s.handleClaimCreate, edit)
-	get("/claims/:id", s.handleClaimView)
+	// /claims/{id}.atom: the claim's feed (see pageOrFeed).
+	get("/claims/:id", pageOrFeed(s.handleClaimView, s.claimFeed))
 	get("/claims/:id/edit", s.handleClaimEdit, edit)
 	e.POST("/claims/:id", s.handleClaimUpdate, edit)
 	e.POST("/claims/:id/status", s.handleClaimStatusUpdate, edit)
@@ -52,7 +53,8 @@ func (s *Server) routes() {
 	get("/sources", s.handleSourceList)
 	get("/sources/new", s.handleSourceNew, edit)
 	e.POST("/sources", s.handleSourceCreate, edit)
-	get("/sources/:id", s.handleSourceView)
+	// /sources/{id}.atom: the source's feed (see pageOrFeed).
+	get("/sources/:id", pageOrFeed(s.handleSourceView, s.sourceFeed))
 	get("/sources/:id/edit", s.handleSourceEdit, edit)
 	e.POST("/sources/:id", s.handleSourceUpdate, edit)
 
@@ -79,5 +81,35 @@ func (s *Server) routes() {
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
 
-	s.apiRoutes()
+	// The JSON API (api.go). Each route carries the API's middleware itself
+	// (an Echo group would answer every unknown method with 404, not 405).
+	read := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, apiPrefix+path, h, s.apiAuth)
+	}
+	write := func(path string, h echo.HandlerFunc) { e.POST(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
+	read("/openapi.json", s.apiOpenAPI)
+	read("/claims", s.apiClaims)
+	write("/claims", s.apiClaimCreate)
+	read("/claims/:id", s.apiClaim)
+	read("/claims/:id/evidence", s.apiClaimEvidence)
+	write("/claims/:id/evidence", s.apiEvidenceCreate)
+	write("/claims/:id/status", s.apiStatusChange)
+	read("/claims/:id/events", s.apiClaimEvents)
+	read("/sources", s.apiSources)
+	read("/sources/:id", s.apiSource)
+	read("/events", s.apiEvents)
+	read("/search", s.apiSearch)
+}
+
+// pageOrFeed serves the Atom feed of a claim or source at {id}.atom and its
+// page otherwise. The feed cannot be a route of its own: Echo's router ends a
+// path parameter only at "/", so "/claims/:id.atom" would be a parameter
+// named "id.atom" on the same route as "/claims/:id", not a static suffix.
+func pageOrFeed(page echo.HandlerFunc, feed func(echo.Context, int64) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if id, ok := feedID(c); ok {
+			return feed(c, id)
+		}
+		return page(c)
+	}
 }

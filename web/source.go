@@ -47,9 +47,6 @@ func (s *Server) handleSourceList(c echo.Context) error {
 // handleSourceView shows one source: its track record with the changes that
 // made it and its chart, and the claims it is linked to.
 func (s *Server) handleSourceView(c echo.Context) error {
-	if id, ok := feedID(c); ok {
-		return s.sourceFeed(c, id)
-	}
 	id, err := pathID(c)
 	if err != nil {
 		return err

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/web/views"
+	"github.com/labstack/echo/v4"
+)
+
+// The API's claims: the list, one claim, a new claim and a status change.
+
+type apiClaimBody struct {
+	ID          int64    `json:"id"`
+	URL         string   `json:"url"`
+	Text        string   `json:"text"`
+	Context     string   `json:"context"`
+	Kind        string   `json:"kind"`
+	DueDate     string   `json:"due_date"`
+	Tags        []string `json:"tags"`
+	Status      string   `json:"status"`
+	VerdictNote string   `json:"verdict_note"`
+	ReportID    int64    `json:"report_id"`
+	Version     int64    `json:"version"`
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
+	MainSource  *apiRef  `json:"main_source"`
+}
+
+func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
+	tags := cl.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	b := apiClaimBody{ID: cl.ID, URL: s.baseURL(c) + views.ClaimURL(cl.ID), Text: cl.Text, Context: cl.Context, Kind: string(cl.Kind),
+		DueDate: cl.DueDate, Tags: tags, Status: string(cl.Status), VerdictNote: cl.VerdictNote, ReportID: cl.ReportID,
+		Version: cl.Version, CreatedAt: apiTime(cl.CreatedAt), UpdatedAt: apiTime(cl.UpdatedAt)}
+	if cl.MainSource != nil {
+		b.MainSource = &apiRef{cl.MainSource.ID, cl.MainSource.Name}
+	}
+	return b
+}
+
+// apiClaimID reads the :id of a claim that exists.
+func (s *Server) apiClaimID(c echo.Context) (*claimtrack.Claim, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindClaimByID(c.Request().Context(), id)
+}
+
+// GET /claims: the claims list with its filters.
+func (s *Server) apiClaims(c echo.Context) error {
+	page, perPage, err := apiPage(c)
+	if err != nil {
+		return err
+	}
+	if st := c.QueryParam("status"); st != "" && !claimtrack.Status(st).Valid() {
+		return apiInvalid("status", fmt.Sprintf("%q is not a status.", st))
+	}
+	if src := c.QueryParam("source"); src != "" {
+		if id, err := strconv.ParseInt(src, 10, 64); err != nil || id < 1 {
+			return apiInvalid("source", "A source is its number.")
+		}
+	}
+	f, _, err := s.claimFilter(c)
+	if err != nil {
+		return err
+	}
+	f.Offset, f.Limit = (page-1)*perPage, perPage
+	res, tooBroad, err := s.findClaims(c, f)
+	if err != nil {
+		return err
+	}
+	if tooBroad {
+		return s.apiTooBroad(c, page, perPage)
+	}
+	out := make([]apiClaimBody, 0, len(res.Claims))
+	for _, cl := range res.Claims {
+		out = append(out, s.apiClaimOf(c, cl))
+	}
+	return s.pagedList(c, out, page, perPage, res.Total)
+}
+
+// GET /claims/:id, with its version as ETag.
+func (s *Server) apiClaim(c echo.Context) error {
+	cl, err := s.apiClaimID(c)
+	if err != nil {
+		return err
+	}
+	tag := etag(cl.Version)
+	c.Response().Header().Set("ETag", tag)
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && strings.Trim(strings.TrimPrefix(inm, "W/"), " ") == tag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	ev, err := s.store.FindClaimEvidence(c.Request().Context(), cl.ID)
+	if err != nil {
+		return err
+	}
+	if main := claimtrack.MainLink(ev); main != nil { // the main source, as the lists show it
+		cl.MainSource = main.Source
+	}
+	return c.JSON(http.StatusOK, s.apiClaimOf(c, cl))
+}
+
+// apiClaimInput is the body that creates a claim.
+type apiClaimInput struct {
+	Text    string   `json:"text"`
+	Context string   `json:"context"`
+	Kind    string   `json:"kind"`
+	DueDate string   `json:"due_date"`
+	Tags    []string `json:"tags"`
+}
+
+// POST /claims.
+func (s *Server) apiClaimCreate(c echo.Context) error {
+	var in apiClaimInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ci := claimtrack.ClaimInput{Text: in.Text, Context: in.Context, Kind: claimtrack.ClaimKind(in.Kind), DueDate: in.DueDate,
+		Tags: claimtrack.NormalizeTags(in.Tags)}
+	if ci.Kind == "" {
+		ci.Kind = claimtrack.KindStatement
+	}
+	cl, err := s.store.CreateClaim(c.Request().Context(), ci, user(c).Username)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(cl.Version))
+	c.Response().Header().Set(echo.HeaderLocation, s.baseURL(c)+apiPrefix+"/claims/"+strconv.FormatInt(cl.ID, 10))
+	return c.JSON(http.StatusCreated, s.apiClaimOf(c, cl))
+}
+
+// apiStatusInput is the body that changes a claim's status.
+type apiStatusInput struct {
+	Status  string `json:"status"`
+	Note    string `json:"note"`
+	Version int64  `json:"version"`
+}
+
+// POST /claims/:id/status: the version seen comes as If-Match (or in the
+// body); without either the change is refused (428), so that no verdict
+// overwrites one its sender never saw.
+func (s *Server) apiStatusChange(c echo.Context) error {
+	cl, err := s.apiClaimID(c)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in apiStatusInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if version == 0 {
+		version = in.Version
+	}
+	if version == 0 {
+		return apiFail(http.StatusPreconditionRequired, "Send the claim's ETag as If-Match (or its version in the body), so a verdict never overwrites one you did not see.")
+	}
+	updated, err := s.store.SetClaimStatus(c.Request().Context(), cl.ID,
+		claimtrack.StatusChange{Status: claimtrack.Status(in.Status), Note: in.Note, Version: version}, user(c).Username)
+	if err != nil {
+		return stale(err)
+	}
+	c.Response().Header().Set("ETag", etag(updated.Version))
+	return c.JSON(http.StatusOK, s.apiClaimOf(c, updated))
+}
