@@ -382,8 +382,11 @@ func (db *DB) FindReportClaims(ctx context.Context, reportID int64) ([]*claimtra
 	return claims, err
 }
 
-// lockClaim loads a claim for a change and checks the version the editor saw.
-func lockClaim(ctx context.Context, tx *Tx, id, version int64) (*claimtrack.Claim, error) {
+// claimAtVersion loads a claim for a change and checks that it is still at
+// the version the editor saw (ECONFLICT otherwise, with the claim as it is).
+// It locks nothing: inside a write transaction the writer's lock is what
+// keeps the claim from changing until the commit.
+func claimAtVersion(ctx context.Context, tx *Tx, id, version int64) (*claimtrack.Claim, error) {
 	c, err := findClaimByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -399,11 +402,11 @@ func lockClaim(ctx context.Context, tx *Tx, id, version int64) (*claimtrack.Clai
 // does not exist) from a read, before the change queues for the writer: when
 // many editors change one claim at once, the losers do not wait for the
 // winner's commit to hear that they lost. The check inside the write
-// transaction (lockClaim) stays the one that counts.
+// transaction (claimAtVersion) stays the one that counts.
 func (db *DB) staleClaim(ctx context.Context, id, version int64) (*claimtrack.Claim, error) {
 	var c *claimtrack.Claim
 	err := db.view(ctx, func(tx *Tx) (err error) {
-		c, err = lockClaim(ctx, tx, id, version)
+		c, err = claimAtVersion(ctx, tx, id, version)
 		return err
 	})
 	return c, err
@@ -439,7 +442,7 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 	}
 	var c *claimtrack.Claim
 	err := db.update(ctx, func(tx *Tx) (err error) {
-		if c, err = lockClaim(ctx, tx, id, version); err != nil {
+		if c, err = claimAtVersion(ctx, tx, id, version); err != nil {
 			return err
 		}
 		before := claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags)
@@ -499,7 +502,7 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 	}
 	var c *claimtrack.Claim
 	err := db.update(ctx, func(tx *Tx) (err error) {
-		if c, err = lockClaim(ctx, tx, id, ch.Version); err != nil {
+		if c, err = claimAtVersion(ctx, tx, id, ch.Version); err != nil {
 			return err
 		}
 		return setClaimStatus(ctx, tx, c, ch, actor)

@@ -76,7 +76,7 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 	}
 	var c *claimtrack.Claim
 	err := db.update(ctx, func(tx *Tx) (err error) {
-		if c, err = lockClaim(ctx, tx, claimID, r.Version); err != nil {
+		if c, err = claimAtVersion(ctx, tx, claimID, r.Version); err != nil {
 			return err
 		}
 		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.id = ? AND e.claim_id = ?`,
