@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,8 +24,8 @@ import (
 func TestParseFlags_Exports(t *testing.T) {
 	m := NewMain(io.Discard, io.Discard)
 	require.NoError(t, m.ParseFlags(nil))
-	assert.Zero(t, m.Config.MaxExports, "0: the web server's default")
-	assert.Zero(t, m.Config.ExportMinRate)
+	assert.Equal(t, web.DefaultMaxExports(), m.Config.MaxExports, "the web server's default")
+	assert.Equal(t, web.DefaultExportMinRate, m.Config.ExportMinRate)
 	assert.Empty(t, m.Config.ExportDir)
 
 	t.Setenv("CLAIMTRACK_MAX_EXPORTS", "3")

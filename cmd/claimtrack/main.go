@@ -196,34 +196,39 @@ func envOr(key, def string) string {
 	return def
 }
 
-// durationFlag registers a duration flag with an environment fallback. A
+// durationFlag registers a duration flag whose default is def, or the
+// environment variable env when it is set. A
 // value in the environment that is not a duration is an error.
-func durationFlag(fs *flag.FlagSet, dst *time.Duration, name, env, usage string) error {
-	var def time.Duration
+func durationFlag(fs *flag.FlagSet, dst *time.Duration, name, env string, def time.Duration, usage string) error {
+	var err error
 	if v := os.Getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return fmt.Errorf("serve: %s: %q is not a duration such as 10s", env, v)
+		d, perr := time.ParseDuration(v)
+		if perr != nil {
+			err = fmt.Errorf("serve: %s: %q is not a duration such as 10s", env, v)
+		} else {
+			def = d
 		}
-		def = d
 	}
 	fs.DurationVar(dst, name, def, usage+" (env "+env+")")
-	return nil
+	return err
 }
 
-// intFlag registers an integer flag with an environment fallback. A value in
-// the environment that is not an integer is an error.
-func intFlag(fs *flag.FlagSet, dst *int, name, env, usage string) error {
-	var def int
+// intFlag registers an integer flag whose default is def, or the environment
+// variable env when it is set. A value in
+// the environment that is not an integer is an error (the flag is still
+// registered, with def).
+func intFlag(fs *flag.FlagSet, dst *int, name, env string, def int, usage string) error {
+	var err error
 	if v := os.Getenv(env); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("serve: %s: %q is not a whole number", env, v)
+		n, perr := strconv.Atoi(v)
+		if perr != nil {
+			err = fmt.Errorf("serve: %s: %q is not a whole number", env, v)
+		} else {
+			def = n
 		}
-		def = n
 	}
 	fs.IntVar(dst, name, def, usage+" (env "+env+")")
-	return nil
+	return err
 }
 
 // dbFlag registers --db with its CLAIMTRACK_DB fallback.
@@ -274,25 +279,30 @@ func (m *Main) ParseFlags(args []string) error {
 		"without --public-url, comma-separated Host headers (host or host:port) that may name the site in absolute URLs; "+
 			"any other Host gets the listen address (default: the listen address, and localhost, 127.0.0.1 and [::1] with its port) (env CLAIMTRACK_ALLOWED_HOSTS)")
 	limits := errors.Join(
-		durationFlag(fs, &m.Config.BodyTimeout, "body-timeout", "CLAIMTRACK_BODY_TIMEOUT",
+		durationFlag(fs, &m.Config.BodyTimeout, "body-timeout", "CLAIMTRACK_BODY_TIMEOUT", 0,
 			"the longest the body of a request may take to arrive; a slower one is answered 408 (0: 10s)"),
-		durationFlag(fs, &m.Config.ImportBodyTimeout, "import-body-timeout", "CLAIMTRACK_IMPORT_BODY_TIMEOUT",
+		durationFlag(fs, &m.Config.ImportBodyTimeout, "import-body-timeout", "CLAIMTRACK_IMPORT_BODY_TIMEOUT", 0,
 			"the longest an import upload may take to arrive, and then to be imported (0: 5m)"),
-		intFlag(fs, &m.Config.BodyMinRate, "body-min-rate", "CLAIMTRACK_BODY_MIN_RATE",
+		intFlag(fs, &m.Config.BodyMinRate, "body-min-rate", "CLAIMTRACK_BODY_MIN_RATE", 0,
 			"the slowest a request body may arrive, in bytes a second on average once the grace period is over; a slower one is answered 408 (0: 4096, negative: no minimum)"),
-		durationFlag(fs, &m.Config.BodyRateGrace, "body-rate-grace", "CLAIMTRACK_BODY_RATE_GRACE",
+		durationFlag(fs, &m.Config.BodyRateGrace, "body-rate-grace", "CLAIMTRACK_BODY_RATE_GRACE", 0,
 			"how long a request body may take before the minimum rate applies (0: 2s)"),
-		intFlag(fs, &m.Config.MaxConnsPerAddr, "max-conns-per-addr", "CLAIMTRACK_MAX_CONNS_PER_ADDR",
+		intFlag(fs, &m.Config.MaxConnsPerAddr, "max-conns-per-addr", "CLAIMTRACK_MAX_CONNS_PER_ADDR", 0,
 			"the most connections one client address (IPv6: its /64) may hold open; trusted proxies are not bounded (0: 32, negative: no bound)"),
 	)
 	if limits != nil {
 		return limits
 	}
 	checkSearch := searchFlags(fs, &m.Config)
-	maxExports := fs.String("max-exports", envOr("CLAIMTRACK_MAX_EXPORTS", ""),
-		fmt.Sprintf("claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default one per two cores, here %d; env CLAIMTRACK_MAX_EXPORTS)", web.DefaultMaxExports()))
-	exportMinRate := fs.String("export-min-rate", envOr("CLAIMTRACK_EXPORT_MIN_RATE", ""),
-		fmt.Sprintf("the slowest a client may take a download, in bytes per second, before it is cut (default %d; env CLAIMTRACK_EXPORT_MIN_RATE)", web.DefaultExportMinRate))
+	exportFlags := errors.Join(
+		intFlag(fs, &m.Config.MaxExports, "max-exports", "CLAIMTRACK_MAX_EXPORTS", web.DefaultMaxExports(),
+			"claim-list downloads (/claims.csv, /claims.json) made at once; one more waits briefly, then gets 503 with Retry-After (default one per two cores)"),
+		intFlag(fs, &m.Config.ExportMinRate, "export-min-rate", "CLAIMTRACK_EXPORT_MIN_RATE", web.DefaultExportMinRate,
+			"the slowest a client may take a download, in bytes per second, before it is cut"),
+	)
+	if exportFlags != nil {
+		return exportFlags
+	}
 	fs.StringVar(&m.Config.ExportDir, "export-dir", envOr("CLAIMTRACK_EXPORT_DIR", ""),
 		"where downloads are written before they are sent; needs room for the largest, times --max-exports (default: the system's temporary directory; env CLAIMTRACK_EXPORT_DIR)")
 	if err := fs.Parse(args); err != nil {
@@ -315,20 +325,10 @@ func (m *Main) ParseFlags(args []string) error {
 	if err := checkSearch(); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name  string
-		value string
-		dst   *int
-	}{{"max-exports", *maxExports, &m.Config.MaxExports}, {"export-min-rate", *exportMinRate, &m.Config.ExportMinRate}} {
-		*f.dst = 0
-		if f.value == "" {
-			continue
+	for name, n := range map[string]int{"max-exports": m.Config.MaxExports, "export-min-rate": m.Config.ExportMinRate} {
+		if n <= 0 {
+			return fmt.Errorf("serve: --%s must be a whole number above 0, not %d", name, n)
 		}
-		n, err := strconv.Atoi(f.value)
-		if err != nil || n <= 0 {
-			return fmt.Errorf("serve: --%s must be a whole number above 0, not %q", f.name, f.value)
-		}
-		*f.dst = n
 	}
 	if m.Config.PublicURL != "" {
 		u, err := url.Parse(m.Config.PublicURL)

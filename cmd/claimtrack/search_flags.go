@@ -4,9 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web"
@@ -18,38 +15,20 @@ import (
 // not a number or a duration, or a value below 1, is an error rather than a
 // silent default.
 func searchFlags(fs *flag.FlagSet, cfg *Config) func() error {
-	var errs []error
-	intFlag := func(dst *int, name, env string, def int, usage string) {
-		v := def
-		if s := os.Getenv(env); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("serve: %s=%q is not a whole number", env, s))
-			}
-			v = n
-		}
-		fs.IntVar(dst, name, v, usage+" (env "+env+")")
+	errs := []error{
+		intFlag(fs, &cfg.SearchMinPrefix, "search-min-prefix", "CLAIMTRACK_SEARCH_MIN_PREFIX", claimtrack.DefaultMinPrefix,
+			"fewest letters before a * for a search to look for words starting with them; a shorter x* is searched as the word x"),
+		intFlag(fs, &cfg.SearchMaxPrefixes, "search-max-prefixes", "CLAIMTRACK_SEARCH_MAX_PREFIXES", claimtrack.DefaultMaxPrefixes,
+			"most terms ending in * that one search looks up as prefixes; later ones are searched as whole words"),
+		intFlag(fs, &cfg.SearchMaxOr, "search-max-or", "CLAIMTRACK_SEARCH_MAX_OR", claimtrack.DefaultMaxOr,
+			"most alternatives OR may add to one search; later ones are left out"),
+		intFlag(fs, &cfg.SearchMaxTerms, "search-max-terms", "CLAIMTRACK_SEARCH_MAX_TERMS", claimtrack.QueryMaxTerms,
+			"most terms (words or phrases) one search uses; the rest is left out"),
+		intFlag(fs, &cfg.SearchesPerClient, "searches-per-client", "CLAIMTRACK_SEARCHES_PER_CLIENT", web.DefaultSearchesPerClient,
+			"most searches one client address runs at once; one more is answered 429 with Retry-After"),
+		durationFlag(fs, &cfg.SearchBudget, "search-budget", "CLAIMTRACK_SEARCH_BUDGET", web.DefaultSearchBudget,
+			"longest the database may work on one search; past it the search is stopped and the page says it was too broad"),
 	}
-	intFlag(&cfg.SearchMinPrefix, "search-min-prefix", "CLAIMTRACK_SEARCH_MIN_PREFIX", claimtrack.DefaultMinPrefix,
-		"fewest letters before a * for a search to look for words starting with them; a shorter x* is searched as the word x")
-	intFlag(&cfg.SearchMaxPrefixes, "search-max-prefixes", "CLAIMTRACK_SEARCH_MAX_PREFIXES", claimtrack.DefaultMaxPrefixes,
-		"most terms ending in * that one search looks up as prefixes; later ones are searched as whole words")
-	intFlag(&cfg.SearchMaxOr, "search-max-or", "CLAIMTRACK_SEARCH_MAX_OR", claimtrack.DefaultMaxOr,
-		"most alternatives OR may add to one search; later ones are left out")
-	intFlag(&cfg.SearchMaxTerms, "search-max-terms", "CLAIMTRACK_SEARCH_MAX_TERMS", claimtrack.QueryMaxTerms,
-		"most terms (words or phrases) one search uses; the rest is left out")
-	intFlag(&cfg.SearchesPerClient, "searches-per-client", "CLAIMTRACK_SEARCHES_PER_CLIENT", web.DefaultSearchesPerClient,
-		"most searches one client address runs at once; one more is answered 429 with Retry-After")
-	budget := web.DefaultSearchBudget
-	if s := os.Getenv("CLAIMTRACK_SEARCH_BUDGET"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("serve: CLAIMTRACK_SEARCH_BUDGET=%q is not a duration such as 150ms", s))
-		}
-		budget = d
-	}
-	fs.DurationVar(&cfg.SearchBudget, "search-budget", budget,
-		"longest the database may work on one search; past it the search is stopped and the page says it was too broad (env CLAIMTRACK_SEARCH_BUDGET)")
 	return func() error {
 		for _, v := range []struct {
 			name string

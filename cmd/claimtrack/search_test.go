@@ -19,8 +19,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// withSearchDefaults is c with the search flags at their defaults.
-func withSearchDefaults(c Config) Config {
+// withLimitDefaults is c with the search and download flags at their defaults.
+func withLimitDefaults(c Config) Config {
+	c.MaxExports, c.ExportMinRate = web.DefaultMaxExports(), web.DefaultExportMinRate
 	c.SearchMinPrefix, c.SearchMaxPrefixes, c.SearchMaxOr, c.SearchMaxTerms =
 		claimtrack.DefaultMinPrefix, claimtrack.DefaultMaxPrefixes, claimtrack.DefaultMaxOr, claimtrack.QueryMaxTerms
 	c.SearchBudget, c.SearchesPerClient = web.DefaultSearchBudget, web.DefaultSearchesPerClient
@@ -46,7 +47,8 @@ func TestParseFlags_Search(t *testing.T) {
 	require.NoError(t, m.ParseFlags(nil))
 	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DB: "./data/claimtrack.db", OrgName: "Claimtrack",
 		SearchMinPrefix: 4, SearchMaxPrefixes: 2, SearchMaxOr: 5, SearchMaxTerms: 16,
-		SearchBudget: 750 * time.Millisecond, SearchesPerClient: 3}, m.Config)
+		SearchBudget: 750 * time.Millisecond, SearchesPerClient: 3,
+		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate}, m.Config)
 	require.NoError(t, m.ParseFlags([]string{"--search-min-prefix", "2", "--search-budget", "1s", "--searches-per-client", "1"}))
 	assert.Equal(t, 2, m.Config.SearchMinPrefix, "flags win over the environment")
 	assert.Equal(t, time.Second, m.Config.SearchBudget)
