@@ -283,8 +283,8 @@ func firstVerdictAt(d views.ClaimData) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	for i := len(d.Events) - 1; i >= 0; i-- {
-		if ev := d.Events[i]; ev.Type == claimtrack.EventStatusChanged && claimtrack.Status(ev.After["status"]).Resolved() {
-			return ev.At, true
+		if v, ok := d.Events[i].Payload.(claimtrack.StatusChanged); ok && v.To.Resolved() {
+			return d.Events[i].At, true
 		}
 	}
 	return time.Time{}, false

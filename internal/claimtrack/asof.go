@@ -1,7 +1,6 @@
 package claimtrack
 
 import (
-	"strconv"
 	"strings"
 	"time"
 )
@@ -60,31 +59,39 @@ func MainLink(evidence []*Evidence) *Evidence {
 func ReplayClaim(id int64, events []*Event) *ClaimState {
 	var st *ClaimState
 	for _, ev := range events {
-		switch ev.Type {
-		case EventClaimCreated:
+		switch p := ev.Payload.(type) {
+		case ClaimCreated:
 			c := &Claim{ID: id, Status: StatusUnverified, CreatedAt: ev.At}
-			applyClaimValues(c, ev.After)
+			c.Text, c.Context, c.Kind, c.DueDate, c.Tags = p.Claim.Text, p.Claim.Context, p.Claim.Kind, p.Claim.DueDate, p.Claim.Tags
 			st = &ClaimState{Claim: c}
-		case EventClaimEdited:
+		case ClaimEdited:
 			if st != nil {
-				applyClaimValues(st.Claim, ev.After)
+				p.ApplyTo(st.Claim)
 			}
-		case EventStatusChanged:
+		case StatusChanged:
 			if st != nil {
-				st.Claim.Status, st.Claim.VerdictNote = Status(ev.After["status"]), ev.After["note"]
+				st.Claim.Status, st.Claim.VerdictNote = p.To, p.ToNote
 			}
-		case EventEvidenceAdded:
+		case EvidenceAdded:
 			if st != nil {
-				e := &Evidence{ID: ev.EvidenceID, ClaimID: id, SourceID: ev.SourceID, Stance: Stance(ev.After["stance"]),
-					Quote: ev.After["quote"], URL: ev.After["url"], PublishedAt: ev.After["published_at"], Note: ev.Note,
-					CreatedAt: ev.At, Source: &Source{ID: ev.SourceID, Name: ev.After["source"]}}
-				if via := ev.After["via"]; via != "" {
-					e.ViaSourceID, _ = strconv.ParseInt(ev.After["via_source_id"], 10, 64)
-					e.Via = &Source{ID: e.ViaSourceID, Name: via}
-				}
+				v := p.Link
+				v.SourceID, v.Note = ev.SourceID, ev.Note
+				e := &Evidence{ID: ev.EvidenceID, ClaimID: id, CreatedAt: ev.At}
+				setLink(e, v)
 				st.Evidence = append(st.Evidence, e)
 			}
-		case EventEvidenceRemoved:
+		case EvidenceEdited:
+			if st != nil {
+				for _, e := range st.Evidence {
+					if e.ID == ev.EvidenceID {
+						v := LinkValuesOf(e)
+						p.ApplyTo(&v)
+						setLink(e, v)
+						break
+					}
+				}
+			}
+		case EvidenceRemoved:
 			if st != nil {
 				for i, e := range st.Evidence {
 					if e.ID == ev.EvidenceID {
@@ -104,21 +111,13 @@ func ReplayClaim(id int64, events []*Event) *ClaimState {
 	return st
 }
 
-// applyClaimValues sets the fields a claim event records.
-func applyClaimValues(c *Claim, v map[string]string) {
-	if s, ok := v["text"]; ok {
-		c.Text = s
-	}
-	if s, ok := v["context"]; ok {
-		c.Context = s
-	}
-	if s, ok := v["kind"]; ok {
-		c.Kind = ClaimKind(s)
-	}
-	if s, ok := v["due_date"]; ok {
-		c.DueDate = s
-	}
-	if s, ok := v["tags"]; ok {
-		c.Tags = ParseTags(s)
+// setLink sets a link's fields from its recorded values.
+func setLink(e *Evidence, v LinkValues) {
+	e.SourceID, e.Stance, e.Quote, e.URL, e.PublishedAt, e.Note = v.SourceID, v.Stance, v.Quote, v.URL, v.PublishedAt, v.Note
+	e.Source = &Source{ID: v.SourceID, Name: v.Source}
+	e.ViaSourceID, e.Via = 0, nil
+	if v.Via != "" {
+		e.ViaSourceID = v.ViaSourceID
+		e.Via = &Source{ID: v.ViaSourceID, Name: v.Via}
 	}
 }

@@ -79,9 +79,13 @@ type Event struct {
 	SourceID     int64     // 0 when no source is involved
 	EvidenceID   int64     // 0 when no evidence is involved
 	ReportID     int64     // 0 when no report is involved
-	Before       map[string]string
-	After        map[string]string
-	Note         string
+	// Payload is what the change records, typed by its kind. Writers set
+	// it (the type follows from it); readers find it decoded.
+	Payload Payload
+	// Before and After are the payload as stored: its values before and
+	// after the change (for the API and exports).
+	Before, After map[string]string
+	Note          string
 
 	// ClaimText is the claim's text now, filled where lists of changes show it.
 	ClaimText string
@@ -112,21 +116,8 @@ func (t EventType) Valid() bool {
 	return false
 }
 
-// Changed lists the keys whose values differ between Before and After, in a
-// stable order for display.
-func (e *Event) Changed() []string {
-	var keys []string
-	for _, k := range eventFieldOrder {
-		b, inB := e.Before[k]
-		a, inA := e.After[k]
-		if (inB || inA) && a != b {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
-// eventFieldOrder is the order in which changed fields are shown.
+// eventFieldOrder lists the fields a change shows people, in order (ids
+// and counts are for the code).
 var eventFieldOrder = []string{
 	"text", "context", "kind", "due_date", "tags", "status", "note",
 	"source", "stance", "quote", "url", "published_at", "via",

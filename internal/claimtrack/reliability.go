@@ -174,3 +174,93 @@ type ScorePoint struct {
 	Credit Credit
 	Score  Score
 }
+
+// Link is what the reliability rules need of an evidence link: its source,
+// the source it was relayed via (0 for none) and its stance.
+type Link struct {
+	Source, Via int64
+	Stance      Stance
+}
+
+// LinkSide is one source a link credits.
+type LinkSide struct {
+	SourceID int64
+	Relayed  bool // the source is the link's "via"
+}
+
+// Sides are the sources a link credits: its own, and the one it was relayed
+// via, if any.
+func (l Link) Sides() []LinkSide {
+	if l.Via == 0 || l.Via == l.Source {
+		return []LinkSide{{SourceID: l.Source}}
+	}
+	return []LinkSide{{SourceID: l.Source}, {SourceID: l.Via, Relayed: true}}
+}
+
+// A Move is one change a change of the tracker makes to one source's record:
+// the credit it adds (or, negative, takes back).
+type Move struct {
+	LinkSide
+	Stance Stance // the stance of the link that moves
+	Delta  Credit
+}
+
+// LinkAdded are the moves of a link added to a claim with the given status:
+// its credit goes to each of its sources.
+func LinkAdded(l Link, status Status) []Move {
+	return linkMoves(l, LinkCredit(l.Stance, status))
+}
+
+// LinkRemoved are the moves of a link taken off a claim with the given
+// status: what it counted is taken back from each of its sources.
+func LinkRemoved(l Link, status Status) []Move {
+	return linkMoves(l, Credit{}.Sub(LinkCredit(l.Stance, status)))
+}
+
+// LinkEdited are the moves of a link changed on a claim with the given
+// status: the old link's credit is taken back, the new one's given. Nothing
+// moves when neither the sources nor the stance changed.
+func LinkEdited(old, new Link, status Status) []Move {
+	if old == new {
+		return nil
+	}
+	return append(LinkRemoved(old, status), LinkAdded(new, status)...)
+}
+
+// VerdictGiven are the moves of a claim's status changing from one status to
+// another: each link's credit moves from what the old status gave to what the
+// new one gives. Links whose credit does not change make no move.
+func VerdictGiven(links []Link, from, to Status) []Move {
+	if from == to {
+		return nil
+	}
+	var out []Move
+	for _, l := range links {
+		delta := LinkCredit(l.Stance, to).Sub(LinkCredit(l.Stance, from))
+		if delta != (Credit{}) {
+			out = append(out, linkMoves(l, delta)...)
+		}
+	}
+	return out
+}
+
+func linkMoves(l Link, delta Credit) []Move {
+	sides := l.Sides()
+	out := make([]Move, len(sides))
+	for i, side := range sides {
+		out[i] = Move{LinkSide: side, Stance: l.Stance, Delta: delta}
+	}
+	return out
+}
+
+// Apply adds a move's credit to the record. It reports whether the record's
+// resolved part moved: then the move counts as one of its changes (a row of
+// its score history), and Changes counts it.
+func (r *SourceRecord) Apply(delta Credit) bool {
+	r.Credit = r.Credit.Add(delta)
+	if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
+		return false
+	}
+	r.Changes++
+	return true
+}

@@ -61,15 +61,9 @@ func createClaim(ctx context.Context, tx *Tx, in claimtrack.ClaimInput, reportID
 		return nil, err
 	}
 	return c, insertEvent(ctx, tx, &claimtrack.Event{
-		Type: claimtrack.EventClaimCreated, Actor: actor, ClaimID: c.ID, ClaimVersion: 1, ReportID: reportID,
-		After: claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags),
+		Actor: actor, ClaimID: c.ID, ClaimVersion: 1, ReportID: reportID,
+		Payload: claimtrack.ClaimCreated{Claim: claimtrack.ClaimValuesOf(c)},
 	})
-}
-
-func claimFields(text, context string, kind claimtrack.ClaimKind, due string, tags []string) map[string]string {
-	return map[string]string{
-		"text": text, "context": context, "kind": string(kind), "due_date": due, "tags": strings.Join(tags, ", "),
-	}
 }
 
 func replaceTags(ctx context.Context, tx *Tx, claimID int64, tags []string) error {
@@ -445,10 +439,9 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 		if c, err = claimAtVersion(ctx, tx, id, version); err != nil {
 			return err
 		}
-		before := claimFields(c.Text, c.Context, c.Kind, c.DueDate, c.Tags)
-		after := claimFields(in.Text, in.Context, in.Kind, in.DueDate, in.Tags)
-		changedBefore, changedAfter := diffFields(before, after)
-		if len(changedAfter) == 0 {
+		edit := claimtrack.ClaimEdit(claimtrack.ClaimValuesOf(c),
+			claimtrack.ClaimValues{Text: in.Text, Context: in.Context, Kind: in.Kind, DueDate: in.DueDate, Tags: in.Tags})
+		if len(edit.Changes) == 0 {
 			return nil
 		}
 		if err := bumpClaim(ctx, tx, c); err != nil {
@@ -466,8 +459,7 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 			return err
 		}
 		return insertEvent(ctx, tx, &claimtrack.Event{
-			Type: claimtrack.EventClaimEdited, Actor: actor, ClaimID: id, ClaimVersion: c.Version,
-			Before: changedBefore, After: changedAfter,
+			Actor: actor, ClaimID: id, ClaimVersion: c.Version, Payload: edit,
 		})
 	})
 	if err != nil {
@@ -477,17 +469,6 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 		return nil, err
 	}
 	return c, nil
-}
-
-// diffFields keeps only the keys whose values differ.
-func diffFields(before, after map[string]string) (map[string]string, map[string]string) {
-	b, a := map[string]string{}, map[string]string{}
-	for k, v := range after {
-		if before[k] != v {
-			b[k], a[k] = before[k], v
-		}
-	}
-	return b, a
 }
 
 // SetClaimStatus records a verdict: the new status and the reasoning behind it.
@@ -519,8 +500,7 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 // setClaimStatus moves claim c (current in tx) to a new status with its note:
 // a new version, the search row, the event, and the records of its sources.
 func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtrack.StatusChange, actor string) error {
-	before := map[string]string{"status": string(c.Status), "note": c.VerdictNote}
-	old := c.Status
+	verdict := claimtrack.StatusChanged{From: c.Status, FromNote: c.VerdictNote, To: ch.Status, ToNote: ch.Note}
 	if err := bumpClaim(ctx, tx, c); err != nil {
 		return err
 	}
@@ -532,12 +512,11 @@ func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtr
 		return err
 	}
 	ev := &claimtrack.Event{
-		Type: claimtrack.EventStatusChanged, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
-		Before: before, After: map[string]string{"status": string(ch.Status), "note": ch.Note}, Note: ch.Note,
+		Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, Payload: verdict, Note: ch.Note,
 	}
 	if err := insertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
 	// The sources' records move in the same transaction as the verdict.
-	return creditStatusChange(ctx, tx, c.ID, old, ch.Status, ev)
+	return creditStatusChange(ctx, tx, c.ID, verdict, ev)
 }

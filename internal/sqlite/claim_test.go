@@ -77,7 +77,11 @@ func TestDB_UpdateClaim(t *testing.T) {
 		assert.Equal(t, "The talks in Riyadh were constructive.", ev.Before["text"])
 		assert.Equal(t, "The talks in Riyadh were very constructive.", ev.After["text"])
 		assert.Equal(t, "quote", ev.After["kind"])
-		assert.Equal(t, []string{"text", "kind", "tags"}, ev.Changed())
+		var fields []string
+		for _, c := range ev.Payload.(claimtrack.ClaimEdited).Changes {
+			fields = append(fields, c.Field)
+		}
+		assert.Equal(t, []string{"text", "kind", "tags"}, fields)
 		_, hasContext := ev.After["context"]
 		assert.False(t, hasContext, "unchanged fields are not recorded")
 	})

@@ -14,35 +14,62 @@ import (
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
 
-// insertEvent appends ev to the history inside tx, stamping it with the
-// transaction's time. It is the only place events are written.
+// insertEvent appends ev to the history inside tx: see insertEvents.
 func insertEvent(ctx context.Context, tx *Tx, ev *claimtrack.Event) error {
-	if ev.Actor == "" {
-		return fmt.Errorf("sqlite: event %s without an actor", ev.Type)
+	return insertEvents(ctx, tx, []*claimtrack.Event{ev})
+}
+
+// insertEvents appends events to the history inside tx. It is the only code
+// that writes events: forms, the API, imports, the seed and the generator
+// all come through it. Each event's payload is encoded by the one encoder
+// (an imported event, which brings its stored values, keeps them and has its
+// payload decoded). An event without a time gets the transaction's; one
+// without an id gets the next, and a single event learns it. Many events are
+// written with multi-row statements.
+func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
+	b := &bulk{tx: tx, cols: 12, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id,
+		report_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 12*min(len(evs), bulkRows))}
+	for _, ev := range evs {
+		if ev.Payload != nil {
+			ev.Type = ev.Payload.EventType()
+			ev.Before, ev.After = claimtrack.EncodePayload(ev.Payload)
+		} else {
+			ev.Payload = claimtrack.DecodePayload(ev.Type, ev.Before, ev.After)
+		}
+		if ev.Actor == "" {
+			return fmt.Errorf("sqlite: event %s without an actor", ev.Type)
+		}
+		before, err := json.Marshal(nonNil(ev.Before))
+		if err != nil {
+			return err
+		}
+		after, err := json.Marshal(nonNil(ev.After))
+		if err != nil {
+			return err
+		}
+		if ev.At.IsZero() {
+			ev.At = tx.now
+		}
+		var version any
+		if ev.ClaimID != 0 {
+			version = ev.ClaimVersion
+		}
+		b.args = append(b.args, nullID(ev.ID), ev.Type, ev.Actor, formatTime(ev.At), nullID(ev.ClaimID), version,
+			nullID(ev.SourceID), nullID(ev.EvidenceID), nullID(ev.ReportID), string(before), string(after), ev.Note)
+		if len(b.args) >= b.cols*bulkRows {
+			if err := b.flush(ctx); err != nil {
+				return fmt.Errorf("sqlite: insert events: %w", err)
+			}
+		}
 	}
-	before, err := json.Marshal(nonNil(ev.Before))
+	last, err := b.flushLast(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("sqlite: insert events: %w", err)
 	}
-	after, err := json.Marshal(nonNil(ev.After))
-	if err != nil {
-		return err
+	if len(evs) == 1 && evs[0].ID == 0 {
+		evs[0].ID = last
 	}
-	ev.At = tx.now
-	var version any
-	if ev.ClaimID != 0 {
-		version = ev.ClaimVersion
-	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, report_id, before_json, after_json, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		ev.Type, ev.Actor, formatTime(ev.At), nullID(ev.ClaimID), version, nullID(ev.SourceID),
-		nullID(ev.EvidenceID), nullID(ev.ReportID), string(before), string(after), ev.Note)
-	if err != nil {
-		return fmt.Errorf("sqlite: insert event: %w", err)
-	}
-	ev.ID, err = res.LastInsertId()
-	return err
+	return nil
 }
 
 func nonNil(m map[string]string) map[string]string {
@@ -70,6 +97,7 @@ func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
 	if ev.After, err = decodeFields(after); err != nil {
 		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
 	}
+	ev.Payload = claimtrack.DecodePayload(ev.Type, ev.Before, ev.After)
 	return &ev, nil
 }
 

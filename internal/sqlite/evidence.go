@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -89,12 +88,6 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 		if err := attachEvidenceSources(ctx, tx, []*claimtrack.Evidence{e}); err != nil {
 			return err
 		}
-		before := map[string]string{"source": e.Source.Name, "source_id": strconv.FormatInt(e.SourceID, 10), "stance": string(e.Stance),
-			"quote": e.Quote, "url": e.URL, "published_at": e.PublishedAt, "note": e.Note}
-		if e.Via != nil {
-			before["via"] = e.Via.Name
-			before["via_source_id"] = strconv.FormatInt(e.ViaSourceID, 10)
-		}
 		if err := bumpClaim(ctx, tx, c); err != nil {
 			return err
 		}
@@ -104,8 +97,8 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 		if err := reindexClaim(ctx, tx, claimID); err != nil {
 			return err
 		}
-		ev := &claimtrack.Event{Type: claimtrack.EventEvidenceRemoved, Actor: actor, ClaimID: claimID, ClaimVersion: c.Version,
-			SourceID: e.SourceID, EvidenceID: e.ID, Before: before, Note: r.Note}
+		ev := &claimtrack.Event{Actor: actor, ClaimID: claimID, ClaimVersion: c.Version, SourceID: e.SourceID, EvidenceID: e.ID,
+			Payload: claimtrack.EvidenceRemoved{Link: claimtrack.LinkValuesOf(e)}, Note: r.Note}
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
@@ -154,12 +147,8 @@ func lookupEvidenceSource(ctx context.Context, tx *Tx, in claimtrack.EvidenceInp
 func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *claimtrack.Source, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
 	e := &claimtrack.Evidence{ClaimID: c.ID, SourceID: src.ID, Stance: in.Stance, Quote: in.Quote, URL: in.URL,
 		PublishedAt: in.PublishedAt, Note: in.Note, CreatedAt: tx.now, Source: src, Via: via}
-	after := map[string]string{"source": src.Name, "source_id": strconv.FormatInt(src.ID, 10), "stance": string(in.Stance),
-		"quote": in.Quote, "url": in.URL, "published_at": in.PublishedAt}
 	if via != nil {
 		e.ViaSourceID = via.ID
-		after["via"] = via.Name
-		after["via_source_id"] = strconv.FormatInt(via.ID, 10)
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO evidence (claim_id, source_id, stance, quote, url, published_at, via_source_id, note, created_at)
@@ -175,8 +164,8 @@ func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *
 		return nil, err
 	}
 	ev := &claimtrack.Event{
-		Type: claimtrack.EventEvidenceAdded, Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version,
-		SourceID: src.ID, EvidenceID: e.ID, After: after, Note: in.Note,
+		Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, SourceID: src.ID, EvidenceID: e.ID,
+		Payload: claimtrack.EvidenceAdded{Link: claimtrack.LinkValuesOf(e)}, Note: in.Note,
 	}
 	if err := insertEvent(ctx, tx, ev); err != nil {
 		return nil, err

@@ -444,51 +444,6 @@ func (db *DB) tuneSearchIndex(ctx context.Context, automerge, hashsize int) erro
 	return nil
 }
 
-// bulkRows is how many rows one multi-row INSERT writes; it keeps the
-// parameters of the widest table (10 columns) well under SQLite's limit.
-const bulkRows = 100
-
-// bulk holds the rows of one table for a batch and writes them bulkRows at
-// a time with multi-row INSERTs, which saves most of the per-statement cost of
-// the driver. Parents are flushed before children, so foreign keys hold at
-// every statement.
-type bulk struct {
-	tx     *Tx
-	prefix string
-	cols   int
-	args   []any
-}
-
-func (b *bulk) values(rows int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", b.cols), ", ") + ")"
-	return b.prefix + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
-}
-
-// flush writes every row collected.
-func (b *bulk) flush(ctx context.Context) error {
-	chunk := b.cols * bulkRows
-	if len(b.args) >= chunk {
-		full, err := b.tx.PrepareContext(ctx, b.values(bulkRows))
-		if err != nil {
-			return err
-		}
-		defer full.Close()
-		for len(b.args) >= chunk {
-			if _, err := full.ExecContext(ctx, b.args[:chunk]...); err != nil {
-				return err
-			}
-			b.args = b.args[chunk:]
-		}
-	}
-	if len(b.args) > 0 {
-		if _, err := b.tx.ExecContext(ctx, b.values(len(b.args)/b.cols), b.args...); err != nil {
-			return err
-		}
-	}
-	b.args = nil
-	return nil
-}
-
 // dropIndexes drops the secondary indexes of the given tables and returns a
 // function that creates them again (once, however often it is called).
 func (db *DB) dropIndexes(ctx context.Context, tables ...string) (func() error, error) {

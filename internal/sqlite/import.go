@@ -3,7 +3,6 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -45,9 +44,9 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 		if err := im.run(d); err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventDataImported, Actor: actor,
-			After: map[string]string{"file": label, "claims": strconv.Itoa(res.Claims), "sources": strconv.Itoa(res.Sources),
-				"evidence": strconv.Itoa(res.Evidence), "events": strconv.Itoa(res.Events), "reports": strconv.Itoa(res.Reports)},
+		if err := insertEvent(ctx, tx, &claimtrack.Event{Actor: actor,
+			Payload: claimtrack.DataImported{File: label, Claims: res.Claims, Sources: res.Sources, Evidence: res.Evidence,
+				Events: res.Events, Reports: res.Reports},
 			Note: "Imported " + label + ": " + res.Summary() + "."}); err != nil {
 			return err
 		}
@@ -273,23 +272,12 @@ func (im *importer) event(e dump.Event) error {
 		}
 		evidenceID = mapped
 	}
-	before, after := im.mapValues(e.Before), im.mapValues(e.After)
-	b, err := json.Marshal(before)
-	if err != nil {
-		return err
-	}
-	a, err := json.Marshal(after)
-	if err != nil {
-		return err
-	}
-	var version any
-	if e.ClaimID != 0 {
-		version = e.ClaimVersion
-	}
-	_, err = im.exec(`INSERT INTO events (type, actor, at, claim_id, claim_version, source_id, evidence_id, report_id, before_json, after_json, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Type, e.Actor, at(e.At), nullID(im.claims[e.ClaimID]), version,
-		nullID(im.sources[e.SourceID]), nullID(evidenceID), nullID(im.reports[e.ReportID]), string(b), string(a), e.Note)
-	return err
+	// The file's values are kept as they are (they were checked as the
+	// forms check them), with the source ids they carry mapped.
+	when, _ := dump.ParseTime(e.At)
+	return insertEvent(im.ctx, im.tx, &claimtrack.Event{Type: claimtrack.EventType(e.Type), Actor: e.Actor, At: when,
+		ClaimID: im.claims[e.ClaimID], ClaimVersion: e.ClaimVersion, SourceID: im.sources[e.SourceID], EvidenceID: evidenceID,
+		ReportID: im.reports[e.ReportID], Before: im.mapValues(e.Before), After: im.mapValues(e.After), Note: e.Note})
 }
 
 // mapValues rewrites the source ids an event's values carry.
@@ -368,9 +356,8 @@ func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, 
 				}
 			}
 		}
-		if err := insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventDataImported, Actor: actor,
-			After: map[string]string{"file": label, "claims": strconv.Itoa(res.Claims), "sources": strconv.Itoa(res.Sources),
-				"evidence": strconv.Itoa(res.Evidence), "events": "0", "reports": "0"},
+		if err := insertEvent(ctx, tx, &claimtrack.Event{Actor: actor,
+			Payload: claimtrack.DataImported{File: label, Claims: res.Claims, Sources: res.Sources, Evidence: res.Evidence},
 			Note: "Imported " + label + ": " + res.Summary() + "."}); err != nil {
 			return err
 		}

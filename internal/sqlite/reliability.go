@@ -3,11 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -23,33 +21,46 @@ type scoreChange struct {
 	status  claimtrack.Status
 }
 
-// applyCredit adds delta (and claims more linked claims) to a source's
-// record, recomputes its score, and when its resolved part moved appends a
-// row to its score history. It runs inside the transaction of the change.
-func applyCredit(ctx context.Context, tx *Tx, sourceID int64, delta claimtrack.Credit, claims int, ch scoreChange) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_stats (source_id) VALUES (?)`, sourceID); err != nil {
+// changeOf is the history row's account of move m, made by event ev on a
+// claim whose status is now status.
+func changeOf(m claimtrack.Move, ev *claimtrack.Event, claimID int64, status claimtrack.Status) scoreChange {
+	return scoreChange{eventID: ev.ID, at: ev.At, claimID: claimID, stance: m.Stance, relayed: m.Relayed, status: status}
+}
+
+// applyMove applies one move of the reliability rules to its source's stored
+// record (and claims more linked claims), recomputes the score, and when the
+// resolved part moved appends a row to the score history. It runs inside
+// the transaction of the change.
+func applyMove(ctx context.Context, tx *Tx, m claimtrack.Move, claims int, ch scoreChange) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO source_stats (source_id) VALUES (?)`, m.SourceID); err != nil {
 		return fmt.Errorf("sqlite: source stats: %w", err)
 	}
 	var rec claimtrack.SourceRecord
-	if err := tx.QueryRowContext(ctx, `SELECT agree2, disagree2, open, claims, changes FROM source_stats WHERE source_id = ?`, sourceID).
+	if err := tx.QueryRowContext(ctx, `SELECT agree2, disagree2, open, claims, changes FROM source_stats WHERE source_id = ?`, m.SourceID).
 		Scan(&rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves, &rec.Credit.Open, &rec.Claims, &rec.Changes); err != nil {
 		return fmt.Errorf("sqlite: source stats: %w", err)
 	}
-	rec.Credit = rec.Credit.Add(delta)
 	rec.Claims += claims
-	moved := delta.AgreeHalves != 0 || delta.DisagreeHalves != 0
-	if moved {
-		rec.Changes++
-		if _, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
-			(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sourceID, rec.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
-			rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves); err != nil {
-			return fmt.Errorf("sqlite: score history: %w", err)
+	if rec.Apply(m.Delta) {
+		if err := insertScoreRow(ctx, tx, m.SourceID, rec, ch); err != nil {
+			return err
 		}
 		tx.scoreRows++
 	}
-	return writeRecord(ctx, tx, sourceID, rec)
+	return writeRecord(ctx, tx, m.SourceID, rec)
+}
+
+// insertScoreRow appends a source's record after one change to its score
+// history: the only place those rows are written one by one.
+func insertScoreRow(ctx context.Context, tx *Tx, sourceID int64, rec claimtrack.SourceRecord, ch scoreChange) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
+		(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sourceID, rec.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
+		rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves); err != nil {
+		return fmt.Errorf("sqlite: score history: %w", err)
+	}
+	return nil
 }
 
 // writeRecord stores a source's counts and the score derived from them.
@@ -65,71 +76,111 @@ func writeRecord(ctx context.Context, tx *Tx, sourceID int64, rec claimtrack.Sou
 	return nil
 }
 
-// creditNewEvidence adds a new link's credit to its source and to the source
-// it was relayed via, given the claim's status; ev is the link's event.
+// linksOnClaim counts the links of a claim that name a source, as the
+// source or as the via.
+func linksOnClaim(ctx context.Context, tx *Tx, claimID, sourceID int64) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
+		claimID, sourceID).Scan(&n)
+	return n, err
+}
+
+// creditNewEvidence applies the rules to a new link, stored already, on a
+// claim with the given status; ev is the link's event. A source's first
+// link on the claim counts the claim.
 func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
-	credit := claimtrack.LinkCredit(e.Stance, status)
-	for _, side := range linkSides(e.SourceID, e.ViaSourceID) {
-		// The new link is stored already: it is the source's first on this
-		// claim when it is the only one.
-		var links int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
-			e.ClaimID, side.id).Scan(&links); err != nil {
+	for _, m := range claimtrack.LinkAdded(linkOf(e), status) {
+		links, err := linksOnClaim(ctx, tx, e.ClaimID, m.SourceID)
+		if err != nil {
 			return err
 		}
 		first := 0
 		if links == 1 {
 			first = 1
 		}
-		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: e.ClaimID, stance: e.Stance, relayed: side.relayed, status: status}
-		if err := applyCredit(ctx, tx, side.id, credit, first, ch); err != nil {
+		if err := applyMove(ctx, tx, m, first, changeOf(m, ev, e.ClaimID, status)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// creditRemovedEvidence takes a removed link's credit back from its source and
-// the source it was relayed via; ev is the removal's event. The link is
-// deleted already.
+// creditRemovedEvidence applies the rules to a link taken off, deleted
+// already; ev is the removal's event. A source's last link on the claim
+// takes the claim off its count.
 func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
-	credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(e.Stance, status))
-	for _, side := range linkSides(e.SourceID, e.ViaSourceID) {
-		var links int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
-			e.ClaimID, side.id).Scan(&links); err != nil {
+	for _, m := range claimtrack.LinkRemoved(linkOf(e), status) {
+		links, err := linksOnClaim(ctx, tx, e.ClaimID, m.SourceID)
+		if err != nil {
 			return err
 		}
 		last := 0
 		if links == 0 {
 			last = -1
 		}
-		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: e.ClaimID, stance: e.Stance, relayed: side.relayed, status: status}
-		if err := applyCredit(ctx, tx, side.id, credit, last, ch); err != nil {
+		if err := applyMove(ctx, tx, m, last, changeOf(m, ev, e.ClaimID, status)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// creditStatusChange moves the credit of every link of a claim from its old
-// status to its new one; ev is the status change's event.
-func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, old, status claimtrack.Status, ev *claimtrack.Event) error {
-	if old == status {
+// creditEditedEvidence applies the rules to a link changed in place (stored
+// already as new); ev is the edit's event. The claims counts follow the
+// sources the link names before and after.
+func creditEditedEvidence(ctx context.Context, tx *Tx, old, new *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
+	moves := claimtrack.LinkEdited(linkOf(old), linkOf(new), status)
+	counted := map[int64]bool{}
+	for _, m := range moves {
+		claims := 0
+		if !counted[m.SourceID] {
+			counted[m.SourceID] = true
+			claims = claimsMoved(old, new, m.SourceID)
+			if claims != 0 {
+				// The count moves only when no other link of the claim names the source.
+				links, err := linksOnClaim(ctx, tx, new.ClaimID, m.SourceID)
+				if err != nil {
+					return err
+				}
+				if (claims > 0 && links != 1) || (claims < 0 && links != 0) {
+					claims = 0
+				}
+			}
+		}
+		if err := applyMove(ctx, tx, m, claims, changeOf(m, ev, new.ClaimID, status)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claimsMoved is +1 when the edited link names source id only after the
+// edit, -1 when only before, 0 otherwise.
+func claimsMoved(old, new *claimtrack.Evidence, id int64) int {
+	names := func(e *claimtrack.Evidence) bool { return e.SourceID == id || e.ViaSourceID == id }
+	switch {
+	case names(new) && !names(old):
+		return 1
+	case names(old) && !names(new):
+		return -1
+	}
+	return 0
+}
+
+// creditStatusChange applies the rules to a verdict on a claim: every link's
+// credit moves from the old status to the new; ev is the verdict's event.
+func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, v claimtrack.StatusChanged, ev *claimtrack.Event) error {
+	if v.From == v.To {
 		return nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT source_id, coalesce(via_source_id, 0), stance FROM evidence WHERE claim_id = ? ORDER BY id`, claimID)
 	if err != nil {
 		return err
 	}
-	type link struct {
-		source, via int64
-		stance      claimtrack.Stance
-	}
-	var links []link
+	var links []claimtrack.Link
 	for rows.Next() {
-		var l link
-		if err := rows.Scan(&l.source, &l.via, &l.stance); err != nil {
+		var l claimtrack.Link
+		if err := rows.Scan(&l.Source, &l.Via, &l.Stance); err != nil {
 			rows.Close()
 			return err
 		}
@@ -139,33 +190,17 @@ func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, old, status 
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, l := range links {
-		delta := claimtrack.LinkCredit(l.stance, status).Sub(claimtrack.LinkCredit(l.stance, old))
-		if delta == (claimtrack.Credit{}) {
-			continue
-		}
-		for _, side := range linkSides(l.source, l.via) {
-			ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: claimID, stance: l.stance, relayed: side.relayed, status: status}
-			if err := applyCredit(ctx, tx, side.id, delta, 0, ch); err != nil {
-				return err
-			}
+	for _, m := range claimtrack.VerdictGiven(links, v.From, v.To) {
+		if err := applyMove(ctx, tx, m, 0, changeOf(m, ev, claimID, v.To)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-type linkSide struct {
-	id      int64
-	relayed bool
-}
-
-// linkSides are the sources a link credits: its own, and the one it was
-// relayed via, if any.
-func linkSides(source, via int64) []linkSide {
-	if via == 0 || via == source {
-		return []linkSide{{id: source}}
-	}
-	return []linkSide{{id: source}, {id: via, relayed: true}}
+// linkOf is what the rules need of a stored link.
+func linkOf(e *claimtrack.Evidence) claimtrack.Link {
+	return claimtrack.Link{Source: e.SourceID, Via: e.ViaSourceID, Stance: e.Stance}
 }
 
 // fillReliability builds the reliability tables of a database that has
@@ -202,191 +237,191 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 			return fmt.Errorf("sqlite: rebuild reliability: %w", err)
 		}
 	}
-	links := map[int64]link{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, claim_id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
+	// Links as stored, for events from before the history named a link's
+	// source ids.
+	stored := map[int64]claimtrack.LinkValues{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, source_id, coalesce(via_source_id, 0), stance FROM evidence`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var id int64
-		var l link
-		if err := rows.Scan(&id, &l.claim, &l.source, &l.via, &l.stance); err != nil {
+		var v claimtrack.LinkValues
+		if err := rows.Scan(&id, &v.SourceID, &v.ViaSourceID, &v.Stance); err != nil {
 			rows.Close()
 			return err
 		}
-		links[id] = l
+		stored[id] = v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-
-	type event struct {
-		id, claim, evidence int64
-		typ                 claimtrack.EventType
-		at                  time.Time
-		after               string
-	}
-	var events []event
-	rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0),
-		CASE type WHEN ? THEN before_json ELSE after_json END
-		FROM events WHERE type IN (?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
-		claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved)
+	events, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE type IN (?, ?, ?, ?) ORDER BY id`,
+		claimtrack.EventEvidenceAdded, claimtrack.EventEvidenceEdited, claimtrack.EventEvidenceRemoved, claimtrack.EventStatusChanged)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var ev event
-		var at string
-		if err := rows.Scan(&ev.id, &ev.typ, &at, &ev.claim, &ev.evidence, &ev.after); err != nil {
-			rows.Close()
+	r := newReplay()
+	for _, ev := range events {
+		if err := r.event(ev, stored); err != nil {
 			return err
 		}
-		ev.at = parseTime(at)
-		events = append(events, ev)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-
-	status := map[int64]claimtrack.Status{} // claim → status so far
-	active := map[int64][]link{}            // claim → its links so far
-	linked := map[[2]int64]bool{}           // (claim, source) pairs seen
-	records := map[int64]*claimtrack.SourceRecord{}
-	record := func(id int64) *claimtrack.SourceRecord {
-		r := records[id]
-		if r == nil {
-			r = &claimtrack.SourceRecord{}
-			records[id] = r
-		}
-		return r
-	}
-	apply := func(id int64, delta claimtrack.Credit, ch scoreChange) error {
-		r := record(id)
-		r.Credit = r.Credit.Add(delta)
-		if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
-			return nil
-		}
-		r.Changes++
-		_, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
-			(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, r.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
-			r.Credit.AgreeHalves, r.Credit.DisagreeHalves)
-		return err
-	}
-	for _, ev := range events {
-		switch ev.typ {
-		case claimtrack.EventEvidenceAdded:
-			// The event names the link's sources; an id is looked up only
-			// for an event that does not (ids of removed links can be
-			// used again by later ones).
-			l, ok := linkFromJSON(ev.claim, ev.after)
-			if !ok {
-				if l, ok = links[ev.evidence]; !ok {
-					continue
-				}
-			}
-			l.id = ev.evidence
-			active[l.claim] = append(active[l.claim], l)
-			st := statusOr(status, l.claim)
-			credit := claimtrack.LinkCredit(l.stance, st)
-			for _, side := range linkSides(l.source, l.via) {
-				if key := [2]int64{l.claim, side.id}; !linked[key] {
-					linked[key] = true
-					record(side.id).Claims++
-				}
-				ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
-				if err := apply(side.id, credit, ch); err != nil {
-					return err
-				}
-			}
-		case claimtrack.EventEvidenceRemoved:
-			var l link
-			found := false
-			for i, a := range active[ev.claim] {
-				if a.id == ev.evidence {
-					l, found = a, true
-					active[ev.claim] = append(active[ev.claim][:i:i], active[ev.claim][i+1:]...)
-					break
-				}
-			}
-			if !found {
-				continue
-			}
-			st := statusOr(status, l.claim)
-			credit := claimtrack.Credit{}.Sub(claimtrack.LinkCredit(l.stance, st))
-			for _, side := range linkSides(l.source, l.via) {
-				still := false
-				for _, a := range active[l.claim] {
-					if a.source == side.id || a.via == side.id {
-						still = true
-					}
-				}
-				if !still {
-					delete(linked, [2]int64{l.claim, side.id})
-					record(side.id).Claims--
-				}
-				ch := scoreChange{eventID: ev.id, at: ev.at, claimID: l.claim, stance: l.stance, relayed: side.relayed, status: st}
-				if err := apply(side.id, credit, ch); err != nil {
-					return err
-				}
-			}
-		case claimtrack.EventStatusChanged:
-			var after struct {
-				Status claimtrack.Status `json:"status"`
-			}
-			if err := json.Unmarshal([]byte(ev.after), &after); err != nil || !after.Status.Valid() {
-				return fmt.Errorf("sqlite: rebuild reliability: event %d has no status", ev.id)
-			}
-			old := statusOr(status, ev.claim)
-			status[ev.claim] = after.Status
-			for _, l := range active[ev.claim] {
-				delta := claimtrack.LinkCredit(l.stance, after.Status).Sub(claimtrack.LinkCredit(l.stance, old))
-				if delta == (claimtrack.Credit{}) {
-					continue
-				}
-				for _, side := range linkSides(l.source, l.via) {
-					ch := scoreChange{eventID: ev.id, at: ev.at, claimID: ev.claim, stance: l.stance, relayed: side.relayed, status: after.Status}
-					if err := apply(side.id, delta, ch); err != nil {
-						return err
-					}
-				}
-			}
+	for _, row := range r.rows {
+		if err := insertScoreRow(ctx, tx, row.sourceID, row.rec, row.ch); err != nil {
+			return err
 		}
 	}
-	for id, r := range records {
-		if err := writeRecord(ctx, tx, id, *r); err != nil {
+	for id, rec := range r.records {
+		if err := writeRecord(ctx, tx, id, *rec); err != nil {
 			return err
 		}
 	}
 	return buildSnapshots(ctx, tx, snapshotEvery)
 }
 
-// link is one evidence link as the replay sees it.
-type link struct {
-	id, claim, source, via int64
-	stance                 claimtrack.Stance
+// replay applies the reliability rules to the history, event by event, in
+// memory: what the storage code does change by change, done again.
+type replay struct {
+	status  map[int64]claimtrack.Status        // claim → status so far
+	active  map[int64][]*activeLink            // claim → its links so far
+	records map[int64]*claimtrack.SourceRecord // source → record so far
+	rows    []scoreRow                         // the score history, in order
 }
 
-// linkFromJSON reads a link from an evidence event's values, which carry the
-// source ids since links could be removed.
-func linkFromJSON(claim int64, values string) (link, bool) {
-	var v struct {
-		SourceID    string            `json:"source_id"`
-		ViaSourceID string            `json:"via_source_id"`
-		Stance      claimtrack.Stance `json:"stance"`
+type activeLink struct {
+	id   int64
+	link claimtrack.Link
+}
+
+type scoreRow struct {
+	sourceID int64
+	rec      claimtrack.SourceRecord
+	ch       scoreChange
+}
+
+func newReplay() *replay {
+	return &replay{status: map[int64]claimtrack.Status{}, active: map[int64][]*activeLink{},
+		records: map[int64]*claimtrack.SourceRecord{}}
+}
+
+func (r *replay) record(id int64) *claimtrack.SourceRecord {
+	rec := r.records[id]
+	if rec == nil {
+		rec = &claimtrack.SourceRecord{}
+		r.records[id] = rec
 	}
-	if json.Unmarshal([]byte(values), &v) != nil {
-		return link{}, false
+	return rec
+}
+
+// names counts the active links of a claim that name a source.
+func (r *replay) names(claim, source int64) int {
+	n := 0
+	for _, a := range r.active[claim] {
+		if a.link.Source == source || a.link.Via == source {
+			n++
+		}
 	}
-	src, err := strconv.ParseInt(v.SourceID, 10, 64)
-	if err != nil || !v.Stance.Valid() {
-		return link{}, false
+	return n
+}
+
+// apply applies the moves of event ev on a claim, counting a claim for a
+// source when its first link on it came and uncounting it when its last
+// went: before is how many links named each source before the event.
+func (r *replay) apply(ev *claimtrack.Event, claim int64, moves []claimtrack.Move, before map[int64]int) {
+	st := statusOr(r.status, claim)
+	seen := map[int64]bool{}
+	for _, m := range moves {
+		rec := r.record(m.SourceID)
+		if before != nil && !seen[m.SourceID] {
+			seen[m.SourceID] = true
+			now := r.names(claim, m.SourceID)
+			switch {
+			case before[m.SourceID] == 0 && now > 0:
+				rec.Claims++
+			case before[m.SourceID] > 0 && now == 0:
+				rec.Claims--
+			}
+		}
+		if rec.Apply(m.Delta) {
+			r.rows = append(r.rows, scoreRow{sourceID: m.SourceID, rec: *rec, ch: changeOf(m, ev, claim, st)})
+		}
 	}
-	via, _ := strconv.ParseInt(v.ViaSourceID, 10, 64)
-	return link{claim: claim, source: src, via: via, stance: v.Stance}, true
+}
+
+// counts are how many links of a claim name each source of the given links.
+func (r *replay) counts(claim int64, links ...claimtrack.Link) map[int64]int {
+	out := map[int64]int{}
+	for _, l := range links {
+		for _, side := range l.Sides() {
+			out[side.SourceID] = r.names(claim, side.SourceID)
+		}
+	}
+	return out
+}
+
+func (r *replay) find(claim, id int64) (int, *activeLink) {
+	for i, a := range r.active[claim] {
+		if a.id == id {
+			return i, a
+		}
+	}
+	return -1, nil
+}
+
+// event replays one event.
+func (r *replay) event(ev *claimtrack.Event, stored map[int64]claimtrack.LinkValues) error {
+	claim := ev.ClaimID
+	switch p := ev.Payload.(type) {
+	case claimtrack.EvidenceAdded:
+		// The event names the link's sources; the stored link is looked up
+		// only for an event that does not (ids of removed links can be
+		// used again by later ones).
+		v := p.Link
+		if v.SourceID == 0 || !v.Stance.Valid() {
+			s, ok := stored[ev.EvidenceID]
+			if !ok {
+				return nil
+			}
+			v = s
+		}
+		l := v.Link()
+		before := r.counts(claim, l)
+		r.active[claim] = append(r.active[claim], &activeLink{id: ev.EvidenceID, link: l})
+		r.apply(ev, claim, claimtrack.LinkAdded(l, statusOr(r.status, claim)), before)
+	case claimtrack.EvidenceEdited:
+		_, a := r.find(claim, ev.EvidenceID)
+		if a == nil {
+			return nil
+		}
+		v := claimtrack.LinkValues{SourceID: a.link.Source, ViaSourceID: a.link.Via, Stance: a.link.Stance}
+		p.ApplyTo(&v)
+		old, l := a.link, v.Link()
+		before := r.counts(claim, old, l)
+		a.link = l
+		r.apply(ev, claim, claimtrack.LinkEdited(old, l, statusOr(r.status, claim)), before)
+	case claimtrack.EvidenceRemoved:
+		i, a := r.find(claim, ev.EvidenceID)
+		if a == nil {
+			return nil
+		}
+		before := r.counts(claim, a.link)
+		r.active[claim] = append(r.active[claim][:i:i], r.active[claim][i+1:]...)
+		r.apply(ev, claim, claimtrack.LinkRemoved(a.link, statusOr(r.status, claim)), before)
+	case claimtrack.StatusChanged:
+		if !p.To.Valid() {
+			return fmt.Errorf("sqlite: rebuild reliability: event %d has no status", ev.ID)
+		}
+		from := statusOr(r.status, claim)
+		r.status[claim] = p.To
+		var links []claimtrack.Link
+		for _, a := range r.active[claim] {
+			links = append(links, a.link)
+		}
+		r.apply(ev, claim, claimtrack.VerdictGiven(links, from, p.To), nil)
+	}
+	return nil
 }
 
 func statusOr(m map[int64]claimtrack.Status, claim int64) claimtrack.Status {

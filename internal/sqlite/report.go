@@ -89,8 +89,8 @@ func importReport(ctx context.Context, tx *Tx, imp *claimtrack.ReportImport, act
 	}
 	r.CreatedAt = tx.now
 	if err := insertEvent(ctx, tx, &claimtrack.Event{
-		Type: claimtrack.EventReportImported, Actor: actor, ReportID: r.ID,
-		After: map[string]string{"title": r.Title, "outlet": r.Outlet, "url": r.URL, "summary": r.Summary},
+		Actor: actor, ReportID: r.ID,
+		Payload: claimtrack.ReportImported{Title: r.Title, Outlet: r.Outlet, URL: r.URL, Summary: r.Summary},
 	}); err != nil {
 		return err
 	}

@@ -72,8 +72,7 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 		return nil, fmt.Errorf("sqlite: source stats: %w", err)
 	}
 	return s, insertEvent(ctx, tx, &claimtrack.Event{
-		Type: claimtrack.EventSourceCreated, Actor: actor, SourceID: s.ID,
-		After: sourceFields(s.Name, s.Kind, s.Role, s.URL, s.Description),
+		Actor: actor, SourceID: s.ID, Payload: claimtrack.SourceCreated{Source: claimtrack.SourceValuesOf(s)},
 	})
 }
 
@@ -203,9 +202,9 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
 				Fields: map[string]string{"name": "A source named “" + other.Name + "” already exists."}}
 		}
-		before, after := diffFields(sourceFields(s.Name, s.Kind, s.Role, s.URL, s.Description),
-			sourceFields(in.Name, in.Kind, in.Role, in.URL, in.Description))
-		if len(after) == 0 {
+		edit := claimtrack.SourceEdit(claimtrack.SourceValuesOf(s),
+			claimtrack.SourceValues{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description})
+		if len(edit.Changes) == 0 {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sources SET name = ?, name_key = ?, kind = ?, role = ?, url = ?, description = ?, updated_at = ?
@@ -216,22 +215,15 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 		if err := reindexSource(ctx, tx, id); err != nil {
 			return err
 		}
-		_, renamed := after["name"]
-		_, newRole := after["role"]
-		if renamed || newRole {
+		if edit.Changes.Has("name") || edit.Changes.Has("role") {
 			if err := reindexSourceClaims(ctx, tx, id); err != nil {
 				return err
 			}
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventSourceEdited, Actor: actor, SourceID: id,
-			Before: before, After: after})
+		return insertEvent(ctx, tx, &claimtrack.Event{Actor: actor, SourceID: id, Payload: edit})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-func sourceFields(name string, kind claimtrack.SourceKind, role, url, description string) map[string]string {
-	return map[string]string{"name": name, "kind": string(kind), "role": role, "url": url, "description": description}
 }

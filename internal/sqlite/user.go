@@ -82,8 +82,8 @@ func (db *DB) CreateUser(ctx context.Context, in claimtrack.NewUser, hash, actor
 		if actor == "" {
 			actor = in.Username // the first account creates itself
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventUserCreated, Actor: actor,
-			After: map[string]string{"username": in.Username, "role": string(in.Role)}})
+		return insertEvent(ctx, tx, &claimtrack.Event{Actor: actor,
+			Payload: claimtrack.UserCreated{Username: in.Username, Role: in.Role}})
 	})
 	if err != nil {
 		return nil, err
@@ -141,8 +141,7 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash, actor string)
 			formatTime(tx.now), userID); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventPasswordChanged, Actor: actor,
-			After: map[string]string{"username": u.Username}})
+		return insertEvent(ctx, tx, &claimtrack.Event{Actor: actor, Payload: claimtrack.PasswordChanged{Username: u.Username}})
 	})
 }
 
@@ -208,9 +207,8 @@ func (db *DB) SetRole(ctx context.Context, userID int64, role claimtrack.Role, a
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, formatTime(tx.now), userID); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{Type: claimtrack.EventUserRoleChanged, Actor: actor,
-			Before: map[string]string{"username": u.Username, "role": string(u.Role)},
-			After:  map[string]string{"username": u.Username, "role": string(role)}})
+		return insertEvent(ctx, tx, &claimtrack.Event{Actor: actor,
+			Payload: claimtrack.UserRoleChanged{Username: u.Username, From: u.Role, To: role}})
 	})
 }
 
@@ -242,11 +240,11 @@ func (db *DB) SetDisabled(ctx context.Context, userID int64, disabled bool, acto
 				return err
 			}
 		}
-		typ := claimtrack.EventUserEnabled
+		var p claimtrack.Payload = claimtrack.UserEnabled{Username: u.Username}
 		if disabled {
-			typ = claimtrack.EventUserDisabled
+			p = claimtrack.UserDisabled{Username: u.Username}
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{Type: typ, Actor: actor, After: map[string]string{"username": u.Username}})
+		return insertEvent(ctx, tx, &claimtrack.Event{Actor: actor, Payload: p})
 	})
 }
 

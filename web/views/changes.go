@@ -10,20 +10,33 @@ import (
 // ChangeSummary says in one line what an event changed, for lists and feeds.
 func ChangeSummary(ev *claimtrack.Event) string {
 	s := ev.Type.Label()
-	switch ev.Type {
-	case claimtrack.EventStatusChanged:
-		s += ": " + claimtrack.Status(ev.Before["status"]).Label() + " → " + claimtrack.Status(ev.After["status"]).Label()
-	case claimtrack.EventEvidenceAdded:
-		s += ": " + ev.After["source"] + " " + claimtrack.Stance(ev.After["stance"]).Description()
-	case claimtrack.EventEvidenceRemoved:
-		s += ": " + ev.Before["source"] + " no longer " + claimtrack.Stance(ev.Before["stance"]).Description()
-	case claimtrack.EventSourceCreated, claimtrack.EventSourceEdited:
-		s += ": " + ev.After["name"]
-	case claimtrack.EventDataImported:
-		s += ": " + ev.After["file"] + " (" + ev.After["claims"] + " claims, " + ev.After["sources"] + " new sources)"
-	case claimtrack.EventUserCreated, claimtrack.EventUserRoleChanged, claimtrack.EventUserDisabled,
-		claimtrack.EventUserEnabled, claimtrack.EventPasswordChanged:
-		s += ": " + ev.After["username"]
+	switch p := ev.Payload.(type) {
+	case claimtrack.StatusChanged:
+		s += ": " + p.From.Label() + " → " + p.To.Label()
+	case claimtrack.EvidenceAdded:
+		s += ": " + p.Link.Source + " " + p.Link.Stance.Description()
+	case claimtrack.EvidenceRemoved:
+		s += ": " + p.Link.Source + " no longer " + p.Link.Stance.Description()
+	case claimtrack.SourceCreated:
+		s += ": " + p.Source.Name
+	case claimtrack.SourceEdited:
+		for _, c := range p.Changes {
+			if c.Field == "name" {
+				s += ": " + c.After
+			}
+		}
+	case claimtrack.DataImported:
+		s += ": " + p.File + " (" + strconv.Itoa(p.Claims) + " claims, " + strconv.Itoa(p.Sources) + " new sources)"
+	case claimtrack.UserCreated:
+		s += ": " + p.Username
+	case claimtrack.UserRoleChanged:
+		s += ": " + p.Username
+	case claimtrack.UserDisabled:
+		s += ": " + p.Username
+	case claimtrack.UserEnabled:
+		s += ": " + p.Username
+	case claimtrack.PasswordChanged:
+		s += ": " + p.Username
 	}
 	if ev.ClaimText != "" {
 		s += " — “" + ev.ClaimText + "”"
@@ -38,11 +51,11 @@ func ChangeDetail(ev *claimtrack.Event) string {
 	if ev.Note != "" {
 		s += " Note: " + ev.Note
 	}
-	for _, k := range ev.Changed() {
-		if ev.Type == claimtrack.EventStatusChanged {
-			break
-		}
-		s += " " + claimtrack.FieldLabel(k) + ": “" + ev.Before[k] + "” → “" + ev.After[k] + "”."
+	if ev.Type == claimtrack.EventStatusChanged {
+		return s
+	}
+	for _, c := range ev.Changes() {
+		s += " " + claimtrack.FieldLabel(c.Field) + ": “" + c.Before + "” → “" + c.After + "”."
 	}
 	return s
 }
