@@ -55,7 +55,9 @@ func LinkValuesOf(e *Evidence) LinkValues {
 }
 
 // Link is what the reliability rules need of the link.
-func (v LinkValues) Link() Link { return Link{Source: v.SourceID, Via: v.ViaSourceID, Stance: v.Stance} }
+func (v LinkValues) Link() Link {
+	return Link{Source: v.SourceID, Via: v.ViaSourceID, Stance: v.Stance}
+}
 
 // SourceValues are a source's own fields as the history records them.
 type SourceValues struct {
@@ -155,7 +157,7 @@ type (
 	ReportImported struct{ Title, Outlet, URL, Summary string }
 	// DataImported records an import of exported data: the file and what it added.
 	DataImported struct {
-		File                                        string
+		File                                       string
 		Claims, Sources, Evidence, Events, Reports int
 	}
 	// UserCreated records a new account.

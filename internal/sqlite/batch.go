@@ -71,4 +71,3 @@ func (b *bulk) flushLast(ctx context.Context) (int64, error) {
 	}
 	return res.LastInsertId()
 }
-

@@ -358,7 +358,7 @@ func (db *DB) ImportSheet(ctx context.Context, claims []dump.SheetClaim, actor, 
 		}
 		if err := insertEvent(ctx, tx, &claimtrack.Event{Actor: actor,
 			Payload: claimtrack.DataImported{File: label, Claims: res.Claims, Sources: res.Sources, Evidence: res.Evidence},
-			Note: "Imported " + label + ": " + res.Summary() + "."}); err != nil {
+			Note:    "Imported " + label + ": " + res.Summary() + "."}); err != nil {
 			return err
 		}
 		if dryRun {
