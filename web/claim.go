@@ -213,7 +213,7 @@ func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim
 	views.ClaimData, *ClaimReview, error) {
 	var d views.ClaimData
 	var review *ClaimReview
-	err := s.store.Read(c.Request().Context(), func(ctx context.Context) (err error) {
+	err := s.store.ReadSnapshot(c.Request().Context(), func(ctx context.Context) (err error) {
 		if claim == nil {
 			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
 				return err
@@ -222,6 +222,7 @@ func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim
 		d, review, err = s.claimData(ctx, c, claim, sf, ef)
 		return err
 	})
+
 	return d, review, err
 }
 

@@ -138,8 +138,8 @@ type commitDuringRead struct {
 	after func()
 }
 
-func (s commitDuringRead) Read(ctx context.Context, fn func(context.Context) error) error {
-	err := s.DB.Read(ctx, fn)
+func (s commitDuringRead) ReadSnapshot(ctx context.Context, fn func(context.Context) error) error {
+	err := s.DB.ReadSnapshot(ctx, fn)
 	if s.after != nil {
 		s.after()
 	}

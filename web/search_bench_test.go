@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/web"
 )
@@ -63,7 +64,7 @@ func benchDBPath(b *testing.B) string {
 			benchDB.err = err
 			return
 		}
-		_, benchDB.err = db.GenerateClaims(context.Background(), sqlite.GenerateOptions{Claims: 20_000, Seed: 1})
+		_, benchDB.err = gen.Generate(context.Background(), db, gen.Options{Claims: 20_000, Seed: 1})
 		if err := db.Close(); benchDB.err == nil {
 			benchDB.err = err
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
@@ -191,7 +192,7 @@ func TestSearch_FollowsChanges(t *testing.T) {
 // says so, and still pages through them.
 func TestSearch_TooManyToRank(t *testing.T) {
 	a := newTestApp(t)
-	_, err := a.db.GenerateClaims(t.Context(), sqlite.GenerateOptions{Claims: 2500, Seed: 3})
+	_, err := gen.Generate(t.Context(), a.db, gen.Options{Claims: 2500, Seed: 3})
 	require.NoError(t, err)
 
 	ids, p := a.searchIDs("the")
@@ -222,7 +223,7 @@ func TestSearch_TooManyToRank(t *testing.T) {
 // listed.
 func TestSearch_TooManySourcesToRank(t *testing.T) {
 	a := newTestApp(t)
-	_, err := a.db.GenerateClaims(t.Context(), sqlite.GenerateOptions{Claims: 1000, Seed: 5})
+	_, err := gen.Generate(t.Context(), a.db, gen.Options{Claims: 1000, Seed: 5})
 	require.NoError(t, err)
 	var newest []int
 	rows, err := a.raw.Query(`SELECT id FROM sources WHERE name LIKE 'The % Gazette' ORDER BY id DESC LIMIT 8`)

@@ -85,9 +85,9 @@ type Store interface {
 	HistoryStore
 	DataStore
 	Ping(ctx context.Context) error
-	// Read runs fn with a context whose reads share one read transaction:
+	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.
-	Read(ctx context.Context, fn func(context.Context) error) error
+	ReadSnapshot(ctx context.Context, fn func(context.Context) error) error
 	// Generation returns a number that changes whenever anything is
 	// committed, by this process or another; what was read after it was
 	// taken stays current for as long as it returns the same number.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 )
 
@@ -32,7 +33,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	bar := newProgress(stderr, "gen", "claims")
-	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: *claims, Seed: *seed, MinEvents: *minEvents, Progress: bar.update})
+	st, err := gen.Generate(ctx, db, gen.Options{Claims: *claims, Seed: *seed, MinEvents: *minEvents, Progress: bar.update})
 	bar.done()
 	if cerr := db.Close(); err == nil {
 		err = cerr

@@ -1,10 +1,12 @@
 package claimtrack_test
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,8 +66,82 @@ func TestLayout(t *testing.T) {
 	for _, path := range imports(t, "../../web") {
 		assert.NotContains(t, path, "internal/sqlite", "the web layer reaches storage through its interfaces")
 	}
+	// The synthetic generator is its own package beside storage: it writes
+	// through storage's batch writer and imports nothing of the web.
+	for _, path := range imports(t, "../gen") {
+		first := strings.Split(path, "/")[0]
+		switch path {
+		case "github.com/claimtrack/claimtrack/internal/claimtrack", "github.com/claimtrack/claimtrack/internal/sqlite":
+			continue
+		}
+		assert.NotContains(t, first, ".", "internal/gen imports only the domain, storage and the standard library, not %s", path)
+	}
+	for _, path := range imports(t, "../sqlite") {
+		assert.NotContains(t, path, "internal/gen", "storage never imports the generator")
+	}
 	for _, path := range imports(t, "../../web/views") {
 		assert.NotContains(t, path, "internal/sqlite", "views never touch the database")
 		assert.NotContains(t, path, "labstack/echo", "views never touch the HTTP framework")
+	}
+}
+
+// declaredIn maps each top-level function and constant of the non-test Go
+// files of dir to the file that declares it.
+func declaredIn(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, d := range parsed.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				out[d.Name.Name] = filepath.Base(f)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if v, ok := spec.(*ast.ValueSpec); ok {
+						for _, n := range v.Names {
+							out[n.Name] = filepath.Base(f)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Rooms that say what they hold: in storage, keeping the search index up to
+// date and compiling queries are separate files, and no generator code is
+// left; in the web layer, every route is registered in routes.go.
+func TestLayout_Rooms(t *testing.T) {
+	storage := declaredIn(t, "../sqlite")
+	for _, name := range []string{"claimSearchRow", "reindexClaim", "reindexSource", "reindexSourceClaims", "tidySearchIndex",
+		"claimSearchValues", "RebuildSearchIndex", "OptimizeSearchIndex", "CheckSearchIndex"} {
+		assert.Equal(t, "search_index.go", storage[name], "%s keeps the search index up to date", name)
+	}
+	for _, name := range []string{"ftsExpr", "ftsTerm", "ftsGroup", "sourceExpr", "claimFilters", "facetTerm"} {
+		assert.Equal(t, "search_query.go", storage[name], "%s compiles queries", name)
+	}
+	for name, file := range storage {
+		assert.False(t, file == "gen.go" || strings.HasPrefix(file, "gen_"), "%s: the generator lives in internal/gen", file)
+		assert.False(t, strings.Contains(name, "Generate") || strings.Contains(strings.ToLower(name), "generator"),
+			"%s (%s): the generator lives in internal/gen", name, file)
+	}
+	routes := regexp.MustCompile(`\b(e|g|api|group)\.(GET|POST|PUT|PATCH|DELETE|Any|Match|Group)\(`)
+	files, err := filepath.Glob("../../web/*.go")
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || filepath.Base(f) == "routes.go" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Empty(t, routes.FindAllString(string(src), -1), "%s registers routes: they all belong in routes.go", f)
 	}
 }

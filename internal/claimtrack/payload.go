@@ -368,7 +368,7 @@ func applyClaimFields(c *Claim, v map[string]string) {
 		c.DueDate = s
 	}
 	if s, ok := v["tags"]; ok {
-		c.Tags = ParseTags(s)
+		c.Tags = NormalizeTags(ParseTags(s))
 	}
 }
 

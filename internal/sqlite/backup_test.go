@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +21,7 @@ import (
 func TestBackup_DuringWrites(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1000, Seed: 3})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 1000, Seed: 3})
 	require.NoError(t, err)
 
 	var mu sync.Mutex

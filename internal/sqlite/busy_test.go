@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,7 +72,7 @@ type editSpan struct{ start, end time.Time }
 func TestBusyDatabase(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 500, Seed: 2})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 500, Seed: 2})
 	require.NoError(t, err)
 	// The other process waits as long as it takes for its turn: SQLite's
 	// busy wait is not a queue, and with editors writing back to back on a

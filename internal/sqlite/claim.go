@@ -82,10 +82,11 @@ func replaceTags(ctx context.Context, tx *Tx, claimID int64, tags []string) erro
 // FindClaimByID returns one claim with its tags, or ENOTFOUND.
 func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error) {
 	var c *claimtrack.Claim
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		c, err = findClaimByID(ctx, tx, id)
 		return err
 	})
+
 	return c, err
 }
 
@@ -275,14 +276,14 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 	}
 	f.Offset = max(f.Offset, 0)
 	page := &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		where, args := claimWhere(f, false)
 		count := `SELECT c.status, count(*) FROM claims c` + where + ` GROUP BY c.status`
 		tagOnly := f.Tag != "" && f.SourceID == 0 && f.Query == ""
 		switch {
-		case where == "": // every claim: the counts the triggers keep
+		case where == "":
 			count = `SELECT status, n FROM claim_status_counts WHERE n > 0`
-		case tagOnly: // the claims of a tag: likewise
+		case tagOnly:
 			count, args = `SELECT status, n FROM tag_status_counts WHERE tag = ? AND n > 0`, []any{f.Tag}
 		}
 		rows, err := tx.QueryContext(ctx, count, args...)
@@ -312,10 +313,7 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		list := `SELECT ` + claimColumns + ` FROM claims c` + where + `
 			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`
 		if tagOnly {
-			// A page of a tag, with or without a status, from the tag rows'
-			// index in the list's order: the rows skipped to reach the page
-			// are read from the index alone, and only the page's claims are
-			// looked up.
+
 			page := `SELECT claim_id, created_at FROM claim_tags WHERE tag = ?`
 			args = []any{f.Tag}
 			if f.Status != "" {
@@ -342,6 +340,7 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		rows.Close()
 		return attachListing(ctx, tx, page.Claims)
 	})
+
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +350,7 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 // FindReportClaims returns the claims taken from a report, in the order they were recorded.
 func (db *DB) FindReportClaims(ctx context.Context, reportID int64) ([]*claimtrack.Claim, error) {
 	var claims []*claimtrack.Claim
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims c WHERE c.report_id = ? ORDER BY c.id`, reportID)
 		if err != nil {
 			return err
@@ -373,6 +372,7 @@ func (db *DB) FindReportClaims(ctx context.Context, reportID int64) ([]*claimtra
 		}
 		return attachMainSources(ctx, tx, claims)
 	})
+
 	return claims, err
 }
 
@@ -399,10 +399,11 @@ func claimAtVersion(ctx context.Context, tx *Tx, id, version int64) (*claimtrack
 // transaction (claimAtVersion) stays the one that counts.
 func (db *DB) staleClaim(ctx context.Context, id, version int64) (*claimtrack.Claim, error) {
 	var c *claimtrack.Claim
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		c, err = claimAtVersion(ctx, tx, id, version)
 		return err
 	})
+
 	return c, err
 }
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -252,7 +252,7 @@ func TestStatusCounts_Kept(t *testing.T) {
 			}
 		}
 	}
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 3})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 300, Seed: 3})
 	require.NoError(t, err)
 	agree("generating")
 	c := mustCreateClaim(t, db, "A claim made after the generated ones.")
@@ -281,7 +281,7 @@ func TestFindClaims_ListingMatchesTables(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 5})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 200, Seed: 5})
 	require.NoError(t, err)
 	c5, err := db.FindClaimByID(ctx, 5)
 	require.NoError(t, err)

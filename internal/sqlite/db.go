@@ -494,14 +494,14 @@ func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
-// readTxKey is where Read keeps its transaction in a context.
+// readTxKey is where ReadSnapshot keeps its transaction in a context.
 type readTxKey struct{}
 
-// Read runs fn with a context that carries one read transaction: every read
-// made with that context joins it. The several reads behind one page then see
+// ReadSnapshot runs fn with a context that carries one read transaction:
+// every read made with that context joins it. The several reads behind one page then see
 // one snapshot and pay for one transaction and one connection. fn should
 // only read, and should not keep the context once it returns.
-func (db *DB) Read(ctx context.Context, fn func(context.Context) error) error {
+func (db *DB) ReadSnapshot(ctx context.Context, fn func(context.Context) error) error {
 	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
 		return fn(ctx)
 	}
@@ -521,10 +521,11 @@ func (db *DB) Read(ctx context.Context, fn func(context.Context) error) error {
 	return fn(context.WithValue(ctx, readTxKey{}, &Tx{Tx: tx, now: db.Now().UTC(), db: db}))
 }
 
-// view runs fn in a read transaction on a reader connection, so that the
-// several queries behind one page see one consistent snapshot. Within Read,
-// it joins Read's transaction.
-func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
+// readTx runs fn, the queries of one storage method, in a read transaction
+// on a reader connection: inside ReadSnapshot it joins the snapshot's
+// transaction, else it opens its own. Unlike ReadSnapshot it keeps the
+// caller's cancellation, so a search can be interrupted.
+func (db *DB) readTx(ctx context.Context, fn func(*Tx) error) error {
 	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
 		return fn(t)
 	}

@@ -134,13 +134,12 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 	}
 	var events []*claimtrack.Event
 	var current int64
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND id < ?
 			ORDER BY id DESC LIMIT ?`, claimID, before, limit+1); err != nil {
 			return err
 		}
-		// On the first page the newest status change read is the one in
-		// force; when the page holds the whole history and none, there is none.
+
 		if before == math.MaxInt64 {
 			for _, ev := range events {
 				if ev.Type == claimtrack.EventStatusChanged {
@@ -156,6 +155,7 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 			ORDER BY id DESC LIMIT 1), 0)`, claimID, claimtrack.EventStatusChanged).Scan(&current)
 		return err
 	})
+
 	if err != nil {
 		return nil, false, 0, err
 	}
@@ -170,11 +170,12 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 // (confirmed, partly true or refuted), and false when it never was.
 func (db *DB) FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error) {
 	var at string
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT at FROM events WHERE claim_id = ? AND type = ?
 			AND json_extract(after_json, '$.status') IN (?, ?, ?) ORDER BY id LIMIT 1`, claimID, claimtrack.EventStatusChanged,
 			claimtrack.StatusConfirmed, claimtrack.StatusPartlyTrue, claimtrack.StatusRefuted).Scan(&at)
 	})
+
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -234,7 +235,7 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var events []*claimtrack.Event
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events`+where+` ORDER BY id DESC LIMIT ?`,
 			append(args, f.Limit+1)...); err != nil {
 			return err
@@ -270,6 +271,7 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 		}
 		return rows.Err()
 	})
+
 	if err != nil {
 		return nil, false, err
 	}
@@ -308,7 +310,7 @@ func (db *DB) FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit
 	at := formatTime(until)
 	var out []*claimtrack.ClaimState
 	var total int
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM claims WHERE created_at <= ?`, at).Scan(&total); err != nil {
 			return err
 		}
@@ -341,5 +343,6 @@ func (db *DB) FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit
 		}
 		return nil
 	})
+
 	return out, total, err
 }

@@ -191,9 +191,8 @@ func scanEvidence(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.
 // FindClaimEvidence returns a claim's evidence, oldest first, with sources filled.
 func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error) {
 	var out []*claimtrack.Evidence
-	err := db.view(ctx, func(tx *Tx) error {
-		// Each link comes with its source and the source's track record (for
-		// the score badges) in one query; the few "via" sources follow.
+	err := db.readTx(ctx, func(tx *Tx) error {
+
 		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsOrEmpty+`
 			FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
 			WHERE e.claim_id = ? ORDER BY e.id`, claimID)
@@ -222,6 +221,7 @@ func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtra
 		rows.Close()
 		return attachEvidenceSources(ctx, tx, vias)
 	})
+
 	return out, err
 }
 
@@ -270,7 +270,7 @@ func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evid
 // more than a new one.
 func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) ([]*claimtrack.SourceClaim, error) {
 	var out []*claimtrack.SourceClaim
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+evidenceColumns+`, `+claimColumns+`
 			FROM evidence e JOIN claims c ON c.id = e.claim_id
@@ -302,5 +302,6 @@ func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) (
 		rows.Close()
 		return attachEvidenceSources(ctx, tx, links)
 	})
+
 	return out, err
 }

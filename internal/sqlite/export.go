@@ -18,7 +18,7 @@ const exportBatch = 500
 // far and the total. Source records and search rows are derived data and are
 // not exported; accounts are not data.
 func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, total int)) error {
-	return db.view(ctx, func(tx *Tx) error {
+	return db.readTx(ctx, func(tx *Tx) error {
 		counts := map[dump.Table]int{}
 		total := 0
 		for _, t := range dump.Tables {
@@ -80,7 +80,6 @@ func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, tot
 			return err
 		}
 
-		// Claims in batches, each batch given its tags in one query.
 		if err := w.Begin(dump.TableClaims, counts[dump.TableClaims]); err != nil {
 			return err
 		}
@@ -126,6 +125,7 @@ func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, tot
 		}
 		return w.Close()
 	})
+
 }
 
 // rowScanner is what the scan functions read from.
@@ -168,7 +168,7 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 		}
 		q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
 		var batch []*claimtrack.Claim
-		err := db.view(ctx, func(tx *Tx) error {
+		err := db.readTx(ctx, func(tx *Tx) error {
 			var err error
 			if batch, err = claimBatch(ctx, tx, q, append(pageArgs, exportBatch)...); err != nil || len(batch) == 0 {
 				return err
@@ -178,6 +178,7 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 			}
 			return attachMainSources(ctx, tx, batch)
 		})
+
 		if err != nil {
 			return err
 		}

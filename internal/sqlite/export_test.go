@@ -14,7 +14,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,7 +37,7 @@ func TestExport(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 700, Seed: 4})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 700, Seed: 4})
 	require.NoError(t, err)
 	c := mustCreateClaim(t, db, "Quotes \"inside\", commas, and\nnew lines survive.")
 	_, err = db.UpdateClaim(ctx, c.ID, c.Version, claimtrack.ClaimInput{Text: c.Text, Kind: claimtrack.KindStatement, Tags: []string{"zeta", "alpha"}}, "tester")
@@ -112,7 +112,7 @@ func TestExport(t *testing.T) {
 func TestExportClaims_HoldsNoReadTransactionAcrossTheExport(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1200, Seed: 5})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 1200, Seed: 5})
 	require.NoError(t, err)
 	db.Now = time.Now // claims added now are newer than the generated ones
 	// No busy timeout: a checkpoint that a reader blocks says so at once.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/stretchr/testify/assert"
@@ -37,7 +38,7 @@ func sourceDB(t *testing.T) *sqlite.DB {
 	db := MustOpenDB(t)
 	_, err := seeds.Load(ctx, db)
 	require.NoError(t, err)
-	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1000, Seed: 8})
+	_, err = gen.Generate(ctx, db, gen.Options{Claims: 1000, Seed: 8})
 	require.NoError(t, err)
 	mustSetStatus(t, db, 1, claimtrack.StatusRefuted)
 	mustSetStatus(t, db, 1, claimtrack.StatusPartlyTrue)

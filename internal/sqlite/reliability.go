@@ -435,7 +435,7 @@ func statusOr(m map[int64]claimtrack.Status, claim int64) claimtrack.Status {
 // (there is none) has the empty record.
 func (db *DB) FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error) {
 	var rec claimtrack.SourceRecord
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM source_stats st WHERE st.source_id = ?`, sourceID).
 			Scan(recordDest(&rec)...)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -444,6 +444,7 @@ func (db *DB) FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.
 		}
 		return err
 	})
+
 	return rec, err
 }
 
@@ -467,8 +468,8 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 		before = math.MaxInt32
 	}
 	var out []*claimtrack.ScoreChange
-	err := db.view(ctx, func(tx *Tx) error {
-		// A row does not say what kind of change made it; its event does.
+	err := db.readTx(ctx, func(tx *Tx) error {
+
 		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2,
 			coalesce(ev.type = ?, 0), `+claimColumns+`
 			FROM source_score_history h JOIN claims c ON c.id = h.claim_id LEFT JOIN events ev ON ev.id = h.event_id
@@ -490,6 +491,7 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 		}
 		return rows.Err()
 	})
+
 	return out, err
 }
 
@@ -515,7 +517,7 @@ func (db *DB) FindScorePoints(ctx context.Context, sourceID int64, max int) ([]c
 func (db *DB) FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max int) ([]claimtrack.ScorePoint, int, error) {
 	var out []claimtrack.ScorePoint
 	var total int
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT changes FROM source_stats WHERE source_id = ?), 0)`, sourceID).
 			Scan(&total); err != nil {
 			return err
@@ -553,6 +555,7 @@ func (db *DB) FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max
 		}
 		return rows.Err()
 	})
+
 	return out, total, err
 }
 
@@ -561,7 +564,7 @@ func (db *DB) FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max
 // by then has the empty record. Only the counts and scores are filled.
 func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time.Time) (map[int64]*claimtrack.SourceRecord, error) {
 	out := map[int64]*claimtrack.SourceRecord{}
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		for _, id := range sourceIDs {
 			if _, done := out[id]; done {
 				continue
@@ -578,5 +581,6 @@ func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time
 		}
 		return nil
 	})
+
 	return out, err
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -214,7 +215,7 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 func TestFindSourceChoices_MostUsed_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 4000, Seed: 4})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 4000, Seed: 4})
 	require.NoError(t, err)
 	choices, err := db.FindSourceChoices(ctx)
 	require.NoError(t, err)
@@ -309,7 +310,7 @@ func TestFindSourcesAsOf_MatchesRecords_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	db.SetSnapshotEvery(150)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 2000, Seed: 6})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 2000, Seed: 6})
 	require.NoError(t, err)
 	moments, snapshots := snapshotMoments(t, db, 12)
 	require.GreaterOrEqual(t, snapshots, 4, "the generated history spans several snapshots")
@@ -324,7 +325,7 @@ func TestFindSourcesAsOf_LiveSnapshots_Volume(t *testing.T) {
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
 	db.SetSnapshotEvery(40)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 300, Seed: 9})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 300, Seed: 9})
 	require.NoError(t, err)
 	var before int
 	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM score_snapshots`).Scan(&before))

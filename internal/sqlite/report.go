@@ -24,10 +24,11 @@ func scanReport(s interface{ Scan(...any) error }) (*claimtrack.Report, error) {
 // FindReportByID returns one report, or ENOTFOUND.
 func (db *DB) FindReportByID(ctx context.Context, id int64) (*claimtrack.Report, error) {
 	var r *claimtrack.Report
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		r, err = scanReport(tx.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports r WHERE r.id = ?`, id))
 		return err
 	})
+
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Report")
 	}

@@ -11,135 +11,6 @@ import (
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
 
-// claimSearchRow is the statement that (re)builds claim_search rows for the
-// claims selected by the condition it is given.
-const claimSearchRow = `
-	INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
-		status, kind, created_at, main_source_id, main_source)
-	SELECT c.id, c.text,
-		coalesce((SELECT group_concat(t.tag, ' ' ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
-		coalesce((SELECT group_concat(s.name || ' ' || s.role, ' ' ORDER BY s.id) FROM sources s
-			WHERE s.id IN (SELECT source_id FROM evidence WHERE claim_id = c.id
-				UNION SELECT via_source_id FROM evidence WHERE claim_id = c.id)), ''),
-		c.context || ' ' || c.verdict_note,
-		coalesce((SELECT group_concat(e.quote || ' ' || e.note, ' ' ORDER BY e.id) FROM evidence e WHERE e.claim_id = c.id), ''),
-		'status' || replace(c.status, '-', '') || ' kind' || c.kind,
-		c.status, c.kind, c.created_at, coalesce(ms.id, 0), coalesce(ms.name, '')
-	FROM claims c LEFT JOIN sources ms ON ms.id = coalesce(
-		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'asserts' ORDER BY e.id LIMIT 1),
-		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id ORDER BY e.id LIMIT 1))
-	WHERE `
-
-// tidySearchIndex does a little merging in the search indexes a transaction
-// wrote to. Each transaction leaves a small segment behind, and FTS5's own
-// merging waits for many pages' worth of them; every segment is one more
-// place each search must look. Merging a few pages each time (only where a
-// level holds several segments) keeps them few. Few is the word: a merge's
-// work is counted in the pages it writes, and where the segments hold many
-// rewritten rows it reads far more than that. At 32 pages a change, the
-// changes of a busy minute came to take 50-90 ms each while a large merge
-// went on, a whole core for seconds; 8 keep the segments as few.
-func tidySearchIndex(ctx context.Context, tx *Tx) error {
-	for _, t := range []struct {
-		table   string
-		touched bool
-	}{{"claim_search", tx.searchRows}, {"source_search", tx.sourceRows}} {
-		if !t.touched {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+t.table+`, rank) VALUES ('merge', 8)`); err != nil {
-			return fmt.Errorf("sqlite: merge %s: %w", t.table, err)
-		}
-	}
-	return nil
-}
-
-// reindexClaim refreshes the search row of one claim inside tx.
-func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
-	tx.searchRows = true
-	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid = ?`, claimID); err != nil {
-		return fmt.Errorf("sqlite: reindex claim: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, claimSearchRow+`c.id = ?`, claimID); err != nil {
-		return fmt.Errorf("sqlite: reindex claim: %w", err)
-	}
-	return nil
-}
-
-// reindexSourceClaims refreshes the search rows of every claim linked to a
-// source, after the source's name or role changed.
-func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
-	tx.searchRows = true
-	const linked = `(SELECT claim_id FROM evidence WHERE source_id = ?1 UNION SELECT claim_id FROM evidence WHERE via_source_id = ?1)`
-	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid IN `+linked, sourceID); err != nil {
-		return fmt.Errorf("sqlite: reindex source claims: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, claimSearchRow+`c.id IN `+linked, sourceID); err != nil {
-		return fmt.Errorf("sqlite: reindex source claims: %w", err)
-	}
-	return nil
-}
-
-// reindexSource refreshes the search row of one source.
-func reindexSource(ctx context.Context, tx *Tx, sourceID int64) error {
-	tx.sourceRows = true
-	if _, err := tx.ExecContext(ctx, `DELETE FROM source_search WHERE rowid = ?`, sourceID); err != nil {
-		return fmt.Errorf("sqlite: reindex source: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO source_search (rowid, name, role) SELECT id, name, role FROM sources WHERE id = ?`, sourceID); err != nil {
-		return fmt.Errorf("sqlite: reindex source: %w", err)
-	}
-	return nil
-}
-
-// fillSearchIndex builds the search rows of a database whose claims or
-// sources have none: one stored before the index existed.
-func (db *DB) fillSearchIndex(ctx context.Context) error {
-	var missing bool
-	if err := db.writer.QueryRowContext(ctx, `SELECT
-		(EXISTS (SELECT 1 FROM claims) AND NOT EXISTS (SELECT 1 FROM claim_search))
-		OR (EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_search))`).Scan(&missing); err != nil {
-		return fmt.Errorf("sqlite: look at search index: %w", err)
-	}
-	if !missing {
-		return nil
-	}
-	return db.RebuildSearchIndex(ctx)
-}
-
-// RebuildSearchIndex rebuilds both search indexes from the tables, in one
-// transaction. Bulk loaders call it once at the end instead of per row.
-func (db *DB) RebuildSearchIndex(ctx context.Context) error {
-	return db.update(ctx, func(tx *Tx) error {
-		for _, q := range []string{
-			`DELETE FROM claim_search`,
-			claimSearchRow + `1`,
-			`INSERT INTO claim_search (claim_search) VALUES ('optimize')`,
-			`DELETE FROM source_search`,
-			`INSERT INTO source_search (rowid, name, role) SELECT id, name, role FROM sources`,
-			`INSERT INTO source_search (source_search) VALUES ('optimize')`,
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("sqlite: rebuild search index: %w", err)
-			}
-		}
-		return nil
-	})
-}
-
-// OptimizeSearchIndex merges each search index into one segment, which makes
-// queries faster after a bulk load.
-func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
-	return db.update(ctx, func(tx *Tx) error {
-		for _, table := range []string{"claim_search", "source_search"} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
-				return fmt.Errorf("sqlite: optimize %s: %w", table, err)
-			}
-		}
-		return nil
-	})
-}
-
 // RankLimit is the most matches a search ranks by relevance. Past it, hits are
 // listed newest first, which costs the same however many claims match.
 // SetRankLimit changes it for one database.
@@ -148,148 +19,6 @@ const RankLimit = 1000
 // SetRankLimit sets the most matches a search on db ranks by relevance (tests
 // use a small one to reach the newest-first listing with little data).
 func (db *DB) SetRankLimit(n int) { db.rankLimit = max(n, 1) }
-
-// claimWeights are the bm25 weights of claim_search's columns: the claim's
-// text weighs most, then tags, sources, context and verdict, quotes and
-// notes; the facets column only filters.
-const claimWeights = `bm25(claim_search, 10.0, 4.0, 3.0, 2.0, 1.0, 0.0)`
-
-// Markers around matches in highlight() and snippet() output. Stored text can
-// never hold control characters (validation refuses them), so they are safe
-// delimiters, and the web layer escapes the text between them.
-const (
-	markOpen  = "\x01"
-	markClose = "\x02"
-)
-
-// ftsTerm writes one term as FTS5 syntax. Words hold only letters, digits and
-// combining marks, so quoting them is enough: nothing a person types is ever
-// read as an FTS5 operator. Every term names the columns it may match, so
-// that a word never matches the facets column.
-func ftsTerm(t claimtrack.Term) string {
-	s := `"` + strings.Join(t.Words, " ") + `"`
-	if t.Prefix {
-		s += " *"
-	}
-	switch t.Field {
-	case claimtrack.FieldSource:
-		return "sources : " + s
-	case claimtrack.FieldTag:
-		return "tags : " + s
-	}
-	return "{text tags sources context notes} : " + s
-}
-
-func ftsGroup(g []claimtrack.Term) string {
-	if len(g) == 1 {
-		return ftsTerm(g[0])
-	}
-	parts := make([]string, len(g))
-	for i, t := range g {
-		parts[i] = ftsTerm(t)
-	}
-	return "(" + strings.Join(parts, " OR ") + ")"
-}
-
-// facetToken is the single token that stands for a status or kind value in
-// the facets column: "statuspartlytrue" for status partly-true. One token
-// per value keeps a filter as cheap as a word of the same frequency.
-func facetToken(name, value string) string {
-	return name + strings.ReplaceAll(value, "-", "")
-}
-
-// facets is the facets column of a claim; claimSearchRow builds the same.
-func facets(status, kind string) string {
-	return facetToken("status", status) + " " + facetToken("kind", kind)
-}
-
-func facetTerm(name, value string) string {
-	return `facets : "` + facetToken(name, value) + `"`
-}
-
-// ftsExpr compiles q into an FTS5 MATCH expression, or "" when q has no term
-// that must match. Status and kind filters become part of the expression.
-func ftsExpr(q claimtrack.SearchQuery) string {
-	if !q.HasTerms() {
-		return ""
-	}
-	parts := make([]string, 0, len(q.Groups)+2)
-	for _, g := range q.Groups {
-		parts = append(parts, ftsGroup(g))
-	}
-	if q.Status != "" {
-		parts = append(parts, facetTerm("status", string(q.Status)))
-	}
-	if q.Kind != "" {
-		parts = append(parts, facetTerm("kind", string(q.Kind)))
-	}
-	expr := strings.Join(parts, " AND ")
-	if len(q.Excluded) > 0 {
-		ex := make([]string, len(q.Excluded))
-		for i, t := range q.Excluded {
-			ex[i] = ftsTerm(t)
-		}
-		expr = "(" + expr + ") NOT (" + strings.Join(ex, " OR ") + ")"
-	}
-	return expr
-}
-
-// sourceExpr is the part of q that can match a source's name or role: plain
-// and source: terms, without tag: terms.
-func sourceExpr(q claimtrack.SearchQuery) string {
-	var parts []string
-	for _, g := range q.Groups {
-		alts := make([]string, 0, len(g))
-		for _, t := range g {
-			if t.Field == claimtrack.FieldTag {
-				alts = nil
-				break
-			}
-			alts = append(alts, sourceTerm(t))
-		}
-		if len(alts) == 1 {
-			parts = append(parts, alts[0])
-		} else if len(alts) > 1 {
-			parts = append(parts, "("+strings.Join(alts, " OR ")+")")
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	expr := strings.Join(parts, " AND ")
-	var ex []string
-	for _, t := range q.Excluded {
-		if t.Field != claimtrack.FieldTag {
-			ex = append(ex, sourceTerm(t))
-		}
-	}
-	if len(ex) > 0 {
-		expr = "(" + expr + ") NOT (" + strings.Join(ex, " OR ") + ")"
-	}
-	return expr
-}
-
-func sourceTerm(t claimtrack.Term) string {
-	s := `"` + strings.Join(t.Words, " ") + `"`
-	if t.Prefix {
-		s += " *"
-	}
-	return s
-}
-
-// claimFilters returns the SQL conditions on claims c for the query's status
-// and kind filters, for queries without terms.
-func claimFilters(q claimtrack.SearchQuery) (string, []any) {
-	var sql string
-	var args []any
-	if q.Status != "" {
-		sql, args = sql+" AND c.status = ?", append(args, q.Status)
-	}
-	if q.Kind != "" {
-		sql, args = sql+" AND c.kind = ?", append(args, q.Kind)
-	}
-	return sql, args
-}
 
 // SearchClaims finds the claims matching q. Up to RankLimit matches are ranked
 // with bm25 (see claimWeights); more matches are listed newest first and
@@ -301,10 +30,11 @@ func claimFilters(q claimtrack.SearchQuery) (string, []any) {
 // claims are read for those ids.
 func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset, limit int) (*claimtrack.SearchResults, error) {
 	var res *claimtrack.SearchResults
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		res, err = db.searchClaims(ctx, tx, q, offset, limit)
 		return err
 	})
+
 	return res, err
 }
 
@@ -313,13 +43,14 @@ func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset
 // sources in res.Sources.
 func (db *DB) Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error) {
 	var res *claimtrack.SearchResults
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		if res, err = db.searchClaims(ctx, tx, q, offset, limit); err != nil {
 			return err
 		}
 		res.Sources, err = db.searchSources(ctx, tx, q, sources)
 		return err
 	})
+
 	return res, err
 }
 
@@ -552,10 +283,11 @@ func splitMarks(s string) claimtrack.Highlight {
 // else the newest first, as for claims.
 func (db *DB) SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error) {
 	var out []*claimtrack.Source
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		out, err = db.searchSources(ctx, tx, q, limit)
 		return err
 	})
+
 	return out, err
 }
 
@@ -648,16 +380,6 @@ func (c *sourceSearchCache) put(key sourceSearchKey, changes int64, found []*cla
 		c.order = append(c.order, key)
 	}
 	c.entries[key] = sourceSearchEntry{changes: changes, sources: kept}
-}
-
-// CheckSearchIndex runs FTS5's own integrity-check on both search indexes.
-func (db *DB) CheckSearchIndex(ctx context.Context) error {
-	for _, table := range []string{"claim_search", "source_search"} {
-		if _, err := db.writer.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
-			return fmt.Errorf("sqlite: %s: %w", table, err)
-		}
-	}
-	return nil
 }
 
 // RawSearchQuery is the bare FTS5 query that returns the ids of the first page

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,7 +45,7 @@ func TestSearchIndex_StaysCompactUnderChanges_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
-	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 500, Seed: 9})
+	_, err := gen.Generate(ctx, db, gen.Options{Claims: 500, Seed: 9})
 	require.NoError(t, err)
 	assert.Equal(t, 1, ftsSegments(t, raw, "claim_search"), "one segment after generating")
 	most := 0

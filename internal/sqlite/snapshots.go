@@ -292,12 +292,12 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 	at := formatTime(until)
 	var page []*claimtrack.SourceSummary
 	var total int
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		snap, err := latestSnapshot(ctx, tx, at)
 		if err != nil {
 			return err
 		}
-		// The changes since the snapshot: each source's last one by then.
+
 		moved := map[int64]claimtrack.SourceRecord{}
 		rows, err := tx.QueryContext(ctx, `SELECT source_id, n, agree2, disagree2
 			FROM source_score_history INDEXED BY source_score_history_at
@@ -320,8 +320,7 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		// The sources made since the snapshot: their records are what the
-		// walk found, or empty.
+
 		rows, err = tx.QueryContext(ctx, `SELECT id FROM sources
 			WHERE created_at >= ?1 AND created_at <= ?2 AND (created_at > ?1 OR id > ?3)`, snap.at, at, snap.lastSource)
 		if err != nil {
@@ -352,7 +351,6 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 		}
 		slices.SortFunc(sorted, byReliability)
 
-		// Merged into the snapshot's order until the page is full.
 		want := max(offset, 0) + limit
 		var entries []rankEntry
 		if snap.id != 0 {
@@ -413,5 +411,6 @@ func (db *DB) FindSourcesAsOf(ctx context.Context, until time.Time, offset, limi
 		}
 		return nil
 	})
+
 	return page, total, err
 }

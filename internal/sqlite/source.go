@@ -97,10 +97,11 @@ func findSourceByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Source, 
 // FindSourceByID returns one source, or ENOTFOUND.
 func (db *DB) FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error) {
 	var s *claimtrack.Source
-	err := db.view(ctx, func(tx *Tx) (err error) {
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		s, err = findSourceByID(ctx, tx, id)
 		return err
 	})
+
 	return s, err
 }
 
@@ -157,7 +158,7 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 	}
 	var out []*claimtrack.SourceSummary
 	var total int
-	err := db.view(ctx, func(tx *Tx) error {
+	err := db.readTx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources`).Scan(&total); err != nil {
 			return err
 		}
@@ -179,6 +180,7 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 		}
 		return rows.Err()
 	})
+
 	return out, total, err
 }
 

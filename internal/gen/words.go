@@ -1,4 +1,4 @@
-package sqlite
+package gen
 
 import (
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// generator makes the synthetic claims of GenerateClaims. Words are drawn with
+// generator makes the synthetic claims of Generate. Words are drawn with
 // Zipf-like frequencies, so a few are in most claims, some in about one claim
 // in ten, and most are rare, as in real text.
 type generator struct {
@@ -18,8 +18,8 @@ type generator struct {
 	people  *rand.Zipf
 	towns   *rand.Zipf
 	sources *rand.Zipf
-	// records are the track records of the generated sources so far.
-	records map[int64]*claimtrack.SourceRecord
+	// srcs are the sources generated, in id order.
+	srcs []*claimtrack.Source
 }
 
 func newGenerator(seed uint64) *generator {

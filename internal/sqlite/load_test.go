@@ -8,16 +8,17 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/gen"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestDB_GenerateClaims(t *testing.T) {
+func TestLoad_Generated(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	var calls int
-	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 3000, Seed: 7, Progress: func(done, total int) {
+	st, err := gen.Generate(ctx, db, gen.Options{Claims: 3000, Seed: 7, Progress: func(done, total int) {
 		calls++
 		assert.LessOrEqual(t, done, total)
 	}})
@@ -46,7 +47,7 @@ func TestDB_GenerateClaims(t *testing.T) {
 	assert.Equal(t, 3000, count(t, raw, `SELECT count(*) FROM claim_search`))
 
 	// A second run appends, with unique names.
-	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 500, Seed: 8})
+	_, err = gen.Generate(ctx, db, gen.Options{Claims: 500, Seed: 8})
 	require.NoError(t, err)
 	assert.Equal(t, 3500, count(t, raw, "SELECT count(*) FROM claims"))
 	require.NoError(t, db.IntegrityCheck(ctx))
@@ -110,7 +111,7 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
-	_, err = db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 2})
+	_, err = gen.Generate(ctx, db, gen.Options{Claims: 200, Seed: 2})
 	require.NoError(t, err)
 	raw := rawDB(t, db)
 	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
@@ -135,10 +136,10 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 
 // MinEvents adds pairs of edits until the history is that long; each claim's
 // version counts its events, and a claim as of any moment reads as it does.
-func TestGenerateClaims_MinEvents(t *testing.T) {
+func TestLoad_GeneratedEditHistory(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 5, MinEvents: 3000})
+	st, err := gen.Generate(ctx, db, gen.Options{Claims: 200, Seed: 5, MinEvents: 3000})
 	require.NoError(t, err)
 	raw := rawDB(t, db)
 	var events int

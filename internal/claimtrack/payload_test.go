@@ -1,0 +1,89 @@
+package claimtrack_test
+
+import (
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every kind of change has one payload type, and what the encoder stores
+// the decoder reads back as the same payload.
+func TestPayload_RoundTrip(t *testing.T) {
+	link := claimtrack.LinkValues{Source: "Le Point", SourceID: 4, Stance: claimtrack.StanceAsserts, Quote: "He will attend.",
+		URL: "https://example.org/a", PublishedAt: "2025-04-30", Via: "Unnamed sources", ViaSourceID: 9, Note: "checked"}
+	claim := claimtrack.ClaimValues{Text: "Trump will attend the parade.", Context: "Moscow", Kind: claimtrack.KindForecast,
+		DueDate: "2025-05-09", Tags: []string{"moscow", "parade"}}
+	edited := claim
+	edited.Text, edited.Tags = "Trump will attend the Victory Day parade.", []string{"moscow"}
+	moved := link
+	moved.Stance, moved.Via, moved.ViaSourceID, moved.Quote = claimtrack.StanceDisputes, "", 0, "He will not attend."
+	source := claimtrack.SourceValues{Name: "Dmitry Peskov", Kind: claimtrack.SourcePerson, Role: "Kremlin spokesman"}
+	renamed := source
+	renamed.Name = "Dmitri Peskov"
+	payloads := []claimtrack.Payload{
+		claimtrack.ClaimCreated{Claim: claim},
+		claimtrack.ClaimEdit(claim, edited),
+		claimtrack.StatusChanged{From: claimtrack.StatusUnverified, To: claimtrack.StatusRefuted, ToNote: "He stayed home."},
+		claimtrack.EvidenceAdded{Link: claimtrack.LinkValues{Source: "Le Point", SourceID: 4, Stance: claimtrack.StanceAsserts,
+			Via: "Unnamed sources", ViaSourceID: 9}},
+		claimtrack.EvidenceEdit(link, moved),
+		claimtrack.EvidenceRemoved{Link: link},
+		claimtrack.SourceCreated{Source: source},
+		claimtrack.SourceEdit(source, renamed),
+		claimtrack.ReportImported{Title: "Victory Day", Outlet: "Wire", URL: "https://example.org/r", Summary: "Who goes."},
+		claimtrack.DataImported{File: "dump.json", Claims: 3, Sources: 2, Evidence: 5, Events: 11, Reports: 1},
+		claimtrack.UserCreated{Username: "ana", Role: claimtrack.RoleEditor},
+		claimtrack.UserRoleChanged{Username: "ana", From: claimtrack.RoleEditor, To: claimtrack.RoleAdmin},
+		claimtrack.UserDisabled{Username: "ana"},
+		claimtrack.UserEnabled{Username: "ana"},
+		claimtrack.PasswordChanged{Username: "ana"},
+	}
+	seen := map[claimtrack.EventType]bool{}
+	for _, p := range payloads {
+		before, after := claimtrack.EncodePayload(p)
+		got := claimtrack.DecodePayload(p.EventType(), before, after)
+		assert.Equal(t, p, got, "%s", p.EventType())
+		seen[p.EventType()] = true
+	}
+	for _, k := range claimtrack.EventTypes {
+		assert.True(t, seen[k], "%s has a payload in this test", k)
+	}
+	assert.Nil(t, claimtrack.DecodePayload("nothing_known", nil, nil))
+}
+
+// An edit records only what changed; a new source or via records its id with
+// its name; applying an edit gives the values after it.
+func TestPayload_Edits(t *testing.T) {
+	before := claimtrack.LinkValues{Source: "Le Point", SourceID: 4, Stance: claimtrack.StanceAsserts, Quote: "He will attend."}
+	after := before
+	after.Source, after.SourceID, after.Via, after.ViaSourceID = "TASS", 7, "Kremlin", 2
+	edit := claimtrack.EvidenceEdit(before, after)
+	var fields []string
+	for _, c := range edit.Changes {
+		fields = append(fields, c.Field)
+	}
+	assert.Equal(t, []string{"source", "via", "source_id", "via_source_id"}, fields)
+	got := before
+	edit.ApplyTo(&got)
+	assert.Equal(t, after, got)
+	assert.Equal(t, after.Link(), got.Link())
+
+	none := claimtrack.EvidenceEdit(before, before)
+	assert.Empty(t, none.Changes, "nothing changed, nothing recorded")
+
+	c := &claimtrack.Claim{Text: "The talks were constructive.", Kind: claimtrack.KindStatement}
+	e := claimtrack.ClaimEdit(claimtrack.ClaimValuesOf(c), claimtrack.ClaimValues{Text: "The talks were very constructive.",
+		Kind: claimtrack.KindStatement})
+	require.Len(t, e.Changes, 1)
+	e.ApplyTo(c)
+	assert.Equal(t, "The talks were very constructive.", c.Text)
+
+	// People see names, not ids.
+	ev := &claimtrack.Event{}
+	ev.Before, ev.After = claimtrack.EncodePayload(edit)
+	for _, ch := range ev.Changes() {
+		assert.NotContains(t, ch.Field, "_id")
+	}
+}
