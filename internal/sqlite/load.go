@@ -169,12 +169,7 @@ func (l *Loader) Write(ctx context.Context, b *Batch) error {
 				return err
 			}
 		}
-		for _, row := range l.replay.rows {
-			if err := insertScoreRow(ctx, tx, row.sourceID, row.rec, row.ch); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertScoreRows(ctx, tx, l.replay.rows)
 	})
 }
 

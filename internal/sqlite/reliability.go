@@ -42,7 +42,7 @@ func applyMove(ctx context.Context, tx *Tx, m claimtrack.Move, claims int, ch sc
 	}
 	rec.Claims += claims
 	if rec.Apply(m.Delta) {
-		if err := insertScoreRow(ctx, tx, m.SourceID, rec, ch); err != nil {
+		if err := insertScoreRows(ctx, tx, []scoreRow{{sourceID: m.SourceID, rec: rec, ch: ch}}); err != nil {
 			return err
 		}
 		tx.scoreRows++
@@ -50,14 +50,23 @@ func applyMove(ctx context.Context, tx *Tx, m claimtrack.Move, claims int, ch sc
 	return writeRecord(ctx, tx, m.SourceID, rec)
 }
 
-// insertScoreRow appends a source's record after one change to its score
-// history: the only place those rows are written one by one.
-func insertScoreRow(ctx context.Context, tx *Tx, sourceID int64, rec claimtrack.SourceRecord, ch scoreChange) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO source_score_history
-		(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		sourceID, rec.Changes, ch.eventID, formatTime(ch.at), ch.claimID, ch.stance, ch.relayed, ch.status,
-		rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves); err != nil {
+// insertScoreRows appends records after changes to their sources' score
+// histories: the only code that writes those rows, one or many (with
+// multi-row statements).
+func insertScoreRows(ctx context.Context, tx *Tx, rows []scoreRow) error {
+	b := &bulk{tx: tx, cols: 10, prefix: `INSERT INTO source_score_history
+		(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2) VALUES `,
+		args: make([]any, 0, 10*min(len(rows), bulkRows))}
+	for _, r := range rows {
+		b.args = append(b.args, r.sourceID, r.rec.Changes, r.ch.eventID, formatTime(r.ch.at), r.ch.claimID, r.ch.stance, r.ch.relayed,
+			r.ch.status, r.rec.Credit.AgreeHalves, r.rec.Credit.DisagreeHalves)
+		if len(b.args) >= b.cols*bulkRows {
+			if err := b.flush(ctx); err != nil {
+				return fmt.Errorf("sqlite: score history: %w", err)
+			}
+		}
+	}
+	if err := b.flush(ctx); err != nil {
 		return fmt.Errorf("sqlite: score history: %w", err)
 	}
 	return nil
@@ -268,10 +277,8 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 			return err
 		}
 	}
-	for _, row := range r.rows {
-		if err := insertScoreRow(ctx, tx, row.sourceID, row.rec, row.ch); err != nil {
-			return err
-		}
+	if err := insertScoreRows(ctx, tx, r.rows); err != nil {
+		return err
 	}
 	for id, rec := range r.records {
 		if err := writeRecord(ctx, tx, id, *rec); err != nil {
