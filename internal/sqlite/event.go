@@ -28,7 +28,7 @@ func insertEvent(ctx context.Context, tx *Tx, ev *claimtrack.Event) error {
 // written with multi-row statements.
 func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
 	b := &bulk{tx: tx, cols: 12, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id,
-		report_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 12*min(len(evs), bulkRows))}
+		report_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 12*len(evs))}
 	for _, ev := range evs {
 		if ev.Payload != nil {
 			ev.Type = ev.Payload.EventType()
@@ -56,11 +56,6 @@ func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
 		}
 		b.args = append(b.args, nullID(ev.ID), ev.Type, ev.Actor, formatTime(ev.At), nullID(ev.ClaimID), version,
 			nullID(ev.SourceID), nullID(ev.EvidenceID), nullID(ev.ReportID), string(before), string(after), ev.Note)
-		if len(b.args) >= b.cols*bulkRows {
-			if err := b.flush(ctx); err != nil {
-				return fmt.Errorf("sqlite: insert events: %w", err)
-			}
-		}
 	}
 	last, err := b.flushLast(ctx)
 	if err != nil {

@@ -56,15 +56,10 @@ func applyMove(ctx context.Context, tx *Tx, m claimtrack.Move, claims int, ch sc
 func insertScoreRows(ctx context.Context, tx *Tx, rows []scoreRow) error {
 	b := &bulk{tx: tx, cols: 10, prefix: `INSERT INTO source_score_history
 		(source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2) VALUES `,
-		args: make([]any, 0, 10*min(len(rows), bulkRows))}
+		args: make([]any, 0, 10*len(rows))}
 	for _, r := range rows {
 		b.args = append(b.args, r.sourceID, r.rec.Changes, r.ch.eventID, formatTime(r.ch.at), r.ch.claimID, r.ch.stance, r.ch.relayed,
 			r.ch.status, r.rec.Credit.AgreeHalves, r.rec.Credit.DisagreeHalves)
-		if len(b.args) >= b.cols*bulkRows {
-			if err := b.flush(ctx); err != nil {
-				return fmt.Errorf("sqlite: score history: %w", err)
-			}
-		}
 	}
 	if err := b.flush(ctx); err != nil {
 		return fmt.Errorf("sqlite: score history: %w", err)
