@@ -84,6 +84,15 @@ func ReplayClaim(id int64, events []*Event) *ClaimState {
 				}
 				st.Evidence = append(st.Evidence, e)
 			}
+		case EventEvidenceEdited:
+			if st != nil {
+				for _, e := range st.Evidence {
+					if e.ID == ev.EvidenceID {
+						applyEvidenceValues(e, ev.After)
+						break
+					}
+				}
+			}
 		case EventEvidenceRemoved:
 			if st != nil {
 				for i, e := range st.Evidence {
@@ -120,5 +129,38 @@ func applyClaimValues(c *Claim, v map[string]string) {
 	}
 	if s, ok := v["tags"]; ok {
 		c.Tags = ParseTags(s)
+	}
+}
+
+// applyEvidenceValues sets the fields an "evidence edited" event changed: a
+// new source or via comes with its name and id, an empty via is none.
+func applyEvidenceValues(e *Evidence, v map[string]string) {
+	if name, ok := v["source"]; ok {
+		if id, err := strconv.ParseInt(v["source_id"], 10, 64); err == nil {
+			e.SourceID = id
+		}
+		e.Source = &Source{ID: e.SourceID, Name: name}
+	}
+	if name, ok := v["via"]; ok {
+		e.ViaSourceID, e.Via = 0, nil
+		if name != "" {
+			e.ViaSourceID, _ = strconv.ParseInt(v["via_source_id"], 10, 64)
+			e.Via = &Source{ID: e.ViaSourceID, Name: name}
+		}
+	}
+	if s, ok := v["stance"]; ok {
+		e.Stance = Stance(s)
+	}
+	if s, ok := v["quote"]; ok {
+		e.Quote = s
+	}
+	if s, ok := v["url"]; ok {
+		e.URL = s
+	}
+	if s, ok := v["published_at"]; ok {
+		e.PublishedAt = s
+	}
+	if s, ok := v["note"]; ok {
+		e.Note = s
 	}
 }

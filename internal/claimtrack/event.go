@@ -99,7 +99,7 @@ type EventFilter struct {
 
 // EventTypes lists every kind of change, in the order filters offer them.
 var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
-	EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
+	EventEvidenceEdited, EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
 	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged}
 
 // Valid reports whether t is a known kind of change.

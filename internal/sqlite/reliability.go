@@ -112,6 +112,83 @@ func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, 
 	return nil
 }
 
+// creditEditedEvidence moves the records after a link was edited from old to
+// new (both as stored, new already written) on a claim with the given
+// status; ev is the edit's event. The old link's credit leaves its sources
+// and the new link's goes to its own; a source on both sides moves by the
+// difference, in one change. The claims count of a source the edit took
+// off, or put on, the claim follows.
+func creditEditedEvidence(ctx context.Context, tx *Tx, old, new *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
+	from := link{claim: old.ClaimID, source: old.SourceID, via: old.ViaSourceID, stance: old.Stance}
+	to := link{claim: new.ClaimID, source: new.SourceID, via: new.ViaSourceID, stance: new.Stance}
+	for _, m := range editMoves(from, to, status) {
+		claims := 0
+		if m.joined || m.left {
+			// The link is stored edited already: count the links that
+			// name the source on this claim now.
+			var links int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE claim_id = ?1 AND (source_id = ?2 OR via_source_id = ?2)`,
+				new.ClaimID, m.source).Scan(&links); err != nil {
+				return err
+			}
+			switch {
+			case m.joined && links == 1:
+				claims = 1
+			case m.left && links == 0:
+				claims = -1
+			}
+		}
+		ch := scoreChange{eventID: ev.ID, at: ev.At, claimID: new.ClaimID, stance: m.stance, relayed: m.relayed, status: status}
+		if err := applyCredit(ctx, tx, m.source, m.delta, claims, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editMove is what an edit of a link moves on one source's record.
+type editMove struct {
+	source  int64
+	delta   claimtrack.Credit
+	stance  claimtrack.Stance // the stance the history row records
+	relayed bool
+	// joined: the edit put the source on the link; left: it took it off.
+	joined, left bool
+}
+
+// editMoves lists, source by source, what an edit of a link from one to
+// another moves on a claim with the given status: the new link's sources
+// first, then those the edit took off. A source whose credit and place are
+// unchanged is left out.
+func editMoves(from, to link, status claimtrack.Status) []editMove {
+	oldCredit, newCredit := claimtrack.LinkCredit(from.stance, status), claimtrack.LinkCredit(to.stance, status)
+	oldSides, newSides := linkSides(from.source, from.via), linkSides(to.source, to.via)
+	has := func(sides []linkSide, id int64) bool {
+		for _, s := range sides {
+			if s.id == id {
+				return true
+			}
+		}
+		return false
+	}
+	var out []editMove
+	for _, s := range newSides {
+		m := editMove{source: s.id, delta: newCredit, stance: to.stance, relayed: s.relayed, joined: !has(oldSides, s.id)}
+		if !m.joined {
+			m.delta = newCredit.Sub(oldCredit)
+		}
+		if m.joined || m.delta != (claimtrack.Credit{}) {
+			out = append(out, m)
+		}
+	}
+	for _, s := range oldSides {
+		if !has(newSides, s.id) {
+			out = append(out, editMove{source: s.id, delta: claimtrack.Credit{}.Sub(oldCredit), stance: from.stance, relayed: s.relayed, left: true})
+		}
+	}
+	return out
+}
+
 // creditStatusChange moves the credit of every link of a claim from its old
 // status to its new one; ev is the status change's event.
 func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, old, status claimtrack.Status, ev *claimtrack.Event) error {
@@ -230,8 +307,8 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 	var events []event
 	rows, err = tx.QueryContext(ctx, `SELECT id, type, at, coalesce(claim_id, 0), coalesce(evidence_id, 0),
 		CASE type WHEN ? THEN before_json ELSE after_json END
-		FROM events WHERE type IN (?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
-		claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved)
+		FROM events WHERE type IN (?, ?, ?, ?) ORDER BY id`, claimtrack.EventEvidenceRemoved,
+		claimtrack.EventEvidenceAdded, claimtrack.EventStatusChanged, claimtrack.EventEvidenceRemoved, claimtrack.EventEvidenceEdited)
 	if err != nil {
 		return err
 	}
@@ -333,6 +410,11 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 					return err
 				}
 			}
+		case claimtrack.EventEvidenceEdited:
+			if err := replayEvidenceEdit(ev.id, ev.at, ev.claim, ev.evidence, ev.after, statusOr(status, ev.claim),
+				active, linked, record, apply); err != nil {
+				return err
+			}
 		case claimtrack.EventStatusChanged:
 			var after struct {
 				Status claimtrack.Status `json:"status"`
@@ -362,6 +444,84 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 		}
 	}
 	return buildSnapshots(ctx, tx, snapshotEvery)
+}
+
+// replayEvidenceEdit replays an "evidence edited" event on the links of its
+// claim so far (active), with the claim's status then: the records move as
+// creditEditedEvidence moved them. values are the event's after values,
+// which hold what the edit changed.
+func replayEvidenceEdit(eventID int64, at time.Time, claim, evidence int64, values string, status claimtrack.Status,
+	active map[int64][]link, linked map[[2]int64]bool, record func(int64) *claimtrack.SourceRecord,
+	apply func(int64, claimtrack.Credit, scoreChange) error) error {
+	links := active[claim]
+	i := 0
+	for i < len(links) && links[i].id != evidence {
+		i++
+	}
+	if i == len(links) {
+		return nil
+	}
+	from := links[i]
+	to, ok := editedLink(from, values)
+	if !ok {
+		return nil
+	}
+	links[i] = to
+	for _, m := range editMoves(from, to, status) {
+		key := [2]int64{claim, m.source}
+		if m.joined && !linked[key] {
+			linked[key] = true
+			record(m.source).Claims++
+		}
+		if m.left {
+			still := false
+			for _, a := range links {
+				still = still || a.source == m.source || a.via == m.source
+			}
+			if !still {
+				delete(linked, key)
+				record(m.source).Claims--
+			}
+		}
+		ch := scoreChange{eventID: eventID, at: at, claimID: claim, stance: m.stance, relayed: m.relayed, status: status}
+		if err := apply(m.source, m.delta, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editedLink is link l after an edit whose changed values are given (an
+// "evidence edited" event's after values); false when they cannot be read.
+func editedLink(l link, values string) (link, bool) {
+	var v map[string]string
+	if json.Unmarshal([]byte(values), &v) != nil {
+		return l, false
+	}
+	if s, ok := v["source_id"]; ok {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return l, false
+		}
+		l.source = id
+	}
+	if s, ok := v["via_source_id"]; ok {
+		l.via = 0
+		if s != "" {
+			id, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || id <= 0 {
+				return l, false
+			}
+			l.via = id
+		}
+	}
+	if s, ok := v["stance"]; ok {
+		if !claimtrack.Stance(s).Valid() {
+			return l, false
+		}
+		l.stance = claimtrack.Stance(s)
+	}
+	return l, true
 }
 
 // link is one evidence link as the replay sees it.
@@ -434,10 +594,19 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 	var out []*claimtrack.ScoreChange
 	err := db.view(ctx, func(tx *Tx) error {
 		// A row does not say what kind of change made it; its event does.
+		// An edit took the source off the link when the source's place on
+		// it changed (its id is among the values before) and it is neither
+		// the link's source nor its via after.
 		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2,
-			coalesce(ev.type = ?, 0), `+claimColumns+`
+			coalesce(ev.type = ?3 OR (ev.type = ?4
+				AND h.source_id IN (CAST(json_extract(ev.before_json, '$.source_id') AS INTEGER),
+					CAST(json_extract(ev.before_json, '$.via_source_id') AS INTEGER))
+				AND h.source_id IS NOT ev.source_id
+				AND h.source_id IS NOT CAST(json_extract(ev.after_json, '$.via_source_id') AS INTEGER)), 0),
+			coalesce(ev.type = ?4, 0), `+claimColumns+`
 			FROM source_score_history h JOIN claims c ON c.id = h.claim_id LEFT JOIN events ev ON ev.id = h.event_id
-			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, claimtrack.EventEvidenceRemoved, sourceID, before, limit)
+			WHERE h.source_id = ?1 AND h.n < ?2 ORDER BY h.n DESC LIMIT ?5`, sourceID, before,
+			claimtrack.EventEvidenceRemoved, claimtrack.EventEvidenceEdited, limit)
 		if err != nil {
 			return err
 		}
@@ -446,7 +615,7 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 			ch := &claimtrack.ScoreChange{}
 			var at string
 			c, err := scanClaim(prefixScanner{rows, []any{&ch.N, &ch.EventID, &at, &ch.Stance, &ch.Relayed, &ch.Status,
-				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves, &ch.Removed}})
+				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves, &ch.Removed, &ch.Edited}})
 			if err != nil {
 				return err
 			}
