@@ -85,6 +85,22 @@ type Event struct {
 
 	// ClaimText is the claim's text now, filled where lists of changes show it.
 	ClaimText string
+	// SourceName is the name, now, of the source of an "evidence edited"
+	// event that kept its source (and so records no name of it), filled
+	// where histories show it.
+	SourceName string
+}
+
+// LinkSource is the name of the source an evidence event is about: the one
+// it records (the new one, for an edit that changed it), else SourceName.
+func (e *Event) LinkSource() string {
+	if name, ok := e.After["source"]; ok {
+		return name
+	}
+	if name, ok := e.Before["source"]; ok {
+		return name
+	}
+	return e.SourceName
 }
 
 // EventFilter narrows the list of recent changes. Zero values match all.
@@ -128,8 +144,8 @@ func (e *Event) Changed() []string {
 
 // eventFieldOrder is the order in which changed fields are shown.
 var eventFieldOrder = []string{
-	"text", "context", "kind", "due_date", "tags", "status", "note",
-	"source", "stance", "quote", "url", "published_at", "via",
+	"text", "context", "kind", "due_date", "tags", "status",
+	"source", "stance", "quote", "url", "published_at", "via", "note",
 	"name", "role", "description", "title", "outlet", "summary",
 }
 

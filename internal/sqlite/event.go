@@ -87,7 +87,49 @@ func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*
 		}
 		out = append(out, ev)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, nameEditedSources(ctx, q, out)
+}
+
+// nameEditedSources fills SourceName of the "evidence edited" events that
+// kept their link's source, so they record no name of it: the source's name
+// now, read in one query.
+func nameEditedSources(ctx context.Context, q Queryer, events []*claimtrack.Event) error {
+	var ids []int64
+	for _, ev := range events {
+		if _, named := ev.After["source"]; ev.Type == claimtrack.EventEvidenceEdited && !named && ev.SourceID != 0 {
+			ids = append(ids, ev.SourceID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	in, args := inClause(ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM sources WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		names[id] = name
+	}
+	for _, ev := range events {
+		if _, named := ev.After["source"]; ev.Type == claimtrack.EventEvidenceEdited && !named {
+			ev.SourceName = names[ev.SourceID]
+		}
+	}
+	return rows.Err()
 }
 
 // FindClaimEvents returns the history of one claim, newest first.

@@ -173,7 +173,7 @@ func (db *DB) EditEvidence(ctx context.Context, claimID, evidenceID int64, in cl
 		if via != nil {
 			e.ViaSourceID = via.ID
 		}
-		if sameLink(old, e) {
+		if e.Same(old) {
 			e = old
 			return nil
 		}
@@ -210,12 +210,6 @@ func findLink(ctx context.Context, tx *Tx, claimID, evidenceID int64) (*claimtra
 		return nil, err
 	}
 	return e, attachEvidenceSources(ctx, tx, []*claimtrack.Evidence{e})
-}
-
-// sameLink reports whether two versions of a link say the same.
-func sameLink(a, b *claimtrack.Evidence) bool {
-	return a.SourceID == b.SourceID && a.ViaSourceID == b.ViaSourceID && a.Stance == b.Stance && a.Quote == b.Quote &&
-		a.URL == b.URL && a.PublishedAt == b.PublishedAt && a.Note == b.Note
 }
 
 // evidenceEditedEvent is the event of an edit of a link from old to new

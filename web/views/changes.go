@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -15,6 +16,18 @@ func ChangeSummary(ev *claimtrack.Event) string {
 		s += ": " + claimtrack.Status(ev.Before["status"]).Label() + " → " + claimtrack.Status(ev.After["status"]).Label()
 	case claimtrack.EventEvidenceAdded:
 		s += ": " + ev.After["source"] + " " + claimtrack.Stance(ev.After["stance"]).Description()
+	case claimtrack.EventEvidenceEdited:
+		s += ": " + ev.LinkSource()
+		if old, ok := ev.Before["source"]; ok {
+			s += " (was " + old + ")"
+		}
+		var fields []string
+		for _, k := range ev.Changed() {
+			fields = append(fields, strings.ToLower(claimtrack.FieldLabel(k)))
+		}
+		if len(fields) > 0 {
+			s += "; changed " + strings.Join(fields, ", ")
+		}
 	case claimtrack.EventEvidenceRemoved:
 		s += ": " + ev.Before["source"] + " no longer " + claimtrack.Stance(ev.Before["stance"]).Description()
 	case claimtrack.EventSourceCreated, claimtrack.EventSourceEdited:
