@@ -7,7 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The API's evidence: a claim's evidence and new evidence for a claim.
+// The API's evidence: a claim's evidence, new evidence for a claim and
+// corrections of it.
 
 type apiEvidenceBody struct {
 	ID          int64   `json:"id"`
@@ -92,4 +93,78 @@ func (s *Server) apiEvidenceCreate(c echo.Context) error {
 		c.Response().Header().Set("ETag", etag(now.Version))
 	}
 	return c.JSON(http.StatusCreated, apiEvidenceOf(e))
+}
+
+// apiEvidencePatch is the body that corrects a link: the fields of the
+// create call, each optional (a field left out keeps its value), and the
+// claim version seen.
+type apiEvidencePatch struct {
+	SourceID    *int64  `json:"source_id"`
+	SourceName  *string `json:"source_name"`
+	SourceKind  *string `json:"source_kind"`
+	Stance      *string `json:"stance"`
+	Quote       *string `json:"quote"`
+	URL         *string `json:"url"`
+	PublishedAt *string `json:"published_at"`
+	ViaSourceID *int64  `json:"via_source_id"`
+	Note        *string `json:"note"`
+	Version     int64   `json:"version"`
+}
+
+// PATCH /claims/:id/evidence/:eid: the version seen comes as If-Match (or
+// in the body); without either the change is refused (428), as the fields
+// left out are those of the link at that version.
+func (s *Server) apiEvidenceEdit(c echo.Context) error {
+	cl, e, err := s.findClaimLink(c)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var p apiEvidencePatch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	if version == 0 {
+		version = p.Version
+	}
+	if version == 0 {
+		return apiFail(http.StatusPreconditionRequired, "Send the claim's ETag as If-Match (or its version in the body): the fields you leave out keep the values of that version.")
+	}
+	in := claimtrack.EvidenceInput{SourceID: e.SourceID, Stance: e.Stance, Quote: e.Quote, URL: e.URL, PublishedAt: e.PublishedAt,
+		ViaSourceID: e.ViaSourceID, Note: e.Note, Version: version}
+	if p.SourceName != nil {
+		in.SourceID, in.SourceName = 0, *p.SourceName
+	}
+	if p.SourceID != nil {
+		in.SourceID = *p.SourceID
+	}
+	if p.SourceKind != nil {
+		in.SourceKind = claimtrack.SourceKind(*p.SourceKind)
+	}
+	if p.Stance != nil {
+		in.Stance = claimtrack.Stance(*p.Stance)
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&in.Quote, p.Quote)
+	set(&in.URL, p.URL)
+	set(&in.PublishedAt, p.PublishedAt)
+	set(&in.Note, p.Note)
+	if p.ViaSourceID != nil {
+		in.ViaSourceID = *p.ViaSourceID
+	}
+	edited, err := s.store.EditEvidence(c.Request().Context(), cl.ID, e.ID, in, user(c).Username)
+	if err != nil {
+		return stale(err)
+	}
+	if now, err := s.store.FindClaimByID(c.Request().Context(), cl.ID); err == nil {
+		c.Response().Header().Set("ETag", etag(now.Version))
+	}
+	return c.JSON(http.StatusOK, apiEvidenceOf(edited))
 }

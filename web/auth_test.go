@@ -27,6 +27,7 @@ var changingRoutes = []struct {
 	{"/claims/1/evidence", url.Values{"source_name": {"New Outlet"}, "source_kind": {"outlet"}, "stance": {"supports"}}},
 	{"/sources", url.Values{"name": {"Another Outlet"}, "kind": {"outlet"}}},
 	{"/sources/1", url.Values{"name": {"Le Point renamed"}, "kind": {"outlet"}}},
+	{"/claims/1/evidence/1/edit", url.Values{"source_name": {"Le Point"}, "stance": {"disputes"}, "version": {"3"}}},
 	{"/claims/1/evidence/1/remove", url.Values{"note": {"Not needed."}, "version": {"3"}}},
 }
 
@@ -49,10 +50,11 @@ func TestAuth_OnlyEditorsChange(t *testing.T) {
 		claim := a.get("/claims/1").doc
 		assert.Zero(t, claim.Find("#status-form").Length(), "no edit controls for %q", who)
 		assert.Zero(t, claim.Find("#evidence-form").Length())
+		assert.Zero(t, claim.Find(`[data-testid="edit-evidence"]`).Length())
 		assert.Zero(t, a.get("/claims").doc.Find(`a[href="/claims/new"]`).Length())
 	}
 	a.signInAs("", "")
-	for _, path := range []string{"/claims/new", "/claims/1/edit", "/sources/new", "/sources/1/edit", "/admin/users", "/account"} {
+	for _, path := range []string{"/claims/new", "/claims/1/edit", "/claims/1/evidence/1/edit", "/sources/new", "/sources/1/edit", "/admin/users", "/account"} {
 		res := a.get(path)
 		assert.Equal(t, http.StatusSeeOther, res.status, path)
 		assert.Equal(t, "/login?next="+url.QueryEscape(path), res.header.Get("Location"))

@@ -260,6 +260,7 @@ func TestHostileInputs(t *testing.T) {
 		{"/claims/1/status", []string{"status", "note", "version"}},
 		{"/sources", []string{"name", "kind", "role", "url", "description"}},
 		{"/claims/1/evidence", []string{"source_id", "source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note"}},
+		{"/claims/1/evidence/1/edit", []string{"source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note", "version"}},
 	}
 	allowed := map[int]bool{http.StatusSeeOther: true, http.StatusUnprocessableEntity: true, http.StatusBadRequest: true,
 		http.StatusRequestEntityTooLarge: true, http.StatusNotFound: true}
@@ -317,6 +318,7 @@ func TestHostileInputs(t *testing.T) {
 	// no version conflict stood in the way.
 	for _, want := range []string{"/claims text", "/claims context", "/claims/1 text", "/claims/1 context",
 		"/claims/1/status note", "/claims/1/evidence source_name", "/claims/1/evidence quote", "/claims/1/evidence note",
+		"/claims/1/evidence/1/edit source_name", "/claims/1/evidence/1/edit quote", "/claims/1/evidence/1/edit note",
 		"/sources name", "/sources role", "/sources description"} {
 		assert.True(t, saved[want], "%s: the markup was saved (303)", want)
 	}
@@ -332,7 +334,8 @@ func TestHostileInputs(t *testing.T) {
 	// Whatever was accepted is shown as text, escaped, everywhere it shows.
 	src := "/sources/" + strconv.FormatInt(hostileSource, 10)
 	pages := []string{"/claims", "/claims?q=alert", "/search?q=alert", "/sources", "/sources?sort=reliability",
-		"/claims/1", "/claims/1/edit", "/claims/2", "/changes", "/changes?type=claim_edited", "/changes?type=evidence_added",
+		"/claims/1", "/claims/1/edit", "/claims/1/evidence/1/edit", "/claims/2", "/changes", "/changes?type=claim_edited",
+		"/changes?type=evidence_added", "/changes?type=evidence_edited",
 		"/changes?source=" + strconv.FormatInt(hostileSource, 10), src, src + "/edit"}
 	for _, path := range pages {
 		p := a.get(path)
@@ -360,6 +363,8 @@ func validFormFor(path string) url.Values {
 		return url.Values{"status": {"disputed"}, "note": {"A note."}, "version": {"current"}}
 	case "/claims/1/evidence":
 		return url.Values{"source_id": {"1"}, "stance": {"reports"}}
+	case "/claims/1/evidence/1/edit":
+		return url.Values{"source_name": {"Le Point"}, "stance": {"asserts"}, "version": {"current"}}
 	}
 	// Each source a name of its own: a name taken is refused.
 	return url.Values{"name": {"Valid Source Name " + strconv.FormatInt(validSourceNames.Add(1), 10)}, "kind": {"person"}}

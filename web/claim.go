@@ -363,7 +363,7 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 		if err == nil {
 			done := flashClaimUpdated
 			if claim.Version == version {
-				done = flashClaimUnchanged
+				done = flashUnchanged
 			}
 			return redirectWithFlash(c, views.ClaimURL(id), done)
 		}

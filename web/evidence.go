@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -88,4 +89,79 @@ func (s *Server) handleEvidenceRemove(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", flashEvidenceRemoved)
+}
+
+// handleEvidenceEditForm shows the form that corrects a link, filled with
+// the link as it is and the claim's version.
+func (s *Server) handleEvidenceEditForm(c echo.Context) error {
+	claim, e, err := s.findClaimLink(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.evidenceEditData(c, claim, e, evidenceFormOf(e, claim.Version))
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.EvidenceEditPage(s.page(c, "Edit evidence", "claims"), d))
+}
+
+// handleEvidenceUpdate applies a correction of a link made on the version
+// the form carries. Bad fields come back with their messages (422); a stale
+// version answers 409 with what changed and the edit ready to re-apply.
+func (s *Server) handleEvidenceUpdate(c echo.Context) error {
+	if err := parseForm(c); err != nil {
+		return err
+	}
+	claim, e, err := s.findClaimLink(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := newEvidenceForm(c)
+	in := evidenceInput(f)
+	edited, err := s.store.EditEvidence(ctx, claim.ID, e.ID, in, s.actor(c))
+	switch claimtrack.ErrorCode(err) {
+	case "":
+		done := flashEvidenceUpdated
+		if edited.Same(e) {
+			done = flashUnchanged
+		}
+		return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", done)
+	case claimtrack.EINVALID:
+		f.Errors = errorsOf(err)
+		if in.Version < 1 {
+			f.Version = strconv.FormatInt(claim.Version, 10)
+		}
+		d, err := s.evidenceEditData(c, claim, e, f)
+		if err != nil {
+			return err
+		}
+		return s.render(c, http.StatusUnprocessableEntity, views.EvidenceEditPage(s.page(c, "Edit evidence", "claims"), d))
+	case claimtrack.ECONFLICT:
+		now, ferr := s.store.FindClaimByID(ctx, claim.ID)
+		if ferr != nil {
+			return ferr
+		}
+		f.Version = strconv.FormatInt(now.Version, 10)
+		d, derr := s.evidenceEditData(c, now, e, f)
+		if derr != nil {
+			return derr
+		}
+		return s.renderConflict(c, now, in.Version, err, views.ConflictData{Evidence: &d})
+	}
+	return err
+}
+
+// evidenceEditData is what the edit form of link e shows: f, and the
+// sources "via" offers, the link's own via among them.
+func (s *Server) evidenceEditData(c echo.Context, claim *claimtrack.Claim, e *claimtrack.Evidence, f views.EvidenceForm) (views.EvidenceEditData, error) {
+	d := views.EvidenceEditData{Claim: claim, Evidence: e, Form: f}
+	var err error
+	if d.Sources, err = s.store.FindSourceChoices(c.Request().Context()); err != nil {
+		return d, err
+	}
+	if e.Via != nil && !slices.ContainsFunc(d.Sources, func(s *claimtrack.Source) bool { return s.ID == e.ViaSourceID }) {
+		d.Sources = append([]*claimtrack.Source{e.Via}, d.Sources...)
+	}
+	return d, nil
 }

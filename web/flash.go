@@ -21,9 +21,10 @@ const (
 	flashNone flash = iota // no message
 	flashClaimCreated
 	flashClaimUpdated
-	flashClaimUnchanged
+	flashUnchanged
 	flashStatusChanged
 	flashEvidenceAdded
+	flashEvidenceUpdated
 	flashEvidenceRemoved
 	flashSourceCreated
 	flashSourceUpdated
@@ -48,9 +49,10 @@ var flashes = [...]flashText{
 	{flashNone, "", ""},
 	{flashClaimCreated, "claim-created", "Claim saved. Add its sources below."},
 	{flashClaimUpdated, "claim-updated", "Your changes to the claim were saved."},
-	{flashClaimUnchanged, "claim-unchanged", "Nothing changed, so nothing was saved."},
+	{flashUnchanged, "unchanged", "Nothing changed, so nothing was saved."},
 	{flashStatusChanged, "status-changed", "Status saved and recorded in the history."},
 	{flashEvidenceAdded, "evidence-added", "Evidence added and recorded in the history."},
+	{flashEvidenceUpdated, "evidence-updated", "Evidence updated and recorded in the history."},
 	{flashEvidenceRemoved, "evidence-removed", "Evidence removed and recorded in the history."},
 	{flashSourceCreated, "source-created", "Source saved."},
 	{flashSourceUpdated, "source-updated", "Your changes to the source were saved."},

@@ -86,6 +86,7 @@ func newEvidenceForm(c echo.Context) views.EvidenceForm {
 		SourceID: c.FormValue("source_id"), SourceName: c.FormValue("source_name"), SourceKind: c.FormValue("source_kind"),
 		Stance: c.FormValue("stance"), Quote: c.FormValue("quote"), URL: c.FormValue("url"),
 		PublishedAt: c.FormValue("published_at"), ViaSourceID: c.FormValue("via_source_id"), Note: c.FormValue("note"),
+		Version: c.FormValue("version"),
 	}
 }
 
@@ -93,8 +94,22 @@ func evidenceInput(f views.EvidenceForm) claimtrack.EvidenceInput {
 	return claimtrack.EvidenceInput{
 		SourceID: formInt(f.SourceID), SourceName: f.SourceName, SourceKind: claimtrack.SourceKind(f.SourceKind),
 		Stance: claimtrack.Stance(f.Stance), Quote: f.Quote, URL: f.URL, PublishedAt: f.PublishedAt,
-		ViaSourceID: formInt(f.ViaSourceID), Note: f.Note,
+		ViaSourceID: formInt(f.ViaSourceID), Note: f.Note, Version: formInt(f.Version),
 	}
+}
+
+// evidenceFormOf is the edit form of a link as it is, on claim version
+// version.
+func evidenceFormOf(e *claimtrack.Evidence, version int64) views.EvidenceForm {
+	f := views.EvidenceForm{Stance: string(e.Stance), Quote: e.Quote, URL: e.URL, PublishedAt: e.PublishedAt, Note: e.Note,
+		Version: strconv.FormatInt(version, 10)}
+	if e.Source != nil {
+		f.SourceName = e.Source.Name
+	}
+	if e.ViaSourceID != 0 {
+		f.ViaSourceID = strconv.FormatInt(e.ViaSourceID, 10)
+	}
+	return f
 }
 
 func newSourceForm(c echo.Context) views.SourceForm {

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	e.POST("/claims/:id", s.handleClaimUpdate, edit)
 	e.POST("/claims/:id/status", s.handleClaimStatusUpdate, edit)
 	e.POST("/claims/:id/evidence", s.handleEvidenceCreate, edit)
+	get("/claims/:id/evidence/:eid/edit", s.handleEvidenceEditForm, edit)
+	e.POST("/claims/:id/evidence/:eid/edit", s.handleEvidenceUpdate, edit)
 	get("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemoveForm, edit)
 	e.POST("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemove, edit)
 
@@ -87,12 +89,14 @@ func (s *Server) routes() {
 		e.Match([]string{http.MethodGet, http.MethodHead}, apiPrefix+path, h, s.apiAuth)
 	}
 	write := func(path string, h echo.HandlerFunc) { e.POST(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
+	patch := func(path string, h echo.HandlerFunc) { e.PATCH(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
 	read("/openapi.json", s.apiOpenAPI)
 	read("/claims", s.apiClaims)
 	write("/claims", s.apiClaimCreate)
 	read("/claims/:id", s.apiClaim)
 	read("/claims/:id/evidence", s.apiClaimEvidence)
 	write("/claims/:id/evidence", s.apiEvidenceCreate)
+	patch("/claims/:id/evidence/:eid", s.apiEvidenceEdit)
 	write("/claims/:id/status", s.apiStatusChange)
 	read("/claims/:id/events", s.apiClaimEvents)
 	read("/sources", s.apiSources)

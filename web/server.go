@@ -39,6 +39,7 @@ type ClaimStore interface {
 type EvidenceStore interface {
 	AddEvidence(ctx context.Context, claimID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error)
 	FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error)
+	EditEvidence(ctx context.Context, claimID, evidenceID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error)
 	RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r claimtrack.EvidenceRemoval, actor string) (*claimtrack.Claim, error)
 }
 

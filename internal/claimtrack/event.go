@@ -103,7 +103,7 @@ type EventFilter struct {
 
 // EventTypes lists every kind of change, in the order filters offer them.
 var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
-	EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
+	EventEvidenceEdited, EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
 	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged}
 
 // Valid reports whether t is a known kind of change.
@@ -119,8 +119,8 @@ func (t EventType) Valid() bool {
 // eventFieldOrder lists the fields a change shows people, in order (ids
 // and counts are for the code).
 var eventFieldOrder = []string{
-	"text", "context", "kind", "due_date", "tags", "status", "note",
-	"source", "stance", "quote", "url", "published_at", "via",
+	"text", "context", "kind", "due_date", "tags", "status",
+	"source", "stance", "quote", "url", "published_at", "via", "note",
 	"name", "role", "description", "title", "outlet", "summary",
 }
 

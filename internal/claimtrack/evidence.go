@@ -22,6 +22,13 @@ type Evidence struct {
 	Via    *Source // filled by reads when ViaSourceID is set
 }
 
+// Same reports whether two versions of a link say the same: the same source,
+// via, stance, quote, link, date and note.
+func (e *Evidence) Same(o *Evidence) bool {
+	return e.SourceID == o.SourceID && e.ViaSourceID == o.ViaSourceID && e.Stance == o.Stance && e.Quote == o.Quote &&
+		e.URL == o.URL && e.PublishedAt == o.PublishedAt && e.Note == o.Note
+}
+
 // EvidenceInput is what a person writes when adding evidence to a claim. The
 // source is either an existing one (SourceID) or named (SourceName): a name that
 // matches an existing source, ignoring case, links to it; a new name creates a

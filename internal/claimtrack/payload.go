@@ -144,8 +144,12 @@ type (
 	}
 	// EvidenceAdded records a new link; its note is the event's note.
 	EvidenceAdded struct{ Link LinkValues }
-	// EvidenceEdited records the fields of a link an edit changed.
-	EvidenceEdited struct{ Changes Changes }
+	// EvidenceEdited records the fields of a link an edit changed, and the
+	// name of its source after the edit.
+	EvidenceEdited struct {
+		Source  string
+		Changes Changes
+	}
 	// EvidenceRemoved records the link taken off, note included; the reason
 	// is the event's note.
 	EvidenceRemoved struct{ Link LinkValues }
@@ -203,7 +207,7 @@ func ClaimEdit(before, after ClaimValues) ClaimEdited {
 // EvidenceEdit is the edit from one link's values to another's. A new source
 // or via records its id with its name.
 func EvidenceEdit(before, after LinkValues) EvidenceEdited {
-	return EvidenceEdited{Changes: diffChanges(linkFields(before, true), linkFields(after, true))}
+	return EvidenceEdited{Source: after.Source, Changes: diffChanges(linkFields(before, true), linkFields(after, true))}
 }
 
 // SourceEdit is the edit from one source's values to another's.
@@ -246,6 +250,23 @@ func (e EvidenceEdited) ApplyTo(v *LinkValues) {
 	}
 }
 
+// TakesOff says whether the edit took source id off the link: it was the
+// link's source or via before, and is neither after. (A place the edit did
+// not change cannot have held id: a link's source and via differ.)
+func (e EvidenceEdited) TakesOff(id int64) bool {
+	var before, after LinkValues
+	for _, ch := range e.Changes {
+		switch ch.Field {
+		case "source_id":
+			before.SourceID, after.SourceID = parseID(ch.Before), parseID(ch.After)
+		case "via_source_id":
+			before.ViaSourceID, after.ViaSourceID = parseID(ch.Before), parseID(ch.After)
+		}
+	}
+	names := func(v LinkValues) bool { return v.SourceID == id || v.ViaSourceID == id }
+	return id != 0 && names(before) && !names(after)
+}
+
 // EncodePayload is the one encoder: the values before and after that the
 // history stores for p.
 func EncodePayload(p Payload) (before, after map[string]string) {
@@ -257,6 +278,10 @@ func EncodePayload(p Payload) (before, after map[string]string) {
 		encodeChanges(p.Changes, before, after)
 	case EvidenceEdited:
 		encodeChanges(p.Changes, before, after)
+		if !p.Changes.Has("source") {
+			// The source's name on both sides: the edit kept it.
+			before["source"], after["source"] = p.Source, p.Source
+		}
 	case SourceEdited:
 		encodeChanges(p.Changes, before, after)
 	case StatusChanged:
@@ -299,7 +324,7 @@ func DecodePayload(t EventType, before, after map[string]string) Payload {
 	case EventClaimEdited:
 		return ClaimEdited{Changes: diffChanges(before, after)}
 	case EventEvidenceEdited:
-		return EvidenceEdited{Changes: diffChanges(before, after)}
+		return EvidenceEdited{Source: after["source"], Changes: diffChanges(before, after)}
 	case EventSourceEdited:
 		return SourceEdited{Changes: diffChanges(before, after)}
 	case EventStatusChanged:

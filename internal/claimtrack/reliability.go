@@ -2,6 +2,7 @@ package claimtrack
 
 import (
 	"cmp"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -127,8 +128,8 @@ type SourceRecord struct {
 }
 
 // ScoreChange is one change of a source's resolved record: a verdict on a
-// claim it took a side on, a link added to a claim with a verdict, or such a
-// link removed; and the record after it.
+// claim it took a side on, a link added to a claim with a verdict, such a
+// link edited or removed; and the record after it.
 type ScoreChange struct {
 	N       int // 1 for the source's first change, 2 for the next …
 	EventID int64
@@ -138,9 +139,13 @@ type ScoreChange struct {
 	Relayed bool   // the source was the link's "via"
 	Status  Status // the claim's status after this change
 	Credit  Credit // the source's record after this change
-	// Removed is true when the change is the link's removal: what the link
-	// had counted is taken back, and the claim no longer counts at all.
+	// Removed is true when the change is the link's removal, or an edit
+	// that took the source off the link: what the link had counted is taken
+	// back, and the claim no longer counts for the source through it.
 	Removed bool
+	// Edited is true when the change is an edit of the link (its stance,
+	// source or via).
+	Edited bool
 }
 
 // Superseded reports whether the claim's verdict has changed since. A
@@ -152,19 +157,26 @@ func (c *ScoreChange) Superseded() bool {
 
 // Effect says in words how the change counted for the source.
 func (c *ScoreChange) Effect() string {
-	if c.Removed {
+	switch {
+	case c.Removed && c.Edited:
+		return "link edited: no longer counts"
+	case c.Removed:
 		return "link removed: no longer counts"
 	}
+	effect := "no longer counts"
 	credit := LinkCredit(c.Stance, c.Status)
 	switch {
 	case credit.AgreeHalves == 2:
-		return "agrees with the verdict"
+		effect = "agrees with the verdict"
 	case credit.DisagreeHalves == 2:
-		return "disagrees with the verdict"
+		effect = "disagrees with the verdict"
 	case credit.AgreeHalves == 1:
-		return "counts half each way"
+		effect = "counts half each way"
 	}
-	return "no longer counts"
+	if c.Edited {
+		return "link edited: " + effect
+	}
+	return effect
 }
 
 // ScorePoint is a source's record just after one change, for its chart.
@@ -218,13 +230,22 @@ func LinkRemoved(l Link, status Status) []Move {
 }
 
 // LinkEdited are the moves of a link changed on a claim with the given
-// status: the old link's credit is taken back, the new one's given. Nothing
-// moves when neither the sources nor the stance changed.
+// status: the old link's credit is taken back and the new one's given, in
+// one move per source (a source on the link before and after moves by the
+// difference). Nothing moves when neither the sources nor the stance changed.
 func LinkEdited(old, new Link, status Status) []Move {
 	if old == new {
 		return nil
 	}
-	return append(LinkRemoved(old, status), LinkAdded(new, status)...)
+	out := LinkRemoved(old, status)
+	for _, m := range LinkAdded(new, status) {
+		if i := slices.IndexFunc(out, func(o Move) bool { return o.SourceID == m.SourceID }); i >= 0 {
+			out[i] = Move{LinkSide: m.LinkSide, Stance: m.Stance, Delta: out[i].Delta.Add(m.Delta)}
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // VerdictGiven are the moves of a claim's status changing from one status to

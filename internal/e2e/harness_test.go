@@ -400,6 +400,15 @@ func (b *browser) fill(sel, value string) {
 	require.NoError(b.t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), value)), "fill %s on %s", sel, b.location())
 }
 
+// clear empties a field (as a person selecting it all and deleting would;
+// no script needed).
+func (b *browser) clear(sel string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	require.NoError(b.t, chromedp.Do(ctx, chromedp.Clear(chromedp.CSS(sel))), "clear %s on %s", sel, b.location())
+}
+
 // choose picks an option of a select by its value, by marking the option
 // selected in the DOM (which works with scripts off).
 func (b *browser) choose(sel, value string) {

@@ -155,3 +155,44 @@ func TestJourney_Conflict(t *testing.T) {
 		})
 	}
 }
+
+// 6. An editor corrects a piece of evidence from its "Edit" link: a bad
+// field comes back with its message and the input kept, then the fixed
+// edit is saved and the history shows what changed, the quote as a word
+// diff.
+func TestJourney_EditEvidence(t *testing.T) {
+	eachWay(t, "edit-evidence", func(t *testing.T, b *browser) {
+		b.signIn(editorName)
+		b.open("/claims/1")
+		b.follow(`[data-testid="evidence-item"] [data-testid="edit-evidence"]`)
+		require.Regexp(t, `^/claims/1/evidence/\d+/edit$`, b.location())
+		assert.Equal(t, "Le Point", b.attr("#edit-source", "value"), "the form shows the link")
+		assert.Equal(t, "asserts", b.attr(`#edit-stance option[selected]`, "value"))
+
+		b.fill("#edit-url", "not a link")
+		b.fill("#edit-quote", "Trump will be in Moscow on May 9")
+		b.follow(`[data-testid="evidence-edit-form"] button[type="submit"]`)
+		assert.NotEmpty(t, b.text(`#edit-url ~ [data-testid="error-url"]`), "the message sits by the field")
+		assert.Equal(t, "Trump will be in Moscow on May 9", b.text("#edit-quote"), "the input kept")
+
+		b.clear("#edit-url")
+		b.fill("#edit-url", "https://www.lepoint.fr/monde/trump-moscou")
+		b.clear("#edit-quote")
+		b.fill("#edit-quote", "Trump will be in Moscow for the parade")
+		b.choose("#edit-stance", "supports")
+		b.follow(`[data-testid="evidence-edit-form"] button[type="submit"]`)
+		assert.Equal(t, "/claims/1", b.location())
+		assert.Contains(t, b.text(`[data-testid="flash"]`), "Evidence updated")
+		assert.Contains(t, b.text(`[data-testid="stance-supports"]`), "Trump will be in Moscow for the parade")
+
+		latest := b.doc().Find(`[data-testid="timeline"] [data-testid="event"]`).First()
+		assert.Equal(t, "evidence_edited", latest.AttrOr("data-event-type", ""))
+		assert.Contains(t, latest.Text(), "Le Point")
+		assert.Contains(t, latest.Text(), editorName)
+		quote := latest.Find(`dd[data-field="quote"]`)
+		assert.Equal(t, "Trump will be in Moscow for the parade", strings.Join(strings.Fields(quote.Find(".diff").Contents().Not("del").Text()), " "))
+		assert.Contains(t, quote.Find("ins").Text(), "parade", "the words added are marked")
+		assert.Equal(t, "Supports", strings.TrimSpace(latest.Find(`dd[data-field="stance"] ins`).Text()))
+		assert.Equal(t, "https://www.lepoint.fr/monde/trump-moscou", strings.TrimSpace(latest.Find(`dd[data-field="url"] ins`).Text()))
+	})
+}

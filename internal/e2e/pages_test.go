@@ -40,6 +40,7 @@ func pageTypes(removePath string) []pageType {
 		{"claim page for an editor (status and evidence forms)", "/claims/1", adminName},
 		{"new claim form", "/claims/new", adminName},
 		{"edit claim form", "/claims/1/edit", adminName},
+		{"edit evidence form", strings.TrimSuffix(removePath, "/remove") + "/edit", adminName},
 		{"remove evidence form", removePath, adminName},
 		{"claim as of a day", "/claims/1?as_of=" + today, ""},
 		{"claims as of a day", "/claims?as_of=" + today, ""},
@@ -59,6 +60,7 @@ func pageTypes(removePath string) []pageType {
 		{"error page: not found", "/claims/999", ""},
 		{"error page: form sent back (422)", "", adminName},
 		{"error page: conflict (409)", "", adminName},
+		{"error page: evidence edit conflict (409)", strings.TrimSuffix(removePath, "/remove") + "/edit", adminName},
 	}
 }
 
@@ -66,10 +68,9 @@ func pageTypes(removePath string) []pageType {
 func removePath(t *testing.T, a *app, admin *http.Client) string {
 	t.Helper()
 	_, body := fetch(t, admin, a.base+"/claims/1")
-	i := strings.Index(body, `/claims/1/evidence/`)
-	require.Positive(t, i)
-	end := strings.Index(body[i:], `"`)
-	return body[i : i+end]
+	m := regexp.MustCompile(`/claims/1/evidence/\d+/remove`).FindString(body)
+	require.NotEmpty(t, m)
+	return m
 }
 
 // csrfOf is the CSRF token a client's forms carry: a signed-in client's is
@@ -105,6 +106,12 @@ func fetchType(t *testing.T, a *app, clients map[string]*http.Client, p pageType
 	case "error page: conflict (409)":
 		res, err := c.PostForm(a.base+"/claims/3/status", url.Values{"_csrf": {csrfOf(t, a, c)}, "status": {"refuted"},
 			"note": {"Sent from a stale page."}, "version": {"1"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		return readAll(t, res)
+	case "error page: evidence edit conflict (409)":
+		res, err := c.PostForm(a.base+p.path, url.Values{"_csrf": {csrfOf(t, a, c)}, "source_name": {"Le Point"},
+			"stance": {"disputes"}, "note": {"Sent from a stale page."}, "version": {"1"}})
 		require.NoError(t, err)
 		defer res.Body.Close()
 		return readAll(t, res)
@@ -247,6 +254,18 @@ func TestAccessibility(t *testing.T) {
 			stale.fill("#status-note", "Checked too.")
 			stale.follow(`#status-form button[type="submit"]`)
 			require.NotEmpty(t, stale.text(`[data-testid="conflict"]`))
+			check(stale, p.name)
+			stale.clean()
+			continue
+		case "error page: evidence edit conflict (409)":
+			b.open(p.path)
+			stale := b.tab(true)
+			stale.open(p.path)
+			b.fill("#edit-note", " Checked.")
+			b.follow(`[data-testid="evidence-edit-form"] button[type="submit"]`)
+			stale.fill("#edit-note", " Checked too.")
+			stale.follow(`[data-testid="evidence-edit-form"] button[type="submit"]`)
+			require.NotEmpty(t, stale.text(`[data-testid="conflict"] [data-testid="evidence-edit-form"]`))
 			check(stale, p.name)
 			stale.clean()
 			continue

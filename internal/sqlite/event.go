@@ -110,7 +110,11 @@ func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*
 		}
 		out = append(out, ev)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, nil
 }
 
 // FindClaimEvents returns the history of one claim, newest first.

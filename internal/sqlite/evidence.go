@@ -78,14 +78,8 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 		if c, err = claimAtVersion(ctx, tx, claimID, r.Version); err != nil {
 			return err
 		}
-		e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.id = ? AND e.claim_id = ?`,
-			evidenceID, claimID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return claimtrack.Errorf(claimtrack.ENOTFOUND, "This claim has no such evidence (any more).")
-		} else if err != nil {
-			return err
-		}
-		if err := attachEvidenceSources(ctx, tx, []*claimtrack.Evidence{e}); err != nil {
+		e, err := findLink(ctx, tx, claimID, evidenceID)
+		if err != nil {
 			return err
 		}
 		if err := bumpClaim(ctx, tx, c); err != nil {
@@ -111,6 +105,113 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 		return nil, err
 	}
 	return c, nil
+}
+
+// EditEvidence corrects a link of a claim (its source, stance, quote, link,
+// date, via and note) if the claim is still at the version the editor saw,
+// in.Version (ECONFLICT otherwise). The source is found as AddEvidence finds
+// it, a new name creating a source. An edit that changes nothing writes
+// nothing and returns the link as it is. Otherwise the link keeps its id and
+// creation time, the claim moves to its next version, and its search row,
+// one "evidence edited" event holding the fields that changed, and the
+// records of the sources involved follow in the same transaction.
+func (db *DB) EditEvidence(ctx context.Context, claimID, evidenceID int64, in claimtrack.EvidenceInput, actor string) (*claimtrack.Evidence, error) {
+	in.Normalize()
+	verr := in.Validate()
+	if verr != nil && claimtrack.ErrorCode(verr) != claimtrack.EINVALID {
+		return nil, verr
+	}
+	var e *claimtrack.Evidence
+	err := db.update(ctx, func(tx *Tx) error {
+		fields := map[string]string{}
+		for k, v := range claimtrack.FieldErrors(verr) {
+			fields[k] = v
+		}
+		if in.Version < 1 {
+			addField(fields, "version", "The form is missing the claim's version; reload the page and try again.")
+			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+		}
+		c, err := claimAtVersion(ctx, tx, claimID, in.Version)
+		if err != nil {
+			return err
+		}
+		old, err := findLink(ctx, tx, claimID, evidenceID)
+		if err != nil {
+			return err
+		}
+		src, err := lookupEvidenceSource(ctx, tx, in, fields)
+		if err != nil {
+			return err
+		}
+		var via *claimtrack.Source
+		if in.ViaSourceID > 0 {
+			if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+				addField(fields, "via_source_id", "That source does not exist any more; choose another.")
+			} else if err != nil {
+				return err
+			} else if src != nil && via.ID == src.ID {
+				addField(fields, "via_source_id", "A source cannot relay itself; leave “via” empty.")
+			}
+		}
+		if len(fields) > 0 {
+			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+		}
+		if src == nil {
+			if src, err = createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor); err != nil {
+				return err
+			}
+		}
+		e = &claimtrack.Evidence{ID: old.ID, ClaimID: claimID, SourceID: src.ID, Stance: in.Stance, Quote: in.Quote, URL: in.URL,
+			PublishedAt: in.PublishedAt, Note: in.Note, CreatedAt: old.CreatedAt, Source: src, Via: via}
+		if via != nil {
+			e.ViaSourceID = via.ID
+		}
+		if e.Same(old) {
+			e = old
+			return nil
+		}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE evidence SET source_id = ?, stance = ?, quote = ?, url = ?, published_at = ?,
+			via_source_id = ?, note = ? WHERE id = ?`,
+			e.SourceID, e.Stance, e.Quote, e.URL, e.PublishedAt, nullID(e.ViaSourceID), e.Note, e.ID); err != nil {
+			return err
+		}
+		if err := reindexClaim(ctx, tx, claimID); err != nil {
+			return err
+		}
+		ev := evidenceEditedEvent(actor, c, old, e)
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return creditEditedEvidence(ctx, tx, old, e, c.Status, ev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// findLink reads one link of a claim with its sources, or ENOTFOUND.
+func findLink(ctx context.Context, tx *Tx, claimID, evidenceID int64) (*claimtrack.Evidence, error) {
+	e, err := scanEvidence(tx.QueryRowContext(ctx, `SELECT `+evidenceColumns+` FROM evidence e WHERE e.id = ? AND e.claim_id = ?`,
+		evidenceID, claimID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, claimtrack.Errorf(claimtrack.ENOTFOUND, "This claim has no such evidence (any more).")
+	} else if err != nil {
+		return nil, err
+	}
+	return e, attachEvidenceSources(ctx, tx, []*claimtrack.Evidence{e})
+}
+
+// evidenceEditedEvent is the event of an edit of a link from old to new
+// (claim c at its new version): the fields that changed, under the keys an
+// "evidence added" event uses. A changed source (or via) is recorded by name
+// and id on both sides; a via taken away is empty after.
+func evidenceEditedEvent(actor string, c *claimtrack.Claim, old, new *claimtrack.Evidence) *claimtrack.Event {
+	return &claimtrack.Event{Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, SourceID: new.SourceID, EvidenceID: new.ID,
+		Payload: claimtrack.EvidenceEdit(claimtrack.LinkValuesOf(old), claimtrack.LinkValuesOf(new))}
 }
 
 func addField(fields map[string]string, field, msg string) {

@@ -60,6 +60,16 @@ func sourceDB(t *testing.T) *sqlite.DB {
 	require.NoError(t, err)
 	_, err = db.RemoveEvidence(ctx, 20, ev.ID, claimtrack.EvidenceRemoval{Note: "Not about this.", Version: c.Version}, "editor")
 	require.NoError(t, err)
+	// A link corrected: its stance and quote, then its source.
+	links, err := db.FindClaimEvidence(ctx, 30)
+	require.NoError(t, err)
+	require.NotEmpty(t, links)
+	e := links[0]
+	in := claimtrack.EvidenceInput{SourceID: e.SourceID, Stance: claimtrack.StanceDisputes, Quote: "Corrected: " + e.Quote, URL: e.URL,
+		PublishedAt: e.PublishedAt, ViaSourceID: e.ViaSourceID, Note: e.Note}
+	mustEditEvidence(t, db, 30, e.ID, in)
+	in.SourceID, in.SourceName, in.SourceKind, in.ViaSourceID = 0, "Izvestia", claimtrack.SourceOutlet, 0
+	mustEditEvidence(t, db, 30, e.ID, in)
 	return db
 }
 
@@ -323,4 +333,100 @@ func TestImportSheet(t *testing.T) {
 	assert.ErrorContains(t, err, "sheet row 1 (line 2), field source_kind")
 	require.NoError(t, raw.QueryRow(`SELECT count(*) FROM claims`).Scan(&n))
 	assert.Equal(t, before+2, n, "nothing written")
+}
+
+// Edits of links come back from an export: the events as they were, and,
+// replayed after the import, the same source records and score histories,
+// both in a restore and in a merge (where the source ids the edits name
+// change).
+func TestImport_EvidenceEdited(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	c1 := mustCreateClaim(t, src, "The minister will resign before the summit.")
+	c2 := mustCreateClaim(t, src, "The summit will take place in Geneva in June.")
+	unnamed := mustLinkEvidence(t, src, c1.ID, "Unnamed officials", claimtrack.StanceAsserts, 0)
+	paper := mustLinkEvidence(t, src, c1.ID, "The Daily Paper", claimtrack.StanceAsserts, unnamed.SourceID)
+	wire := mustLinkEvidence(t, src, c2.ID, "Wire Agency", claimtrack.StanceReports, 0)
+	mustSetStatus(t, src, c1.ID, claimtrack.StatusRefuted)
+	editLink(t, src, paper, paper.SourceID, claimtrack.StanceDisputes, 0)
+	editLink(t, src, unnamed, wire.SourceID, claimtrack.StanceSupports, paper.SourceID)
+	moved := mustEditEvidence(t, src, c2.ID, wire.ID, claimtrack.EvidenceInput{SourceName: "Press Office", SourceKind: claimtrack.SourcePerson,
+		Stance: claimtrack.StanceAsserts, Quote: "It will be in Geneva.", URL: "https://example.org/a", Note: "Corrected source."})
+	mustSetStatus(t, src, c2.ID, claimtrack.StatusConfirmed)
+	d, _ := exportJSON(t, src)
+	edits := 0
+	for _, e := range d.Events {
+		if e.Type == string(claimtrack.EventEvidenceEdited) {
+			edits++
+		}
+	}
+	require.Equal(t, 3, edits)
+
+	records := func(db *sqlite.DB) map[string]claimtrack.SourceRecord {
+		t.Helper()
+		list, _, err := db.FindSources(ctx, claimtrack.SourceFilter{Limit: 100})
+		require.NoError(t, err)
+		out := map[string]claimtrack.SourceRecord{}
+		for _, s := range list {
+			out[s.Name] = s.Record
+		}
+		return out
+	}
+	history := func(db *sqlite.DB, name string) []string {
+		t.Helper()
+		var id int64
+		require.NoError(t, rawDB(t, db).QueryRow(`SELECT id FROM sources WHERE name = ?`, name).Scan(&id))
+		changes, err := db.FindScoreChanges(ctx, id, 0, 100)
+		require.NoError(t, err)
+		var out []string
+		for _, ch := range changes {
+			out = append(out, fmt.Sprintf("%d %s %s %v %v %d/%d %s", ch.N, ch.Stance, ch.Status, ch.Relayed, ch.Removed,
+				ch.Credit.AgreeHalves, ch.Credit.DisagreeHalves, ch.Effect()))
+		}
+		return out
+	}
+	want := records(src)
+	require.Equal(t, 1, want["Press Office"].Claims)
+	require.Equal(t, claimtrack.Credit{AgreeHalves: 2}, want["Press Office"].Credit)
+
+	t.Run("Restore", func(t *testing.T) {
+		dst := MustOpenDB(t)
+		res, err := dst.ImportDump(ctx, d, "importer", "edits.json", false)
+		require.NoError(t, err)
+		require.True(t, res.Restore)
+		got, _ := exportJSON(t, dst)
+		got = withoutImportEvent(t, got)
+		want := *d
+		want.ExportedAt = ""
+		assert.Equal(t, want.Events, got.Events)
+		assert.Equal(t, want.Evidence, got.Evidence)
+		raw, rawSrc := rawDB(t, dst), rawDB(t, src)
+		assert.Equal(t, queryRows(t, rawSrc, `SELECT * FROM source_stats ORDER BY source_id`),
+			queryRows(t, raw, `SELECT * FROM source_stats ORDER BY source_id`))
+		assert.Equal(t, queryRows(t, rawSrc, `SELECT * FROM source_score_history ORDER BY source_id, n`),
+			queryRows(t, raw, `SELECT * FROM source_score_history ORDER BY source_id, n`))
+		links, err := dst.FindClaimEvidence(ctx, c2.ID)
+		require.NoError(t, err)
+		require.Len(t, links, 1)
+		assert.Equal(t, moved.ID, links[0].ID)
+		assert.Equal(t, "Press Office", links[0].Source.Name)
+	})
+	t.Run("Merge", func(t *testing.T) {
+		dst := MustOpenDB(t)
+		// Sources of its own first, so the file's source ids mean others here.
+		mustLink(t, dst, mustCreateClaim(t, dst, "A claim only this tracker has.").ID, "A Local Outlet", claimtrack.StanceAsserts, 0)
+		_, err := dst.CreateSource(ctx, claimtrack.SourceInput{Name: "Another Local Outlet", Kind: claimtrack.SourceOutlet}, "local")
+		require.NoError(t, err)
+		res, err := dst.ImportDump(ctx, d, "importer", "edits.json", false)
+		require.NoError(t, err)
+		require.False(t, res.Restore)
+		got := records(dst)
+		for name, r := range want {
+			assert.Equal(t, r, got[name], "%s's record", name)
+		}
+		for _, name := range []string{"Unnamed officials", "The Daily Paper", "Wire Agency", "Press Office"} {
+			assert.Equal(t, history(src, name), history(dst, name), "%s's changes", name)
+		}
+		require.NoError(t, dst.IntegrityCheck(ctx))
+	})
 }

@@ -471,29 +471,41 @@ func (db *DB) FindScoreChanges(ctx context.Context, sourceID int64, before, limi
 	}
 	var out []*claimtrack.ScoreChange
 	err := db.readTx(ctx, func(tx *Tx) error {
-
+		// A row does not say what kind of change made it; its event does.
 		rows, err := tx.QueryContext(ctx, `SELECT h.n, h.event_id, h.at, h.stance, h.relayed, h.status, h.agree2, h.disagree2,
-			coalesce(ev.type = ?, 0), `+claimColumns+`
+			coalesce(ev.type, ''), coalesce(ev.before_json, '{}'), coalesce(ev.after_json, '{}'), `+claimColumns+`
 			FROM source_score_history h JOIN claims c ON c.id = h.claim_id LEFT JOIN events ev ON ev.id = h.event_id
-			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, claimtrack.EventEvidenceRemoved, sourceID, before, limit)
+			WHERE h.source_id = ? AND h.n < ? ORDER BY h.n DESC LIMIT ?`, sourceID, before, limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			ch := &claimtrack.ScoreChange{}
-			var at string
+			var at, before, after string
+			var typ claimtrack.EventType
 			c, err := scanClaim(prefixScanner{rows, []any{&ch.N, &ch.EventID, &at, &ch.Stance, &ch.Relayed, &ch.Status,
-				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves, &ch.Removed}})
+				&ch.Credit.AgreeHalves, &ch.Credit.DisagreeHalves, &typ, &before, &after}})
 			if err != nil {
 				return err
 			}
 			ch.At, ch.Claim = parseTime(at), c
+			switch typ {
+			case claimtrack.EventEvidenceRemoved:
+				ch.Removed = true
+			case claimtrack.EventEvidenceEdited:
+				b, berr := decodeFields(before)
+				a, aerr := decodeFields(after)
+				if berr != nil || aerr != nil {
+					return fmt.Errorf("sqlite: event %d: bad values", ch.EventID)
+				}
+				edit, _ := claimtrack.DecodePayload(typ, b, a).(claimtrack.EvidenceEdited)
+				ch.Edited, ch.Removed = true, edit.TakesOff(sourceID)
+			}
 			out = append(out, ch)
 		}
 		return rows.Err()
 	})
-
 	return out, err
 }
 

@@ -374,3 +374,133 @@ func TestFindSourcesAsOf_LiveSnapshots_Volume(t *testing.T) {
 	require.NoError(t, err)
 	assert.ErrorContains(t, db.IntegrityCheck(ctx), "snapshot ranks")
 }
+
+// mustLinkEvidence links a source, by name, to a claim and returns the link.
+func mustLinkEvidence(tb testing.TB, db *sqlite.DB, claimID int64, source string, stance claimtrack.Stance, via int64) *claimtrack.Evidence {
+	tb.Helper()
+	e, err := db.AddEvidence(context.Background(), claimID, claimtrack.EvidenceInput{SourceName: source, SourceKind: claimtrack.SourceKind("outlet"),
+		Stance: stance, ViaSourceID: via}, "tester")
+	require.NoError(tb, err)
+	return e
+}
+
+// editLink edits a link's stance, source (by id) and via, keeping the rest.
+func editLink(tb testing.TB, db *sqlite.DB, e *claimtrack.Evidence, source int64, stance claimtrack.Stance, via int64) {
+	tb.Helper()
+	mustEditEvidence(tb, db, e.ClaimID, e.ID, claimtrack.EvidenceInput{SourceID: source, Stance: stance, Quote: e.Quote, URL: e.URL,
+		PublishedAt: e.PublishedAt, ViaSourceID: via, Note: e.Note})
+}
+
+// An edit of a link moves the records as a removal of the old link and the
+// addition of the new one would: on a refuted claim, an "asserts" link
+// edited to "disputes" turns its source's disagreement into an agreement.
+func TestReliability_EditEvidence_FlipsStance(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	c := mustCreateClaim(t, db, "The minister will resign before the summit.")
+	e := mustLinkEvidence(t, db, c.ID, "The Daily Paper", claimtrack.StanceAsserts, 0)
+	mustSetStatus(t, db, c.ID, claimtrack.StatusRefuted)
+	rec, err := db.FindSourceRecord(ctx, e.SourceID)
+	require.NoError(t, err)
+	require.Equal(t, claimtrack.Credit{DisagreeHalves: 2}, rec.Credit)
+
+	editLink(t, db, e, e.SourceID, claimtrack.StanceDisputes, 0)
+	rec, err = db.FindSourceRecord(ctx, e.SourceID)
+	require.NoError(t, err)
+	assert.Equal(t, claimtrack.Credit{AgreeHalves: 2}, rec.Credit)
+	assert.Equal(t, 1, rec.Claims)
+	assert.Equal(t, 2, rec.Changes, "the verdict, then the edit")
+	changes, err := db.FindScoreChanges(ctx, e.SourceID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, changes, 2)
+	assert.True(t, changes[0].Edited)
+	assert.False(t, changes[0].Removed)
+	assert.Equal(t, claimtrack.StanceDisputes, changes[0].Stance)
+	assert.Equal(t, "link edited: agrees with the verdict", changes[0].Effect())
+	assert.False(t, changes[0].Superseded())
+	assert.False(t, changes[1].Edited)
+	assert.Equal(t, "disagrees with the verdict", changes[1].Effect())
+}
+
+// Edits that change the stance, the source and the via, on claims with and
+// without a verdict and before and after verdicts, keep every record, claims
+// count and score history equal to a replay of the history; a source edited
+// off a claim has a change that says so.
+func TestReliability_EditEvidence_MatchesReplay(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	c1 := mustCreateClaim(t, db, "The minister will resign before the summit.")
+	c2 := mustCreateClaim(t, db, "The summit will take place in Geneva in June.")
+	c3 := mustCreateClaim(t, db, "The two delegations met twice last week.")
+	unnamed := mustLinkEvidence(t, db, c1.ID, "Unnamed officials", claimtrack.StanceAsserts, 0)
+	paper := mustLinkEvidence(t, db, c1.ID, "The Daily Paper", claimtrack.StanceAsserts, unnamed.SourceID)
+	agency := mustLinkEvidence(t, db, c1.ID, "Wire Agency", claimtrack.StanceReports, 0)
+	paper2 := mustLinkEvidence(t, db, c2.ID, "The Daily Paper", claimtrack.StanceAsserts, 0)
+	office := mustLinkEvidence(t, db, c2.ID, "Press Office", claimtrack.StanceDisputes, 0)
+	open := mustLinkEvidence(t, db, c3.ID, "Wire Agency", claimtrack.StanceSupports, 0)
+	mustSetStatus(t, db, c1.ID, claimtrack.StatusRefuted)
+	mustSetStatus(t, db, c2.ID, claimtrack.StatusPartlyTrue)
+
+	rec := func(id int64) claimtrack.SourceRecord {
+		t.Helper()
+		r, err := db.FindSourceRecord(ctx, id)
+		require.NoError(t, err)
+		return r
+	}
+	require.Equal(t, 1, rec(unnamed.SourceID).Claims)
+	require.Equal(t, 2, rec(agency.SourceID).Claims)
+
+	// c1 (refuted): the paper's link loses its via, so the officials keep
+	// only their own link, still on the claim.
+	editLink(t, db, paper, paper.SourceID, claimtrack.StanceAsserts, 0)
+	assert.Equal(t, claimtrack.Credit{DisagreeHalves: 2}, rec(unnamed.SourceID).Credit)
+	assert.Equal(t, 1, rec(unnamed.SourceID).Claims)
+	// The officials' own link is moved to the press office, which gains c1
+	// and the officials lose it; the officials relay it instead.
+	editLink(t, db, unnamed, office.SourceID, claimtrack.StanceDisputes, unnamed.SourceID)
+	assert.Equal(t, claimtrack.Credit{AgreeHalves: 2}, rec(unnamed.SourceID).Credit, "relayed, it agrees now")
+	assert.Equal(t, 1, rec(unnamed.SourceID).Claims)
+	assert.Equal(t, 2, rec(office.SourceID).Claims)
+	// Then the via goes: the officials are off c1 altogether.
+	editLink(t, db, unnamed, office.SourceID, claimtrack.StanceDisputes, 0)
+	assert.Equal(t, claimtrack.Credit{}, rec(unnamed.SourceID).Credit)
+	assert.Zero(t, rec(unnamed.SourceID).Claims)
+	changes, err := db.FindScoreChanges(ctx, unnamed.SourceID, 0, 10)
+	require.NoError(t, err)
+	require.NotEmpty(t, changes)
+	assert.True(t, changes[0].Removed, "edited off the link")
+	assert.True(t, changes[0].Edited)
+	assert.Equal(t, "link edited: no longer counts", changes[0].Effect())
+	// The agency's "reports" link (counts nothing) becomes a relayed
+	// assertion of the paper's: both sides move, the paper stays on c1 once.
+	editLink(t, db, agency, agency.SourceID, claimtrack.StanceAsserts, paper.SourceID)
+	assert.Equal(t, 2, rec(paper.SourceID).Claims, "the paper: c1 and c2, c1 counted once")
+	assert.Equal(t, claimtrack.Credit{DisagreeHalves: 5, AgreeHalves: 1}, rec(paper.SourceID).Credit,
+		"two assertions of refuted c1 (its own and the one relayed) and half each way on c2")
+
+	// c2 (partly true): the paper's link becomes the wire agency's.
+	editLink(t, db, paper2, agency.SourceID, claimtrack.StanceSupports, 0)
+	// c3 (open): a stance change counts only as open, then the verdict
+	// comes after the edit and counts the edited link.
+	editLink(t, db, open, open.SourceID, claimtrack.StanceDisputes, 0)
+	assert.Equal(t, 1, rec(open.SourceID).Credit.Open)
+	mustSetStatus(t, db, c3.ID, claimtrack.StatusConfirmed)
+	// Swap source and via on c1's agency link.
+	editLink(t, db, agency, paper.SourceID, claimtrack.StanceAsserts, agency.SourceID)
+	// A correction of the verdict after the edits.
+	mustSetStatus(t, db, c1.ID, claimtrack.StatusConfirmed)
+
+	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	history := `SELECT * FROM source_score_history ORDER BY source_id, n`
+	keptStats, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
+	require.Greater(t, len(keptHistory), 10)
+	require.NoError(t, db.RebuildReliability(ctx))
+	assert.Equal(t, keptStats, queryRows(t, raw, stats))
+	assert.Equal(t, keptHistory, queryRows(t, raw, history))
+
+	// The claims counts are the links' distinct claims.
+	assert.Equal(t, queryRows(t, raw, `SELECT s.id, count(DISTINCT e.claim_id) FROM sources s
+		LEFT JOIN evidence e ON e.source_id = s.id OR e.via_source_id = s.id GROUP BY s.id ORDER BY s.id`),
+		queryRows(t, raw, `SELECT source_id, claims FROM source_stats ORDER BY source_id`))
+}

@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -15,6 +16,18 @@ func ChangeSummary(ev *claimtrack.Event) string {
 		s += ": " + p.From.Label() + " → " + p.To.Label()
 	case claimtrack.EvidenceAdded:
 		s += ": " + p.Link.Source + " " + p.Link.Stance.Description()
+	case claimtrack.EvidenceEdited:
+		s += ": " + p.Source
+		var fields []string
+		for _, c := range ev.Changes() {
+			if c.Field == "source" {
+				s += " (was " + c.Before + ")"
+			}
+			fields = append(fields, strings.ToLower(claimtrack.FieldLabel(c.Field)))
+		}
+		if len(fields) > 0 {
+			s += "; changed " + strings.Join(fields, ", ")
+		}
 	case claimtrack.EvidenceRemoved:
 		s += ": " + p.Link.Source + " no longer " + p.Link.Stance.Description()
 	case claimtrack.SourceCreated:

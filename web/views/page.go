@@ -103,7 +103,7 @@ type StatusForm struct {
 	Errors  FormErrors
 }
 
-// EvidenceForm is the add-evidence form as typed.
+// EvidenceForm is the add-evidence or edit-evidence form as typed.
 type EvidenceForm struct {
 	SourceID    string
 	SourceName  string
@@ -114,6 +114,7 @@ type EvidenceForm struct {
 	PublishedAt string
 	ViaSourceID string
 	Note        string
+	Version     string // the claim version the edit form was opened on (edits only)
 	Errors      FormErrors
 }
 
@@ -129,6 +130,12 @@ type SourceForm struct {
 
 // ClaimURL is the address of a claim page.
 func ClaimURL(id int64) string { return "/claims/" + strconv.FormatInt(id, 10) }
+
+// EvidenceURL is the address of a claim's link, under which its edit and
+// removal forms are.
+func EvidenceURL(claimID, evidenceID int64) string {
+	return ClaimURL(claimID) + "/evidence/" + strconv.FormatInt(evidenceID, 10)
+}
 
 // SourceURL is the address of a source page.
 func SourceURL(id int64) string { return "/sources/" + strconv.FormatInt(id, 10) }
@@ -207,6 +214,20 @@ func eventClass(t claimtrack.EventType, superseded bool) string {
 		return "event event-" + string(t) + " event-superseded"
 	}
 	return "event event-" + string(t)
+}
+
+// evidenceValue is a link's field as the history shows it: a stance or a
+// date in words, "none" for an empty one.
+func evidenceValue(k, v string) string {
+	switch {
+	case v == "":
+		return "none"
+	case k == "stance":
+		return claimtrack.Stance(v).Label()
+	case k == "published_at":
+		return formatDate(v)
+	}
+	return v
 }
 
 // formatDate turns YYYY-MM-DD into "9 May 2025"; other text is returned as is.

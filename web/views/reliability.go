@@ -183,10 +183,14 @@ func barWidth(s claimtrack.Score) string { return strconv.FormatFloat((s.High-s.
 func shortDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
 
 // changeKind names what made a change of a source's record, for the page's
-// data attributes: "removed" for a link taken off, "counted" otherwise.
+// data attributes: "removed" for a link taken off (or edited off the
+// source), "edited" for another edit of a link, "counted" otherwise.
 func changeKind(ch *claimtrack.ScoreChange) string {
-	if ch.Removed {
+	switch {
+	case ch.Removed:
 		return "removed"
+	case ch.Edited:
+		return "edited"
 	}
 	return "counted"
 }
