@@ -33,27 +33,9 @@ func (db *DB) AddEvidence(ctx context.Context, claimID int64, in claimtrack.Evid
 		for k, v := range claimtrack.FieldErrors(verr) {
 			fields[k] = v
 		}
-		src, err := lookupEvidenceSource(ctx, tx, in, fields)
+		src, via, err := linkSources(ctx, tx, in, fields, actor)
 		if err != nil {
 			return err
-		}
-		var via *claimtrack.Source
-		if in.ViaSourceID > 0 {
-			if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
-				addField(fields, "via_source_id", "That source does not exist any more; choose another.")
-			} else if err != nil {
-				return err
-			} else if src != nil && via.ID == src.ID {
-				addField(fields, "via_source_id", "A source cannot relay itself; leave “via” empty.")
-			}
-		}
-		if len(fields) > 0 {
-			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
-		}
-		if src == nil {
-			if src, err = createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor); err != nil {
-				return err
-			}
 		}
 		if err := bumpClaim(ctx, tx, c); err != nil {
 			return err
@@ -139,27 +121,9 @@ func (db *DB) EditEvidence(ctx context.Context, claimID, evidenceID int64, in cl
 		if err != nil {
 			return err
 		}
-		src, err := lookupEvidenceSource(ctx, tx, in, fields)
+		src, via, err := linkSources(ctx, tx, in, fields, actor)
 		if err != nil {
 			return err
-		}
-		var via *claimtrack.Source
-		if in.ViaSourceID > 0 {
-			if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
-				addField(fields, "via_source_id", "That source does not exist any more; choose another.")
-			} else if err != nil {
-				return err
-			} else if src != nil && via.ID == src.ID {
-				addField(fields, "via_source_id", "A source cannot relay itself; leave “via” empty.")
-			}
-		}
-		if len(fields) > 0 {
-			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
-		}
-		if src == nil {
-			if src, err = createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor); err != nil {
-				return err
-			}
 		}
 		e = &claimtrack.Evidence{ID: old.ID, ClaimID: claimID, SourceID: src.ID, Stance: in.Stance, Quote: in.Quote, URL: in.URL,
 			PublishedAt: in.PublishedAt, Note: in.Note, CreatedAt: old.CreatedAt, Source: src, Via: via}
@@ -212,6 +176,33 @@ func findLink(ctx context.Context, tx *Tx, claimID, evidenceID int64) (*claimtra
 func evidenceEditedEvent(actor string, c *claimtrack.Claim, old, new *claimtrack.Evidence) *claimtrack.Event {
 	return &claimtrack.Event{Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, SourceID: new.SourceID, EvidenceID: new.ID,
 		Payload: claimtrack.EvidenceEdit(claimtrack.LinkValuesOf(old), claimtrack.LinkValuesOf(new))}
+}
+
+// linkSources finds the source and the via a link names, with the problems
+// found so far in fields: when any, EINVALID with all of them and nothing
+// written; else the source, created when its name is new.
+func linkSources(ctx context.Context, tx *Tx, in claimtrack.EvidenceInput, fields map[string]string, actor string) (src, via *claimtrack.Source, err error) {
+	if src, err = lookupEvidenceSource(ctx, tx, in, fields); err != nil {
+		return nil, nil, err
+	}
+	if in.ViaSourceID > 0 {
+		if via, err = findSourceByID(ctx, tx, in.ViaSourceID); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+			addField(fields, "via_source_id", "That source does not exist any more; choose another.")
+		} else if err != nil {
+			return nil, nil, err
+		} else if src != nil && via.ID == src.ID {
+			addField(fields, "via_source_id", "A source cannot relay itself; leave “via” empty.")
+		}
+	}
+	if len(fields) > 0 {
+		return nil, nil, &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+	}
+	if src == nil {
+		if src, err = createSource(ctx, tx, claimtrack.SourceInput{Name: in.SourceName, Kind: in.SourceKind}, actor); err != nil {
+			return nil, nil, err
+		}
+	}
+	return src, via, nil
 }
 
 func addField(fields map[string]string, field, msg string) {
