@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/sqlite"
+	"github.com/claimtrack/claimtrack/internal/webhook"
 	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
 )
@@ -186,6 +187,8 @@ type Config struct {
 	MaxExports    int
 	ExportMinRate int
 	ExportDir     string
+	// Webhooks are the settings of the webhook sender.
+	Webhooks webhook.Config
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -247,9 +250,10 @@ type Main struct {
 	// ShutdownTimeout bounds how long in-flight requests may take to finish.
 	ShutdownTimeout time.Duration
 
-	ln     net.Listener
-	stdout io.Writer
-	served chan error
+	ln           net.Listener
+	stdout       io.Writer
+	served       chan error
+	stopWebhooks func()
 }
 
 // NewMain returns a Main logging to stderr.
@@ -293,6 +297,9 @@ func (m *Main) ParseFlags(args []string) error {
 	if limits != nil {
 		return limits
 	}
+	if err := webhookFlags(fs, &m.Config.Webhooks); err != nil {
+		return err
+	}
 	checkSearch := searchFlags(fs, &m.Config)
 	exportFlags := errors.Join(
 		intFlag(fs, &m.Config.MaxExports, "max-exports", "CLAIMTRACK_MAX_EXPORTS", web.DefaultMaxExports(),
@@ -323,6 +330,9 @@ func (m *Main) ParseFlags(args []string) error {
 		}
 	}
 	if err := checkSearch(); err != nil {
+		return err
+	}
+	if err := checkWebhooks(m.Config.Webhooks); err != nil {
 		return err
 	}
 	for name, n := range map[string]int{"max-exports": m.Config.MaxExports, "export-min-rate": m.Config.ExportMinRate} {
@@ -398,6 +408,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(conns) }()
+	m.stopWebhooks = m.startWebhooks(db)
 	base := "http://" + m.ln.Addr().String()
 	if m.Config.PublicURL != "" {
 		base = m.Config.PublicURL
@@ -460,6 +471,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.HTTP = nil
+	}
+	if m.stopWebhooks != nil {
+		m.stopWebhooks()
+		m.stopWebhooks = nil
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {

@@ -62,6 +62,8 @@ type DB struct {
 	// afterUpdate, when set (by tests), runs once an update is committed and
 	// everything it changed is recorded.
 	afterUpdate func()
+	// onCommit are called once an update is committed (see OnCommit).
+	onCommit []func()
 
 	rankLimit int // see RankLimit
 	readers   int // size of the reader pool
@@ -374,6 +376,7 @@ type Tx struct {
 	sourceRows    bool  // source_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
 	recount       bool  // the snapshots were rebuilt: the count is to be made again
+	quiet         bool  // the changes notify no webhook (replayed from a file, or generated)
 }
 
 // QueryContext runs a query in the transaction; in a read transaction the
@@ -456,11 +459,21 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	err := db.updateHolding(ctx, fn)
 	<-db.writeSlot
-	if err == nil && db.afterUpdate != nil {
-		db.afterUpdate()
+	if err == nil {
+		if db.afterUpdate != nil {
+			db.afterUpdate()
+		}
+		for _, fn := range db.onCommit {
+			fn()
+		}
 	}
 	return err
 }
+
+// OnCommit has fn called after every committed change, from the goroutine
+// that made it: fn must return at once (the webhook sender's wake-up does).
+// Call it before the database is in use.
+func (db *DB) OnCommit(fn func()) { db.onCommit = append(db.onCommit, fn) }
 
 // updateHolding is update once it holds writeSlot.
 func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {

@@ -25,7 +25,8 @@ func insertEvent(ctx context.Context, tx *Tx, ev *claimtrack.Event) error {
 // (an imported event, which brings its stored values, keeps them and has its
 // payload decoded). An event without a time gets the transaction's; one
 // without an id gets the next, and a single event learns it. Many events are
-// written with multi-row statements.
+// written with multi-row statements. The changes that notify get their
+// webhook deliveries queued in the same transaction.
 func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
 	b := &bulk{tx: tx, cols: 12, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id,
 		report_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 12*len(evs))}
@@ -64,7 +65,7 @@ func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
 	if len(evs) == 1 && evs[0].ID == 0 {
 		evs[0].ID = last
 	}
-	return nil
+	return queueDeliveries(ctx, tx, evs)
 }
 
 func nonNil(m map[string]string) map[string]string {

@@ -38,6 +38,7 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 			return err
 		}
 		res.Restore = !hasData
+		tx.quiet = true // the file's changes were made elsewhere: no webhook hears of them
 		im := &importer{ctx: ctx, tx: tx, res: res, restore: res.Restore,
 			reports: map[int64]int64{}, sources: map[int64]int64{}, claims: map[int64]int64{}, evidence: map[int64]int64{},
 			matched: map[int64]bool{}, skippedReports: map[int64]bool{}, skippedClaims: map[int64]bool{}}

@@ -130,6 +130,7 @@ func (l *Loader) Write(ctx context.Context, b *Batch) error {
 		return fmt.Errorf("sqlite: load finished")
 	}
 	return l.db.update(ctx, func(tx *Tx) error {
+		tx.quiet = true // generated data notifies no webhook
 		rows := loadRows(b)
 		for _, bk := range []*bulk{
 			{tx: tx, prefix: `INSERT INTO sources (id, name, name_key, kind, role, url, description, created_at, updated_at) VALUES `,
