@@ -261,6 +261,7 @@ func TestHostileInputs(t *testing.T) {
 		{"/sources", []string{"name", "kind", "role", "url", "description"}},
 		{"/claims/1/evidence", []string{"source_id", "source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note"}},
 		{"/claims/1/evidence/1/edit", []string{"source_name", "source_kind", "stance", "quote", "url", "published_at", "via_source_id", "note", "version"}},
+		{"/admin/webhooks", []string{"url"}},
 	}
 	allowed := map[int]bool{http.StatusSeeOther: true, http.StatusUnprocessableEntity: true, http.StatusBadRequest: true,
 		http.StatusRequestEntityTooLarge: true, http.StatusNotFound: true}
@@ -365,6 +366,8 @@ func validFormFor(path string) url.Values {
 		return url.Values{"source_id": {"1"}, "stance": {"reports"}}
 	case "/claims/1/evidence/1/edit":
 		return url.Values{"source_name": {"Le Point"}, "stance": {"asserts"}, "version": {"current"}}
+	case "/admin/webhooks":
+		return url.Values{"url": {"https://example.org/hook"}}
 	}
 	// Each source a name of its own: a name taken is refused.
 	return url.Values{"name": {"Valid Source Name " + strconv.FormatInt(validSourceNames.Add(1), 10)}, "kind": {"person"}}

@@ -35,6 +35,9 @@ const (
 	flashPasswordChanged
 	flashDataImported
 	flashTokenRevoked
+	flashWebhookCreated
+	flashWebhookUpdated
+	flashDeliveryQueued
 	numFlashes // not a message: how many there are
 )
 
@@ -63,6 +66,9 @@ var flashes = [...]flashText{
 	{flashPasswordChanged, "password-changed", "Password changed. Your other sessions were signed out and your API tokens revoked."},
 	{flashDataImported, "data-imported", "Import done. It is recorded below, with what it added."},
 	{flashTokenRevoked, "token-revoked", "Token revoked: it opens nothing any more."},
+	{flashWebhookCreated, "webhook-created", "Webhook registered. Give its secret to the receiver so that it can check each delivery's signature."},
+	{flashWebhookUpdated, "webhook-updated", "Webhook saved."},
+	{flashDeliveryQueued, "delivery-queued", "Delivery queued: it is sent again at once, with a new delivery id."},
 }
 
 // One entry per constant: with one missing (or one too many) the constant

@@ -73,6 +73,11 @@ func (s *Server) routes() {
 	e.POST("/admin/users", s.handleUserCreate, admin)
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
 	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
+	get("/admin/webhooks", s.handleWebhooks, admin)
+	e.POST("/admin/webhooks", s.handleWebhookCreate, admin)
+	get("/admin/webhooks/:id", s.handleWebhook, admin)
+	e.POST("/admin/webhooks/:id/active", s.handleWebhookActive, admin)
+	e.POST("/admin/webhooks/:id/deliveries/:did/redeliver", s.handleRedeliver, admin)
 	get("/admin/import", s.handleImportForm, admin)
 	e.POST("/admin/import", s.handleImport, admin)
 

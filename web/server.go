@@ -85,6 +85,7 @@ type Store interface {
 	AccountStore
 	HistoryStore
 	DataStore
+	WebhookStore
 	Ping(ctx context.Context) error
 	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.

@@ -353,3 +353,33 @@ func ariaInvalid(invalid bool) string {
 	}
 	return "false"
 }
+
+// hookState is a hook's state in words.
+func hookState(h *claimtrack.Webhook) string {
+	if h.Active {
+		return "On"
+	}
+	return "Off"
+}
+
+// deliveryState is a delivery's state in words.
+func deliveryState(d *claimtrack.Delivery) string {
+	switch d.State {
+	case claimtrack.DeliveryDelivered:
+		return "Delivered"
+	case claimtrack.DeliveryFailed:
+		return "Given up"
+	}
+	return "Pending"
+}
+
+// lastAnswer is what the receiver last answered, in words.
+func lastAnswer(d *claimtrack.Delivery) string {
+	switch {
+	case d.Attempts == 0:
+		return "not tried yet"
+	case d.LastError != "" && d.LastStatus == 0:
+		return d.LastError
+	}
+	return "HTTP " + strconv.Itoa(d.LastStatus)
+}
