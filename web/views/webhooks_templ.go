@@ -689,7 +689,7 @@ func WebhookPage(p Page, d WebhookData) templ.Component {
 					var templ_7745c5c3_Var37 string
 					templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(dl.DeliveryID)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/webhooks.templ`, Line: 137, Col: 122}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/webhooks.templ`, Line: 137, Col: 121}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 					if templ_7745c5c3_Err != nil {
