@@ -78,8 +78,8 @@ func TestOnePath(t *testing.T) {
 			paths(matches(files, regexp.MustCompile(`\bLinkCredit\(`))), "the credit of a verdict is defined and used in the domain only")
 		// A record moves in one way, SourceRecord.Apply, and the score
 		// history has one writer.
-		assert.Equal(t, map[string]int{"internal/claimtrack/reliability.go": 1},
-			matches(files, regexp.MustCompile(`\.Credit\.Add\(`)), "a record's credit moves in one place")
+		assert.Equal(t, []string{"internal/claimtrack/reliability.go"},
+			paths(matches(files, regexp.MustCompile(`\.Credit\.Add\(`))), "a record's credit moves in one place")
 		assert.Equal(t, map[string]int{"internal/sqlite/reliability.go": 1},
 			matches(files, regexp.MustCompile(`(?i)INSERT\s+INTO\s+source_score_history\b`)), "score history rows have one writer")
 	})

@@ -91,7 +91,10 @@ type Score struct {
 
 // ScoreOf computes the score of a record.
 func ScoreOf(c Credit) Score {
-	b := distuv.Beta{Alpha: 1 + c.Agree(), Beta: 1 + c.Disagree()}
+	// Counts are never below zero; were one ever (a damaged record), the
+	// score is that of none rather than a failed page: claimtrack check and
+	// repair are there for the record itself.
+	b := distuv.Beta{Alpha: 1 + max(c.Agree(), 0), Beta: 1 + max(c.Disagree(), 0)}
 	tail := (1 - ReliabilityLevel) / 2
 	return Score{
 		Mean:   b.Mean(),
@@ -119,12 +122,58 @@ func CompareScores(a, b Score) int {
 }
 
 // SourceRecord is a source's track record as stored: the credit of its links,
-// how many claims it is linked to, and its score.
+// how many claims it is linked to, and its score; and the same split into
+// the statements (about the present or past, quotes included) and the
+// forecasts it took a side on, under the same rules.
 type SourceRecord struct {
 	Credit  Credit
 	Claims  int // distinct claims linked, directly or as a "via"
 	Changes int // changes of its resolved record so far
 	Score   Score
+
+	Statements, Forecasts KindRecord
+}
+
+// RecordKind names one of the two parts of a source's record.
+type RecordKind string
+
+// The parts of a record.
+const (
+	RecordStatements RecordKind = "statements"
+	RecordForecasts  RecordKind = "forecasts"
+)
+
+// RecordKindOf is the part of its sources' records a claim of kind k counts
+// in: forecasts, or statements (quotes are statements about what was said).
+func RecordKindOf(k ClaimKind) RecordKind {
+	if k == KindForecast {
+		return RecordForecasts
+	}
+	return RecordStatements
+}
+
+// KindRecord is one part of a source's record: the credit of its links on
+// claims of that kind, how many such claims, and the score.
+type KindRecord struct {
+	Credit Credit
+	Claims int
+	Score  Score
+}
+
+// Part is the part of the record of kind k.
+func (r *SourceRecord) Part(k RecordKind) *KindRecord {
+	if k == RecordForecasts {
+		return &r.Forecasts
+	}
+	return &r.Statements
+}
+
+// Rescore computes the scores of the record and of its parts from their
+// credits.
+func (r *SourceRecord) Rescore() {
+	r.Score = ScoreOf(r.Credit)
+	r.Statements.Score = ScoreOf(r.Statements.Credit)
+	r.Forecasts.Score = ScoreOf(r.Forecasts.Credit)
 }
 
 // ScoreChange is one change of a source's resolved record: a verdict on a
@@ -188,10 +237,12 @@ type ScorePoint struct {
 }
 
 // Link is what the reliability rules need of an evidence link: its source,
-// the source it was relayed via (0 for none) and its stance.
+// the source it was relayed via (0 for none), its stance, and the part of
+// the records its claim counts in.
 type Link struct {
 	Source, Via int64
 	Stance      Stance
+	Kind        RecordKind
 }
 
 // LinkSide is one source a link credits.
@@ -210,11 +261,18 @@ func (l Link) Sides() []LinkSide {
 }
 
 // A Move is one change a change of the tracker makes to one source's record:
-// the credit it adds (or, negative, takes back).
+// the credit it adds (or, negative, takes back), to the whole record and to
+// the part of it the claim counts in.
 type Move struct {
 	LinkSide
 	Stance Stance // the stance of the link that moves
 	Delta  Credit
+	Kind   RecordKind // the part the credit goes to
+	// PartOnly moves credit between the parts: the whole record stays as it
+	// was (a claim's kind changed). Claims is then the change to the part's
+	// count of claims.
+	PartOnly bool
+	Claims   int
 }
 
 // LinkAdded are the moves of a link added to a claim with the given status:
@@ -240,7 +298,7 @@ func LinkEdited(old, new Link, status Status) []Move {
 	out := LinkRemoved(old, status)
 	for _, m := range LinkAdded(new, status) {
 		if i := slices.IndexFunc(out, func(o Move) bool { return o.SourceID == m.SourceID }); i >= 0 {
-			out[i] = Move{LinkSide: m.LinkSide, Stance: m.Stance, Delta: out[i].Delta.Add(m.Delta)}
+			out[i] = Move{LinkSide: m.LinkSide, Stance: m.Stance, Delta: out[i].Delta.Add(m.Delta), Kind: m.Kind}
 			continue
 		}
 		out = append(out, m)
@@ -269,17 +327,52 @@ func linkMoves(l Link, delta Credit) []Move {
 	sides := l.Sides()
 	out := make([]Move, len(sides))
 	for i, side := range sides {
-		out[i] = Move{LinkSide: side, Stance: l.Stance, Delta: delta}
+		out[i] = Move{LinkSide: side, Stance: l.Stance, Delta: delta, Kind: l.Kind}
 	}
 	return out
 }
 
-// Apply adds a move's credit to the record. It reports whether the record's
-// resolved part moved: then the move counts as one of its changes (a row of
-// its score history), and Changes counts it.
-func (r *SourceRecord) Apply(delta Credit) bool {
-	r.Credit = r.Credit.Add(delta)
-	if delta.AgreeHalves == 0 && delta.DisagreeHalves == 0 {
+// KindChanged are the moves of a claim whose kind moved it from one part of
+// its sources' records to the other: each link's credit leaves the old part
+// and joins the new one, and each source counts the claim in the new part
+// instead of the old. The whole records do not move.
+func KindChanged(links []Link, from, to RecordKind, status Status) []Move {
+	if from == to {
+		return nil
+	}
+	var out []Move
+	counted := map[int64]bool{}
+	for _, l := range links {
+		credit := LinkCredit(l.Stance, status)
+		for _, side := range l.Sides() {
+			claims := 0
+			if !counted[side.SourceID] {
+				counted[side.SourceID] = true
+				claims = 1
+			}
+			out = append(out,
+				Move{LinkSide: side, Stance: l.Stance, Delta: Credit{}.Sub(credit), Kind: from, PartOnly: true, Claims: -claims},
+				Move{LinkSide: side, Stance: l.Stance, Delta: credit, Kind: to, PartOnly: true, Claims: claims})
+		}
+	}
+	return out
+}
+
+// Apply applies a move to the record, with claims more (or fewer) linked
+// claims of its kind. It reports whether the whole record's resolved part
+// moved: then the move counts as one of its changes (a row of its score
+// history), and Changes counts it.
+func (r *SourceRecord) Apply(m Move, claims int) bool {
+	part := r.Part(m.Kind)
+	part.Credit = part.Credit.Add(m.Delta)
+	if m.PartOnly {
+		part.Claims += m.Claims
+		return false
+	}
+	part.Claims += claims
+	r.Claims += claims
+	r.Credit = r.Credit.Add(m.Delta)
+	if m.Delta.AgreeHalves == 0 && m.Delta.DisagreeHalves == 0 {
 		return false
 	}
 	r.Changes++

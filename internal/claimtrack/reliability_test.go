@@ -122,3 +122,41 @@ func TestCompareScores(t *testing.T) {
 	slices.SortStableFunc(got, claimtrack.CompareScores)
 	assert.Equal(t, []claimtrack.Score{fifty, three, mixed, bad, lucky, unknown, poorFew}, got)
 }
+
+// A claim whose kind changes moves each link's credit, and each source's
+// count of the claim, from one part of the record to the other; the whole
+// record does not move. A damaged record below zero still scores.
+func TestKindChanged(t *testing.T) {
+	links := []claimtrack.Link{
+		{Source: 1, Via: 2, Stance: claimtrack.StanceAsserts, Kind: claimtrack.RecordForecasts},
+		{Source: 1, Stance: claimtrack.StanceDisputes, Kind: claimtrack.RecordForecasts},
+		{Source: 3, Stance: claimtrack.StanceReports, Kind: claimtrack.RecordForecasts},
+	}
+	var rec claimtrack.SourceRecord
+	for _, l := range links {
+		for _, m := range claimtrack.LinkAdded(l, claimtrack.StatusRefuted) {
+			if m.SourceID == 1 {
+				rec.Apply(m, 0)
+			}
+		}
+	}
+	rec.Forecasts.Claims, rec.Claims = 1, 1
+	whole := rec
+	moves := claimtrack.KindChanged(links, claimtrack.RecordForecasts, claimtrack.RecordStatements, claimtrack.StatusRefuted)
+	for _, m := range moves {
+		if m.SourceID == 1 {
+			assert.False(t, rec.Apply(m, 0), "no change of the whole record")
+		}
+	}
+	assert.Equal(t, whole.Credit, rec.Credit)
+	assert.Equal(t, whole.Changes, rec.Changes)
+	assert.Equal(t, claimtrack.KindRecord{}, rec.Forecasts)
+	assert.Equal(t, whole.Forecasts.Credit, rec.Statements.Credit)
+	assert.Equal(t, 1, rec.Statements.Claims, "the claim counted once, though two links name the source")
+	assert.Empty(t, claimtrack.KindChanged(links, claimtrack.RecordForecasts, claimtrack.RecordForecasts, claimtrack.StatusRefuted))
+	assert.Equal(t, claimtrack.RecordStatements, claimtrack.RecordKindOf(claimtrack.KindQuote))
+	assert.Equal(t, claimtrack.RecordForecasts, claimtrack.RecordKindOf(claimtrack.KindForecast))
+
+	s := claimtrack.ScoreOf(claimtrack.Credit{AgreeHalves: -2})
+	assert.Equal(t, claimtrack.ScoreOf(claimtrack.Credit{}), s)
+}

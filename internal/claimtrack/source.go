@@ -119,11 +119,14 @@ const (
 	SortByName        = "name"
 	SortByReliability = "reliability"
 	SortByClaims      = "claims"
+	// SortByForecasts orders by the forecasts' part of the record, as
+	// SortByReliability by the whole.
+	SortByForecasts = "forecasts"
 )
 
 // SourceFilter narrows and orders the sources list.
 type SourceFilter struct {
-	Sort   string // SortByName (the default), SortByReliability or SortByClaims
+	Sort   string // SortByName (the default), SortByReliability, SortByForecasts or SortByClaims
 	Offset int
 	Limit  int
 }

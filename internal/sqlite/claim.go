@@ -455,13 +455,18 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 		if err := replaceTags(ctx, tx, id, in.Tags); err != nil {
 			return err
 		}
+		oldKind := c.Kind
 		c.Text, c.Context, c.Kind, c.DueDate, c.Tags = in.Text, in.Context, in.Kind, in.DueDate, in.Tags
 		if err := reindexClaim(ctx, tx, id); err != nil {
 			return err
 		}
-		return insertEvent(ctx, tx, &claimtrack.Event{
-			Actor: actor, ClaimID: id, ClaimVersion: c.Version, Payload: edit,
-		})
+		ev := &claimtrack.Event{Actor: actor, ClaimID: id, ClaimVersion: c.Version, Payload: edit}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		// A statement that becomes a forecast counts in the other part of
+		// its sources' records.
+		return creditKindChange(ctx, tx, c, oldKind, ev)
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
@@ -519,5 +524,5 @@ func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtr
 		return err
 	}
 	// The sources' records move in the same transaction as the verdict.
-	return creditStatusChange(ctx, tx, c.ID, verdict, ev)
+	return creditStatusChange(ctx, tx, c, verdict, ev)
 }

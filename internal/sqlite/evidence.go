@@ -78,7 +78,7 @@ func (db *DB) RemoveEvidence(ctx context.Context, claimID, evidenceID int64, r c
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		return creditRemovedEvidence(ctx, tx, e, c.Status, ev)
+		return creditRemovedEvidence(ctx, tx, e, c, ev)
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
@@ -149,7 +149,7 @@ func (db *DB) EditEvidence(ctx context.Context, claimID, evidenceID int64, in cl
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		return creditEditedEvidence(ctx, tx, old, e, c.Status, ev)
+		return creditEditedEvidence(ctx, tx, old, e, c, ev)
 	})
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *
 	if err := insertEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}
-	return e, creditNewEvidence(ctx, tx, e, c.Status, ev)
+	return e, creditNewEvidence(ctx, tx, e, c, ev)
 }
 
 const evidenceColumns = `e.id, e.claim_id, e.source_id, e.stance, e.quote, e.url, e.published_at,

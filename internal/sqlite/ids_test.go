@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,36 +61,21 @@ func tableRows(t *testing.T, raw *sql.DB, table string) [][]string {
 
 // A database made at the schema before the migration keeps every id and
 // row, its indexes and triggers, and an id only the history names (a link
-// removed before the upgrade) is not reused after it.
+// removed before the upgrade) is not reused after it. The database is
+// testdata/schema-0011.db, made by the code of that schema: a report, links
+// added and removed (the newest one too, so that only the history names
+// it), a verdict, an account with a token and a session, tagged claims.
 func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	old, err := sqlite.OpenUpTo(ctx, path, "migrations/0011_source_changes.sql")
-	require.NoError(t, err)
-	old.Now = func() time.Time { return fixedNow }
-	_, _, err = old.ImportReport(ctx, claimtrack.ReportImport{Report: claimtrack.Report{Key: "r1", Title: "A report"}}, "tester")
-	require.NoError(t, err)
-	removed, _ := removeNewestLink(t, old)
-	// The newest link again: removed, so that only the history names it.
-	c := mustCreateClaim(t, old, "Taxes will fall.")
-	e, err := old.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceName: "Treasury", SourceKind: claimtrack.SourceAgency,
-		Stance: claimtrack.StanceAsserts}, "tester")
-	require.NoError(t, err)
-	c, err = old.FindClaimByID(ctx, c.ID)
-	require.NoError(t, err)
-	_, err = old.RemoveEvidence(ctx, c.ID, e.ID, claimtrack.EvidenceRemoval{Note: "Duplicate.", Version: c.Version}, "tester")
-	require.NoError(t, err)
-	mustSetStatus(t, old, c.ID, claimtrack.StatusRefuted)
-	u, err := old.CreateUser(ctx, claimtrack.NewUser{Username: "editor1", Role: claimtrack.RoleEditor, Password: "a long enough password"}, "x", "tester", false)
-	require.NoError(t, err)
-	_, err = old.CreateAPIToken(ctx, u.ID, "sheet", "ctk_0123456789abcdef0123456789abcdef")
-	require.NoError(t, err)
-	require.NoError(t, old.CreateSession(ctx, u.ID, "a-session-token"))
-	_, err = old.CreateClaim(ctx, claimtrack.ClaimInput{Text: "Tagged claims keep their tags.", Kind: claimtrack.KindStatement,
-		Tags: []string{"budget", "taxes"}}, "tester")
-	require.NoError(t, err)
+	path := oldDatabase(t)
 	raw0, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	require.NoError(t, err)
+	var removed, lastRemoved int64
+	require.NoError(t, raw0.QueryRow(`SELECT min(evidence_id), max(evidence_id) FROM events WHERE type = 'evidence_removed'`).
+		Scan(&removed, &lastRemoved))
+	require.Equal(t, lastRemoved, int64(count(t, raw0, `SELECT max(id) FROM evidence`))+1, "the newest link was removed")
+	c := &claimtrack.Claim{}
+	require.NoError(t, raw0.QueryRow(`SELECT id FROM claims WHERE text = 'Taxes will fall.'`).Scan(&c.ID))
 	var ddl string
 	require.NoError(t, raw0.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'evidence'`).Scan(&ddl))
 	require.NotContains(t, ddl, "AUTOINCREMENT", "the old schema is the one before the migration")
@@ -98,7 +84,9 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 		"claim_tags", "sessions", "events", "source_stats", "source_score_history") {
 		if strings.HasSuffix(table, "_search") {
 			before[table] = queryRows(t, raw0, `SELECT rowid, * FROM `+table+` ORDER BY rowid`)
-		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_stats" || table == "source_score_history" {
+		} else if table == "source_stats" {
+			before[table] = queryRows(t, raw0, oldStats)
+		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_score_history" {
 			before[table] = queryRows(t, raw0, `SELECT * FROM `+table+` ORDER BY 1, 2`)
 		} else {
 			before[table] = tableRows(t, raw0, table)
@@ -107,7 +95,6 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	schemaQuery := `SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`
 	schemaBefore := queryRows(t, raw0, schemaQuery)
 	raw0.Close()
-	require.NoError(t, old.Close())
 
 	db, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
@@ -117,21 +104,28 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	for table, rows := range before {
 		if strings.HasSuffix(table, "_search") {
 			require.Equal(t, rows, queryRows(t, raw, `SELECT rowid, * FROM `+table+` ORDER BY rowid`), table)
-		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_stats" || table == "source_score_history" {
+		} else if table == "source_stats" {
+			require.Equal(t, rows, queryRows(t, raw, oldStats), "the records rebuilt with their parts are the same records")
+		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_score_history" {
 			require.Equal(t, rows, queryRows(t, raw, `SELECT * FROM `+table+` ORDER BY 1, 2`), table)
 		} else {
 			require.Equal(t, rows, tableRows(t, raw, table), table)
 		}
 	}
-	require.Equal(t, schemaBefore, queryRows(t, raw, schemaQuery), "every table, index and trigger is there again")
+	schemaAfter := queryRows(t, raw, schemaQuery)
+	for _, row := range schemaBefore {
+		require.Contains(t, schemaAfter, row, "every table, index and trigger is there again")
+	}
+	require.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE s_agree2 + s_disagree2 + s_open > 0`),
+		"the records got their parts")
 	require.NoError(t, db.IntegrityCheck(ctx))
 	require.NoError(t, db.CheckSearchIndex(ctx))
 
 	// Ids go on above every id used, the removed links' included.
 	again, err := db.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceName: "Treasury", Stance: claimtrack.StanceSupports}, "tester")
 	require.NoError(t, err)
-	require.Greater(t, again.ID, e.ID, "a link removed before the upgrade gave its id to a new one")
-	require.Greater(t, e.ID, removed)
+	require.Greater(t, again.ID, lastRemoved, "a link removed before the upgrade gave its id to a new one")
+	require.Greater(t, lastRemoved, removed)
 	// The triggers work on the rebuilt tables.
 	n := count(t, raw, `SELECT n FROM claim_status_counts WHERE status = 'unverified'`)
 	changes := count(t, raw, `SELECT n FROM source_changes`)
@@ -171,4 +165,19 @@ func TestIDs_RestoreKeepsRemovedIDs(t *testing.T) {
 	again, err := db.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceName: "Treasury", Stance: claimtrack.StanceSupports}, "tester")
 	require.NoError(t, err)
 	require.Greater(t, again.ID, e.ID, "a new link took the id the restored history gives a removed one")
+}
+
+// oldStats are source_stats' columns before records had parts.
+const oldStats = `SELECT source_id, agree2, disagree2, open, claims, changes, enough, round(mean, 9), round(low, 9), round(high, 9)
+	FROM source_stats ORDER BY source_id`
+
+// oldDatabase copies testdata/schema-0011.db, a database made by the code
+// of the schema of migration 0011, and returns the copy's path.
+func oldDatabase(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.db")
+	b, err := os.ReadFile(filepath.Join("testdata", "schema-0011.db"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	return path
 }

@@ -164,7 +164,11 @@ func (l *Loader) Write(ctx context.Context, b *Batch) error {
 		// needed no longer than the batch.
 		clear(l.replay.active)
 		clear(l.replay.status)
+		clear(l.replay.kinds)
 		l.replay.rows = l.replay.rows[:0]
+		for _, c := range b.Claims {
+			l.replay.kinds[c.ID] = claimtrack.RecordKindOf(c.Kind)
+		}
 		for _, ev := range b.Events {
 			if err := l.replay.event(ev, nil); err != nil {
 				return err

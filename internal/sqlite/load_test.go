@@ -65,7 +65,8 @@ func TestLoad_Generated(t *testing.T) {
 
 	// So are the sources' records and score histories: a replay of the
 	// events gives the same.
-	stats := `SELECT source_id, agree2, disagree2, open, claims, changes, enough, round(mean, 9), round(low, 9), round(high, 9)
+	stats := `SELECT source_id, agree2, disagree2, open, claims, changes, enough, round(mean, 9), round(low, 9), round(high, 9),
+		s_agree2, s_disagree2, s_open, s_claims, s_enough, round(s_mean, 9), f_agree2, f_disagree2, f_open, f_claims, f_enough, round(f_mean, 9)
 		FROM source_stats ORDER BY source_id`
 	history := `SELECT source_id, n, event_id, at, claim_id, stance, relayed, status, agree2, disagree2
 		FROM source_score_history ORDER BY source_id, n`
@@ -73,6 +74,9 @@ func TestLoad_Generated(t *testing.T) {
 	require.Len(t, keptStats, 350)
 	require.NotEmpty(t, keptHistory)
 	assert.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE enough`))
+	assert.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE f_agree2 + f_disagree2 > 0`), "forecasts have their part")
+	assert.Zero(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE agree2 <> s_agree2 + f_agree2 OR disagree2 <> s_disagree2 + f_disagree2
+		OR open <> s_open + f_open OR claims <> s_claims + f_claims`), "the parts make the whole")
 	require.NoError(t, db.RebuildReliability(ctx))
 	assert.Equal(t, keptStats, queryRows(t, raw, stats))
 	assert.Equal(t, keptHistory, queryRows(t, raw, history))

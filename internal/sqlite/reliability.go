@@ -36,12 +36,11 @@ func applyMove(ctx context.Context, tx *Tx, m claimtrack.Move, claims int, ch sc
 		return fmt.Errorf("sqlite: source stats: %w", err)
 	}
 	var rec claimtrack.SourceRecord
-	if err := tx.QueryRowContext(ctx, `SELECT agree2, disagree2, open, claims, changes FROM source_stats WHERE source_id = ?`, m.SourceID).
-		Scan(&rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves, &rec.Credit.Open, &rec.Claims, &rec.Changes); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM source_stats st WHERE st.source_id = ?`, m.SourceID).
+		Scan(recordDest(&rec)...); err != nil {
 		return fmt.Errorf("sqlite: source stats: %w", err)
 	}
-	rec.Claims += claims
-	if rec.Apply(m.Delta) {
+	if rec.Apply(m, claims) {
 		if err := insertScoreRows(ctx, tx, []scoreRow{{sourceID: m.SourceID, rec: rec, ch: ch}}); err != nil {
 			return err
 		}
@@ -67,13 +66,21 @@ func insertScoreRows(ctx context.Context, tx *Tx, rows []scoreRow) error {
 	return nil
 }
 
-// writeRecord stores a source's counts and the score derived from them.
+// writeRecord stores a source's counts, and those of its parts, with the
+// scores derived from them.
 func writeRecord(ctx context.Context, tx *Tx, sourceID int64, rec claimtrack.SourceRecord) error {
-	s := claimtrack.ScoreOf(rec.Credit)
+	rec.Rescore()
+	st, fc := rec.Statements, rec.Forecasts
 	_, err := tx.ExecContext(ctx, `UPDATE source_stats SET agree2 = ?, disagree2 = ?, open = ?, claims = ?, changes = ?,
-		enough = ?, mean = ?, low = ?, high = ? WHERE source_id = ?`,
+		enough = ?, mean = ?, low = ?, high = ?,
+		s_agree2 = ?, s_disagree2 = ?, s_open = ?, s_claims = ?, s_enough = ?, s_mean = ?, s_low = ?, s_high = ?,
+		f_agree2 = ?, f_disagree2 = ?, f_open = ?, f_claims = ?, f_enough = ?, f_mean = ?, f_low = ?, f_high = ?
+		WHERE source_id = ?`,
 		rec.Credit.AgreeHalves, rec.Credit.DisagreeHalves, rec.Credit.Open, rec.Claims, rec.Changes,
-		s.Enough, s.Mean, s.Low, s.High, sourceID)
+		rec.Score.Enough, rec.Score.Mean, rec.Score.Low, rec.Score.High,
+		st.Credit.AgreeHalves, st.Credit.DisagreeHalves, st.Credit.Open, st.Claims, st.Score.Enough, st.Score.Mean, st.Score.Low, st.Score.High,
+		fc.Credit.AgreeHalves, fc.Credit.DisagreeHalves, fc.Credit.Open, fc.Claims, fc.Score.Enough, fc.Score.Mean, fc.Score.Low, fc.Score.High,
+		sourceID)
 	if err != nil {
 		return fmt.Errorf("sqlite: source stats: %w", err)
 	}
@@ -89,11 +96,11 @@ func linksOnClaim(ctx context.Context, tx *Tx, claimID, sourceID int64) (int, er
 	return n, err
 }
 
-// creditNewEvidence applies the rules to a new link, stored already, on a
-// claim with the given status; ev is the link's event. A source's first
-// link on the claim counts the claim.
-func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
-	for _, m := range claimtrack.LinkAdded(linkOf(e), status) {
+// creditNewEvidence applies the rules to a new link, stored already, on
+// claim c (as it stands); ev is the link's event. A source's first link on
+// the claim counts the claim.
+func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, c *claimtrack.Claim, ev *claimtrack.Event) error {
+	for _, m := range claimtrack.LinkAdded(linkOf(e, c), c.Status) {
 		links, err := linksOnClaim(ctx, tx, e.ClaimID, m.SourceID)
 		if err != nil {
 			return err
@@ -102,18 +109,18 @@ func creditNewEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, stat
 		if links == 1 {
 			first = 1
 		}
-		if err := applyMove(ctx, tx, m, first, changeOf(m, ev, e.ClaimID, status)); err != nil {
+		if err := applyMove(ctx, tx, m, first, changeOf(m, ev, e.ClaimID, c.Status)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// creditRemovedEvidence applies the rules to a link taken off, deleted
-// already; ev is the removal's event. A source's last link on the claim
-// takes the claim off its count.
-func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
-	for _, m := range claimtrack.LinkRemoved(linkOf(e), status) {
+// creditRemovedEvidence applies the rules to a link taken off claim c,
+// deleted already; ev is the removal's event. A source's last link on the
+// claim takes the claim off its count.
+func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, c *claimtrack.Claim, ev *claimtrack.Event) error {
+	for _, m := range claimtrack.LinkRemoved(linkOf(e, c), c.Status) {
 		links, err := linksOnClaim(ctx, tx, e.ClaimID, m.SourceID)
 		if err != nil {
 			return err
@@ -122,18 +129,18 @@ func creditRemovedEvidence(ctx context.Context, tx *Tx, e *claimtrack.Evidence, 
 		if links == 0 {
 			last = -1
 		}
-		if err := applyMove(ctx, tx, m, last, changeOf(m, ev, e.ClaimID, status)); err != nil {
+		if err := applyMove(ctx, tx, m, last, changeOf(m, ev, e.ClaimID, c.Status)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// creditEditedEvidence applies the rules to a link changed in place (stored
-// already as new); ev is the edit's event. The claims counts follow the
-// sources the link names before and after.
-func creditEditedEvidence(ctx context.Context, tx *Tx, old, new *claimtrack.Evidence, status claimtrack.Status, ev *claimtrack.Event) error {
-	moves := claimtrack.LinkEdited(linkOf(old), linkOf(new), status)
+// creditEditedEvidence applies the rules to a link of claim c changed in
+// place (stored already as new); ev is the edit's event. The claims counts
+// follow the sources the link names before and after.
+func creditEditedEvidence(ctx context.Context, tx *Tx, old, new *claimtrack.Evidence, c *claimtrack.Claim, ev *claimtrack.Event) error {
+	moves := claimtrack.LinkEdited(linkOf(old, c), linkOf(new, c), c.Status)
 	counted := map[int64]bool{}
 	for _, m := range moves {
 		claims := 0
@@ -151,7 +158,7 @@ func creditEditedEvidence(ctx context.Context, tx *Tx, old, new *claimtrack.Evid
 				}
 			}
 		}
-		if err := applyMove(ctx, tx, m, claims, changeOf(m, ev, new.ClaimID, status)); err != nil {
+		if err := applyMove(ctx, tx, m, claims, changeOf(m, ev, new.ClaimID, c.Status)); err != nil {
 			return err
 		}
 	}
@@ -171,49 +178,83 @@ func claimsMoved(old, new *claimtrack.Evidence, id int64) int {
 	return 0
 }
 
-// creditStatusChange applies the rules to a verdict on a claim: every link's
-// credit moves from the old status to the new; ev is the verdict's event.
-func creditStatusChange(ctx context.Context, tx *Tx, claimID int64, v claimtrack.StatusChanged, ev *claimtrack.Event) error {
-	if v.From == v.To {
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT source_id, coalesce(via_source_id, 0), stance FROM evidence WHERE claim_id = ? ORDER BY id`, claimID)
+// claimLinks are the links of claim c as the rules see them.
+func claimLinks(ctx context.Context, tx *Tx, c *claimtrack.Claim) ([]claimtrack.Link, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT source_id, coalesce(via_source_id, 0), stance FROM evidence WHERE claim_id = ? ORDER BY id`, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
 	var links []claimtrack.Link
 	for rows.Next() {
-		var l claimtrack.Link
+		l := claimtrack.Link{Kind: claimtrack.RecordKindOf(c.Kind)}
 		if err := rows.Scan(&l.Source, &l.Via, &l.Stance); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		links = append(links, l)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return links, rows.Err()
+}
+
+// creditStatusChange applies the rules to a verdict on claim c: every link's
+// credit moves from the old status to the new; ev is the verdict's event.
+func creditStatusChange(ctx context.Context, tx *Tx, c *claimtrack.Claim, v claimtrack.StatusChanged, ev *claimtrack.Event) error {
+	if v.From == v.To {
+		return nil
+	}
+	links, err := claimLinks(ctx, tx, c)
+	if err != nil {
 		return err
 	}
 	for _, m := range claimtrack.VerdictGiven(links, v.From, v.To) {
-		if err := applyMove(ctx, tx, m, 0, changeOf(m, ev, claimID, v.To)); err != nil {
+		if err := applyMove(ctx, tx, m, 0, changeOf(m, ev, c.ID, v.To)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// linkOf is what the rules need of a stored link.
-func linkOf(e *claimtrack.Evidence) claimtrack.Link {
-	return claimtrack.Link{Source: e.SourceID, Via: e.ViaSourceID, Stance: e.Stance}
+// creditKindChange applies the rules to claim c (with its new kind) whose
+// kind was from: its links' credit moves to the other part of their
+// sources' records.
+func creditKindChange(ctx context.Context, tx *Tx, c *claimtrack.Claim, from claimtrack.ClaimKind, ev *claimtrack.Event) error {
+	old, now := claimtrack.RecordKindOf(from), claimtrack.RecordKindOf(c.Kind)
+	if old == now {
+		return nil
+	}
+	links, err := claimLinks(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	for _, m := range claimtrack.KindChanged(links, old, now, c.Status) {
+		if err := applyMove(ctx, tx, m, 0, changeOf(m, ev, c.ID, c.Status)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkOf is what the rules need of a stored link of claim c.
+func linkOf(e *claimtrack.Evidence, c *claimtrack.Claim) claimtrack.Link {
+	return claimtrack.Link{Source: e.SourceID, Via: e.ViaSourceID, Stance: e.Stance, Kind: claimtrack.RecordKindOf(c.Kind)}
 }
 
 // fillReliability builds the reliability tables of a database that has
-// sources but no records: one stored before the tables existed.
+// sources but no records (one stored before the tables existed), or records
+// without their parts (before records were split by kind).
 func (db *DB) fillReliability(ctx context.Context) error {
-	var missing bool
-	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_stats)`).
-		Scan(&missing); err != nil {
+	var missing, parts bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_stats),
+		EXISTS (SELECT 1 FROM pragma_table_info('source_stats') WHERE name = 's_agree2')`).Scan(&missing, &parts); err != nil {
 		return fmt.Errorf("sqlite: look at source stats: %w", err)
+	}
+	// A record with credit but none in its parts was kept before records
+	// had parts (migration 0014).
+	if !missing && parts {
+		if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM source_stats WHERE agree2 + disagree2 + open > 0
+			AND s_agree2 + s_disagree2 + s_open + f_agree2 + f_disagree2 + f_open = 0)`).Scan(&missing); err != nil {
+			return fmt.Errorf("sqlite: look at source stats: %w", err)
+		}
 	}
 	if !missing {
 		return nil
@@ -267,6 +308,23 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 		return err
 	}
 	r := newReplay()
+	rows, err = tx.QueryContext(ctx, `SELECT id, kind FROM claims`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var kind claimtrack.ClaimKind
+		if err := rows.Scan(&id, &kind); err != nil {
+			rows.Close()
+			return err
+		}
+		r.kinds[id] = claimtrack.RecordKindOf(kind)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, ev := range events {
 		if err := r.event(ev, stored); err != nil {
 			return err
@@ -290,6 +348,10 @@ type replay struct {
 	active  map[int64][]*activeLink            // claim → its links so far
 	records map[int64]*claimtrack.SourceRecord // source → record so far
 	rows    []scoreRow                         // the score history, in order
+	// kinds are the claims' kinds as they are now: a claim whose kind
+	// changed moved all its credit to its new part, so the parts of the
+	// records come out as if it had always had it.
+	kinds map[int64]claimtrack.RecordKind
 }
 
 type activeLink struct {
@@ -305,7 +367,7 @@ type scoreRow struct {
 
 func newReplay() *replay {
 	return &replay{status: map[int64]claimtrack.Status{}, active: map[int64][]*activeLink{},
-		records: map[int64]*claimtrack.SourceRecord{}}
+		records: map[int64]*claimtrack.SourceRecord{}, kinds: map[int64]claimtrack.RecordKind{}}
 }
 
 func (r *replay) record(id int64) *claimtrack.SourceRecord {
@@ -336,17 +398,18 @@ func (r *replay) apply(ev *claimtrack.Event, claim int64, moves []claimtrack.Mov
 	seen := map[int64]bool{}
 	for _, m := range moves {
 		rec := r.record(m.SourceID)
+		claims := 0
 		if before != nil && !seen[m.SourceID] {
 			seen[m.SourceID] = true
 			now := r.names(claim, m.SourceID)
 			switch {
 			case before[m.SourceID] == 0 && now > 0:
-				rec.Claims++
+				claims = 1
 			case before[m.SourceID] > 0 && now == 0:
-				rec.Claims--
+				claims = -1
 			}
 		}
-		if rec.Apply(m.Delta) {
+		if rec.Apply(m, claims) {
 			r.rows = append(r.rows, scoreRow{sourceID: m.SourceID, rec: *rec, ch: changeOf(m, ev, claim, st)})
 		}
 	}
@@ -389,6 +452,7 @@ func (r *replay) event(ev *claimtrack.Event, stored map[int64]claimtrack.LinkVal
 			v = s
 		}
 		l := v.Link()
+		l.Kind = r.kinds[claim]
 		before := r.counts(claim, l)
 		r.active[claim] = append(r.active[claim], &activeLink{id: ev.EvidenceID, link: l})
 		r.apply(ev, claim, claimtrack.LinkAdded(l, statusOr(r.status, claim)), before)
@@ -400,6 +464,7 @@ func (r *replay) event(ev *claimtrack.Event, stored map[int64]claimtrack.LinkVal
 		v := claimtrack.LinkValues{SourceID: a.link.Source, ViaSourceID: a.link.Via, Stance: a.link.Stance}
 		p.ApplyTo(&v)
 		old, l := a.link, v.Link()
+		l.Kind = old.Kind
 		before := r.counts(claim, old, l)
 		a.link = l
 		r.apply(ev, claim, claimtrack.LinkEdited(old, l, statusOr(r.status, claim)), before)
@@ -451,16 +516,27 @@ func (db *DB) FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.
 }
 
 // recordColumns are a source_stats row st as recordDest reads it.
-const recordColumns = `st.agree2, st.disagree2, st.open, st.claims, st.changes, st.enough, st.mean, st.low, st.high`
+const recordColumns = `st.agree2, st.disagree2, st.open, st.claims, st.changes, st.enough, st.mean, st.low, st.high,
+	st.s_agree2, st.s_disagree2, st.s_open, st.s_claims, st.s_enough, st.s_mean, st.s_low, st.s_high,
+	st.f_agree2, st.f_disagree2, st.f_open, st.f_claims, st.f_enough, st.f_mean, st.f_low, st.f_high`
 
 // recordColumnsOrEmpty are recordColumns for a LEFT JOIN: a source without a
 // row reads as the empty record.
 const recordColumnsOrEmpty = `coalesce(st.agree2, 0), coalesce(st.disagree2, 0), coalesce(st.open, 0), coalesce(st.claims, 0),
-	coalesce(st.changes, 0), coalesce(st.enough, 0), coalesce(st.mean, 0.5), coalesce(st.low, 0.05), coalesce(st.high, 0.95)`
+	coalesce(st.changes, 0), coalesce(st.enough, 0), coalesce(st.mean, 0.5), coalesce(st.low, 0.05), coalesce(st.high, 0.95),
+	coalesce(st.s_agree2, 0), coalesce(st.s_disagree2, 0), coalesce(st.s_open, 0), coalesce(st.s_claims, 0),
+	coalesce(st.s_enough, 0), coalesce(st.s_mean, 0.5), coalesce(st.s_low, 0.05), coalesce(st.s_high, 0.95),
+	coalesce(st.f_agree2, 0), coalesce(st.f_disagree2, 0), coalesce(st.f_open, 0), coalesce(st.f_claims, 0),
+	coalesce(st.f_enough, 0), coalesce(st.f_mean, 0.5), coalesce(st.f_low, 0.05), coalesce(st.f_high, 0.95)`
 
 func recordDest(r *claimtrack.SourceRecord) []any {
-	return []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
+	dest := []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
 		&r.Score.Enough, &r.Score.Mean, &r.Score.Low, &r.Score.High}
+	for _, p := range []*claimtrack.KindRecord{&r.Statements, &r.Forecasts} {
+		dest = append(dest, &p.Credit.AgreeHalves, &p.Credit.DisagreeHalves, &p.Credit.Open, &p.Claims,
+			&p.Score.Enough, &p.Score.Mean, &p.Score.Low, &p.Score.High)
+	}
+	return dest
 }
 
 // FindScoreChanges returns up to limit changes of a source's record, newest

@@ -152,6 +152,9 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 	case claimtrack.SortByReliability:
 		page = `SELECT source_id FROM source_stats ORDER BY enough DESC, low DESC, mean DESC, source_id LIMIT ? OFFSET ?`
 		order = `st.enough DESC, st.low DESC, st.mean DESC, st.source_id`
+	case claimtrack.SortByForecasts:
+		page = `SELECT source_id FROM source_stats ORDER BY f_enough DESC, f_low DESC, f_mean DESC, source_id LIMIT ? OFFSET ?`
+		order = `st.f_enough DESC, st.f_low DESC, st.f_mean DESC, st.source_id`
 	case claimtrack.SortByClaims:
 		page = `SELECT source_id FROM source_stats ORDER BY claims DESC, source_id LIMIT ? OFFSET ?`
 		order = `st.claims DESC, st.source_id`
