@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
+	"github.com/claimtrack/claimtrack/internal/webhook"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,6 +26,7 @@ func withLimitDefaults(c Config) Config {
 	c.SearchMinPrefix, c.SearchMaxPrefixes, c.SearchMaxOr, c.SearchMaxTerms =
 		claimtrack.DefaultMinPrefix, claimtrack.DefaultMaxPrefixes, claimtrack.DefaultMaxOr, claimtrack.QueryMaxTerms
 	c.SearchBudget, c.SearchesPerClient = web.DefaultSearchBudget, web.DefaultSearchesPerClient
+	c.Webhooks = webhook.DefaultConfig
 	return c
 }
 
@@ -48,7 +50,7 @@ func TestParseFlags_Search(t *testing.T) {
 	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DB: "./data/claimtrack.db", OrgName: "Claimtrack",
 		SearchMinPrefix: 4, SearchMaxPrefixes: 2, SearchMaxOr: 5, SearchMaxTerms: 16,
 		SearchBudget: 750 * time.Millisecond, SearchesPerClient: 3,
-		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate}, m.Config)
+		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate, Webhooks: webhook.DefaultConfig}, m.Config)
 	require.NoError(t, m.ParseFlags([]string{"--search-min-prefix", "2", "--search-budget", "1s", "--searches-per-client", "1"}))
 	assert.Equal(t, 2, m.Config.SearchMinPrefix, "flags win over the environment")
 	assert.Equal(t, time.Second, m.Config.SearchBudget)

@@ -143,3 +143,22 @@ func TestWebhooks_SurviveSIGKILL(t *testing.T) {
 	assert.Equal(t, 2, rec.requests)
 	assert.Zero(t, rec.badSigs, "every request was signed with the hook's secret")
 }
+
+// The webhook settings come from flags, then the environment, then the
+// defaults; a wait of zero, a negative one or a longest wait shorter than
+// the first is refused.
+func TestParseFlags_Webhooks(t *testing.T) {
+	m := NewMain(io.Discard, io.Discard)
+	require.NoError(t, m.ParseFlags(nil))
+	assert.Equal(t, webhook.DefaultConfig, m.Config.Webhooks)
+	t.Setenv("CLAIMTRACK_WEBHOOK_RETRY_BASE", "5s")
+	require.NoError(t, m.ParseFlags([]string{"--webhook-timeout", "3s", "--webhook-max-age", "2h"}))
+	assert.Equal(t, 3*time.Second, m.Config.Webhooks.Timeout)
+	assert.Equal(t, 5*time.Second, m.Config.Webhooks.RetryBase)
+	assert.Equal(t, time.Hour, m.Config.Webhooks.RetryMax)
+	assert.Equal(t, 2*time.Hour, m.Config.Webhooks.MaxAge)
+	for _, args := range [][]string{{"--webhook-timeout", "0s"}, {"--webhook-retry-base", "-1s"},
+		{"--webhook-retry-base", "2h", "--webhook-retry-max", "1h"}, {"--webhook-max-age", "soon"}} {
+		assert.Error(t, NewMain(io.Discard, io.Discard).ParseFlags(args), "%v", args)
+	}
+}

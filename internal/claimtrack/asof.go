@@ -68,6 +68,10 @@ func ReplayClaim(id int64, events []*Event) *ClaimState {
 			if st != nil {
 				p.ApplyTo(st.Claim)
 			}
+		case ClaimAssigned:
+			if st != nil {
+				st.Claim.Assignee = p.To
+			}
 		case StatusChanged:
 			if st != nil {
 				st.Claim.Status, st.Claim.VerdictNote = p.To, p.ToNote

@@ -49,8 +49,9 @@ type Claim struct {
 	Tags        []string
 	Status      Status
 	VerdictNote string
-	ReportID    int64 // 0 when the claim was not taken from a report
-	Version     int64 // starts at 1 and grows by one with every change
+	ReportID    int64  // 0 when the claim was not taken from a report
+	Assignee    string // the username of the editor it is assigned to, "" for nobody
+	Version     int64  // starts at 1 and grows by one with every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 
@@ -155,6 +156,12 @@ type ClaimFilter struct {
 	SourceID int64
 	Tag      string
 	Query    string
+	// Assignee keeps the claims assigned to this username.
+	Assignee string
+	// Due keeps the open forecasts overdue or due soon on day Today
+	// (YYYY-MM-DD; storage fills it with its own day when empty).
+	Due   DueState
+	Today string
 	// QueryLimits are the limits Query is parsed with (zero: the defaults).
 	QueryLimits QueryLimits
 	Offset      int
@@ -177,4 +184,45 @@ func (p *ClaimPage) AllCount() int {
 		n += c
 	}
 	return n
+}
+
+// Open says whether a status leaves the claim open: no verdict yet, and not
+// withdrawn.
+func (s Status) Open() bool { return s == StatusUnverified || s == StatusDisputed }
+
+// Due says where an open forecast stands on day today (YYYY-MM-DD, UTC):
+// DueOverdue when its due date has passed, DueSoon when it falls within
+// DueSoonDays from today, "" otherwise (or for any other claim).
+func (c *Claim) Due(today string) DueState {
+	if c.Kind != KindForecast || c.DueDate == "" || !c.Status.Open() {
+		return ""
+	}
+	if c.DueDate < today {
+		return DueOverdue
+	}
+	if c.DueDate <= AddDays(today, DueSoonDays) {
+		return DueSoon
+	}
+	return ""
+}
+
+// DueState says whether an open forecast is past or near its due date.
+type DueState string
+
+// The due states, also the values of the claims list's due filter.
+const (
+	DueOverdue DueState = "overdue"
+	DueSoon    DueState = "soon"
+)
+
+// DueSoonDays is how many days ahead a due date counts as soon.
+const DueSoonDays = 7
+
+// AddDays is day (YYYY-MM-DD) plus n days; day itself when it is not a date.
+func AddDays(day string, n int) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(time.DateOnly)
 }

@@ -22,6 +22,7 @@ const (
 	EventUserDisabled    EventType = "user_disabled"
 	EventUserEnabled     EventType = "user_enabled"
 	EventPasswordChanged EventType = "password_changed"
+	EventClaimAssigned   EventType = "claim_assigned"
 )
 
 // Label is the kind of change in words for people.
@@ -57,6 +58,8 @@ func (t EventType) Label() string {
 		return "Account enabled"
 	case EventPasswordChanged:
 		return "Password changed"
+	case EventClaimAssigned:
+		return "Assigned"
 	}
 	return string(t)
 }
@@ -104,7 +107,7 @@ type EventFilter struct {
 // EventTypes lists every kind of change, in the order filters offer them.
 var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
 	EventEvidenceEdited, EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
-	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged}
+	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged, EventClaimAssigned}
 
 // Valid reports whether t is a known kind of change.
 func (t EventType) Valid() bool {
@@ -121,7 +124,7 @@ func (t EventType) Valid() bool {
 var eventFieldOrder = []string{
 	"text", "context", "kind", "due_date", "tags", "status",
 	"source", "stance", "quote", "url", "published_at", "via", "note",
-	"name", "role", "description", "title", "outlet", "summary",
+	"name", "role", "description", "title", "outlet", "summary", "assignee",
 }
 
 // FieldLabel names an event field for people.

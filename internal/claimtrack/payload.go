@@ -180,6 +180,9 @@ type (
 	UserEnabled struct{ Username string }
 	// PasswordChanged records an account's new password (never the password).
 	PasswordChanged struct{ Username string }
+	// ClaimAssigned records who a claim is assigned to: a username, or ""
+	// for nobody.
+	ClaimAssigned struct{ From, To string }
 )
 
 func (ClaimCreated) EventType() EventType    { return EventClaimCreated }
@@ -197,6 +200,7 @@ func (UserRoleChanged) EventType() EventType { return EventUserRoleChanged }
 func (UserDisabled) EventType() EventType    { return EventUserDisabled }
 func (UserEnabled) EventType() EventType     { return EventUserEnabled }
 func (PasswordChanged) EventType() EventType { return EventPasswordChanged }
+func (ClaimAssigned) EventType() EventType   { return EventClaimAssigned }
 
 // ClaimEdit is the edit from one claim's values to another's: only the
 // fields that differ (none when nothing changed).
@@ -309,6 +313,9 @@ func EncodePayload(p Payload) (before, after map[string]string) {
 		after = map[string]string{"username": p.Username}
 	case PasswordChanged:
 		after = map[string]string{"username": p.Username}
+	case ClaimAssigned:
+		before = map[string]string{"assignee": p.From}
+		after = map[string]string{"assignee": p.To}
 	}
 	return before, after
 }
@@ -351,6 +358,8 @@ func DecodePayload(t EventType, before, after map[string]string) Payload {
 		return UserEnabled{Username: after["username"]}
 	case EventPasswordChanged:
 		return PasswordChanged{Username: after["username"]}
+	case EventClaimAssigned:
+		return ClaimAssigned{From: before["assignee"], To: after["assignee"]}
 	}
 	return nil
 }

@@ -39,6 +39,8 @@ func TestPayload_RoundTrip(t *testing.T) {
 		claimtrack.UserDisabled{Username: "ana"},
 		claimtrack.UserEnabled{Username: "ana"},
 		claimtrack.PasswordChanged{Username: "ana"},
+		claimtrack.ClaimAssigned{From: "", To: "ana"},
+		claimtrack.ClaimAssigned{From: "ana", To: "bo"},
 	}
 	seen := map[claimtrack.EventType]bool{}
 	for _, p := range payloads {

@@ -81,10 +81,10 @@ type Attempt struct {
 func (a Attempt) OK() bool { return a.Err == "" && a.Status >= 200 && a.Status < 300 }
 
 // Notifies says whether a change of this kind is sent to the webhooks: new
-// claims, verdicts and evidence changes.
+// claims, verdicts, assignments and evidence changes.
 func (t EventType) Notifies() bool {
 	switch t {
-	case EventClaimCreated, EventStatusChanged, EventEvidenceAdded, EventEvidenceEdited, EventEvidenceRemoved:
+	case EventClaimCreated, EventStatusChanged, EventEvidenceAdded, EventEvidenceEdited, EventEvidenceRemoved, EventClaimAssigned:
 		return true
 	}
 	return false

@@ -5,19 +5,20 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
 
 const claimColumns = `c.id, c.text, c.context, c.kind, c.due_date, c.status, c.verdict_note,
-	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at`
+	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at, c.assignee`
 
 // scanClaim reads claimColumns, then any further columns into extra.
 func scanClaim(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Claim, error) {
 	var c claimtrack.Claim
 	var created, updated string
 	if err := s.Scan(append([]any{&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-		&c.ReportID, &c.Version, &created, &updated}, extra...)...); err != nil {
+		&c.ReportID, &c.Version, &created, &updated, &c.Assignee}, extra...)...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
@@ -247,6 +248,18 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	if f.Tag != "" {
 		conds, args = append(conds, "c.id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)"), append(args, f.Tag)
 	}
+	if f.Assignee != "" {
+		conds, args = append(conds, "c.assignee = ? AND c.assignee <> ''"), append(args, f.Assignee)
+	}
+	switch f.Due {
+	case claimtrack.DueOverdue:
+		conds = append(conds, `c.kind = 'forecast' AND c.due_date <> '' AND c.due_date < ? AND c.status IN ('unverified', 'disputed')`)
+		args = append(args, f.Today)
+	case claimtrack.DueSoon:
+		conds = append(conds, `c.kind = 'forecast' AND c.due_date <> '' AND c.due_date >= ? AND c.due_date <= ?
+			AND c.status IN ('unverified', 'disputed')`)
+		args = append(args, f.Today, claimtrack.AddDays(f.Today, claimtrack.DueSoonDays))
+	}
 	if f.Query != "" {
 		// The words filter uses the search engine: the same query language,
 		// the same index, but the list keeps its newest-first order.
@@ -275,11 +288,14 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		f.Limit = 25
 	}
 	f.Offset = max(f.Offset, 0)
+	if f.Today == "" {
+		f.Today = db.Now().UTC().Format(time.DateOnly)
+	}
 	page := &claimtrack.ClaimPage{StatusCounts: map[claimtrack.Status]int{}}
 	err := db.readTx(ctx, func(tx *Tx) error {
 		where, args := claimWhere(f, false)
 		count := `SELECT c.status, count(*) FROM claims c` + where + ` GROUP BY c.status`
-		tagOnly := f.Tag != "" && f.SourceID == 0 && f.Query == ""
+		tagOnly := f.Tag != "" && f.SourceID == 0 && f.Query == "" && f.Assignee == "" && f.Due == ""
 		switch {
 		case where == "":
 			count = `SELECT status, n FROM claim_status_counts WHERE n > 0`

@@ -380,7 +380,7 @@ func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) (
 			var c claimtrack.Claim
 			var created, updated string
 			e, err := scanEvidence(rows, &c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-				&c.ReportID, &c.Version, &created, &updated)
+				&c.ReportID, &c.Version, &created, &updated, &c.Assignee)
 			if err != nil {
 				return err
 			}

@@ -53,12 +53,6 @@ func TestIDs_EvidenceNotReused(t *testing.T) {
 	}
 }
 
-// tableRows reads every row of a table in id order, as text.
-func tableRows(t *testing.T, raw *sql.DB, table string) [][]string {
-	t.Helper()
-	return queryRows(t, raw, `SELECT * FROM `+table+` ORDER BY id`)
-}
-
 // A database made at the schema before the migration keeps every id and
 // row, its indexes and triggers, and an id only the history names (a link
 // removed before the upgrade) is not reused after it. The database is
@@ -80,6 +74,7 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	require.NoError(t, raw0.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'evidence'`).Scan(&ddl))
 	require.NotContains(t, ddl, "AUTOINCREMENT", "the old schema is the one before the migration")
 	before := map[string][][]string{}
+	cols := map[string]string{} // the columns each table had: later migrations add some
 	for _, table := range append(idTables, "claim_status_counts", "tag_status_counts", "source_changes", "claim_search", "source_search",
 		"claim_tags", "sessions", "events", "source_stats", "source_score_history") {
 		if strings.HasSuffix(table, "_search") {
@@ -89,7 +84,8 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_score_history" {
 			before[table] = queryRows(t, raw0, `SELECT * FROM `+table+` ORDER BY 1, 2`)
 		} else {
-			before[table] = tableRows(t, raw0, table)
+			cols[table] = columnsOf(t, raw0, table)
+			before[table] = queryRows(t, raw0, `SELECT `+cols[table]+` FROM `+table+` ORDER BY id`)
 		}
 	}
 	schemaQuery := `SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name`
@@ -109,7 +105,7 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 		} else if table == "claim_status_counts" || table == "tag_status_counts" || table == "claim_tags" || table == "sessions" || table == "source_score_history" {
 			require.Equal(t, rows, queryRows(t, raw, `SELECT * FROM `+table+` ORDER BY 1, 2`), table)
 		} else {
-			require.Equal(t, rows, tableRows(t, raw, table), table)
+			require.Equal(t, rows, queryRows(t, raw, `SELECT `+cols[table]+` FROM `+table+` ORDER BY id`), table)
 		}
 	}
 	schemaAfter := queryRows(t, raw, schemaQuery)
@@ -180,4 +176,15 @@ func oldDatabase(t *testing.T) string {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 	return path
+}
+
+// columnsOf lists a table's columns, comma-separated.
+func columnsOf(t *testing.T, raw *sql.DB, table string) string {
+	t.Helper()
+	var cols []string
+	for _, row := range queryRows(t, raw, `SELECT name FROM pragma_table_info('`+table+`') ORDER BY cid`) {
+		cols = append(cols, row[0])
+	}
+	require.NotEmpty(t, cols, table)
+	return strings.Join(cols, ", ")
 }

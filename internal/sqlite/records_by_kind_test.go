@@ -74,7 +74,6 @@ func TestReliability_RecordsByKind(t *testing.T) {
 	plan.Close()
 	assert.NotContains(t, strings.Join(steps, "; "), "TEMP B-TREE", "the order follows an index: %v", steps)
 
-
 	// The forecast turns out to be a statement about a plan: its credit
 	// moves to the statements, the whole record does not move.
 	c, err := db.FindClaimByID(ctx, later)
