@@ -178,3 +178,26 @@ func CheckTokenName(name string) string {
 	}
 	return ""
 }
+
+// FollowKind says what is followed.
+type FollowKind string
+
+// What can be followed.
+const (
+	FollowClaim  FollowKind = "claim"
+	FollowSource FollowKind = "source"
+)
+
+// FollowTarget is a claim or a source someone follows.
+type FollowTarget struct {
+	Kind FollowKind
+	ID   int64
+}
+
+// Columns are the target's claim id and source id, one of them 0.
+func (t FollowTarget) Columns() (claim, source int64) {
+	if t.Kind == FollowSource {
+		return 0, t.ID
+	}
+	return t.ID, 0
+}

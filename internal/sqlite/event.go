@@ -240,36 +240,7 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 			append(args, f.Limit+1)...); err != nil {
 			return err
 		}
-		var ids []int64
-		for _, ev := range events {
-			if ev.ClaimID != 0 {
-				ids = append(ids, ev.ClaimID)
-			}
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		in, idArgs := inClause(ids)
-		rows, err := tx.QueryContext(ctx, `SELECT id, text FROM claims WHERE id IN (`+in+`)`, idArgs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		texts := map[int64]string{}
-		for rows.Next() {
-			var id int64
-			var text string
-			if err := rows.Scan(&id, &text); err != nil {
-				return err
-			}
-			texts[id] = text
-		}
-		for _, ev := range events {
-			ev.ClaimText = texts[ev.ClaimID]
-		}
-		return rows.Err()
+		return attachClaimTexts(ctx, tx, events)
 	})
 
 	if err != nil {
@@ -345,4 +316,39 @@ func (db *DB) FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit
 	})
 
 	return out, total, err
+}
+
+// attachClaimTexts fills the claim's text of every event about a claim, in
+// one query.
+func attachClaimTexts(ctx context.Context, tx *Tx, events []*claimtrack.Event) error {
+	var ids []int64
+	for _, ev := range events {
+		if ev.ClaimID != 0 {
+			ids = append(ids, ev.ClaimID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	in, idArgs := inClause(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT id, text FROM claims WHERE id IN (`+in+`)`, idArgs...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	texts := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return err
+		}
+		texts[id] = text
+	}
+	for _, ev := range events {
+		ev.ClaimText = texts[ev.ClaimID]
+	}
+	return rows.Err()
 }
