@@ -182,6 +182,10 @@ type (
 	PasswordChanged struct{ Username string }
 )
 
+// NoteRevised says whether the change kept the status and revised only its
+// note.
+func (v StatusChanged) NoteRevised() bool { return v.From == v.To }
+
 func (ClaimCreated) EventType() EventType    { return EventClaimCreated }
 func (ClaimEdited) EventType() EventType     { return EventClaimEdited }
 func (StatusChanged) EventType() EventType   { return EventStatusChanged }
