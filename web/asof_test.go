@@ -42,18 +42,26 @@ func TestAsOf_ClaimHistory(t *testing.T) {
 	res := a.post("/claims", url.Values{"text": {"The parade will be held on May 9."}, "kind": {"forecast"}})
 	require.Equal(t, "/claims/9", res.header.Get("Location"))
 	snap("The parade will be held on May 9.", "Unverified", "", "")
-	edit := func(text string) {
+	// A new text for a claim with a verdict is saved once confirmed.
+	edit := func(text string, checked bool) {
 		v := fieldValue(a.get("/claims/9/edit").doc, `[data-testid="claim-form"]`, "version")
-		require.Equal(t, http.StatusSeeOther, a.post("/claims/9", url.Values{"text": {text}, "kind": {"forecast"}, "version": {v}}).status)
+		form := url.Values{"text": {text}, "kind": {"forecast"}, "version": {v}}
+		if checked {
+			res := a.post("/claims/9", form)
+			require.Equal(t, http.StatusOK, res.status)
+			require.Equal(t, 1, res.doc.Find(`[data-testid="confirm-text"]`).Length())
+			form.Set("confirm_text", "yes")
+		}
+		require.Equal(t, http.StatusSeeOther, a.post("/claims/9", form).status)
 	}
-	edit("The parade will be held in Moscow on May 9.")
+	edit("The parade will be held in Moscow on May 9.", false)
 	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "")
 	res = a.post("/claims/9/evidence", url.Values{"source_id": {"1"}, "stance": {"asserts"}, "quote": {"le défilé"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
 	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "50%", "Le Point")
 	a.setStatus("9", claimtrack.StatusConfirmed, "It was held.")
 	snap("The parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
-	edit("The Victory Day parade will be held in Moscow on May 9.")
+	edit("The Victory Day parade will be held in Moscow on May 9.", true)
 	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
 	res = a.post("/claims/9/evidence", url.Values{"source_name": {"Izvestia"}, "source_kind": {"outlet"}, "stance": {"supports"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
@@ -85,7 +93,7 @@ func TestAsOf_ClaimHistory(t *testing.T) {
 		require.Equal(t, http.StatusOK, p.status)
 		assert.Equal(t, 1, p.doc.Find(`[data-testid="as-of-banner"]`).Length(), "step %d", i)
 		assert.Equal(t, m.text, p.doc.Find(`[data-testid="claim-text"]`).Text(), "step %d", i)
-		assert.Equal(t, m.status, p.doc.Find(`.claim-head [data-testid="status"]`).Text(), "step %d", i)
+		assert.Equal(t, m.status, p.doc.Find(`[data-testid="verdict"] [data-testid="status"]`).Text(), "step %d", i)
 		assert.Equal(t, m.note, p.doc.Find(`[data-testid="verdict-note"]`).Text(), "step %d", i)
 		var names []string
 		lePoint := ""

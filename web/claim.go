@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,6 +171,9 @@ func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw st
 	}
 	d := views.ClaimAsOfData{ID: claim.ID, Label: strings.TrimSpace(raw), Until: until.Format(time.RFC3339Nano), Now: claim,
 		State: claimtrack.ReplayClaim(claim.ID, events)}
+	if d.Verdict, err = s.store.FindVerdictUntil(ctx, claim.ID, until); err != nil {
+		return err
+	}
 	if d.Events, err = s.store.FindClaimTimelineUntil(ctx, claim.ID, until, EventsPerPage); err != nil {
 		return err
 	}
@@ -241,6 +245,9 @@ func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrac
 	if d.Events, d.MoreEvents, d.CurrentVerdict, err = s.store.FindClaimTimeline(ctx, claim.ID, d.EventsBefore, EventsPerPage); err != nil {
 		return d, nil, err
 	}
+	if d.Verdict, err = s.verdictOf(ctx, claim.ID, d); err != nil {
+		return d, nil, err
+	}
 	if user(c).CanEdit() { // the pickers are in the editors' forms only
 		if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
 			return d, nil, err
@@ -289,6 +296,17 @@ func firstVerdictAt(d views.ClaimData) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// verdictOf finds who gave the claim its status and when: from the history
+// on the page when it holds all of it, else from the store.
+func (s *Server) verdictOf(ctx context.Context, id int64, d views.ClaimData) (claimtrack.Verdict, error) {
+	if d.MoreEvents || d.EventsBefore != 0 {
+		return s.store.FindVerdict(ctx, id)
+	}
+	oldestFirst := slices.Clone(d.Events)
+	slices.Reverse(oldestFirst)
+	return claimtrack.VerdictOf(oldestFirst), nil
 }
 
 // renderClaimPage renders a claim page from what claimData read.
@@ -346,6 +364,8 @@ func (s *Server) handleClaimEdit(c echo.Context) error {
 
 // handleClaimUpdate applies an edit made on the version the form carries. A
 // stale version answers 409 with what changed and the edit ready to re-apply.
+// A new text for a claim whose status was given on the old one is saved only
+// once confirmed (see confirmTextEdit).
 func (s *Server) handleClaimUpdate(c echo.Context) error {
 	id, err := formPathID(c)
 	if err != nil {
@@ -354,6 +374,9 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := newClaimForm(c)
 	version := formInt(f.Version)
+	if asked, err := s.confirmTextEdit(c, id, version, f); asked || err != nil {
+		return err
+	}
 	if version < 1 {
 		err = &claimtrack.Error{Code: claimtrack.EINVALID, Message: "The form is missing the claim's version.",
 			Fields: map[string]string{"version": "The form is missing the claim's version; reload the page and try again."}}
@@ -369,7 +392,7 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 		}
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT && claim != nil {
 			f.Version = strconv.FormatInt(claim.Version, 10)
-			return s.renderConflict(c, claim, version, err, views.ConflictData{Edit: &f})
+			return s.renderConflict(c, claim, version, views.ConflictData{Edit: &f})
 		}
 	}
 	if claimtrack.ErrorCode(err) != claimtrack.EINVALID {
@@ -387,14 +410,52 @@ func (s *Server) handleClaimUpdate(c echo.Context) error {
 	return s.render(c, http.StatusUnprocessableEntity, views.ClaimFormPage(s.page(c, "Edit claim #"+strconv.FormatInt(id, 10), "claims"), d))
 }
 
+// confirmTextEdit asks, before an edit changes the text of a claim with a
+// status other than unverified, for confirmation that the status may no
+// longer fit the new text: it shows both texts word by word, the edit
+// carried in the page's form, and returns true. The form sends the edit
+// again with confirm_text=yes (then it is saved) or confirm_text=edit (then
+// the edit form comes back with it). An edit that is invalid, stale or leaves
+// the text as it is goes on as usual, and so does a confirmed one.
+func (s *Server) confirmTextEdit(c echo.Context, id, version int64, f views.ClaimForm) (bool, error) {
+	confirm := c.FormValue("confirm_text")
+	if confirm == "yes" || version < 1 {
+		return false, nil
+	}
+	ctx := c.Request().Context()
+	claim, err := s.store.FindClaimByID(ctx, id)
+	if err != nil {
+		return true, err
+	}
+	title := "Edit claim #" + strconv.FormatInt(id, 10)
+	if confirm == "edit" {
+		return true, s.render(c, http.StatusOK, views.ClaimFormPage(s.page(c, title, "claims"), views.ClaimFormData{Claim: claim, Form: f}))
+	}
+	in := claimInput(f)
+	in.Normalize()
+	if claim.Version != version || claim.Status == claimtrack.StatusUnverified || in.Validate() != nil || in.Text == claim.Text {
+		return false, nil
+	}
+	verdict, err := s.store.FindVerdict(ctx, id)
+	if err != nil {
+		return true, err
+	}
+	d := views.ClaimTextConfirmData{Claim: claim, Verdict: verdict, Form: f, NewText: in.Text}
+	return true, s.render(c, http.StatusOK, views.ClaimTextConfirmPage(s.page(c, "Confirm the new text of claim #"+strconv.FormatInt(id, 10), "claims"), d))
+}
+
+// conflictMessage is what a person is told of a change made on a claim
+// changed meanwhile (the API's message names the versions; pages do not).
+const conflictMessage = "This claim was changed by someone else after you opened it."
+
 // renderConflict answers 409 with the claim as it is, the changes made since
 // the version the person had, and their input ready to re-apply.
-func (s *Server) renderConflict(c echo.Context, claim *claimtrack.Claim, had int64, cause error, d views.ConflictData) error {
+func (s *Server) renderConflict(c echo.Context, claim *claimtrack.Claim, had int64, d views.ConflictData) error {
 	since, err := s.store.FindClaimEventsSince(c.Request().Context(), claim.ID, had)
 	if err != nil {
 		return err
 	}
-	d.Claim, d.Since, d.Message = claim, since, claimtrack.ErrorMessage(cause)
+	d.Claim, d.Since, d.Message = claim, since, conflictMessage
 	p := s.page(c, "Edit conflict", "claims")
 	p.Status = http.StatusConflict
 	return s.render(c, http.StatusConflict, views.ConflictPage(p, d))
@@ -415,13 +476,17 @@ func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
 		// The form's address ends in #status-form so that a rejected form scrolls
 		// to its messages; a redirect without a fragment would inherit it, so
 		// name the top of the page, where the confirmation shows.
-		return redirectWithFlash(c, views.ClaimURL(id)+"#main", flashStatusChanged)
+		done := flashStatusChanged
+		if claim.Version == ch.Version {
+			done = flashUnchanged
+		}
+		return redirectWithFlash(c, views.ClaimURL(id)+"#main", done)
 	case claimtrack.ECONFLICT:
 		if claim == nil {
 			return err
 		}
 		f.Version = strconv.FormatInt(claim.Version, 10)
-		return s.renderConflict(c, claim, ch.Version, err, views.ConflictData{Status: &f})
+		return s.renderConflict(c, claim, ch.Version, views.ConflictData{Status: &f})
 	case claimtrack.EINVALID:
 		claim, ferr := s.store.FindClaimByID(ctx, id)
 		if ferr != nil {

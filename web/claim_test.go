@@ -31,7 +31,7 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 	claim := a.get(href)
 	require.Equal(t, http.StatusOK, claim.status)
 	assert.Contains(t, claim.doc.Find(`[data-testid="claim-text"]`).Text(), "Victory Day")
-	assert.Equal(t, "Unverified", claim.doc.Find(`.claim-head [data-testid="status"]`).Text())
+	assert.Equal(t, "Unverified", claim.doc.Find(`[data-testid="verdict"] [data-testid="status"]`).Text())
 	rubioID := ""
 	claim.doc.Find(`#evidence-form select[name="source_id"] option`).Each(func(_ int, o *goquery.Selection) {
 		if o.Text() == "Marco Rubio" {
@@ -68,7 +68,7 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 	assert.Equal(t, eventsBefore+2, a.count("SELECT count(*) FROM events"))
 
 	claim = a.get(href)
-	assert.Equal(t, "Refuted", claim.doc.Find(`.claim-head [data-testid="status"]`).Text())
+	assert.Equal(t, "Refuted", claim.doc.Find(`[data-testid="verdict"] [data-testid="status"]`).Text())
 	assert.Equal(t, "The visit did not take place on May 9.", claim.doc.Find(`[data-testid="verdict-note"]`).Text())
 	top := claim.doc.Find(`[data-testid="timeline"] [data-testid="event"]`).First()
 	assert.Equal(t, "status_changed", top.AttrOr("data-event-type", ""))

@@ -35,39 +35,46 @@ func (s *Server) handleEvidenceCreate(c echo.Context) error {
 
 // findClaimLink returns a claim and one of its links, or a 404.
 func (s *Server) findClaimLink(c echo.Context) (*claimtrack.Claim, *claimtrack.Evidence, error) {
+	claim, e, _, err := s.findClaimLinks(c)
+	return claim, e, err
+}
+
+// findClaimLinks returns a claim, one of its links and all of them, or a 404.
+func (s *Server) findClaimLinks(c echo.Context) (*claimtrack.Claim, *claimtrack.Evidence, []*claimtrack.Evidence, error) {
 	id, err := pathID(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	eid, err := strconv.ParseInt(c.Param("eid"), 10, 64)
 	if err != nil || eid <= 0 {
-		return nil, nil, echo.ErrNotFound
+		return nil, nil, nil, echo.ErrNotFound
 	}
 	ctx := c.Request().Context()
 	claim, err := s.store.FindClaimByID(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	links, err := s.store.FindClaimEvidence(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, e := range links {
 		if e.ID == eid {
-			return claim, e, nil
+			return claim, e, links, nil
 		}
 	}
-	return nil, nil, claimtrack.Errorf(claimtrack.ENOTFOUND, "This claim has no such evidence (any more).")
+	return nil, nil, nil, claimtrack.Errorf(claimtrack.ENOTFOUND, "This claim has no such evidence (any more).")
 }
 
-// handleEvidenceRemoveForm asks for the reason before a link is taken off.
+// handleEvidenceRemoveForm asks for the reason before a link is taken off,
+// and says which source becomes the main one when the link names it.
 func (s *Server) handleEvidenceRemoveForm(c echo.Context) error {
-	claim, e, err := s.findClaimLink(c)
+	claim, e, links, err := s.findClaimLinks(c)
 	if err != nil {
 		return err
 	}
 	f := views.RemovalForm{Version: strconv.FormatInt(claim.Version, 10)}
-	return s.render(c, http.StatusOK, views.EvidenceRemovePage(s.page(c, "Remove evidence", "claims"), claim, e, f))
+	return s.render(c, http.StatusOK, views.EvidenceRemovePage(s.page(c, "Remove evidence", "claims"), views.EvidenceRemoveDataOf(claim, links, e, f)))
 }
 
 // handleEvidenceRemove takes a link off a claim, with the reason.
@@ -75,7 +82,7 @@ func (s *Server) handleEvidenceRemove(c echo.Context) error {
 	if err := parseForm(c); err != nil {
 		return err
 	}
-	claim, e, err := s.findClaimLink(c)
+	claim, e, links, err := s.findClaimLinks(c)
 	if err != nil {
 		return err
 	}
@@ -84,7 +91,9 @@ func (s *Server) handleEvidenceRemove(c echo.Context) error {
 		claimtrack.EvidenceRemoval{Note: f.Note, Version: formInt(f.Version)}, s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
-		return s.render(c, http.StatusUnprocessableEntity, views.EvidenceRemovePage(s.page(c, "Remove evidence", "claims"), claim, e, f))
+		return s.render(c, http.StatusUnprocessableEntity, views.EvidenceRemovePage(s.page(c, "Remove evidence", "claims"), views.EvidenceRemoveDataOf(claim, links, e, f)))
+	} else if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
+		return claimtrack.Errorf(claimtrack.ECONFLICT, conflictMessage+" Nothing was removed: open the claim to see what changed, and remove the evidence again if it should still go.")
 	} else if err != nil {
 		return err
 	}
@@ -147,7 +156,7 @@ func (s *Server) handleEvidenceUpdate(c echo.Context) error {
 		if derr != nil {
 			return derr
 		}
-		return s.renderConflict(c, now, in.Version, err, views.ConflictData{Evidence: &d})
+		return s.renderConflict(c, now, in.Version, views.ConflictData{Evidence: &d})
 	}
 	return err
 }

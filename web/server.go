@@ -29,6 +29,8 @@ type ClaimStore interface {
 	ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
 	FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error)
+	FindVerdict(ctx context.Context, claimID int64) (claimtrack.Verdict, error)
+	FindVerdictUntil(ctx context.Context, claimID int64, until time.Time) (claimtrack.Verdict, error)
 	FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error)
 	FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error)
 	FindClaimsAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.ClaimState, int, error)

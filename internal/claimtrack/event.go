@@ -171,3 +171,43 @@ func FieldLabel(k string) string {
 	}
 	return k
 }
+
+// Label is the change in words for people: the kind of change, except that
+// a status change that kept the status and only revised its note is a
+// "Verdict note revised".
+func (ev *Event) Label() string {
+	if v, ok := ev.Payload.(StatusChanged); ok && v.NoteRevised() {
+		return LabelNoteRevised
+	}
+	return ev.Type.Label()
+}
+
+// LabelNoteRevised names a status change that kept the status and revised
+// only the verdict note.
+const LabelNoteRevised = "Verdict note revised"
+
+// Verdict is who gave a claim its status and when: the status change that
+// set the status in force and, when its note was revised since, the latest
+// revision. Set is nil when the claim's status was never changed (a new,
+// unverified claim).
+type Verdict struct {
+	Set     *Event
+	Revised *Event
+}
+
+// VerdictOf finds the verdict in force after a claim's history (events
+// oldest first; those that are not status changes are skipped).
+func VerdictOf(events []*Event) Verdict {
+	var v Verdict
+	for _, ev := range events {
+		sc, ok := ev.Payload.(StatusChanged)
+		switch {
+		case !ok:
+		case sc.NoteRevised() && v.Set != nil:
+			v.Revised = ev
+		default:
+			v.Set, v.Revised = ev, nil
+		}
+	}
+	return v
+}

@@ -185,6 +185,10 @@ type (
 	ClaimAssigned struct{ From, To string }
 )
 
+// NoteRevised says whether the change kept the status and revised only its
+// note.
+func (v StatusChanged) NoteRevised() bool { return v.From == v.To }
+
 func (ClaimCreated) EventType() EventType    { return EventClaimCreated }
 func (ClaimEdited) EventType() EventType     { return EventClaimEdited }
 func (StatusChanged) EventType() EventType   { return EventStatusChanged }

@@ -486,7 +486,7 @@ func (b *browser) signIn(user string) {
 // screenshot saves the page as a PNG under data/screenshots/e2e (git-ignored).
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // 100: PNG (any other quality is JPEG)
 	require.NoError(b.t, err)
 	dir := filepath.Join(repoRoot, "data", "screenshots", "e2e")
 	require.NoError(b.t, os.MkdirAll(dir, 0o755))

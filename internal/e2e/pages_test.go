@@ -61,6 +61,23 @@ func pageTypes(removePath string) []pageType {
 		{"error page: form sent back (422)", "", adminName},
 		{"error page: conflict (409)", "", adminName},
 		{"error page: evidence edit conflict (409)", strings.TrimSuffix(removePath, "/remove") + "/edit", adminName},
+		// Claim 2 has a verdict with a revised note (see giveVerdict).
+		{"claim page with a verdict", "/claims/2", ""},
+		{"claim with a verdict as of a day", "/claims/2?as_of=" + today, ""},
+		{"edit form of a claim with a verdict", "/claims/2/edit", adminName},
+		{"confirm a new text for a claim with a verdict", "", adminName},
+	}
+}
+
+// giveVerdict refutes claim 2 and revises the verdict's note.
+func giveVerdict(t *testing.T, a *app, c *http.Client) {
+	t.Helper()
+	for i, note := range []string{"He stayed in Washington.", "He stayed in Washington on May 9."} {
+		res, err := c.PostForm(a.base+"/claims/2/status", url.Values{"_csrf": {csrfOf(t, a, c)}, "status": {"refuted"},
+			"note": {note}, "version": {fmt.Sprint(3 + i)}})
+		require.NoError(t, err)
+		res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, "status change %d", i)
 	}
 }
 
@@ -115,6 +132,14 @@ func fetchType(t *testing.T, a *app, clients map[string]*http.Client, p pageType
 		require.NoError(t, err)
 		defer res.Body.Close()
 		return readAll(t, res)
+	case "confirm a new text for a claim with a verdict":
+		res, err := c.PostForm(a.base+"/claims/2", url.Values{"_csrf": {csrfOf(t, a, c)}, "text": {"Trump's visit will include a meeting with Putin."},
+			"kind": {"forecast"}, "version": {"5"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		status, body := readAll(t, res)
+		require.Contains(t, body, `data-testid="confirm-text"`, "asked to confirm")
+		return status, body
 	}
 	return fetch(t, c, a.base+p.path)
 }
@@ -137,6 +162,7 @@ func TestValidHTML(t *testing.T) {
 		"note": {"Checked."}, "version": {"1"}})
 	require.NoError(t, err)
 	res.Body.Close()
+	giveVerdict(t, a, c)
 
 	dir := t.TempDir()
 	files := map[string]string{}
@@ -223,6 +249,7 @@ func TestAccessibility(t *testing.T) {
 	needBrowser(t)
 	a := startApp(t)
 	admin := a.httpClient(t, adminName)
+	giveVerdict(t, a, admin)
 	visitor := newBrowser(t, a, "visitor", true)
 	editor := newBrowser(t, a, "admin", true)
 	editor.signIn(adminName)
@@ -269,6 +296,12 @@ func TestAccessibility(t *testing.T) {
 			check(stale, p.name)
 			stale.clean()
 			continue
+		case "confirm a new text for a claim with a verdict":
+			b.open("/claims/2/edit")
+			b.clear("#claim-text")
+			b.fill("#claim-text", "Trump's visit will include a meeting with Putin.")
+			b.follow(`[data-testid="claim-form"] button[type="submit"]`)
+			require.NotEmpty(t, b.text(`[data-testid="confirm-text"]`))
 		default:
 			b.open(p.path)
 		}
@@ -325,6 +358,7 @@ func TestScreenshots(t *testing.T) {
 		t.Skip("make screenshots sets CLAIMTRACK_SCREENSHOTS=1")
 	}
 	a := startApp(t)
+	giveVerdict(t, a, a.httpClient(t, adminName))
 	b := newBrowser(t, a, "screenshots", true)
 	dir := filepath.Join(repoRoot, "data", "screenshots")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
@@ -335,9 +369,10 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(w.width, w.height)))
 		for _, p := range []struct{ name, path string }{
 			{"claims-list", "/claims"}, {"claim", "/claims/1"}, {"source", "/sources/1"}, {"search", "/search?q=Moscow"},
+			{"claim-verdict", "/claims/2"},
 		} {
 			b.open(p.path)
-			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // 100: PNG (any other quality is JPEG)
 			require.NoError(t, err)
 			f := filepath.Join(dir, p.name+"-"+w.name+".png")
 			require.NoError(t, os.WriteFile(f, buf, 0o644))

@@ -494,7 +494,9 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 }
 
 // SetClaimStatus records a verdict: the new status and the reasoning behind it.
-// A stale version is ECONFLICT and writes nothing.
+// The same status with another note revises the note; the same status with
+// the same note changes nothing and records nothing (the claim keeps its
+// version). A stale version is ECONFLICT and writes nothing.
 func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error) {
 	ch.Normalize()
 	if err := ch.Validate(); err != nil {
@@ -507,6 +509,9 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 	err := db.update(ctx, func(tx *Tx) (err error) {
 		if c, err = claimAtVersion(ctx, tx, id, ch.Version); err != nil {
 			return err
+		}
+		if c.Status == ch.Status && c.VerdictNote == ch.Note {
+			return nil
 		}
 		return setClaimStatus(ctx, tx, c, ch, actor)
 	})

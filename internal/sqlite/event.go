@@ -166,6 +166,49 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 	return events, more, current, nil
 }
 
+// FindVerdict returns who gave the claim its status in force and when: its
+// latest status change that moved the status, and the latest revision of
+// the note since.
+func (db *DB) FindVerdict(ctx context.Context, claimID int64) (claimtrack.Verdict, error) {
+	return db.findVerdict(ctx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND type = ? ORDER BY id DESC`,
+		claimID, claimtrack.EventStatusChanged)
+}
+
+// FindVerdictUntil is FindVerdict as it stood at the instant until.
+func (db *DB) FindVerdictUntil(ctx context.Context, claimID int64, until time.Time) (claimtrack.Verdict, error) {
+	return db.findVerdict(ctx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND type = ? AND at <= ?
+		ORDER BY id DESC`, claimID, claimtrack.EventStatusChanged, formatTime(until))
+}
+
+// findVerdict reads status changes newest first, as query gives them, up to
+// the first that moved the status.
+func (db *DB) findVerdict(ctx context.Context, query string, args ...any) (claimtrack.Verdict, error) {
+	var events []*claimtrack.Event
+	err := db.readTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			ev, err := scanEvent(rows)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev)
+			if v, _ := ev.Payload.(claimtrack.StatusChanged); !v.NoteRevised() {
+				break
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return claimtrack.Verdict{}, err
+	}
+	slices.Reverse(events)
+	return claimtrack.VerdictOf(events), nil
+}
+
 // FindFirstVerdictAt returns when the claim was first given a verdict
 // (confirmed, partly true or refuted), and false when it never was.
 func (db *DB) FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error) {

@@ -10,10 +10,14 @@ import (
 
 // ChangeSummary says in one line what an event changed, for lists and feeds.
 func ChangeSummary(ev *claimtrack.Event) string {
-	s := ev.Type.Label()
+	s := ev.Label()
 	switch p := ev.Payload.(type) {
 	case claimtrack.StatusChanged:
-		s += ": " + p.From.Label() + " → " + p.To.Label()
+		if p.NoteRevised() {
+			s += ": still " + p.To.Label()
+		} else {
+			s += ": " + p.From.Label() + " → " + p.To.Label()
+		}
 	case claimtrack.EvidenceAdded:
 		s += ": " + p.Link.Source + " " + p.Link.Stance.Description()
 	case claimtrack.EvidenceEdited:
@@ -61,6 +65,9 @@ func ChangeSummary(ev *claimtrack.Event) string {
 // note, and the values that changed.
 func ChangeDetail(ev *claimtrack.Event) string {
 	s := "By " + ev.Actor + "."
+	if p, ok := ev.Payload.(claimtrack.StatusChanged); ok && p.NoteRevised() && p.FromNote != "" {
+		return s + " Note: " + p.ToNote + " (revised; it was: “" + p.FromNote + "”)"
+	}
 	if ev.Note != "" {
 		s += " Note: " + ev.Note
 	}
