@@ -531,7 +531,9 @@ func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtr
 	if err := bumpClaim(ctx, tx, c); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, verdict_note = ? WHERE id = ?`, ch.Status, ch.Note, c.ID); err != nil {
+	// A new verdict is the review: the claim is no longer waiting for one.
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = ?, verdict_note = ?, new_evidence_at = '' WHERE id = ?`,
+		ch.Status, ch.Note, c.ID); err != nil {
 		return err
 	}
 	c.Status, c.VerdictNote = ch.Status, ch.Note

@@ -145,6 +145,9 @@ func (db *DB) EditEvidence(ctx context.Context, claimID, evidenceID int64, in cl
 		if err := reindexClaim(ctx, tx, claimID); err != nil {
 			return err
 		}
+		if err := markNewEvidence(ctx, tx, c); err != nil {
+			return err
+		}
 		ev := evidenceEditedEvent(actor, c, old, e)
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
@@ -247,6 +250,9 @@ func insertEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim, src, via *
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ClaimID, e.SourceID, e.Stance, e.Quote, e.URL, e.PublishedAt, nullID(e.ViaSourceID), e.Note, formatTime(tx.now))
 	if err != nil {
+		return nil, err
+	}
+	if err := markNewEvidence(ctx, tx, c); err != nil {
 		return nil, err
 	}
 	if e.ID, err = res.LastInsertId(); err != nil {
@@ -396,4 +402,15 @@ func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) (
 	})
 
 	return out, err
+}
+
+// markNewEvidence notes that claim c got new or corrected evidence: when it
+// has a verdict, it is to be reviewed again (from the first such change
+// since the verdict).
+func markNewEvidence(ctx context.Context, tx *Tx, c *claimtrack.Claim) error {
+	if !c.Status.Resolved() {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE claims SET new_evidence_at = ? WHERE id = ? AND new_evidence_at = ''`, formatTime(tx.now), c.ID)
+	return err
 }

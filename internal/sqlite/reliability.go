@@ -338,7 +338,24 @@ func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
 			return err
 		}
 	}
+	if err := rebuildNewEvidence(ctx, tx); err != nil {
+		return err
+	}
 	return buildSnapshots(ctx, tx, snapshotEvery)
+}
+
+// rebuildNewEvidence works out from the history which claims with a verdict
+// got new or corrected evidence after it (see markNewEvidence).
+func rebuildNewEvidence(ctx context.Context, tx *Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE claims SET new_evidence_at = CASE WHEN status IN (?, ?, ?) THEN coalesce((
+		SELECT min(e.at) FROM events e WHERE e.claim_id = claims.id AND e.type IN (?, ?)
+			AND e.id > coalesce((SELECT max(v.id) FROM events v WHERE v.claim_id = claims.id AND v.type = ?), 0)), '') ELSE '' END`,
+		claimtrack.StatusConfirmed, claimtrack.StatusPartlyTrue, claimtrack.StatusRefuted,
+		claimtrack.EventEvidenceAdded, claimtrack.EventEvidenceEdited, claimtrack.EventStatusChanged)
+	if err != nil {
+		return fmt.Errorf("sqlite: re-review: %w", err)
+	}
+	return nil
 }
 
 // replay applies the reliability rules to the history, event by event, in
