@@ -47,7 +47,7 @@ browser-tools:
 	@command -v java >/dev/null || { echo "installing a Java runtime"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	@[ -f .e2e/node_modules/axe-core/axe.min.js ] && [ -f .e2e/node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --prefix .e2e --no-audit --no-fund --ignore-scripts
 
-## screenshots: PNGs of the claims list, a claim, a source and a search, desktop and phone, into data/screenshots
+## screenshots: PNGs of the claims list, a claim, sources, a search and the reliability page, desktop and phone, into data/screenshots
 screenshots: browser-tools
 	CLAIMTRACK_BROWSER_TESTS=1 CLAIMTRACK_SCREENSHOTS=1 $(GO) test -count=1 ./internal/e2e -run TestScreenshots -v
 

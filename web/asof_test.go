@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,16 +59,16 @@ func TestAsOf_ClaimHistory(t *testing.T) {
 	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "")
 	res = a.post("/claims/9/evidence", url.Values{"source_id": {"1"}, "stance": {"asserts"}, "quote": {"le défilé"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "50%", "Le Point")
+	snap("The parade will be held in Moscow on May 9.", "Unverified", "", "No track record yet", "Le Point")
 	a.setStatus("9", claimtrack.StatusConfirmed, "It was held.")
-	snap("The parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
+	snap("The parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "1 of 1 went its way", "Le Point")
 	edit("The Victory Day parade will be held in Moscow on May 9.", true)
-	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "1 of 1 went its way", "Le Point")
 	res = a.post("/claims/9/evidence", url.Values{"source_name": {"Izvestia"}, "source_kind": {"outlet"}, "stance": {"supports"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
-	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "67%", "Le Point", "Izvestia")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Confirmed", "It was held.", "1 of 1 went its way", "Le Point", "Izvestia")
 	a.setStatus("9", claimtrack.StatusPartlyTrue, "Held, but shortened.")
-	snap("The Victory Day parade will be held in Moscow on May 9.", "Partly true", "Held, but shortened.", "50%", "Le Point", "Izvestia")
+	snap("The Victory Day parade will be held in Moscow on May 9.", "Partly true", "Held, but shortened.", "½ of 1 went its way", "Le Point", "Izvestia")
 	remove := a.get("/claims/9").doc.Find(`[data-testid="evidence-item"]`).First().Find(`[data-testid="remove-evidence"]`).AttrOr("href", "")
 	require.Equal(t, http.StatusSeeOther, a.post(remove, url.Values{"note": {"Not about this parade."}, "version": {version()}}).status)
 	snap("The Victory Day parade will be held in Moscow on May 9.", "Partly true", "Held, but shortened.", "", "Izvestia")
@@ -101,7 +102,7 @@ func TestAsOf_ClaimHistory(t *testing.T) {
 			name := strings.TrimSpace(s.Find(".evidence-source a").First().Text())
 			names = append(names, name)
 			if name == "Le Point" {
-				lePoint = strings.Fields(s.Find(`[data-testid="score"]`).Text())[0]
+				lePoint = strings.Join(strings.Fields(s.Find(`[data-testid="score"]`).Text()), " ")
 			}
 		})
 		assert.Equal(t, m.evidence, names, "step %d", i)
@@ -144,11 +145,13 @@ func TestAsOf_Source(t *testing.T) {
 	assert.Equal(t, "0", strings.TrimSpace(rec.Find(`[data-testid="record-agree"]`).Text()))
 	assert.Equal(t, "1", strings.TrimSpace(rec.Find(`[data-testid="record-disagree"]`).Text()))
 	assert.Equal(t, "0.333", rec.AttrOr("data-mean", ""))
-	assert.Equal(t, 1, rec.Find(`[data-testid="score-chart"] svg circle`).Length())
+	assert.Equal(t, "0 of 1", strings.TrimSpace(rec.Find(`[data-testid="record-headline"]`).Text()), "too few for a score")
+	assert.Zero(t, rec.Find(`[data-testid="score-chart"]`).Length(), "one change: no chart")
+	assert.Equal(t, 1, rec.Find(`[data-testid="score-table"] [data-testid="score-row"]`).Length(), "but a table")
 	assert.Equal(t, 1, rec.Find(`[data-testid="score-change"]`).Length())
 	assert.Zero(t, p.doc.Find(`[data-testid="source-claims"]`).Length(), "the linked claims of today are not shown")
 	assert.Zero(t, p.doc.Find(`a[href$="/edit"]`).Length(), "read only")
-	assert.Equal(t, "0", strings.TrimSpace(a.get("/sources/"+lePoint+"?as_of=2000-01-01").doc.Find(`[data-testid="record-agree"]`).Text()))
+	assert.Equal(t, "No track record yet", strings.TrimSpace(a.get("/sources/"+lePoint+"?as_of=2000-01-01").doc.Find(`[data-testid="record-headline"]`).Text()))
 	assert.NotEmpty(t, a.get("/sources/"+lePoint+"?as_of=garbage").doc.Find(`[data-testid="flash"]`).Text())
 }
 
@@ -216,9 +219,17 @@ func TestAsOf_SourcesList(t *testing.T) {
 	lp := a.sourceIDByName("Le Point")
 	pastOrder := order(past)
 	assert.Contains(t, pastOrder, lp+":0/2", "Le Point then")
-	assert.NotEqual(t, lp+":0/2", pastOrder[0], "not first then")
+	// No source had a score then: no ranking, the sources by name.
+	assert.Equal(t, 1, past.doc.Find(`[data-testid="unranked"]`).Length())
+	assert.Zero(t, past.doc.Find(`[data-testid="rank-break"]`).Length())
+	var names []string
+	past.doc.Find(`[data-testid="source-row"] th a`).Each(func(_ int, s *goquery.Selection) { names = append(names, strings.ToLower(s.Text())) })
+	assert.True(t, slices.IsSorted(names), "by name: %v", names)
+	assert.Len(t, names, 7)
+	assert.NotContains(t, past.doc.Find(`[data-testid="source-table"] tbody`).Text(), "%")
 	nowOrder := order(a.get("/sources?as_of=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano))))
 	assert.Equal(t, lp+":1/2", nowOrder[0], "first now")
+	assert.Zero(t, a.get("/sources?as_of="+url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano))).doc.Find(`[data-testid="unranked"]`).Length(), "a ranking now")
 	assert.Equal(t, order(a.get("/sources?sort=reliability")), nowOrder, "as of now is the list by reliability")
 	assert.Empty(t, order(a.get("/sources?as_of=2000-01-01")), "no source yet")
 	assert.NotEmpty(t, a.get("/sources?as_of=whenever").doc.Find(`[data-testid="flash"]`).Text())

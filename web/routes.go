@@ -87,6 +87,7 @@ func (s *Server) routes() {
 
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
+	get("/docs/:name", s.handleDoc)
 
 	// The JSON API (api.go). Each route carries the API's middleware itself
 	// (an Echo group would answer every unknown method with 404, not 405).

@@ -12,19 +12,32 @@ import (
 )
 
 // handleSourceList shows the sources, 50 a page, by name, by reliability or
-// by number of claims (?sort=).
+// by number of claims (?sort=). Asked for by reliability (or as of a moment)
+// while no source has a score, it lists them by name: there is no ranking.
 func (s *Server) handleSourceList(c echo.Context) error {
+	ctx := c.Request().Context()
 	pageNum := pageParam(c)
+	offset := (pageNum - 1) * SourcesPerPage
 	if raw := c.QueryParam("as_of"); raw != "" {
 		if until, ok := s.asOf(c, raw, "these are the sources as they are now"); ok {
 			label := strings.TrimSpace(raw)
-			sources, total, err := s.store.FindSourcesAsOf(c.Request().Context(), until, (pageNum-1)*SourcesPerPage, SourcesPerPage)
+			d := views.SourceListData{Sort: claimtrack.SortByReliability, AsOf: label}
+			top, total, err := s.store.FindSourcesAsOf(ctx, until, 0, 1)
 			if err != nil {
 				return err
 			}
-			d := views.SourceListData{Sources: sources, Sort: claimtrack.SortByReliability, AsOf: label,
-				Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
-					URL: func(n int) string { return views.SourcesAsOfURL(label, n) }}}
+			switch {
+			case len(top) > 0 && !top[0].Record.Score.Enough:
+				d.Unranked = true
+				d.Sources, total, err = s.store.FindSourcesByNameAsOf(ctx, until, offset, SourcesPerPage)
+			default:
+				d.Sources, total, err = s.store.FindSourcesAsOf(ctx, until, offset, SourcesPerPage)
+			}
+			if err != nil {
+				return err
+			}
+			d.Pager = views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
+				URL: func(n int) string { return views.SourcesAsOfURL(label, n) }}
 			p := s.page(c, "Sources as of "+label, "sources")
 			p.User = nil // a past state is read only
 			return s.render(c, http.StatusOK, views.SourceListPage(p, d))
@@ -34,13 +47,26 @@ func (s *Server) handleSourceList(c echo.Context) error {
 	if sort != claimtrack.SortByReliability && sort != claimtrack.SortByClaims {
 		sort = claimtrack.SortByName
 	}
-	sources, total, err := s.store.FindSources(c.Request().Context(),
-		claimtrack.SourceFilter{Sort: sort, Offset: (pageNum - 1) * SourcesPerPage, Limit: SourcesPerPage})
+	d := views.SourceListData{Sort: sort}
+	order := sort
+	if sort == claimtrack.SortByReliability {
+		// The best source comes first: without a score, none has one.
+		top, _, err := s.store.FindSources(ctx, claimtrack.SourceFilter{Sort: sort, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(top) > 0 && !top[0].Record.Score.Enough {
+			d.Unranked, order = true, claimtrack.SortByName
+		}
+	}
+	var err error
+	var total int
+	d.Sources, total, err = s.store.FindSources(ctx, claimtrack.SourceFilter{Sort: order, Offset: offset, Limit: SourcesPerPage})
 	if err != nil {
 		return err
 	}
-	d := views.SourceListData{Sources: sources, Sort: sort, Pager: views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
-		URL: func(n int) string { return views.SourcesURL(sort, n) }}}
+	d.Pager = views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
+		URL: func(n int) string { return views.SourcesURL(sort, n) }}
 	return s.render(c, http.StatusOK, views.SourceListPage(s.page(c, "Sources", "sources"), d))
 }
 

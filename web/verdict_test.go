@@ -13,9 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// folded is the text of a selection with its white space folded.
-func folded(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
-
 // visibleVersion finds "version N" in what a page shows (its hidden form
 // fields aside).
 var visibleVersion = regexp.MustCompile(`(?i)\bversion \d`)

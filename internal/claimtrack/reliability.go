@@ -9,8 +9,8 @@ import (
 )
 
 // ReliabilityMin is how many resolved links a source needs before its score
-// is taken as a judgement. Below it the score and interval are still shown,
-// labelled as too few to judge.
+// is taken as a judgement. Below it the pages show the counts alone ("1 of 2
+// went its way"), no percentage, and the source is not ranked.
 const ReliabilityMin = 3
 
 // ReliabilityLevel is the probability mass of the credible interval shown
@@ -79,13 +79,18 @@ func (c Credit) Disagree() float64 { return float64(c.DisagreeHalves) / 2 }
 // Resolved is the number of links on claims with a verdict.
 func (c Credit) Resolved() float64 { return c.Agree() + c.Disagree() }
 
+// HasVerdicts reports whether any link of the record is on a claim with a
+// verdict. Without one a source has no track record yet: nothing about it
+// is known, and no score is shown.
+func (c Credit) HasVerdicts() bool { return c.AgreeHalves+c.DisagreeHalves > 0 }
+
 // Score is a source's reliability: the mean of Beta(1 + agree, 1 + disagree),
 // the posterior of "a link of this source agrees with the verdict" under a
 // uniform prior, with its central credible interval.
 type Score struct {
 	Mean, Low, High float64
 	// Enough is false when fewer than ReliabilityMin resolved links stand
-	// behind the score: "too few resolved claims to judge".
+	// behind the score: too few to judge, so the pages show no percentage.
 	Enough bool
 }
 

@@ -160,3 +160,17 @@ func TestKindChanged(t *testing.T) {
 	s := claimtrack.ScoreOf(claimtrack.Credit{AgreeHalves: -2})
 	assert.Equal(t, claimtrack.ScoreOf(claimtrack.Credit{}), s)
 }
+
+// A record has verdicts as soon as one link is on a claim with a verdict,
+// a partly-true one included; open links and reports do not count.
+func TestCredit_HasVerdicts(t *testing.T) {
+	assert.False(t, claimtrack.Credit{}.HasVerdicts())
+	assert.False(t, claimtrack.Credit{Open: 4}.HasVerdicts())
+	assert.False(t, claimtrack.LinkCredit(claimtrack.StanceReports, claimtrack.StatusConfirmed).HasVerdicts())
+	assert.True(t, claimtrack.LinkCredit(claimtrack.StanceAsserts, claimtrack.StatusRefuted).HasVerdicts())
+	assert.True(t, claimtrack.LinkCredit(claimtrack.StanceDisputes, claimtrack.StatusRefuted).HasVerdicts())
+	assert.True(t, claimtrack.LinkCredit(claimtrack.StanceSupports, claimtrack.StatusPartlyTrue).HasVerdicts())
+	// A verdict taken back leaves no record.
+	c := claimtrack.LinkCredit(claimtrack.StanceAsserts, claimtrack.StatusConfirmed)
+	assert.False(t, c.Sub(c).HasVerdicts())
+}

@@ -31,7 +31,7 @@ type pageType struct {
 // pageTypes lists every kind of page: lists, claim and source pages, each
 // form, search, sign-in, recent changes, the past views and the error pages
 // (404, a form sent back with its errors, the conflict page).
-func pageTypes(removePath string) []pageType {
+func pageTypes(removePath string, scores scorePages) []pageType {
 	today := time.Now().UTC().Format(time.DateOnly)
 	return []pageType{
 		{"claims list", "/claims", ""},
@@ -47,6 +47,10 @@ func pageTypes(removePath string) []pageType {
 		{"sources list", "/sources?sort=reliability", ""},
 		{"source page", "/sources/1", ""},
 		{"sources as of a day", "/sources?as_of=" + today, ""},
+		{"sources as of before any verdict (no ranking)", scores.unranked, ""},
+		{"source page with a score and its chart", scores.scored, ""},
+		{"source page with too few verdicts", scores.few, ""},
+		{"documentation page", "/docs/reliability", ""},
 		{"new source form", "/sources/new", adminName},
 		{"edit source form", "/sources/1/edit", adminName},
 		{"report", "/reports/1", ""},
@@ -163,10 +167,11 @@ func TestValidHTML(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 	giveVerdict(t, a, c)
+	scores := makeScorePages(t, a, c)
 
 	dir := t.TempDir()
 	files := map[string]string{}
-	for i, p := range pageTypes(removePath(t, a, clients[adminName])) {
+	for i, p := range pageTypes(removePath(t, a, clients[adminName]), scores) {
 		status, body := fetchType(t, a, clients, p)
 		require.Contains(t, []int{200, 404, 409, 422}, status, p.name)
 		f := filepath.Join(dir, fmt.Sprintf("page-%02d.html", i))
@@ -255,6 +260,7 @@ func TestAccessibility(t *testing.T) {
 	editor.signIn(adminName)
 	browsers := map[string]*browser{"": visitor, adminName: editor}
 
+	scores := makeScorePages(t, a, admin)
 	var problems []string
 	check := func(b *browser, name string) {
 		for _, v := range b.runAxe() {
@@ -262,7 +268,7 @@ func TestAccessibility(t *testing.T) {
 		}
 		t.Logf("checked: %s (%s)", name, b.location())
 	}
-	for _, p := range pageTypes(removePath(t, a, admin)) {
+	for _, p := range pageTypes(removePath(t, a, admin), scores) {
 		b := browsers[p.as]
 		switch p.name {
 		case "error page: form sent back (422)":
@@ -337,7 +343,7 @@ func TestAccessibility(t *testing.T) {
 	// A phone: nothing wider than the screen.
 	phone := newBrowser(t, a, "phone", true)
 	require.NoError(t, chromedp.Do(phone.ctx, chromedp.EmulateViewport(375, 800)))
-	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow"} {
+	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow", scores.scored, "/sources?sort=reliability", "/docs/reliability"} {
 		phone.open(path)
 		w, err := chromedp.Run(phone.ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
 		require.NoError(t, err)
@@ -359,6 +365,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	a := startApp(t)
 	giveVerdict(t, a, a.httpClient(t, adminName))
+	scores := makeScorePages(t, a, a.httpClient(t, adminName))
 	b := newBrowser(t, a, "screenshots", true)
 	dir := filepath.Join(repoRoot, "data", "screenshots")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
@@ -370,6 +377,8 @@ func TestScreenshots(t *testing.T) {
 		for _, p := range []struct{ name, path string }{
 			{"claims-list", "/claims"}, {"claim", "/claims/1"}, {"source", "/sources/1"}, {"search", "/search?q=Moscow"},
 			{"claim-verdict", "/claims/2"},
+			{"source-scored", scores.scored}, {"source-few", scores.few}, {"sources-ranked", "/sources?sort=reliability"},
+			{"sources-unranked", scores.unranked}, {"reliability-doc", "/docs/reliability"},
 		} {
 			b.open(p.path)
 			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // 100: PNG (any other quality is JPEG)

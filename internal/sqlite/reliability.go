@@ -666,6 +666,47 @@ func (db *DB) FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max
 	return out, total, err
 }
 
+// FindSourcesByNameAsOf returns one page of the sources that existed at the
+// instant until, by name, each with its record of then (counts and scores
+// only, as FindRecordsAsOf fills them), and how many existed.
+func (db *DB) FindSourcesByNameAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.SourceSummary, int, error) {
+	at := formatTime(until)
+	var out []*claimtrack.SourceSummary
+	var total int
+	err := db.readTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sources WHERE created_at <= ?`, at).Scan(&total); err != nil {
+			return err
+		}
+		sources, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s WHERE s.created_at <= ?
+			ORDER BY s.name_key LIMIT ? OFFSET ?`, at, limit, max(offset, 0))
+		if err != nil {
+			return err
+		}
+		for _, src := range sources {
+			sum := &claimtrack.SourceSummary{Source: *src}
+			if err := recordAsOf(ctx, tx, src.ID, at, &sum.Record); err != nil {
+				return err
+			}
+			out = append(out, sum)
+		}
+		return nil
+	})
+	return out, total, err
+}
+
+// recordAsOf reads a source's record as of the instant at (formatted) from
+// its score history: the empty record when it had no change by then.
+func recordAsOf(ctx context.Context, tx *Tx, sourceID int64, at string, rec *claimtrack.SourceRecord) error {
+	err := tx.QueryRowContext(ctx, `SELECT n, agree2, disagree2 FROM source_score_history
+		WHERE source_id = ? AND at <= ? ORDER BY n DESC LIMIT 1`, sourceID, at).
+		Scan(&rec.Changes, &rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	rec.Score = claimtrack.ScoreOf(rec.Credit)
+	return nil
+}
+
 // FindRecordsAsOf returns the track records the given sources had at the
 // instant until, from their score histories; a source without a change
 // by then has the empty record. Only the counts and scores are filled.
@@ -677,13 +718,9 @@ func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time
 				continue
 			}
 			rec := &claimtrack.SourceRecord{}
-			err := tx.QueryRowContext(ctx, `SELECT n, agree2, disagree2 FROM source_score_history
-				WHERE source_id = ? AND at <= ? ORDER BY n DESC LIMIT 1`, id, formatTime(until)).
-				Scan(&rec.Changes, &rec.Credit.AgreeHalves, &rec.Credit.DisagreeHalves)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			if err := recordAsOf(ctx, tx, id, formatTime(until), rec); err != nil {
 				return err
 			}
-			rec.Score = claimtrack.ScoreOf(rec.Credit)
 			out[id] = rec
 		}
 		return nil

@@ -504,3 +504,45 @@ func TestReliability_EditEvidence_MatchesReplay(t *testing.T) {
 		LEFT JOIN evidence e ON e.source_id = s.id OR e.via_source_id = s.id GROUP BY s.id ORDER BY s.id`),
 		queryRows(t, raw, `SELECT source_id, claims FROM source_stats ORDER BY source_id`))
 }
+
+// The sources by name as of a moment: those that existed then, in the order
+// of their names, each with its record of then.
+func TestFindSourcesByNameAsOf(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clock := fixedNow
+	db.Now = func() time.Time { return clock }
+	c1 := mustCreateClaim(t, db, "The minister will resign before the summit.")
+	zulu := mustLink(t, db, c1.ID, "Zulu Times", claimtrack.StanceAsserts, 0)
+	alpha := mustLink(t, db, c1.ID, "alpha wire", claimtrack.StanceDisputes, 0)
+	mustSetStatus(t, db, c1.ID, claimtrack.StatusRefuted)
+	then := clock
+	clock = clock.Add(time.Hour)
+	mid := mustLink(t, db, c1.ID, "Middle Post", claimtrack.StanceAsserts, 0) // made later
+	mustSetStatus(t, db, c1.ID, claimtrack.StatusConfirmed)
+
+	page, total, err := db.FindSourcesByNameAsOf(ctx, then, 0, 50)
+	require.NoError(t, err)
+	assert.Equal(t, 2, total, "Middle Post did not exist then")
+	require.Len(t, page, 2)
+	assert.Equal(t, []int64{alpha, zulu}, []int64{page[0].ID, page[1].ID}, "by name, ignoring case")
+	records, err := db.FindRecordsAsOf(ctx, []int64{alpha, zulu}, then)
+	require.NoError(t, err)
+	for _, s := range page {
+		assert.Equal(t, *records[s.ID], s.Record, "%s as of then", s.Name)
+	}
+	assert.Equal(t, 2, page[0].Record.Credit.AgreeHalves, "alpha disputed what was refuted")
+	assert.Equal(t, 2, page[1].Record.Credit.DisagreeHalves)
+
+	page, total, err = db.FindSourcesByNameAsOf(ctx, clock, 1, 1)
+	require.NoError(t, err)
+	assert.Equal(t, 3, total)
+	require.Len(t, page, 1)
+	assert.Equal(t, mid, page[0].ID, "the second page of one")
+	assert.Equal(t, 2, page[0].Record.Credit.AgreeHalves)
+
+	page, total, err = db.FindSourcesByNameAsOf(ctx, then.AddDate(-1, 0, 0), 0, 50)
+	require.NoError(t, err)
+	assert.Zero(t, total)
+	assert.Empty(t, page)
+}
