@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	e.POST("/admin/users", s.handleUserCreate, admin)
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
 	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
+	get("/desk", s.handleDesk, signedIn)
 	get("/admin/webhooks", s.handleWebhooks, admin)
 	e.POST("/admin/webhooks", s.handleWebhookCreate, admin)
 	get("/admin/webhooks/:id", s.handleWebhook, admin)

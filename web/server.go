@@ -89,6 +89,7 @@ type Store interface {
 	HistoryStore
 	DataStore
 	WebhookStore
+	DeskStore
 	Ping(ctx context.Context) error
 	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.

@@ -383,3 +383,12 @@ func lastAnswer(d *claimtrack.Delivery) string {
 	}
 	return "HTTP " + strconv.Itoa(d.LastStatus)
 }
+
+// countText is a count as a section heading shows it: "1,000+" when capped.
+func countText(n int, capped bool) string {
+	s := strconv.Itoa(n)
+	if capped {
+		s += "+"
+	}
+	return s
+}
