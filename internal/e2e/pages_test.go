@@ -36,6 +36,7 @@ func pageTypes(removePath string) []pageType {
 	return []pageType{
 		{"claims list", "/claims", ""},
 		{"claims list, filtered", "/claims?status=unverified&tag=kremlin", ""},
+		{"claims list by last change, of a report", "/claims?sort=changed&report=1", ""},
 		{"claim page", "/claims/1", ""},
 		{"claim page for an editor (status and evidence forms)", "/claims/1", adminName},
 		{"new claim form", "/claims/new", adminName},
@@ -49,6 +50,7 @@ func pageTypes(removePath string) []pageType {
 		{"sources as of a day", "/sources?as_of=" + today, ""},
 		{"new source form", "/sources/new", adminName},
 		{"edit source form", "/sources/1/edit", adminName},
+		{"reports list", "/reports", ""},
 		{"report", "/reports/1", ""},
 		{"search results", "/search?q=Moscow", ""},
 		{"search, nothing found", "/search?q=xylophone", ""},
@@ -304,7 +306,7 @@ func TestAccessibility(t *testing.T) {
 	// A phone: nothing wider than the screen.
 	phone := newBrowser(t, a, "phone", true)
 	require.NoError(t, chromedp.Do(phone.ctx, chromedp.EmulateViewport(375, 800)))
-	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow"} {
+	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow", "/reports", "/changes"} {
 		phone.open(path)
 		w, err := chromedp.Run(phone.ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
 		require.NoError(t, err)
@@ -335,6 +337,7 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, chromedp.Do(b.ctx, chromedp.EmulateViewport(w.width, w.height)))
 		for _, p := range []struct{ name, path string }{
 			{"claims-list", "/claims"}, {"claim", "/claims/1"}, {"source", "/sources/1"}, {"search", "/search?q=Moscow"},
+			{"reports", "/reports"}, {"changes", "/changes"},
 		} {
 			b.open(p.path)
 			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
