@@ -15,7 +15,10 @@ RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/n
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## run: build and serve on $(ADDR) with $(DB), created, migrated and seeded on first start
-run: build
+## (it says first that the first build downloads the Go modules and takes a few minutes)
+run:
+	@echo "Building claimtrack. The first build downloads the Go modules it needs and takes a few minutes; later builds take seconds."
+	@$(MAKE) --no-print-directory build
 	./$(BIN) serve --addr $(ADDR) --db $(DB)
 
 ## build: compile the single binary into bin/

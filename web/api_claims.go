@@ -67,6 +67,14 @@ func (s *Server) apiClaims(c echo.Context) error {
 			return apiInvalid("source", "A source is its number.")
 		}
 	}
+	if r := c.QueryParam("report"); r != "" {
+		if id, err := strconv.ParseInt(r, 10, 64); err != nil || id < 1 {
+			return apiInvalid("report", "A report is its number.")
+		}
+	}
+	if _, ok := claimtrack.ParseClaimOrder(c.QueryParam("sort")); !ok {
+		return apiInvalid("sort", "Sort by created (newest first) or changed (last change first).")
+	}
 	f, _, err := s.claimFilter(c)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 // HistoryStore is what the recent-changes page and the feeds need.
 type HistoryStore interface {
 	FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*claimtrack.Event, bool, error)
+	CountMatchingEvents(ctx context.Context, f claimtrack.EventFilter, limit int) (int, bool, error)
 }
 
 // ChangesPerPage is how many events the recent-changes page and a feed show.
@@ -25,15 +26,30 @@ const ChangesPerPage = 50
 // filters, 50 a page.
 func (s *Server) handleChanges(c echo.Context) error {
 	f, form := changesFilter(c)
-	events, more, err := s.store.FindEvents(c.Request().Context(), f)
+	ctx := c.Request().Context()
+	events, more, err := s.store.FindEvents(ctx, f)
 	if err != nil {
 		return err
+	}
+	// The first page holds every match when no older one remains: its
+	// length is the count. Otherwise the matches are counted up to the cap.
+	count, capped := len(events), false
+	if f.Before != 0 || more {
+		if count, capped, err = s.store.CountMatchingEvents(ctx, f, ChangesCountCap); err != nil {
+			return err
+		}
 	}
 	p := s.page(c, "Recent changes", "changes")
 	p.Feeds = []views.Feed{{Title: "Recent changes", URL: "/changes.atom"}, {Title: "Verdicts", URL: "/verdicts.atom"}}
 	return s.render(c, http.StatusOK, views.ChangesPage(p, views.ChangesData{Events: events, More: more, Form: form,
-		Before: f.Before}))
+		Before: f.Before, Count: count, Capped: capped}))
 }
+
+// ChangesCountCap is how far the recent-changes page counts the changes that
+// match its filters: past it, the page says "more than 10,000". Counting
+// stops there, so a count reads at most that many matching changes, or, for
+// a filter few changes pass, the history once.
+const ChangesCountCap = 10_000
 
 // writeFeed answers with an Atom feed of events. Each entry's id is the
 // event's permanent address, so it never changes between requests.

@@ -16,15 +16,16 @@ import (
 )
 
 // handleClaimList shows the claims list, filtered by the query parameters
-// status, source, tag and q, a page of 25 at a time. Filter values that cannot
-// match anything (an unknown status, a malformed source id) are ignored.
+// status, source, report, tag and q, newest first or by last change
+// (sort=changed), a page of 25 at a time. Filter values that cannot match
+// anything (an unknown status, a malformed source id) are ignored.
 func (s *Server) handleClaimList(c echo.Context) error {
 	if raw := c.QueryParam("as_of"); raw != "" {
 		if until, ok := s.asOf(c, raw, "these are the claims as they are now"); ok {
 			return s.renderClaimListAsOf(c, strings.TrimSpace(raw), until)
 		}
 	}
-	f, source, err := s.claimFilter(c)
+	f, by, err := s.claimFilter(c)
 	if err != nil {
 		return err
 	}
@@ -36,10 +37,10 @@ func (s *Server) handleClaimList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := views.ClaimListData{Result: result, Filter: f, Source: source, TooBroad: tooBroad,
+	d := views.ClaimListData{Result: result, Filter: f, Source: by.Source, Report: by.Report, TooBroad: tooBroad,
 		QueryNotes: claimtrack.ParseQueryWith(f.Query, f.QueryLimits).Notes, Pager: views.Pager{
 			Page: pageNum, PerPage: ClaimsPerPage, Total: result.Total,
-			URL: func(n int) string { return views.ClaimsURL(f.Status, f.SourceID, f.Tag, f.Query, n) },
+			URL: func(n int) string { return views.ClaimListURL(f, n) },
 		}}
 	p := s.page(c, "Claims", "claims")
 	p.Query = f.Query

@@ -36,7 +36,7 @@ func TestClaimListExport(t *testing.T) {
 	records, err := readCSV(res.body)
 	require.NoError(t, err)
 	require.Equal(t, []string{"id", "url", "text", "status", "kind", "main_source", "tags", "due_date", "context",
-		"verdict_note", "version", "created_at", "updated_at"}, records[0])
+		"verdict_note", "version", "created_at", "updated_at", "verdict_by", "verdict_at"}, records[0])
 	require.Len(t, records, 3)
 	assert.Equal(t, []string{"3", "1"}, []string{records[1][0], records[2][0]}, "newest first, as the list")
 	assert.Equal(t, a.srv.URL+"/claims/1", records[2][1])

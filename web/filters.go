@@ -13,24 +13,39 @@ import (
 // The lists' filters, read from the query.
 
 // claimFilter reads the claims list's filters from the query: status, tag,
-// words and source (an unknown source is a 404; other values that mean
-// nothing are ignored). It also gives the source filtered by.
-func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, *claimtrack.Source, error) {
+// words, source and report (an unknown source or report is a 404; other
+// values that mean nothing are ignored), and its order (sort=changed: by last
+// change). It also gives the source and the report filtered by.
+func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, listFilters, error) {
 	var f claimtrack.ClaimFilter
+	var by listFilters
 	if st := claimtrack.Status(c.QueryParam("status")); st.Valid() {
 		f.Status = st
 	}
 	f.Tag = claimtrack.NormalizeTag(c.QueryParam("tag"))
 	f.Query = strings.TrimSpace(c.QueryParam("q"))
 	f.QueryLimits = s.queryLimits()
-	var source *claimtrack.Source
+	f.Order, _ = claimtrack.ParseClaimOrder(c.QueryParam("sort"))
+	ctx := c.Request().Context()
 	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
-		if source, err = s.store.FindSourceByID(c.Request().Context(), id); err != nil {
-			return f, nil, err
+		if by.Source, err = s.store.FindSourceByID(ctx, id); err != nil {
+			return f, by, err
 		}
 		f.SourceID = id
 	}
-	return f, source, nil
+	if id, err := strconv.ParseInt(c.QueryParam("report"), 10, 64); err == nil && id > 0 {
+		if by.Report, err = s.store.FindReportByID(ctx, id); err != nil {
+			return f, by, err
+		}
+		f.ReportID = id
+	}
+	return f, by, nil
+}
+
+// listFilters are the records a claims list is filtered by, for its page.
+type listFilters struct {
+	Source *claimtrack.Source
+	Report *claimtrack.Report
 }
 
 // changesFilter reads the recent-changes filters from the query. Values that

@@ -12,7 +12,10 @@ import (
 // csrfKey is where the request keeps the CSRF token its forms carry.
 const csrfKey = "csrf"
 
-// logRequests writes one structured log line per request.
+// logRequests writes one structured log line per request: at info level,
+// except static files and health checks, which are logged at debug level
+// (unless they fail) so that they do not bury what the log says at start,
+// such as the setup link.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -23,8 +26,14 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status >= 500:
 			level = slog.LevelError
+		case quietPath(req.URL.Path):
+			level = slog.LevelDebug
+		}
+		if !s.logger.Enabled(req.Context(), level) {
+			return nil
 		}
 		s.logger.LogAttrs(req.Context(), level, "request",
 			slog.String("method", req.Method),
@@ -36,6 +45,13 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		)
 		return nil
 	}
+}
+
+// quietPath reports whether requests for path are routine enough to be
+// logged at debug level: the static files every page loads, and the health
+// check that load balancers and monitors ask for every few seconds.
+func quietPath(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/favicon.ico" || path == "/healthz"
 }
 
 // securityHeaders sets the headers every response carries, error pages and

@@ -22,5 +22,20 @@ func (s *Server) handleReportView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, views.ReportPage(s.page(c, r.Title, ""), views.ReportData{Report: r, Claims: claims}))
+	return s.render(c, http.StatusOK, views.ReportPage(s.page(c, r.Title, "reports"), views.ReportData{Report: r, Claims: claims}))
+}
+
+// ReportsPerPage is how many reports the reports list shows at a time.
+const ReportsPerPage = 50
+
+// handleReportList lists the reports, the latest published first, 50 a
+// page, each with the number of its claims in each status.
+func (s *Server) handleReportList(c echo.Context) error {
+	pageNum := pageParam(c)
+	reports, total, err := s.store.FindReports(c.Request().Context(), (pageNum-1)*ReportsPerPage, ReportsPerPage)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, views.ReportListPage(s.page(c, "Reports", "reports"), views.ReportListData{Reports: reports,
+		Pager: views.Pager{Page: pageNum, PerPage: ReportsPerPage, Total: total, URL: views.ReportsURL}}))
 }

@@ -53,6 +53,10 @@ func (s *Server) routes() {
 	e.POST("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemove, edit)
 
 	get("/sources", s.handleSourceList)
+	get("/sources.csv", s.handleSourceExport("csv"))
+	get("/sources.json", s.handleSourceExport("json"))
+	get("/evidence.csv", s.handleEvidenceExport("csv"))
+	get("/evidence.json", s.handleEvidenceExport("json"))
 	get("/sources/new", s.handleSourceNew, edit)
 	e.POST("/sources", s.handleSourceCreate, edit)
 	// /sources/{id}.atom: the source's feed (see pageOrFeed).
@@ -86,6 +90,7 @@ func (s *Server) routes() {
 	get("/changes.atom", s.handleChangesFeed)
 	get("/verdicts.atom", s.handleVerdictsFeed)
 
+	get("/reports", s.handleReportList)
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
 	get("/docs/:name", s.handleDoc)

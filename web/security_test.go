@@ -108,7 +108,8 @@ func TestSecurity_PrivateMode(t *testing.T) {
 	a := newTestApp(t)
 	a.web.Configure(web.Config{Private: true})
 	b := newClientOf(a)
-	for _, path := range []string{"/", "/claims/1", "/sources", "/search?q=peskov", "/reports/1"} {
+	for _, path := range []string{"/", "/claims/1", "/sources", "/search?q=peskov", "/reports/1", "/reports", "/sources.csv",
+		"/evidence.json?claim=1", "/claims.csv?sort=changed"} {
 		res := b.get(path)
 		assert.Equal(t, http.StatusSeeOther, res.status, path)
 		assert.Equal(t, "/login?next="+url.QueryEscape(path), res.header.Get("Location"))

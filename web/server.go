@@ -27,6 +27,8 @@ type ClaimStore interface {
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
 	ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error
+	ExportEvidence(ctx context.Context, f claimtrack.EvidenceFilter, fn func(*claimtrack.Evidence) error) error
+	ExportSources(ctx context.Context, fn func(*claimtrack.Source) error) error
 	FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error)
 	FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time, bool, error)
 	FindVerdict(ctx context.Context, claimID int64) (claimtrack.Verdict, error)
@@ -71,6 +73,7 @@ type SearchStore interface {
 type ReportStore interface {
 	FindReportByID(ctx context.Context, id int64) (*claimtrack.Report, error)
 	FindReportClaims(ctx context.Context, reportID int64) ([]*claimtrack.Claim, error)
+	FindReports(ctx context.Context, offset, limit int) ([]*claimtrack.ReportListing, int, error)
 }
 
 // DataStore is what the handlers need to import files.

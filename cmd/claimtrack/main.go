@@ -250,9 +250,18 @@ type Main struct {
 	// ShutdownTimeout bounds how long in-flight requests may take to finish.
 	ShutdownTimeout time.Duration
 
-	ln           net.Listener
-	stdout       io.Writer
-	served       chan error
+	// SetupReminder is how often, while no account exists, the setup link
+	// is logged again, so that the request log does not bury it.
+	SetupReminder time.Duration
+
+	ln     net.Listener
+	stdout io.Writer
+	served chan error
+	// setupTicks, when set (by tests), stands in for the reminder's ticker.
+	setupTicks <-chan time.Time
+	// stopReminder ends the reminder; reminderDone is closed when it has ended.
+	stopReminder chan struct{}
+	reminderDone chan struct{}
 	stopWebhooks func()
 }
 
@@ -262,6 +271,7 @@ func NewMain(stdout, stderr io.Writer) *Main {
 		Config:          Config{Addr: "127.0.0.1:8080", DB: "./data/claimtrack.db"},
 		Logger:          slog.New(slog.NewTextHandler(stderr, nil)),
 		ShutdownTimeout: 15 * time.Second,
+		SetupReminder:   time.Minute,
 		stdout:          stdout,
 	}
 }
@@ -426,10 +436,51 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if link != "" {
-		m.Logger.Warn("no account exists yet: open the setup link to create the first admin (it works once)", "setup", base+link)
+		m.Logger.Warn(setupMessage, "setup", base+link)
 		fmt.Fprintf(m.stdout, "\n  No account exists yet. Create the first admin here (the link works once):\n\n    %s\n\n", base+link)
+		m.remindSetup(srv, base)
 	}
 	return nil
+}
+
+// setupMessage is the log line that gives the setup link.
+const setupMessage = "no account exists yet: open the setup link to create the first admin (it works once)"
+
+// remindSetup logs the setup line again every SetupReminder while no account
+// exists (none when it is 0), and stops once one does or the server closes.
+func (m *Main) remindSetup(srv *web.Server, base string) {
+	ticks := m.setupTicks
+	var ticker *time.Ticker
+	if ticks == nil {
+		if m.SetupReminder <= 0 {
+			return
+		}
+		ticker = time.NewTicker(m.SetupReminder)
+		ticks = ticker.C
+	}
+	m.stopReminder, m.reminderDone = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(m.reminderDone)
+		if ticker != nil {
+			defer ticker.Stop()
+		}
+		for {
+			select {
+			case <-m.stopReminder:
+				return
+			case <-ticks:
+			}
+			link, err := srv.SetupLink(context.Background())
+			switch {
+			case err != nil:
+				m.Logger.Warn("cannot tell whether an account exists yet", "err", err)
+			case link == "":
+				return // the first admin exists
+			default:
+				m.Logger.Warn(setupMessage, "setup", base+link)
+			}
+		}
+	}()
 }
 
 // Addr is the address the server listens on, useful when it was given port 0.
@@ -460,6 +511,11 @@ func (m *Main) seedIfEmpty(ctx context.Context) error {
 // ShutdownTimeout) and then closes the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopReminder != nil {
+		close(m.stopReminder)
+		<-m.reminderDone
+		m.stopReminder = nil
+	}
 	if m.HTTP != nil {
 		m.Logger.Info("shutting down", "timeout", m.ShutdownTimeout.String())
 		ctx, cancel := context.WithTimeout(context.Background(), m.ShutdownTimeout)

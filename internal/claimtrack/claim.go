@@ -57,6 +57,11 @@ type Claim struct {
 
 	// Read-side extras, filled by list queries.
 	MainSource *Source // the first source asserting it, else the first linked
+	// VerdictBy and VerdictAt are who set the claim's status and when (its
+	// latest status change), filled by exports; "" and zero for a claim
+	// whose status was never changed.
+	VerdictBy string
+	VerdictAt time.Time
 }
 
 // ClaimInput is what a person writes when creating or editing a claim.
@@ -154,6 +159,7 @@ func checkTag(t string) string {
 type ClaimFilter struct {
 	Status   Status
 	SourceID int64
+	ReportID int64
 	Tag      string
 	Query    string
 	// Assignee keeps the claims assigned to this username.
@@ -162,10 +168,35 @@ type ClaimFilter struct {
 	// (YYYY-MM-DD; storage fills it with its own day when empty).
 	Due   DueState
 	Today string
+	// Order is the list's order: newest first (the zero value) or by last
+	// change.
+	Order ClaimOrder
 	// QueryLimits are the limits Query is parsed with (zero: the defaults).
 	QueryLimits QueryLimits
 	Offset      int
 	Limit       int
+}
+
+// ClaimOrder is the order of a claims list.
+type ClaimOrder string
+
+// The orders of a claims list: newest first, or most recently changed first.
+const (
+	OrderCreated ClaimOrder = ""
+	OrderChanged ClaimOrder = "changed"
+)
+
+// ParseClaimOrder reads the sort parameter of a claims list: "changed" is
+// the order by last change, "" and "created" the default, newest first;
+// anything else is not an order.
+func ParseClaimOrder(s string) (ClaimOrder, bool) {
+	switch strings.TrimSpace(s) {
+	case "", "created":
+		return OrderCreated, true
+	case "changed":
+		return OrderChanged, true
+	}
+	return OrderCreated, false
 }
 
 // ClaimPage is one page of a filtered claims list.

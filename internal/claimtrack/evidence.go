@@ -22,6 +22,13 @@ type Evidence struct {
 	Via    *Source // filled by reads when ViaSourceID is set
 }
 
+// EvidenceFilter narrows an export of links: a claim's (ClaimID), or a
+// source's, as the source or as the one relayed (SourceID). Zero: every link.
+type EvidenceFilter struct {
+	ClaimID  int64
+	SourceID int64
+}
+
 // Same reports whether two versions of a link say the same: the same source,
 // via, stance, quote, link, date and note.
 func (e *Evidence) Same(o *Evidence) bool {

@@ -17,6 +17,22 @@ type Report struct {
 	CreatedAt   time.Time
 }
 
+// ReportListing is a report as the reports list shows it: with the number of
+// claims taken from it in each status.
+type ReportListing struct {
+	Report       *Report
+	StatusCounts map[Status]int
+}
+
+// Claims is the number of claims taken from the report.
+func (r *ReportListing) Claims() int {
+	n := 0
+	for _, c := range r.StatusCounts {
+		n += c
+	}
+	return n
+}
+
 // ReportImport is a report with the sources, claims and evidence taken from it,
 // imported as one unit: all of it or none.
 type ReportImport struct {

@@ -179,12 +179,6 @@ func TestJourney_Scores(t *testing.T) {
 	})
 }
 
-// viewport sets the size of the browser's window.
-func (b *browser) viewport(w, h int64) {
-	b.t.Helper()
-	require.NoError(b.t, chromedp.Do(b.ctx, chromedp.EmulateViewport(w, h)))
-}
-
 // checkChart checks the chart a person sees at a width: the other one is
 // hidden, the dates on its time axis differ, do not overlap, are drawn at
 // least 12 px high (a font of about 11 px) and fit on the screen.

@@ -36,6 +36,7 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 	return []pageType{
 		{"claims list", "/claims", ""},
 		{"claims list, filtered", "/claims?status=unverified&tag=kremlin", ""},
+		{"claims list by last change, of a report", "/claims?sort=changed&report=1", ""},
 		{"claim page", "/claims/1", ""},
 		{"claim page for an editor (status and evidence forms)", "/claims/1", adminName},
 		{"new claim form", "/claims/new", adminName},
@@ -53,6 +54,7 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"documentation page", "/docs/reliability", ""},
 		{"new source form", "/sources/new", adminName},
 		{"edit source form", "/sources/1/edit", adminName},
+		{"reports list", "/reports", ""},
 		{"report", "/reports/1", ""},
 		{"search results", "/search?q=Moscow", ""},
 		{"search, nothing found", "/search?q=xylophone", ""},
@@ -343,7 +345,8 @@ func TestAccessibility(t *testing.T) {
 	// A phone: nothing wider than the screen.
 	phone := newBrowser(t, a, "phone", true)
 	require.NoError(t, chromedp.Do(phone.ctx, chromedp.EmulateViewport(375, 800)))
-	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow", scores.scored, "/sources?sort=reliability", "/docs/reliability"} {
+	for _, path := range []string{"/claims", "/claims/1", "/sources/1", "/search?q=Moscow", scores.scored, "/sources?sort=reliability", "/docs/reliability",
+		"/reports", "/changes"} {
 		phone.open(path)
 		w, err := chromedp.Run(phone.ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
 		require.NoError(t, err)
@@ -379,6 +382,7 @@ func TestScreenshots(t *testing.T) {
 			{"claim-verdict", "/claims/2"},
 			{"source-scored", scores.scored}, {"source-few", scores.few}, {"sources-ranked", "/sources?sort=reliability"},
 			{"sources-unranked", scores.unranked}, {"reliability-doc", "/docs/reliability"},
+			{"reports", "/reports"}, {"changes", "/changes"},
 		} {
 			b.open(p.path)
 			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // 100: PNG (any other quality is JPEG)

@@ -245,6 +245,9 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 		conds = append(conds, "c.id IN (SELECT claim_id FROM evidence WHERE source_id = ? UNION SELECT claim_id FROM evidence WHERE via_source_id = ?)")
 		args = append(args, f.SourceID, f.SourceID)
 	}
+	if f.ReportID != 0 {
+		conds, args = append(conds, "c.report_id = ?"), append(args, f.ReportID)
+	}
 	if f.Tag != "" {
 		conds, args = append(conds, "c.id IN (SELECT claim_id FROM claim_tags WHERE tag = ?)"), append(args, f.Tag)
 	}
@@ -281,8 +284,16 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// FindClaims returns one page of claims matching f, newest first, with the
-// number of matches per status.
+// claimOrder is the ORDER BY of a claims list in order o.
+func claimOrder(o claimtrack.ClaimOrder) string {
+	if o == claimtrack.OrderChanged {
+		return ` ORDER BY c.updated_at DESC, c.id DESC`
+	}
+	return ` ORDER BY c.created_at DESC, c.id DESC`
+}
+
+// FindClaims returns one page of claims matching f, newest first or most
+// recently changed first (f.Order), with the number of matches per status.
 func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error) {
 	if f.Limit <= 0 {
 		f.Limit = 25
@@ -295,7 +306,7 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 	err := db.readTx(ctx, func(tx *Tx) error {
 		where, args := claimWhere(f, false)
 		count := `SELECT c.status, count(*) FROM claims c` + where + ` GROUP BY c.status`
-		tagOnly := f.Tag != "" && f.SourceID == 0 && f.Query == "" && f.Assignee == "" && f.Due == ""
+		tagOnly := f.Tag != "" && f.SourceID == 0 && f.ReportID == 0 && f.Query == "" && f.Assignee == "" && f.Due == ""
 		switch {
 		case where == "":
 			count = `SELECT status, n FROM claim_status_counts WHERE n > 0`
@@ -326,10 +337,10 @@ func (db *DB) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimt
 		}
 
 		where, args = claimWhere(f, true)
-		list := `SELECT ` + claimColumns + ` FROM claims c` + where + `
-			ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`
-		if tagOnly {
-
+		list := `SELECT ` + claimColumns + ` FROM claims c` + where + claimOrder(f.Order) + ` LIMIT ? OFFSET ?`
+		// The tag's rows carry their claims' creation times and statuses:
+		// newest first, a page is read from the tag's index alone.
+		if tagOnly && f.Order == claimtrack.OrderCreated {
 			page := `SELECT claim_id, created_at FROM claim_tags WHERE tag = ?`
 			args = []any{f.Tag}
 			if f.Status != "" {

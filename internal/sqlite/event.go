@@ -242,13 +242,9 @@ func (db *DB) CountEvents(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// FindEvents returns one page of the history across the tracker, newest
-// first, narrowed by f, and whether older matching events remain. Each event
-// about a claim carries the claim's text.
-func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*claimtrack.Event, bool, error) {
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
+// eventWhere is the WHERE clause of the history narrowed by f (its limit
+// aside).
+func eventWhere(f claimtrack.EventFilter) (string, []any) {
 	var conds []string
 	var args []any
 	if f.Before > 0 {
@@ -277,6 +273,35 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
+	return where, args
+}
+
+// CountMatchingEvents counts the events that match f (its Before and Limit
+// ignored), up to limit: past it, it gives limit and true. The count stops at
+// the limit-th match, so it reads at most what finding that match takes.
+func (db *DB) CountMatchingEvents(ctx context.Context, f claimtrack.EventFilter, limit int) (int, bool, error) {
+	f.Before = 0
+	where, args := eventWhere(f)
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events`+where+` LIMIT ?)`,
+		append(args, limit+1)...).Scan(&n)
+	if err != nil {
+		return 0, false, err
+	}
+	if n > limit {
+		return limit, true, nil
+	}
+	return n, false, nil
+}
+
+// FindEvents returns one page of the history across the tracker, newest
+// first, narrowed by f, and whether older matching events remain. Each event
+// about a claim carries the claim's text.
+func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*claimtrack.Event, bool, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	where, args := eventWhere(f)
 	var events []*claimtrack.Event
 	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events`+where+` ORDER BY id DESC LIMIT ?`,

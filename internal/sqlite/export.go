@@ -176,7 +176,10 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 			if err := attachTags(ctx, tx, batch); err != nil {
 				return err
 			}
-			return attachMainSources(ctx, tx, batch)
+			if err := attachMainSources(ctx, tx, batch); err != nil {
+				return err
+			}
+			return attachVerdicts(ctx, tx, batch)
 		})
 
 		if err != nil {
@@ -192,6 +195,132 @@ func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn fun
 		}
 		last := batch[len(batch)-1]
 		lastAt, lastID = formatTime(last.CreatedAt), last.ID
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// attachVerdicts sets who set each claim's status and when: the actor and
+// time of its latest status change, found from the end of its history.
+func attachVerdicts(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) error {
+	if len(claims) == 0 {
+		return nil
+	}
+	byID, in, args := indexClaims(claims)
+	rows, err := tx.QueryContext(ctx, `SELECT claim_id, actor, at FROM events WHERE id IN (
+		SELECT (SELECT id FROM events WHERE claim_id = c.id AND type = ? ORDER BY id DESC LIMIT 1)
+		FROM claims c WHERE c.id IN (`+in+`))`, append([]any{claimtrack.EventStatusChanged}, args...)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: export verdicts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var actor, at string
+		if err := rows.Scan(&id, &actor, &at); err != nil {
+			return fmt.Errorf("sqlite: export verdicts: %w", err)
+		}
+		if c := byID[id]; c != nil {
+			c.VerdictBy, c.VerdictAt = actor, parseTime(at)
+		}
+	}
+	return rows.Err()
+}
+
+// ExportSources calls fn for every source, in id order, read in keyset
+// pages of exportBatch, each in a short read transaction of its own that
+// ends before fn sees its sources (as ExportClaims does).
+func (db *DB) ExportSources(ctx context.Context, fn func(*claimtrack.Source) error) error {
+	for after := int64(0); ; {
+		var batch []*claimtrack.Source
+		err := db.readTx(ctx, func(tx *Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id > ? ORDER BY s.id LIMIT ?`, after, exportBatch)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				src, err := scanSource(rows)
+				if err != nil {
+					return err
+				}
+				batch = append(batch, src)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: export sources: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, src := range batch {
+			if err := fn(src); err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].ID
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// ExportEvidence calls fn for every link matching f, ordered by claim and
+// then by id, read in keyset pages of exportBatch as ExportSources reads
+// sources. Each page is a seek in an index: by claim (evidence_claim), or,
+// for a source, one in the links it is the source of and one in those it is
+// relayed by (evidence_source, evidence_via), merged.
+func (db *DB) ExportEvidence(ctx context.Context, f claimtrack.EvidenceFilter, fn func(*claimtrack.Evidence) error) error {
+	var q string
+	var args []any
+	switch {
+	case f.ClaimID != 0:
+		q, args = `SELECT `+evidenceColumns+` FROM evidence e WHERE e.claim_id = ?1 AND e.id > ?3
+			ORDER BY e.claim_id, e.id LIMIT ?4`, []any{f.ClaimID}
+	case f.SourceID != 0:
+		q, args = `SELECT * FROM (SELECT `+evidenceColumns+` FROM evidence e
+				WHERE e.source_id = ?1 AND (e.claim_id, e.id) > (?2, ?3) ORDER BY e.claim_id, e.id LIMIT ?4)
+			UNION ALL
+			SELECT * FROM (SELECT `+evidenceColumns+` FROM evidence e
+				WHERE e.via_source_id = ?1 AND e.source_id <> ?1 AND (e.claim_id, e.id) > (?2, ?3) ORDER BY e.claim_id, e.id LIMIT ?4)
+			ORDER BY 2, 1 LIMIT ?4`, []any{f.SourceID}
+	default:
+		q, args = `SELECT `+evidenceColumns+` FROM evidence e WHERE (e.claim_id, e.id) > (?2, ?3)
+			ORDER BY e.claim_id, e.id LIMIT ?4`, []any{0}
+	}
+	var lastClaim, lastID int64
+	for {
+		var batch []*claimtrack.Evidence
+		err := db.readTx(ctx, func(tx *Tx) error {
+			rows, err := tx.QueryContext(ctx, q, append(args, lastClaim, lastID, exportBatch)...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				e, err := scanEvidence(rows)
+				if err != nil {
+					return err
+				}
+				batch = append(batch, e)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: export evidence: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, e := range batch {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		last := batch[len(batch)-1]
+		lastClaim, lastID = last.ClaimID, last.ID
 		if err := ctx.Err(); err != nil {
 			return err
 		}

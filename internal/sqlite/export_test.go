@@ -143,3 +143,83 @@ func TestExportClaims_HoldsNoReadTransactionAcrossTheExport(t *testing.T) {
 	assert.Equal(t, 1200, seen, "every claim that existed when the export began, once; none of those added during it")
 	assert.Len(t, ids, 1200)
 }
+
+// Issue 18, item 12: the sources and evidence downloads hand out every row
+// once, in order, across their pages of 500 (each read on its own): every
+// source by id; every link, a claim's, or a source's (as the source and as
+// the one relayed) by claim and id.
+func TestExportSourcesAndEvidence(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	raw := rawDB(t, db)
+	st, err := gen.Generate(ctx, db, gen.Options{Claims: 6000, Seed: 7})
+	require.NoError(t, err)
+	require.Greater(t, st.Sources, 500, "more sources than a page")
+
+	var sources []int64
+	require.NoError(t, db.ExportSources(ctx, func(s *claimtrack.Source) error {
+		sources = append(sources, s.ID)
+		return nil
+	}))
+	assert.Equal(t, ids(t, raw, `SELECT id FROM sources ORDER BY id`), sources)
+
+	evidence := func(f claimtrack.EvidenceFilter) []int64 {
+		var out []int64
+		require.NoError(t, db.ExportEvidence(ctx, f, func(e *claimtrack.Evidence) error {
+			switch {
+			case f.ClaimID != 0:
+				require.Equal(t, f.ClaimID, e.ClaimID)
+			case f.SourceID != 0:
+				require.True(t, e.SourceID == f.SourceID || e.ViaSourceID == f.SourceID, "link %d names the source", e.ID)
+			}
+			out = append(out, e.ID)
+			return nil
+		}))
+		return out
+	}
+	all := ids(t, raw, `SELECT id FROM evidence ORDER BY claim_id, id`)
+	require.Greater(t, len(all), 1000)
+	assert.Equal(t, all, evidence(claimtrack.EvidenceFilter{}))
+
+	var busiest int64
+	require.NoError(t, raw.QueryRow(`SELECT s FROM (SELECT source_id s FROM evidence UNION ALL SELECT via_source_id FROM evidence WHERE via_source_id IS NOT NULL)
+		GROUP BY s ORDER BY count(*) DESC LIMIT 1`).Scan(&busiest))
+	// More links than a page, some of them relaying it, spread over the claims.
+	other := sources[0]
+	if other == busiest {
+		other = sources[1]
+	}
+	for i, c := range ids(t, raw, `SELECT id FROM claims WHERE id NOT IN (SELECT claim_id FROM evidence WHERE source_id = ?) ORDER BY id % 7, id LIMIT 400`, busiest) {
+		in := claimtrack.EvidenceInput{SourceID: busiest, Stance: claimtrack.StanceSupports}
+		if i%2 == 1 {
+			in = claimtrack.EvidenceInput{SourceID: other, ViaSourceID: busiest, Stance: claimtrack.StanceReports}
+		}
+		_, err := db.AddEvidence(ctx, c, in, "tester")
+		require.NoError(t, err)
+	}
+	want := ids(t, raw, `SELECT id FROM evidence WHERE source_id = ?1 OR via_source_id = ?1 ORDER BY claim_id, id`, busiest)
+	require.Greater(t, len(want), 500, "the busiest source has more links than a page")
+	require.Positive(t, count(t, raw, `SELECT count(*) FROM evidence WHERE via_source_id = ?`, busiest), "some relay it")
+	assert.Equal(t, want, evidence(claimtrack.EvidenceFilter{SourceID: busiest}))
+
+	var claim int64
+	require.NoError(t, raw.QueryRow(`SELECT claim_id FROM evidence GROUP BY claim_id ORDER BY count(*) DESC LIMIT 1`).Scan(&claim))
+	assert.Equal(t, ids(t, raw, `SELECT id FROM evidence WHERE claim_id = ? ORDER BY id`, claim), evidence(claimtrack.EvidenceFilter{ClaimID: claim}))
+	assert.Empty(t, evidence(claimtrack.EvidenceFilter{ClaimID: 999_999}))
+}
+
+// ids runs a query of ids.
+func ids(t *testing.T, raw *sql.DB, query string, args ...any) []int64 {
+	t.Helper()
+	rows, err := raw.Query(query, args...)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		require.NoError(t, rows.Scan(&id))
+		out = append(out, id)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}

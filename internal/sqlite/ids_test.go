@@ -109,7 +109,12 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 		}
 	}
 	schemaAfter := queryRows(t, raw, schemaQuery)
+	// Later migrations replace an index or two with better ones.
+	replaced := map[string]string{"claims_report": "claims_report_status"}
 	for _, row := range schemaBefore {
+		if by, ok := replaced[row[1]]; ok {
+			row = []string{row[0], by, row[2]}
+		}
 		require.Contains(t, schemaAfter, row, "every table, index and trigger is there again")
 	}
 	require.Positive(t, count(t, raw, `SELECT count(*) FROM source_stats WHERE s_agree2 + s_disagree2 + s_open > 0`),

@@ -151,3 +151,64 @@ func importReport(ctx context.Context, tx *Tx, imp *claimtrack.ReportImport, act
 	}
 	return nil
 }
+
+// FindReports returns one page of the reports, the latest published first
+// (undated ones last, then the latest recorded first), each with the number
+// of its claims in each status, and how many reports there are.
+func (db *DB) FindReports(ctx context.Context, offset, limit int) ([]*claimtrack.ReportListing, int, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	var out []*claimtrack.ReportListing
+	var total int
+	err := db.readTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM reports`).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports r
+			ORDER BY r.published_at = '', r.published_at DESC, r.created_at DESC, r.id DESC LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		byID := map[int64]*claimtrack.ReportListing{}
+		var ids []int64
+		for rows.Next() {
+			r, err := scanReport(rows)
+			if err != nil {
+				return err
+			}
+			l := &claimtrack.ReportListing{Report: r, StatusCounts: map[claimtrack.Status]int{}}
+			out, byID[r.ID], ids = append(out, l), l, append(ids, r.ID)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			return nil
+		}
+		// Counted from the (report_id, status) index alone.
+		in, args := inClause(ids)
+		counts, err := tx.QueryContext(ctx, `SELECT report_id, status, count(*) FROM claims
+			WHERE report_id IN (`+in+`) GROUP BY report_id, status`, args...)
+		if err != nil {
+			return err
+		}
+		defer counts.Close()
+		for counts.Next() {
+			var id int64
+			var st claimtrack.Status
+			var n int
+			if err := counts.Scan(&id, &st, &n); err != nil {
+				return err
+			}
+			byID[id].StatusCounts[st] = n
+		}
+		return counts.Err()
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}

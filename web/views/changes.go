@@ -80,6 +80,11 @@ func ChangeDetail(ev *claimtrack.Event) string {
 	return s
 }
 
+// changesFeedURL is the feed of the recent changes with the form's filters.
+func changesFeedURL(f ChangesForm) string {
+	return "/changes.atom" + strings.TrimPrefix(changesURL(f, 0), "/changes")
+}
+
 // changesURL is the recent-changes page with the form's filters, starting
 // below the event id before (0: the newest).
 func changesURL(f ChangesForm, before int64) string {

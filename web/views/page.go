@@ -45,6 +45,32 @@ type ChangesData struct {
 	More   bool  // older events match too
 	Before int64 // the page starts below this event id (0: the newest)
 	Form   ChangesForm
+	// Count is how many changes match the filters, up to a cap; Capped says
+	// that more than Count match.
+	Count  int
+	Capped bool
+}
+
+// countWords says how many changes match, and in what order they come.
+func (d ChangesData) countWords() string {
+	switch {
+	case d.Capped:
+		return "More than " + groupDigits(d.Count) + " changes match, newest first."
+	case d.Count == 0:
+		return "No change matches."
+	case d.Count == 1:
+		return "1 change matches, newest first."
+	}
+	return groupDigits(d.Count) + " changes match, newest first."
+}
+
+// groupDigits writes n with commas between groups of three digits.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // CanEdit reports whether the person viewing the page may change the record:
@@ -143,20 +169,25 @@ func SourceURL(id int64) string { return "/sources/" + strconv.FormatInt(id, 10)
 // ReportURL is the address of a report page.
 func ReportURL(id int64) string { return "/reports/" + strconv.FormatInt(id, 10) }
 
+// ReportsURL is a page of the reports list.
+func ReportsURL(page int) string {
+	if page > 1 {
+		return "/reports?page=" + strconv.Itoa(page)
+	}
+	return "/reports"
+}
+
 // ClaimsURL is the claims list with the given filter; zero values are left out.
 func ClaimsURL(status claimtrack.Status, sourceID int64, tag, q string, page int) string {
-	v := url.Values{}
-	if status != "" {
-		v.Set("status", string(status))
-	}
-	if sourceID != 0 {
-		v.Set("source", strconv.FormatInt(sourceID, 10))
-	}
-	if tag != "" {
-		v.Set("tag", tag)
-	}
-	if q != "" {
-		v.Set("q", q)
+	return ClaimListURL(claimtrack.ClaimFilter{Status: status, SourceID: sourceID, Tag: tag, Query: q}, page)
+}
+
+// ClaimListURL is the claims list with the filters and order of f (its
+// offset and limit aside) at a page; zero values are left out.
+func ClaimListURL(f claimtrack.ClaimFilter, page int) string {
+	v := claimListQuery(f)
+	if f.Order == claimtrack.OrderChanged {
+		v.Set("sort", string(f.Order))
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
@@ -167,11 +198,35 @@ func ClaimsURL(status claimtrack.Status, sourceID int64, tag, q string, page int
 	return "/claims?" + v.Encode()
 }
 
+// claimListQuery is the query of a claims list's filters.
+func claimListQuery(f claimtrack.ClaimFilter) url.Values {
+	v := url.Values{}
+	if f.Status != "" {
+		v.Set("status", string(f.Status))
+	}
+	if f.SourceID != 0 {
+		v.Set("source", strconv.FormatInt(f.SourceID, 10))
+	}
+	if f.ReportID != 0 {
+		v.Set("report", strconv.FormatInt(f.ReportID, 10))
+	}
+	if f.Tag != "" {
+		v.Set("tag", f.Tag)
+	}
+	if f.Query != "" {
+		v.Set("q", f.Query)
+	}
+	return v
+}
+
 // ClaimsExportURL is the address of a claims list's export in a format
-// ("csv" or "json"), with the list's filters.
-func ClaimsExportURL(format string, status claimtrack.Status, sourceID int64, tag, q string) string {
-	list := ClaimsURL(status, sourceID, tag, q, 0)
-	return "/claims." + format + strings.TrimPrefix(list, "/claims")
+// ("csv" or "json"), with the list's filters (an export is always newest
+// first).
+func ClaimsExportURL(format string, f claimtrack.ClaimFilter) string {
+	if v := claimListQuery(f); len(v) > 0 {
+		return "/claims." + format + "?" + v.Encode()
+	}
+	return "/claims." + format
 }
 
 // absTime is a time as people read it in UTC.
@@ -391,4 +446,16 @@ func countText(n int, capped bool) string {
 		s += "+"
 	}
 	return s
+}
+
+// reportStatuses are the statuses a report's claims are in, in the order of
+// claimtrack.Statuses.
+func reportStatuses(r *claimtrack.ReportListing) []claimtrack.Status {
+	var out []claimtrack.Status
+	for _, s := range claimtrack.Statuses {
+		if r.StatusCounts[s] > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
