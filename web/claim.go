@@ -253,6 +253,14 @@ func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrac
 		if d.Sources, err = s.store.FindSourceChoices(ctx); err != nil {
 			return d, nil, err
 		}
+		if d.Assignable, err = s.assignable(ctx); err != nil {
+			return d, nil, err
+		}
+	}
+	if u := user(c); u != nil {
+		if d.Following, err = s.store.IsFollowing(ctx, u.ID, followTarget(claimtrack.FollowClaim, claim.ID)); err != nil {
+			return d, nil, err
+		}
 	}
 	if claim.ReportID != 0 {
 		if d.Report, err = s.store.FindReportByID(ctx, claim.ReportID); err != nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"testing"
 
@@ -28,4 +29,64 @@ func TestDesk_FreshInstall(t *testing.T) {
 
 	a.signInAs("", "")
 	assert.NotEqual(t, http.StatusOK, a.get("/desk").status, "the desk is for signed-in people")
+}
+
+// An editor assigns a claim to themself from its page (a viewer cannot be
+// assigned: the page says why, 422), follows it, and the desk, the claims
+// list (?assignee=me, ?due=overdue) and the history all show it.
+func TestDesk_AssignAndFollow(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("vic", claimtrack.RoleViewer)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	var id string
+	require.NoError(t, a.raw.QueryRow(`SELECT id FROM claims WHERE kind = 'forecast' AND due_date <> '' ORDER BY id LIMIT 1`).Scan(&id))
+	page := a.get("/claims/" + id)
+	require.Equal(t, http.StatusOK, page.status)
+	assert.Contains(t, page.doc.Find(`[data-testid="overdue"]`).Text(), "Overdue since")
+	form := page.doc.Find(`[data-testid="assign-form"]`)
+	require.Equal(t, 1, form.Length())
+	assert.Equal(t, 1, form.Find(`option[value="ana"]`).Length())
+	assert.Zero(t, form.Find(`option[value="vic"]`).Length(), "viewers are not offered")
+
+	bad := a.post("/claims/"+id+"/assignee", url.Values{"assignee": {"vic"}})
+	require.Equal(t, http.StatusUnprocessableEntity, bad.status)
+	assert.Contains(t, bad.doc.Find(`[data-testid="error-assignee"]`).Text(), "viewer")
+
+	res := a.post("/claims/"+id+"/assignee", url.Values{"assignee": {"ana"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	page = a.get("/claims/" + id)
+	assert.Contains(t, page.body, "Assignment saved")
+	assert.Equal(t, "Assigned to ana", page.doc.Find(`[data-testid="assignee"]`).Text())
+	assert.Contains(t, page.doc.Find(`[data-event-type="claim_assigned"]`).Text(), "ana")
+
+	res = a.post("/claims/"+id+"/follow", nil)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	page = a.get("/claims/" + id)
+	assert.Equal(t, 1, page.doc.Find(`[data-testid="unfollow-button"]`).Length())
+
+	mine := a.get("/claims?assignee=me")
+	require.Equal(t, http.StatusOK, mine.status)
+	rows := mine.doc.Find(`[data-testid="claim-row"]`)
+	require.Equal(t, 1, rows.Length(), mine.doc.Find(`main`).Text())
+	assert.Equal(t, id, rows.AttrOr("data-claim-id", ""))
+	assert.Contains(t, mine.doc.Find(`[data-testid="assignee-filter"]`).Text(), "assigned to ana")
+	overdue := a.get("/claims?due=overdue")
+	assert.Equal(t, a.count(`SELECT count(*) FROM claims WHERE kind = 'forecast' AND due_date <> '' AND status IN ('unverified', 'disputed')`),
+		overdue.doc.Find(`[data-testid="claim-row"]`).Length())
+	assert.Equal(t, 1, overdue.doc.Find(`[data-testid="due-filter"]`).Length())
+
+	desk := a.get("/desk")
+	assert.Equal(t, id, desk.doc.Find(`[data-testid="desk-assigned"] [data-testid="desk-row"]`).AttrOr("data-claim-id", ""))
+	// A change to the followed claim shows on the next visit.
+	a.setStatus(id, claimtrack.StatusRefuted, "He did not go.")
+	desk = a.get("/desk")
+	assert.Contains(t, desk.doc.Find(`[data-testid="desk-followed"]`).Text(), "Refuted")
+	assert.Equal(t, 1, desk.doc.Find(`[data-testid="desk-followed"] [data-testid="event"]`).Length())
+	desk = a.get("/desk")
+	assert.Zero(t, desk.doc.Find(`[data-testid="desk-followed"] [data-testid="event"]`).Length(), "seen on the last visit")
+
+	res = a.post("/claims/"+id+"/unfollow", nil)
+	require.Equal(t, http.StatusSeeOther, res.status)
+	assert.Equal(t, 1, a.get("/claims/"+id).doc.Find(`[data-testid="follow-button"]`).Length())
+	assert.Equal(t, http.StatusNotFound, a.post("/claims/99999/follow", nil).status)
 }

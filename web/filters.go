@@ -26,6 +26,16 @@ func (s *Server) claimFilter(c echo.Context) (claimtrack.ClaimFilter, listFilter
 	f.Query = strings.TrimSpace(c.QueryParam("q"))
 	f.QueryLimits = s.queryLimits()
 	f.Order, _ = claimtrack.ParseClaimOrder(c.QueryParam("sort"))
+	switch due := claimtrack.DueState(c.QueryParam("due")); due {
+	case claimtrack.DueOverdue, claimtrack.DueSoon:
+		f.Due = due
+	}
+	f.Today = s.Now().UTC().Format(time.DateOnly)
+	// assignee=me is the signed-in person.
+	f.Assignee = strings.TrimSpace(c.QueryParam("assignee"))
+	if u := user(c); f.Assignee == "me" && u != nil {
+		f.Assignee = u.Username
+	}
 	ctx := c.Request().Context()
 	if id, err := strconv.ParseInt(c.QueryParam("source"), 10, 64); err == nil && id > 0 {
 		if by.Source, err = s.store.FindSourceByID(ctx, id); err != nil {

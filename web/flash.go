@@ -38,6 +38,9 @@ const (
 	flashWebhookCreated
 	flashWebhookUpdated
 	flashDeliveryQueued
+	flashFollowing
+	flashUnfollowed
+	flashAssigned
 	numFlashes // not a message: how many there are
 )
 
@@ -69,6 +72,9 @@ var flashes = [...]flashText{
 	{flashWebhookCreated, "webhook-created", "Webhook registered. Give its secret to the receiver so that it can check each delivery's signature."},
 	{flashWebhookUpdated, "webhook-updated", "Webhook saved."},
 	{flashDeliveryQueued, "delivery-queued", "Delivery queued: it is sent again at once, with a new delivery id."},
+	{flashFollowing, "following", "You follow it now: its changes show on your desk."},
+	{flashUnfollowed, "unfollowed", "You no longer follow it."},
+	{flashAssigned, "assigned", "Assignment saved and recorded in the history."},
 }
 
 // One entry per constant: with one missing (or one too many) the constant

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/static"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -78,6 +79,11 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:id/role", s.handleUserRole, admin)
 	e.POST("/admin/users/:id/disabled", s.handleUserDisabled, admin)
 	get("/desk", s.handleDesk, signedIn)
+	e.POST("/claims/:id/follow", s.handleFollow(claimtrack.FollowClaim, false), signedIn)
+	e.POST("/claims/:id/unfollow", s.handleFollow(claimtrack.FollowClaim, true), signedIn)
+	e.POST("/sources/:id/follow", s.handleFollow(claimtrack.FollowSource, false), signedIn)
+	e.POST("/sources/:id/unfollow", s.handleFollow(claimtrack.FollowSource, true), signedIn)
+	e.POST("/claims/:id/assignee", s.handleAssign, edit)
 	get("/admin/webhooks", s.handleWebhooks, admin)
 	e.POST("/admin/webhooks", s.handleWebhookCreate, admin)
 	get("/admin/webhooks/:id", s.handleWebhook, admin)

@@ -93,6 +93,7 @@ type Store interface {
 	DataStore
 	WebhookStore
 	DeskStore
+	FollowStore
 	Ping(ctx context.Context) error
 	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.

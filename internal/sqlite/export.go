@@ -6,6 +6,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/dump"
+	"time"
 )
 
 // exportBatch is how many claims get their tags in one query.
@@ -147,6 +148,9 @@ type rowScanner = interface{ Scan(...any) error }
 // fall in the pages still to come). It is not one snapshot: two claims
 // changed together may be seen one before and one after the change.
 func (db *DB) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error {
+	if f.Today == "" {
+		f.Today = db.Now().UTC().Format(time.DateOnly)
+	}
 	where, args := claimWhere(f, true)
 	// Keyset pages in the list's order: (created_at, id) descending.
 	var lastAt string

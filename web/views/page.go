@@ -77,6 +77,10 @@ func groupDigits(n int) string {
 // edit controls are shown only then (the server checks again regardless).
 func (p Page) CanEdit() bool { return p.User.CanEdit() }
 
+// Today is the page's day (YYYY-MM-DD, UTC): what due dates are measured
+// against.
+func (p Page) Today() string { return p.Now.UTC().Format(time.DateOnly) }
+
 // LoginForm is the sign-in form as typed (never the password).
 type LoginForm struct {
 	Username string
@@ -215,6 +219,12 @@ func claimListQuery(f claimtrack.ClaimFilter) url.Values {
 	}
 	if f.Query != "" {
 		v.Set("q", f.Query)
+	}
+	if f.Due != "" {
+		v.Set("due", string(f.Due))
+	}
+	if f.Assignee != "" {
+		v.Set("assignee", f.Assignee)
 	}
 	return v
 }
@@ -458,4 +468,13 @@ func reportStatuses(r *claimtrack.ReportListing) []claimtrack.Status {
 		}
 	}
 	return out
+}
+
+// followAction is the path, after a claim's or source's own, of the form
+// that follows it or stops following it.
+func followAction(following bool) string {
+	if following {
+		return "/unfollow"
+	}
+	return "/follow"
 }
