@@ -97,4 +97,3 @@ func (s *Server) assignable(ctx context.Context) ([]string, error) {
 func followTarget(kind claimtrack.FollowKind, id int64) claimtrack.FollowTarget {
 	return claimtrack.FollowTarget{Kind: kind, ID: id}
 }
-
