@@ -27,6 +27,9 @@ func (s *Server) renderAccount(c echo.Context, status int, d views.AccountData) 
 	if d.Tokens, err = s.store.FindAPITokens(c.Request().Context(), user(c).ID); err != nil {
 		return err
 	}
+	if d.HasFeed, err = s.store.HasFeedToken(c.Request().Context(), user(c).ID); err != nil {
+		return err
+	}
 	return s.render(c, status, views.AccountPage(s.page(c, "Your account", ""), d))
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -89,4 +90,39 @@ func TestDesk_AssignAndFollow(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.status)
 	assert.Equal(t, 1, a.get("/claims/"+id).doc.Find(`[data-testid="follow-button"]`).Length())
 	assert.Equal(t, http.StatusNotFound, a.post("/claims/99999/follow", nil).status)
+}
+
+// A person's private feed lists the changes to what they follow, at an
+// address with a token, no sign-in needed; a new address ends the old one,
+// and stopping the feed ends it.
+func TestDesk_PrivateFeed(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	require.Equal(t, http.StatusSeeOther, a.post("/claims/1/follow", nil).status)
+	a.setStatus("1", claimtrack.StatusRefuted, "He stayed in Washington.")
+	res := a.post("/account/feed", nil)
+	require.Equal(t, http.StatusOK, res.status)
+	feedURL := res.doc.Find(`[data-testid="new-feed"] code`).Text()
+	require.Contains(t, feedURL, "/feeds/feed_")
+	path := feedURL[strings.Index(feedURL, "/feeds/"):]
+
+	a.signInAs("", "") // a feed reader
+	feed := a.get(path)
+	require.Equal(t, http.StatusOK, feed.status)
+	assert.Contains(t, feed.header.Get("Content-Type"), "application/atom+xml")
+	assert.Equal(t, "private, no-store", feed.header.Get("Cache-Control"))
+	assert.Contains(t, feed.body, "Refuted")
+	assert.Contains(t, feed.body, "Followed by ana")
+	assert.NotContains(t, feed.body, "feed_", "the feed never shows its own token")
+	assert.Equal(t, http.StatusNotFound, a.get("/feeds/feed_nope").status)
+
+	a.signInAs("ana", claimtrack.RoleEditor)
+	assert.Equal(t, 1, a.get("/account").doc.Find(`[data-testid="feed-in-force"]`).Length())
+	second := a.post("/account/feed", nil).doc.Find(`[data-testid="new-feed"] code`).Text()
+	require.NotEqual(t, feedURL, second)
+	assert.Equal(t, http.StatusNotFound, a.get(path).status, "a new address ends the old one")
+	path = second[strings.Index(second, "/feeds/"):]
+	assert.Equal(t, http.StatusOK, a.get(path).status)
+	require.Equal(t, http.StatusSeeOther, a.post("/account/feed/revoke", nil).status)
+	assert.Equal(t, http.StatusNotFound, a.get(path).status, "stopped")
 }

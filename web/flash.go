@@ -41,6 +41,7 @@ const (
 	flashFollowing
 	flashUnfollowed
 	flashAssigned
+	flashFeedRevoked
 	numFlashes // not a message: how many there are
 )
 
@@ -75,6 +76,7 @@ var flashes = [...]flashText{
 	{flashFollowing, "following", "You follow it now: its changes show on your desk."},
 	{flashUnfollowed, "unfollowed", "You no longer follow it."},
 	{flashAssigned, "assigned", "Assignment saved and recorded in the history."},
+	{flashFeedRevoked, "feed-revoked", "Your private feed's address no longer works. Make a new one to follow in a feed reader again."},
 }
 
 // One entry per constant: with one missing (or one too many) the constant

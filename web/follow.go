@@ -97,3 +97,41 @@ func (s *Server) assignable(ctx context.Context) ([]string, error) {
 func followTarget(kind claimtrack.FollowKind, id int64) claimtrack.FollowTarget {
 	return claimtrack.FollowTarget{Kind: kind, ID: id}
 }
+
+// handlePrivateFeed is a person's private feed of what they follow, at an
+// address that holds their feed token (feed readers cannot sign in). An
+// unknown or revoked token is a 404, as for anything else not there.
+func (s *Server) handlePrivateFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := s.store.FindUserByFeedToken(ctx, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	events, err := s.store.FindFollowedChanges(ctx, u.ID, time.Time{}, ChangesPerPage)
+	if err != nil {
+		return err
+	}
+	// The feed's address is its token: it names the feed by its owner, never
+	// by the token, and tells caches to keep it to themselves.
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return s.writeFeed(c, "Followed by "+u.Username, "/desk", events)
+}
+
+// handleFeedToken makes a new private feed address (the old one stops
+// working) and shows it once, on the account page.
+func (s *Server) handleFeedToken(c echo.Context) error {
+	token, err := s.store.CreateFeedToken(c.Request().Context(), user(c).ID)
+	if err != nil {
+		return err
+	}
+	return s.renderAccount(c, http.StatusOK, views.AccountData{FeedURL: s.baseURL(c) + "/feeds/" + token})
+}
+
+// handleFeedRevoke ends the private feed's address.
+func (s *Server) handleFeedRevoke(c echo.Context) error {
+	if err := s.store.RevokeFeedTokens(c.Request().Context(), user(c).ID); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, "/account", flashFeedRevoked)
+}

@@ -91,6 +91,11 @@ func (s *Server) handleSourceView(c echo.Context) error {
 	if d.Record, err = s.store.FindSourceRecord(ctx, id); err != nil {
 		return err
 	}
+	if u := user(c); u != nil {
+		if d.Following, err = s.store.IsFollowing(ctx, u.ID, followTarget(claimtrack.FollowSource, id)); err != nil {
+			return err
+		}
+	}
 	if d.Changes, err = s.store.FindScoreChanges(ctx, id, d.Before, ScoreChangesPerPage); err != nil {
 		return err
 	}
