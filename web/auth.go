@@ -231,7 +231,7 @@ func (s *Server) privateMode(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		switch p := c.Request().URL.Path; {
 		case p == "/login", p == "/setup", p == "/healthz", p == "/favicon.ico", strings.HasPrefix(p, "/static/"),
-			strings.HasPrefix(p, "/api/"), // the API checks its tokens itself
+			strings.HasPrefix(p, "/api/"),   // the API checks its tokens itself
 			strings.HasPrefix(p, "/feeds/"): // and the private feeds theirs
 			return next(c)
 		}
