@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
@@ -28,6 +29,8 @@ type apiClaimBody struct {
 	CreatedAt   string   `json:"created_at"`
 	UpdatedAt   string   `json:"updated_at"`
 	MainSource  *apiRef  `json:"main_source"`
+	Assignee    string   `json:"assignee"` // the editor it is assigned to, "" for nobody
+	Due         string   `json:"due"`      // "overdue" or "soon" for an open forecast near or past its due date, else ""
 }
 
 func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
@@ -37,7 +40,8 @@ func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
 	}
 	b := apiClaimBody{ID: cl.ID, URL: s.baseURL(c) + views.ClaimURL(cl.ID), Text: cl.Text, Context: cl.Context, Kind: string(cl.Kind),
 		DueDate: cl.DueDate, Tags: tags, Status: string(cl.Status), VerdictNote: cl.VerdictNote, ReportID: cl.ReportID,
-		Version: cl.Version, CreatedAt: apiTime(cl.CreatedAt), UpdatedAt: apiTime(cl.UpdatedAt)}
+		Version: cl.Version, CreatedAt: apiTime(cl.CreatedAt), UpdatedAt: apiTime(cl.UpdatedAt),
+		Assignee: cl.Assignee, Due: string(cl.Due(s.Now().UTC().Format(time.DateOnly)))}
 	if cl.MainSource != nil {
 		b.MainSource = &apiRef{cl.MainSource.ID, cl.MainSource.Name}
 	}
@@ -71,6 +75,9 @@ func (s *Server) apiClaims(c echo.Context) error {
 		if id, err := strconv.ParseInt(r, 10, 64); err != nil || id < 1 {
 			return apiInvalid("report", "A report is its number.")
 		}
+	}
+	if due := c.QueryParam("due"); due != "" && due != string(claimtrack.DueOverdue) && due != string(claimtrack.DueSoon) {
+		return apiInvalid("due", "Due is overdue or soon.")
 	}
 	if _, ok := claimtrack.ParseClaimOrder(c.QueryParam("sort")); !ok {
 		return apiInvalid("sort", "Sort by created (newest first) or changed (last change first).")
@@ -177,6 +184,33 @@ func (s *Server) apiStatusChange(c echo.Context) error {
 		claimtrack.StatusChange{Status: claimtrack.Status(in.Status), Note: in.Note, Version: version}, user(c).Username)
 	if err != nil {
 		return stale(err)
+	}
+	c.Response().Header().Set("ETag", etag(updated.Version))
+	return c.JSON(http.StatusOK, s.apiClaimOf(c, updated))
+}
+
+// apiAssignInput is the body of an assignment: the editor's username, or ""
+// for nobody.
+type apiAssignInput struct {
+	Assignee *string `json:"assignee"`
+}
+
+// POST /claims/:id/assignee: assign the claim to an editor, or to nobody.
+func (s *Server) apiAssign(c echo.Context) error {
+	cl, err := s.apiClaimID(c)
+	if err != nil {
+		return err
+	}
+	var in apiAssignInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Assignee == nil {
+		return apiInvalid("assignee", "Send the editor's username, or \"\" for nobody.")
+	}
+	updated, err := s.store.AssignClaim(c.Request().Context(), cl.ID, *in.Assignee, user(c).Username)
+	if err != nil {
+		return err
 	}
 	c.Response().Header().Set("ETag", etag(updated.Version))
 	return c.JSON(http.StatusOK, s.apiClaimOf(c, updated))

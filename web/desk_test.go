@@ -126,3 +126,41 @@ func TestDesk_PrivateFeed(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, a.post("/account/feed/revoke", nil).status)
 	assert.Equal(t, http.StatusNotFound, a.get(path).status, "stopped")
 }
+
+// The API assigns a claim (an editor token; a viewer's is refused), shows
+// the assignee and whether a forecast is overdue, and filters by both.
+func TestAPI_AssignAndDue(t *testing.T) {
+	a := newTestApp(t)
+	editor := a.apiToken("ana", claimtrack.RoleEditor)
+	viewer := a.apiToken("vic", claimtrack.RoleViewer)
+	var id string
+	require.NoError(t, a.raw.QueryRow(`SELECT id FROM claims WHERE kind = 'forecast' AND due_date <> '' ORDER BY id LIMIT 1`).Scan(&id))
+
+	got := a.api(http.MethodGet, "/claims/"+id, "", nil)
+	require.Equal(t, http.StatusOK, got.status)
+	assert.Equal(t, "overdue", got.body["due"])
+	assert.Equal(t, "", got.body["assignee"])
+	version := got.body["version"].(float64)
+
+	assert.Equal(t, http.StatusForbidden, a.api(http.MethodPost, "/claims/"+id+"/assignee", viewer, map[string]any{"assignee": "ana"}).status)
+	bad := a.api(http.MethodPost, "/claims/"+id+"/assignee", editor, map[string]any{"assignee": "vic"})
+	require.Equal(t, http.StatusUnprocessableEntity, bad.status, bad.raw)
+	assert.Contains(t, bad.fields(), "assignee")
+	assert.Equal(t, http.StatusUnprocessableEntity, a.api(http.MethodPost, "/claims/"+id+"/assignee", editor, map[string]any{}).status)
+
+	res := a.api(http.MethodPost, "/claims/"+id+"/assignee", editor, map[string]any{"assignee": "ana"})
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+	assert.Equal(t, "ana", res.body["assignee"])
+	assert.Equal(t, version+1, res.body["version"], "a new version: the claim changed")
+
+	mine := a.api(http.MethodGet, "/claims?assignee=me", editor, nil)
+	require.Equal(t, http.StatusOK, mine.status)
+	require.Len(t, mine.data(), 1)
+	assert.Equal(t, http.StatusUnprocessableEntity, a.api(http.MethodGet, "/claims?due=later", "", nil).status)
+	overdue := a.api(http.MethodGet, "/claims?due=overdue", "", nil)
+	require.Equal(t, http.StatusOK, overdue.status)
+	assert.NotEmpty(t, overdue.data())
+	for _, c := range overdue.data() {
+		assert.Equal(t, "overdue", c.(map[string]any)["due"])
+	}
+}

@@ -119,6 +119,7 @@ func (s *Server) routes() {
 	write("/claims/:id/evidence", s.apiEvidenceCreate)
 	patch("/claims/:id/evidence/:eid", s.apiEvidenceEdit)
 	write("/claims/:id/status", s.apiStatusChange)
+	write("/claims/:id/assignee", s.apiAssign)
 	read("/claims/:id/events", s.apiClaimEvents)
 	read("/sources", s.apiSources)
 	read("/sources/:id", s.apiSource)

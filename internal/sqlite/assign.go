@@ -11,8 +11,9 @@ import (
 
 // AssignClaim assigns a claim to the editor named username (any case), or
 // to nobody with "". Only an editor or admin whose account is on can be
-// assigned. The change is recorded (and sent to the webhooks) when it is
-// one; the claim's version does not move, since what it says did not.
+// assigned. When it is a change, the claim moves to its next version (its
+// API answers and pages show the assignee) and the change is recorded, and
+// sent to the webhooks.
 func (db *DB) AssignClaim(ctx context.Context, claimID int64, username, actor string) (*claimtrack.Claim, error) {
 	username = strings.TrimSpace(username)
 	var c *claimtrack.Claim
@@ -39,6 +40,9 @@ func (db *DB) AssignClaim(ctx context.Context, claimID int64, username, actor st
 		}
 		if to == c.Assignee {
 			return nil
+		}
+		if err := bumpClaim(ctx, tx, c); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE claims SET assignee = ? WHERE id = ?`, to, claimID); err != nil {
 			return err

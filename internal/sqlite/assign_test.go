@@ -10,8 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A claim is assigned to one editor or to nobody; the change is recorded,
-// the version stays, and the claims list finds it by its assignee. Viewers,
+// A claim is assigned to one editor or to nobody; the change is recorded
+// with the claim's next version, and the claims list finds it by its
+// assignee. Viewers,
 // disabled accounts and unknown names cannot be assigned.
 func TestAssignClaim(t *testing.T) {
 	ctx := context.Background()
@@ -33,7 +34,7 @@ func TestAssignClaim(t *testing.T) {
 	got, err := db.AssignClaim(ctx, c.ID, "ana", "chief")
 	require.NoError(t, err)
 	assert.Equal(t, "Ana", got.Assignee, "the account's own spelling")
-	assert.Equal(t, c.Version, got.Version)
+	assert.Equal(t, c.Version+1, got.Version, "a change of the claim")
 	events, err := db.FindClaimEvents(ctx, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, claimtrack.EventClaimAssigned, events[0].Type)
