@@ -98,6 +98,7 @@ func (s *Server) routes() {
 	get("/changes", s.handleChanges)
 	get("/changes.atom", s.handleChangesFeed)
 	get("/verdicts.atom", s.handleVerdictsFeed)
+	get("/due.ics", s.handleDueCalendar)
 
 	get("/reports", s.handleReportList)
 	get("/reports/:id", s.handleReportView)

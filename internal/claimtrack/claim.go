@@ -244,6 +244,8 @@ type DueState string
 const (
 	DueOverdue DueState = "overdue"
 	DueSoon    DueState = "soon"
+	// DueAny, as a filter only, keeps every open forecast with a due date.
+	DueAny DueState = "any"
 )
 
 // DueSoonDays is how many days ahead a due date counts as soon.

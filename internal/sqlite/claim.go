@@ -255,6 +255,8 @@ func claimWhere(f claimtrack.ClaimFilter, withStatus bool) (string, []any) {
 		conds, args = append(conds, "c.assignee = ? AND c.assignee <> ''"), append(args, f.Assignee)
 	}
 	switch f.Due {
+	case claimtrack.DueAny:
+		conds = append(conds, `c.kind = 'forecast' AND c.due_date <> '' AND c.status IN ('unverified', 'disputed')`)
 	case claimtrack.DueOverdue:
 		conds = append(conds, `c.kind = 'forecast' AND c.due_date <> '' AND c.due_date < ? AND c.status IN ('unverified', 'disputed')`)
 		args = append(args, f.Today)

@@ -88,3 +88,18 @@ func (db *DB) FindDesk(ctx context.Context, userID int64, username string) (*cla
 	}
 	return d, nil
 }
+
+// FindOpenForecasts returns up to limit open forecasts with a due date that
+// match f (its Due is set to DueAny), the soonest due first: the calendar's
+// events.
+func (db *DB) FindOpenForecasts(ctx context.Context, f claimtrack.ClaimFilter, limit int) ([]*claimtrack.Claim, error) {
+	f.Due, f.Status = claimtrack.DueAny, ""
+	var out []*claimtrack.Claim
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		where, args := claimWhere(f, true)
+		out, err = claimBatch(ctx, tx, `SELECT `+claimColumns+` FROM claims c`+where+` ORDER BY c.due_date, c.id LIMIT ?`,
+			append(args, limit)...)
+		return err
+	})
+	return out, err
+}
