@@ -14,6 +14,7 @@ import (
 type DeskStore interface {
 	FindDesk(ctx context.Context, userID int64, username string) (*claimtrack.Desk, error)
 	SetDeskSeenAt(ctx context.Context, userID int64, at time.Time) error
+	DeskAttention(ctx context.Context, username string) (int, error)
 }
 
 // handleDesk shows the signed-in person's desk, then notes that they saw

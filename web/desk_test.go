@@ -164,3 +164,22 @@ func TestAPI_AssignAndDue(t *testing.T) {
 		assert.Equal(t, "overdue", c.(map[string]any)["due"])
 	}
 }
+
+// The header shows signed-in people a link to their desk with the number of
+// overdue forecasts plus the open claims assigned to them; visitors see no
+// desk.
+func TestDesk_HeaderCount(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	overdue := a.count(`SELECT count(*) FROM claims WHERE kind = 'forecast' AND due_date <> '' AND due_date < date('now') AND status IN ('unverified', 'disputed')`)
+	require.Positive(t, overdue)
+	page := a.get("/claims")
+	assert.Equal(t, strconv.Itoa(overdue), page.doc.Find(`[data-testid="attention"]`).Text())
+	var statement string
+	require.NoError(t, a.raw.QueryRow(`SELECT id FROM claims WHERE kind <> 'forecast' ORDER BY id LIMIT 1`).Scan(&statement))
+	require.Equal(t, http.StatusSeeOther, a.post("/claims/"+statement+"/assignee", url.Values{"assignee": {"ana"}}).status)
+	page = a.get("/claims")
+	assert.Equal(t, strconv.Itoa(overdue+1), page.doc.Find(`[data-testid="attention"]`).Text())
+	a.signInAs("", "")
+	assert.Zero(t, a.get("/claims").doc.Find(`[data-testid="nav-desk"]`).Length())
+}

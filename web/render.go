@@ -54,7 +54,13 @@ func (s *Server) page(c echo.Context, title, nav string) views.Page {
 	if notice, ok := c.Get(noticeKey).(string); ok && notice != "" {
 		flash = notice
 	}
-	return views.Page{Title: title, Nav: nav, CSRF: token, Flash: flash, Now: s.Now(), User: user(c)}
+	p := views.Page{Title: title, Nav: nav, CSRF: token, Flash: flash, Now: s.Now(), User: user(c)}
+	if p.User != nil {
+		// A count that cannot be read leaves the link without a number,
+		// never the page without content.
+		p.Attention, _ = s.store.DeskAttention(c.Request().Context(), p.User.Username)
+	}
+	return p
 }
 
 // handleError is the one place errors become responses: domain codes and

@@ -103,3 +103,26 @@ func (db *DB) FindOpenForecasts(ctx context.Context, f claimtrack.ClaimFilter, l
 	})
 	return out, err
 }
+
+// DeskAttention counts what the header shows a signed-in person: the
+// overdue forecasts plus the open claims assigned to them (the desk's two
+// sections, counted the same way, each up to DeskCountMax).
+func (db *DB) DeskAttention(ctx context.Context, username string) (int, error) {
+	d := &claimtrack.Desk{Today: db.Now().UTC().Format(time.DateOnly)}
+	total := 0
+	err := db.readTx(ctx, func(tx *Tx) error {
+		for _, s := range deskSections(d, username) {
+			if s.into != &d.Overdue && s.into != &d.Assigned {
+				continue
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+s.from+` WHERE `+s.where+` LIMIT ?)`,
+				append(s.args, claimtrack.DeskCountMax)...).Scan(&n); err != nil {
+				return err
+			}
+			total += n
+		}
+		return nil
+	})
+	return total, err
+}

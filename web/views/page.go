@@ -26,6 +26,9 @@ type Page struct {
 	// JSONLD is structured data about the page (a claim's ClaimReview),
 	// written into its head as application/ld+json; nil for none.
 	JSONLD any
+	// Attention is, for a signed-in person, the overdue forecasts plus the
+	// open claims assigned to them: the number by the desk's link.
+	Attention int
 }
 
 // Feed is an Atom feed a page links to.
