@@ -43,7 +43,7 @@ func TestCheck_ReadOnly(t *testing.T) {
 
 	rep, err := sqlite.Check(ctx, path)
 	require.NoError(t, err)
-	require.Equal(t, []string{"migrations/0012_ids_never_reused.sql"}, rep.Pending)
+	require.Equal(t, []string{"migrations/0012_ids_never_reused.sql", "migrations/0013_search_vocabulary.sql"}, rep.Pending)
 	require.Empty(t, rep.Problems)
 	require.True(t, rep.SearchChecked)
 	require.False(t, rep.OK())

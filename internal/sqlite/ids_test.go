@@ -109,7 +109,7 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 	raw0.Close()
 	require.NoError(t, old.Close())
 
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.OpenUpTo(ctx, path, "migrations/0012_ids_never_reused.sql")
 	require.NoError(t, err)
 	db.Now = func() time.Time { return fixedNow.Add(time.Hour) }
 	t.Cleanup(func() { db.Close() })

@@ -229,3 +229,16 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 	}
 	return s, nil
 }
+
+// FindSourceByName returns the source with this name, ignoring case, or
+// ENOTFOUND.
+func (db *DB) FindSourceByName(ctx context.Context, name string) (*claimtrack.Source, error) {
+	var s *claimtrack.Source
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		if s, err = findSourceByName(ctx, tx, name); err == nil && s == nil {
+			err = notFound("Source")
+		}
+		return err
+	})
+	return s, err
+}
