@@ -94,10 +94,11 @@ func (s *Server) askAboutSimilar(ctx context.Context, f *views.EvidenceForm) (bo
 	for field, msg := range claimtrack.FieldErrors(in.Validate()) {
 		f.Errors[field] = msg
 	}
-	f.Errors["source_name"] = "Did you mean " + views.SimilarNames(similar) + "? Choose below, or change the name."
-	if _, ok := f.Errors["source_kind"]; !ok && in.SourceKind == "" {
-		f.Errors["source_kind"] = "If “" + in.SourceName + "” is a new source, say what kind of source it is."
+	close := "one has a close name"
+	if len(similar) > 1 {
+		close = "some have close names"
 	}
+	f.Errors["source_name"] = "No source is named “" + in.SourceName + "”, but " + close + ": choose below, or change the name."
 	return true, nil
 }
 
