@@ -130,9 +130,11 @@ func runSearchWithin[T any](s *Server, c echo.Context, what string, budget time.
 	done := make(chan outcome, 1)
 	path := c.Request().URL.Path
 	go func() {
-		defer s.searching.give(client)
 		defer cancel()
 		res, err := fn(ctx)
+		// Given back before the answer, so that the handler may go on to the
+		// search's spelling suggestion, which counts as a search too.
+		s.searching.give(client)
 		done <- outcome{res, err}
 		if deadline, _ := ctx.Deadline(); errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// How long the database went on after the budget: how quickly
