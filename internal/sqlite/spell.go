@@ -14,7 +14,7 @@ import (
 // Bounds of the work one spelling suggestion does. Each word is looked up
 // once to learn whether any claim holds it; each word no claim holds is
 // then compared with the index's vocabulary through its one-letter edits:
-// at most 53n + 25 of them for a word of n letters (1,297 at
+// at most 52n + 25 of them for a word of n letters (1,273 at
 // 24 letters), looked up in one statement on the vocabulary table.
 const (
 	// SpellWordsChecked is the most words of a search looked up.
