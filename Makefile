@@ -74,6 +74,7 @@ bench:
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-100k.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench 'Search$$' -benchtime 1000x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench SearchHostile -benchtime 3x -count 1
+	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench SearchSpelling -benchtime 200x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
 

@@ -11,10 +11,19 @@ import (
 
 // The API's search: claims ranked by relevance, and the sources that match.
 
-// apiHit is one claim found by a search.
+// apiHit is one claim found by a search: Snippet is the passage of the
+// first of Matched, the places besides its text where it matched.
 type apiHit struct {
 	apiClaimBody
-	Snippet string `json:"snippet"`
+	Snippet string     `json:"snippet"`
+	Matched []apiMatch `json:"matched"`
+}
+
+// apiMatch is one place a hit matched besides its text.
+type apiMatch struct {
+	Place   string `json:"place"`
+	Source  string `json:"source,omitempty"`
+	Passage string `json:"passage"`
 }
 
 // GET /search: claims ranked by relevance, with the sources whose names match.
@@ -38,7 +47,11 @@ func (s *Server) apiSearch(c echo.Context) error {
 	}
 	hits := make([]apiHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		hits = append(hits, apiHit{apiClaimBody: s.apiClaimOf(c, h.Claim), Snippet: h.Snippet.Plain()})
+		matched := make([]apiMatch, 0, len(h.Matches))
+		for _, m := range h.Matches {
+			matched = append(matched, apiMatch{Place: string(m.Place), Source: m.Source, Passage: m.Passage.Plain()})
+		}
+		hits = append(hits, apiHit{apiClaimBody: s.apiClaimOf(c, h.Claim), Snippet: h.Snippet.Plain(), Matched: matched})
 	}
 	sources := make([]apiSourceBody, 0, len(res.Sources))
 	for _, src := range res.Sources {

@@ -33,7 +33,7 @@ func TestValidation_422KeepsInput(t *testing.T) {
 		return v
 	}
 	evidenceForm := func(kv ...string) url.Values {
-		v := url.Values{"source_id": {"3"}, "stance": {"supports"}, "quote": {"Kept quote"}, "url": {"https://example.org/kept"},
+		v := url.Values{"source_name": {"Dmitry Peskov"}, "stance": {"supports"}, "quote": {"Kept quote"}, "url": {"https://example.org/kept"},
 			"published_at": {"2025-02-19"}, "note": {"Kept note"}}
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
@@ -75,9 +75,9 @@ func TestValidation_422KeepsInput(t *testing.T) {
 		{"StatusNoteMissing", "/claims/1/status", "status-form", "note", statusForm("note", "  ")},
 		{"StatusNoteLong", "/claims/1/status", "status-form", "note", statusForm("note", long(2001))},
 		{"StatusVersionMissing", "/claims/1/status", "status-form", "version", statusForm("version", "")},
-		{"EvidenceNoSource", "/claims/1/evidence", "evidence-form", "source_id", evidenceForm("source_id", "")},
-		{"EvidenceUnknownSource", "/claims/1/evidence", "evidence-form", "source_id", evidenceForm("source_id", "999")},
-		{"EvidenceNewSourceKind", "/claims/1/evidence", "evidence-form", "source_kind", evidenceForm("source_id", "", "source_name", "Brand New Outlet")},
+		{"EvidenceNoSource", "/claims/1/evidence", "evidence-form", "source_id", evidenceForm("source_name", "")},
+		{"EvidenceUnknownSource", "/claims/1/evidence", "evidence-form", "source_id", evidenceForm("source_name", "", "source_id", "999")},
+		{"EvidenceNewSourceKind", "/claims/1/evidence", "evidence-form", "source_kind", evidenceForm("source_name", "Brand New Outlet")},
 		{"EvidenceStance", "/claims/1/evidence", "evidence-form", "stance", evidenceForm("stance", "agrees")},
 		{"EvidenceURLScheme", "/claims/1/evidence", "evidence-form", "url", evidenceForm("url", "javascript:alert(1)")},
 		{"EvidenceURLFTP", "/claims/1/evidence", "evidence-form", "url", evidenceForm("url", "ftp://example.org/file")},

@@ -32,18 +32,14 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 	require.Equal(t, http.StatusOK, claim.status)
 	assert.Contains(t, claim.doc.Find(`[data-testid="claim-text"]`).Text(), "Victory Day")
 	assert.Equal(t, "Unverified", claim.doc.Find(`[data-testid="verdict"] [data-testid="status"]`).Text())
-	rubioID := ""
-	claim.doc.Find(`#evidence-form select[name="source_id"] option`).Each(func(_ int, o *goquery.Selection) {
-		if o.Text() == "Marco Rubio" {
-			rubioID, _ = o.Attr("value")
-		}
-	})
-	require.NotEmpty(t, rubioID, "existing sources are offered in the evidence form")
+	names := claim.doc.Find(`#evidence-form datalist#` + claim.doc.Find(`#evidence-form input[name="source_name"]`).AttrOr("list", "") + ` option`)
+	require.Equal(t, 1, names.FilterFunction(func(_ int, o *goquery.Selection) bool { return o.AttrOr("value", "") == "Marco Rubio" }).Length(),
+		"existing sources are suggested as the source's name is typed")
 	eventsBefore := a.count("SELECT count(*) FROM events")
 
 	// Add evidence from an existing source.
 	res := a.post(href+"/evidence", url.Values{
-		"source_id": {rubioID}, "stance": {"disputes"}, "quote": {"No trip to Moscow is planned."},
+		"source_name": {"Marco Rubio"}, "stance": {"disputes"}, "quote": {"No trip to Moscow is planned."},
 		"url": {"https://example.org/rubio"}, "published_at": {"2025-04-30"}, "note": {"Press briefing."},
 	})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)

@@ -18,7 +18,7 @@ import (
 // on a fresh install. An example is a code span that starts with "/" or "?"
 // (a query alone is tried on /claims), or the address of a curl command or
 // of the local server. Placeholders stand for what a fresh install has:
-// {id} and ID for 1, {day} for today (UTC: the seed is recorded at install
+// {id}, {eid} and ID for 1, {day} for today (UTC: the seed is recorded at install
 // time, so earlier days have no history); "a|b" in a value stands for each
 // choice. A span ending with "=" names a parameter rather than giving an
 // example, and "…" stands for any value: neither is requested.
@@ -82,7 +82,7 @@ func expandExample(ex, today string) []string {
 	if _, ok := notExamples[ex]; ok || strings.HasSuffix(ex, "=") || strings.Contains(ex, "…") {
 		return nil
 	}
-	u := strings.NewReplacer("{id}", "1", "{day}", today, "=ID", "=1").Replace(ex)
+	u := strings.NewReplacer("{id}", "1", "{eid}", "1", "{day}", today, "=ID", "=1").Replace(ex)
 	if strings.HasPrefix(u, "?") {
 		u = "/claims" + u
 	}

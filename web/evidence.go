@@ -1,16 +1,20 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/web/views"
 	"github.com/labstack/echo/v4"
 )
 
-// handleEvidenceCreate links a source, existing or new, to a claim.
+// handleEvidenceCreate links a source, existing or new, to a claim. A new
+// name close to the names of existing sources is not created at once: the
+// form comes back asking "Did you mean …?" (see askAboutSimilar).
 func (s *Server) handleEvidenceCreate(c echo.Context) error {
 	id, err := formPathID(c)
 	if err != nil {
@@ -18,19 +22,102 @@ func (s *Server) handleEvidenceCreate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := newEvidenceForm(c)
-	_, err = s.store.AddEvidence(ctx, id, evidenceInput(f), s.actor(c))
-	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+	applySourcePick(&f)
+	asked, err := s.askAboutSimilar(ctx, &f)
+	if err == nil && !asked {
+		_, err = s.store.AddEvidence(ctx, id, evidenceInput(f), s.actor(c))
+		if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
+			f.Errors = errorsOf(err)
+		}
+	}
+	if asked || claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		claim, ferr := s.store.FindClaimByID(ctx, id)
 		if ferr != nil {
 			return ferr
 		}
-		f.Errors = errorsOf(err)
+		if err := s.nameChosenSource(ctx, &f); err != nil {
+			return err
+		}
 		return s.renderClaim(c, http.StatusUnprocessableEntity, claim, views.StatusForm{}, f)
 	} else if err != nil {
 		return err
 	}
 	// See handleClaimStatusUpdate on the fragment.
 	return redirectWithFlash(c, views.ClaimURL(id)+"#main", flashEvidenceAdded)
+}
+
+// SimilarSourcesOffered is how many existing sources "Did you mean …?"
+// offers at most.
+const SimilarSourcesOffered = 3
+
+// applySourcePick applies the answer to "Did you mean …?": an offered
+// source picked takes the place of the name typed. An answer about a name
+// since changed in the form no longer holds and is dropped.
+func applySourcePick(f *views.EvidenceForm) {
+	if f.SourceAsked == "" || claimtrack.SourceNameKey(f.SourceAsked) != claimtrack.SourceNameKey(f.SourceName) {
+		f.SourceAsked, f.SourcePick = "", ""
+		return
+	}
+	if name, ok := strings.CutPrefix(f.SourcePick, views.SourcePickPrefix); ok {
+		f.SourceName, f.SourceAsked, f.SourcePick = name, "", ""
+	}
+}
+
+// askAboutSimilar checks the source a link names. When it is a new name,
+// not yet confirmed as new, and existing sources have names close to it
+// (ignoring case, a letter or two, or a word left out: "Dmitri Peskov" for
+// "Dmitry Peskov", "Peskov" for either), it fills f with the question, the
+// sources offered and the form's other messages, and returns true: nothing
+// is written, and the form is shown again. The lookup has the search budget
+// to find them; past it, the name is taken as new.
+func (s *Server) askAboutSimilar(ctx context.Context, f *views.EvidenceForm) (bool, error) {
+	in := evidenceInput(*f)
+	in.Normalize()
+	if f.NewSourceConfirmed() || in.SourceID != 0 || in.SourceName == "" {
+		return false, nil
+	}
+	if _, err := s.store.FindSourceByName(ctx, in.SourceName); err == nil {
+		return false, nil
+	} else if claimtrack.ErrorCode(err) != claimtrack.ENOTFOUND {
+		return false, err
+	}
+	lookup, cancel := context.WithTimeout(ctx, s.Config().SearchBudget)
+	defer cancel()
+	similar, err := s.store.FindSimilarSources(lookup, in.SourceName, SimilarSourcesOffered)
+	if lookup.Err() != nil && ctx.Err() == nil {
+		return false, nil
+	} else if err != nil || len(similar) == 0 {
+		return false, err
+	}
+	f.Similar, f.SourceAsked, f.SourcePick = similar, in.SourceName, ""
+	f.Errors = views.FormErrors{}
+	for field, msg := range claimtrack.FieldErrors(in.Validate()) {
+		f.Errors[field] = msg
+	}
+	close := "one has a close name"
+	if len(similar) > 1 {
+		close = "some have close names"
+	}
+	f.Errors["source_name"] = "No source is named “" + in.SourceName + "”, but " + close + ": choose below, or change the name."
+	return true, nil
+}
+
+// nameChosenSource puts the name of the source a form chose by id (as the
+// API and older forms do) into its name field, so that the form shown again
+// names it.
+func (s *Server) nameChosenSource(ctx context.Context, f *views.EvidenceForm) error {
+	id := formInt(f.SourceID)
+	if id <= 0 || f.SourceName != "" {
+		return nil
+	}
+	src, err := s.store.FindSourceByID(ctx, id)
+	if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	f.SourceID, f.SourceName = "", src.Name
+	return nil
 }
 
 // findClaimLink returns a claim and one of its links, or a 404.
@@ -127,15 +214,26 @@ func (s *Server) handleEvidenceUpdate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := newEvidenceForm(c)
+	applySourcePick(&f)
+	asked, err := s.askAboutSimilar(ctx, &f)
+	if err != nil {
+		return err
+	}
 	in := evidenceInput(f)
-	edited, err := s.store.EditEvidence(ctx, claim.ID, e.ID, in, s.actor(c))
-	switch claimtrack.ErrorCode(err) {
-	case "":
-		done := flashEvidenceUpdated
-		if edited.Same(e) {
-			done = flashUnchanged
+	if asked {
+		err = &claimtrack.Error{Code: claimtrack.EINVALID, Fields: f.Errors}
+	} else {
+		var edited *claimtrack.Evidence
+		edited, err = s.store.EditEvidence(ctx, claim.ID, e.ID, in, s.actor(c))
+		if err == nil {
+			done := flashEvidenceUpdated
+			if edited.Same(e) {
+				done = flashUnchanged
+			}
+			return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", done)
 		}
-		return redirectWithFlash(c, views.ClaimURL(claim.ID)+"#main", done)
+	}
+	switch claimtrack.ErrorCode(err) {
 	case claimtrack.EINVALID:
 		f.Errors = errorsOf(err)
 		if in.Version < 1 {

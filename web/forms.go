@@ -86,7 +86,7 @@ func newEvidenceForm(c echo.Context) views.EvidenceForm {
 		SourceID: c.FormValue("source_id"), SourceName: c.FormValue("source_name"), SourceKind: c.FormValue("source_kind"),
 		Stance: c.FormValue("stance"), Quote: c.FormValue("quote"), URL: c.FormValue("url"),
 		PublishedAt: c.FormValue("published_at"), ViaSourceID: c.FormValue("via_source_id"), Note: c.FormValue("note"),
-		Version: c.FormValue("version"),
+		Version: c.FormValue("version"), SourceAsked: c.FormValue("source_asked"), SourcePick: c.FormValue("source_pick"),
 	}
 }
 

@@ -34,8 +34,9 @@ func (s *Server) handleSearch(c echo.Context) error {
 	raw := c.QueryParam("q")
 	q := claimtrack.ParseQueryWith(raw, s.queryLimits())
 	pageNum := pageParam(c)
-	d := views.SearchData{Raw: raw, Query: q, Results: &claimtrack.SearchResults{}}
+	d := views.SearchData{Raw: raw, Query: q, Results: &claimtrack.SearchResults{}, Hints: q.FilterHints()}
 	if !q.Empty() {
+		start := time.Now()
 		res, tooBroad, err := runSearch(s, c, func(ctx context.Context) (*claimtrack.SearchResults, error) {
 			return s.store.Search(ctx, q, (pageNum-1)*ClaimsPerPage, ClaimsPerPage, SourcesPerSearch)
 		})
@@ -44,6 +45,11 @@ func (s *Server) handleSearch(c echo.Context) error {
 		}
 		if d.TooBroad = tooBroad; !tooBroad {
 			d.Results = res
+			if res.Total == 0 && q.HasTerms() {
+				if d.Spelling, err = s.suggestSpelling(c, q, s.Config().SearchBudget-time.Since(start)); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	d.Pager = views.Pager{Page: pageNum, PerPage: ClaimsPerPage, Total: d.Results.Total,
@@ -51,6 +57,29 @@ func (s *Server) handleSearch(c echo.Context) error {
 	p := s.page(c, "Search", "")
 	p.Query = views.QueryText(raw)
 	return s.render(c, http.StatusOK, views.SearchPage(p, d))
+}
+
+// minSpellTime is the least time worth giving a spelling suggestion.
+const minSpellTime = 5 * time.Millisecond
+
+// suggestSpelling looks for a spelling of q's words that the index holds,
+// within what is left of the search budget (left): a search and its
+// suggestion together take no longer than one search may. It counts as one
+// of the client's searches; when the client has none to spare, or the time
+// runs out, there is no suggestion.
+func (s *Server) suggestSpelling(c echo.Context, q claimtrack.SearchQuery, left time.Duration) (*claimtrack.Spelling, error) {
+	if left < minSpellTime {
+		return nil, nil
+	}
+	fixes, tooBroad, err := runSearchWithin(s, c, "spelling suggestion", left, func(ctx context.Context) ([]claimtrack.Correction, error) {
+		return s.store.SuggestSpelling(ctx, q)
+	})
+	if errors.Is(err, errTooManySearches) || tooBroad {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return q.Respelt(fixes), nil
 }
 
 // queryLimits are the limits searches are parsed with.
@@ -69,21 +98,31 @@ var errTooManySearches = echo.NewHTTPError(http.StatusTooManyRequests,
 // address's searches (see Config.SearchesPerClient) and within the search
 // budget: fn's context ends when the budget runs out, which interrupts the
 // statement under way. tooBroad reports that the budget ran out before fn
-// was done; the error fn returned then is not one.
+// was done; the error fn returned then is not one. A client with all its
+// searches under way gets errTooManySearches, with Retry-After.
+func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
+	res, tooBroad, err = runSearchWithin(s, c, "search", s.Config().SearchBudget, fn)
+	if errors.Is(err, errTooManySearches) {
+		c.Response().Header().Set("Retry-After", "1")
+	}
+	return res, tooBroad, err
+}
+
+// runSearchWithin is runSearch with the given budget; what names the work
+// in the log.
 //
 // The answer does not wait for the interruption to land: SQLite notices it
 // between steps of its work, which on a busy machine has taken up to 150 ms
 // more. fn runs on, with the client's search still counted, until it
 // returns, and what it returns then is dropped.
-func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
+func runSearchWithin[T any](s *Server, c echo.Context, what string, budget time.Duration, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
 	cfg := s.Config()
 	client := c.RealIP()
 	if !s.searching.take(client, cfg.SearchesPerClient) {
-		c.Response().Header().Set("Retry-After", "1")
 		return res, false, errTooManySearches
 	}
 	parent := c.Request().Context()
-	ctx, cancel := context.WithTimeout(parent, cfg.SearchBudget)
+	ctx, cancel := context.WithTimeout(parent, budget)
 	type outcome struct {
 		res T
 		err error
@@ -91,14 +130,16 @@ func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T
 	done := make(chan outcome, 1)
 	path := c.Request().URL.Path
 	go func() {
-		defer s.searching.give(client)
 		defer cancel()
 		res, err := fn(ctx)
+		// Given back before the answer, so that the handler may go on to the
+		// search's spelling suggestion, which counts as a search too.
+		s.searching.give(client)
 		done <- outcome{res, err}
 		if deadline, _ := ctx.Deadline(); errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// How long the database went on after the budget: how quickly
 			// interruptions land.
-			s.logger.Info("search ended after its time budget", "path", path, "overran", time.Since(deadline), "remote", client)
+			s.logger.Info(what+" ended after its time budget", "path", path, "overran", time.Since(deadline), "remote", client)
 		}
 	}()
 	var out outcome
@@ -112,8 +153,8 @@ func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T
 		}
 	}
 	if out.err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		s.logger.Info("search too broad: stopped at its time budget", "path", path,
-			"budget", cfg.SearchBudget.String(), "remote", client)
+		s.logger.Info(what+" too broad: stopped at its time budget", "path", path,
+			"budget", budget.String(), "remote", client)
 		var zero T
 		return zero, true, nil
 	}

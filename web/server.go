@@ -54,6 +54,8 @@ type SourceStore interface {
 	FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source, error)
 	FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error)
 	FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error)
+	FindSourceByName(ctx context.Context, name string) (*claimtrack.Source, error)
+	FindSimilarSources(ctx context.Context, name string, limit int) ([]claimtrack.SimilarSource, error)
 	FindSourceClaims(ctx context.Context, sourceID int64, limit int) ([]*claimtrack.SourceClaim, error)
 	FindSourceRecord(ctx context.Context, sourceID int64) (claimtrack.SourceRecord, error)
 	FindScoreChanges(ctx context.Context, sourceID int64, before, limit int) ([]*claimtrack.ScoreChange, error)
@@ -67,6 +69,7 @@ type SourceStore interface {
 // SearchStore is what the search page needs.
 type SearchStore interface {
 	Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error)
+	SuggestSpelling(ctx context.Context, q claimtrack.SearchQuery) ([]claimtrack.Correction, error)
 }
 
 // ReportStore is what the handlers need for reports.

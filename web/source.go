@@ -150,11 +150,33 @@ func (s *Server) handleSourceCreate(c echo.Context) error {
 	src, err := s.store.CreateSource(c.Request().Context(), sourceInput(f), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
+		if f.Taken, err = s.sourceTaken(c, f, 0); err != nil {
+			return err
+		}
 		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "New source", "sources"), nil, f))
 	} else if err != nil {
 		return err
 	}
 	return redirectWithFlash(c, views.SourceURL(src.ID), flashSourceCreated)
+}
+
+// sourceTaken returns the source, other than source id, that has the name
+// a rejected source form typed, when the name was refused: the message then
+// links to it.
+func (s *Server) sourceTaken(c echo.Context, f views.SourceForm, id int64) (*claimtrack.Source, error) {
+	if !f.Errors.Has("name") {
+		return nil, nil
+	}
+	other, err := s.store.FindSourceByName(c.Request().Context(), f.Name)
+	switch {
+	case claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case other.ID == id:
+		return nil, nil
+	}
+	return other, nil
 }
 
 // handleSourceEdit shows the edit form filled with the source as it is now.
@@ -186,6 +208,9 @@ func (s *Server) handleSourceUpdate(c echo.Context) error {
 			return ferr
 		}
 		f.Errors = errorsOf(err)
+		if f.Taken, err = s.sourceTaken(c, f, id); err != nil {
+			return err
+		}
 		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "Edit "+src.Name, "sources"), src, f))
 	} else if err != nil {
 		return err

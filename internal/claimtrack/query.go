@@ -403,3 +403,155 @@ func makeTerm(raw string) (Term, bool) {
 	t.Words = slices.DeleteFunc(t.Words, func(w string) bool { return w == "" })
 	return t, len(t.Words) > 0
 }
+
+// Highlighted writes the query back as String does, with the words for
+// which mark returns true marked (a nil mark marks none).
+func (q SearchQuery) Highlighted(mark func(word string) bool) Highlight {
+	var h Highlight
+	text := func(s string) {
+		if n := len(h); n > 0 && !h[n-1].Mark {
+			h[n-1].Text += s
+			return
+		}
+		h = append(h, Fragment{Text: s})
+	}
+	term := func(t Term) {
+		if t.Field != "" {
+			text(t.Field + ":")
+		}
+		if len(t.Words) > 1 {
+			text(`"`)
+		}
+		for i, w := range t.Words {
+			if i > 0 {
+				text(" ")
+			}
+			if mark != nil && mark(w) {
+				h = append(h, Fragment{Text: w, Mark: true})
+			} else {
+				text(w)
+			}
+		}
+		if len(t.Words) > 1 {
+			text(`"`)
+		}
+		if t.Prefix {
+			text("*")
+		}
+	}
+	sep := func() {
+		if len(h) > 0 {
+			text(" ")
+		}
+	}
+	for _, g := range q.Groups {
+		sep()
+		for i, t := range g {
+			if i > 0 {
+				text(" OR ")
+			}
+			term(t)
+		}
+	}
+	for _, t := range q.Excluded {
+		sep()
+		text("-")
+		term(t)
+	}
+	if q.Status != "" {
+		sep()
+		text("status:" + string(q.Status))
+	}
+	if q.Kind != "" {
+		sep()
+		text("kind:" + string(q.Kind))
+	}
+	return h
+}
+
+// Correction is a word of a search that no claim holds, and a word of the
+// index to search for instead.
+type Correction struct {
+	Word string // as typed, lowercase
+	With string // lowercase
+}
+
+// Spelling is a search with some of its words spelt differently.
+type Spelling struct {
+	Query SearchQuery
+	// Text is the query written back with the respelt words marked.
+	Text Highlight
+}
+
+// Respelt returns q with the corrected words replaced (words compare
+// ignoring case) and the words it replaced marked; nil when there are no
+// corrections.
+func (q SearchQuery) Respelt(corrections []Correction) *Spelling {
+	if len(corrections) == 0 {
+		return nil
+	}
+	with := map[string]string{}
+	for _, c := range corrections {
+		with[strings.ToLower(c.Word)] = c.With
+	}
+	respelt := map[string]bool{}
+	groups := make([][]Term, len(q.Groups))
+	for i, g := range q.Groups {
+		groups[i] = make([]Term, len(g))
+		for j, t := range g {
+			words := slices.Clone(t.Words)
+			for k, w := range words {
+				if r, ok := with[strings.ToLower(w)]; ok && !(t.Prefix && k == len(words)-1) {
+					words[k], respelt[r] = r, true
+				}
+			}
+			t.Words = words
+			groups[i][j] = t
+		}
+	}
+	q.Groups = groups
+	q.Notes = nil
+	return &Spelling{Query: q, Text: q.Highlighted(func(w string) bool { return respelt[w] })}
+}
+
+// FilterHint is a filter a word of a search may have been meant as: the
+// word "refuted" typed where status:refuted was meant.
+type FilterHint struct {
+	Word   string    // as typed
+	Status Status    // the status it names, or ""
+	Kind   ClaimKind // the kind it names, or ""
+	// Query is the search with the word turned into the filter.
+	Query SearchQuery
+}
+
+// Filter is the hint's filter as typed in a search: "status:refuted".
+func (h FilterHint) Filter() string {
+	if h.Status != "" {
+		return "status:" + string(h.Status)
+	}
+	return "kind:" + string(h.Kind)
+}
+
+// FilterHints lists the words of q, each a term of its own, that name a
+// status or a kind q does not filter by already: at most one of each.
+// "partly true", in quotes, names partly-true.
+func (q SearchQuery) FilterHints() []FilterHint {
+	var hints []FilterHint
+	for i, g := range q.Groups {
+		if len(g) != 1 || g[0].Field != "" || g[0].Prefix {
+			continue
+		}
+		word := strings.ToLower(strings.Join(g[0].Words, "-"))
+		rest := q
+		rest.Groups = slices.Delete(slices.Clone(q.Groups), i, i+1)
+		rest.Notes = nil
+		if s := Status(word); s.Valid() && q.Status == "" && !slices.ContainsFunc(hints, func(h FilterHint) bool { return h.Status != "" }) {
+			rest.Status = s
+			hints = append(hints, FilterHint{Word: g[0].String(), Status: s, Query: rest})
+		} else if k := ClaimKind(word); k.Valid() && q.Kind == "" && !slices.ContainsFunc(hints, func(h FilterHint) bool { return h.Kind != "" }) {
+			rest.Kind = k
+			hints = append(hints, FilterHint{Word: g[0].String(), Kind: k, Query: rest})
+		}
+	}
+	return hints
+}

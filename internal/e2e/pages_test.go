@@ -58,6 +58,8 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"report", "/reports/1", ""},
 		{"search results", "/search?q=Moscow", ""},
 		{"search, nothing found", "/search?q=xylophone", ""},
+		{"search, did you mean, filter hint", "/search?q=peskof+refuted", ""},
+		{"search, where hits matched", "/search?q=spokesman", ""},
 		{"recent changes", "/changes", ""},
 		{"sign-in", "/login", ""},
 		{"account", "/account", adminName},
@@ -72,6 +74,8 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"claim with a verdict as of a day", "/claims/2?as_of=" + today, ""},
 		{"edit form of a claim with a verdict", "/claims/2/edit", adminName},
 		{"confirm a new text for a claim with a verdict", "", adminName},
+		{"evidence form asking did you mean (422)", "", adminName},
+		{"new source form, name taken (422)", "", adminName},
 	}
 }
 
@@ -129,6 +133,17 @@ func fetchType(t *testing.T, a *app, clients map[string]*http.Client, p pageType
 	case "error page: conflict (409)":
 		res, err := c.PostForm(a.base+"/claims/3/status", url.Values{"_csrf": {csrfOf(t, a, c)}, "status": {"refuted"},
 			"note": {"Sent from a stale page."}, "version": {"1"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		return readAll(t, res)
+	case "evidence form asking did you mean (422)":
+		res, err := c.PostForm(a.base+"/claims/1/evidence", url.Values{"_csrf": {csrfOf(t, a, c)}, "source_name": {"Dmitri Peskov"},
+			"stance": {"supports"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		return readAll(t, res)
+	case "new source form, name taken (422)":
+		res, err := c.PostForm(a.base+"/sources", url.Values{"_csrf": {csrfOf(t, a, c)}, "name": {"le point"}, "kind": {"outlet"}})
 		require.NoError(t, err)
 		defer res.Body.Close()
 		return readAll(t, res)
@@ -278,6 +293,16 @@ func TestAccessibility(t *testing.T) {
 			b.fill("#claim-text", "Short")
 			b.follow(`[data-testid="claim-form"] button[type="submit"]`)
 			require.NotEmpty(t, b.text(`[data-testid="error-text"]`))
+		case "evidence form asking did you mean (422)":
+			b.open("/claims/1")
+			b.fill("#ev-name", "Dmitri Peskov")
+			b.follow(`#evidence-form button[type="submit"]`)
+			require.NotEmpty(t, b.text(`[data-testid="source-suggestions"]`))
+		case "new source form, name taken (422)":
+			b.open("/sources/new")
+			b.fill("#source-name", "le point")
+			b.follow(`[data-testid="source-form"] button[type="submit"]`)
+			require.NotEmpty(t, b.text(`[data-testid="error-name"] a`))
 		case "error page: conflict (409)":
 			b.open("/claims/4")
 			stale := b.tab(true)
@@ -383,6 +408,7 @@ func TestScreenshots(t *testing.T) {
 			{"source-scored", scores.scored}, {"source-few", scores.few}, {"sources-ranked", "/sources?sort=reliability"},
 			{"sources-unranked", scores.unranked}, {"reliability-doc", "/docs/reliability"},
 			{"reports", "/reports"}, {"changes", "/changes"},
+			{"search-where-matched", "/search?q=spokesman"}, {"search-did-you-mean", "/search?q=peskof+refuted"},
 		} {
 			b.open(p.path)
 			buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // 100: PNG (any other quality is JPEG)
@@ -393,4 +419,24 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 	b.clean()
+
+	// The evidence form asking "Did you mean …?" of an editor.
+	ed := newBrowser(t, a, "screenshots (editor)", true)
+	ed.signIn(adminName)
+	for _, w := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1280, 900}, {"phone", 375, 800}} {
+		require.NoError(t, chromedp.Do(ed.ctx, chromedp.EmulateViewport(w.width, w.height)))
+		ed.open("/claims/1")
+		ed.fill("#ev-name", "Dmitri Peskov")
+		ed.follow(`#evidence-form button[type="submit"]`)
+		require.NoError(t, chromedp.Do(ed.ctx, chromedp.ScrollIntoView(`#evidence-form`)))
+		buf, err := chromedp.Run(ed.ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		f := filepath.Join(dir, "evidence-did-you-mean-"+w.name+".png")
+		require.NoError(t, os.WriteFile(f, buf, 0o644))
+		t.Logf("wrote %s", f)
+	}
+	ed.clean()
 }

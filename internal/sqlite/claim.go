@@ -208,7 +208,7 @@ func attachListing(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) erro
 		}
 		found[id] = true
 		if tags != "" {
-			c.Tags = strings.Fields(tags)
+			c.Tags = splitTags(tags)
 		}
 		if sourceID != 0 {
 			c.MainSource = &claimtrack.Source{ID: sourceID, Name: sourceName}

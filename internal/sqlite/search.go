@@ -114,12 +114,14 @@ func rankedIDs(ctx context.Context, tx *Tx, expr string, offset, limit int) ([]i
 const countMatchesSQL = `SELECT count(*) FROM (SELECT 1 FROM claim_search WHERE claim_search MATCH ? LIMIT ?)`
 
 // hitColumns are what a hit shows, all read from the index: the claim's id,
-// its text with the matches marked, the best passages of its context and
-// verdict and of its quotes and notes, and the stored status, kind, creation
-// time, tags and main source.
+// its text, tags, sources, context and verdict, and quotes and notes, each
+// with the matches marked, and the stored status, kind, creation time, tags
+// and main source. The marked columns are whole, not snippets: their parts
+// (see partSep) tell where the words matched, and the passage shown is cut
+// from the part that matched (matchesOf).
 const hitColumns = `rowid, highlight(claim_search, 0, char(1), char(2)),
-	snippet(claim_search, 3, char(1), char(2), '…', 20),
-	snippet(claim_search, 4, char(1), char(2), '…', 20),
+	highlight(claim_search, 1, char(1), char(2)), highlight(claim_search, 2, char(1), char(2)),
+	highlight(claim_search, 3, char(1), char(2)), highlight(claim_search, 4, char(1), char(2)),
 	status, kind, created_at, tags, main_source_id, main_source`
 
 // countSourcesSQL counts the sources matching an expression, up to a limit.
@@ -185,25 +187,21 @@ func loadHits(ctx context.Context, tx *Tx, query string, args []any, ids []int64
 	byID := make(map[int64]*claimtrack.SearchHit, len(ids))
 	for rows.Next() {
 		var c claimtrack.Claim
-		var text, context, notes, created, tags, sourceName string
+		var text, markedTags, sources, context, notes, created, tags, sourceName string
 		var sourceID int64
-		if err := rows.Scan(&c.ID, &text, &context, &notes, &c.Status, &c.Kind, &created, &tags, &sourceID, &sourceName); err != nil {
+		if err := rows.Scan(&c.ID, &text, &markedTags, &sources, &context, &notes, &c.Status, &c.Kind, &created, &tags,
+			&sourceID, &sourceName); err != nil {
 			return err
 		}
 		c.CreatedAt = parseTime(created)
-		c.Tags = strings.Fields(tags)
+		c.Tags = splitTags(tags)
 		if sourceID != 0 {
 			c.MainSource = &claimtrack.Source{ID: sourceID, Name: sourceName}
 		}
-		hit := &claimtrack.SearchHit{Claim: &c, Text: splitMarks(text)}
+		hit := &claimtrack.SearchHit{Claim: &c, Text: splitMarks(text), Matches: matchesOf(markedTags, sources, context, notes)}
 		c.Text = hit.Text.Plain()
-		// The passage shown under the text is where else the words matched:
-		// the context or verdict first, else a quote or note.
-		switch {
-		case strings.Contains(context, markOpen):
-			hit.Snippet = splitMarks(context)
-		case strings.Contains(notes, markOpen):
-			hit.Snippet = splitMarks(notes)
+		if len(hit.Matches) > 0 {
+			hit.Snippet = hit.Matches[0].Passage
 		}
 		byID[c.ID] = hit
 		if ids == nil {
@@ -402,9 +400,9 @@ func RawSearch(ctx context.Context, conn Queryer, q claimtrack.SearchQuery, limi
 	hits := 0
 	scanHit := func(r *sql.Rows) error {
 		var id, sourceID int64
-		var text, context, notes, status, kind, created, tags, source string
+		var text, markedTags, sources, context, notes, status, kind, created, tags, source string
 		hits++
-		return r.Scan(&id, &text, &context, &notes, &status, &kind, &created, &tags, &sourceID, &source)
+		return r.Scan(&id, &text, &markedTags, &sources, &context, &notes, &status, &kind, &created, &tags, &sourceID, &source)
 	}
 	if n > RankLimit {
 		query, args := newestHitsQuery(expr, 0, limit)

@@ -18,18 +18,26 @@ const claimSearchRow = `
 	INSERT INTO claim_search (rowid, text, tags, sources, context, notes, facets,
 		status, kind, created_at, main_source_id, main_source)
 	SELECT c.id, c.text,
-		coalesce((SELECT group_concat(t.tag, ' ' ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
-		coalesce((SELECT group_concat(s.name || ' ' || s.role, ' ' ORDER BY s.id) FROM sources s
+		coalesce((SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
+		coalesce((SELECT group_concat(s.name || char(31) || s.role, char(31) ORDER BY s.id) FROM sources s
 			WHERE s.id IN (SELECT source_id FROM evidence WHERE claim_id = c.id
 				UNION SELECT via_source_id FROM evidence WHERE claim_id = c.id)), ''),
-		c.context || ' ' || c.verdict_note,
-		coalesce((SELECT group_concat(e.quote || ' ' || e.note, ' ' ORDER BY e.id) FROM evidence e WHERE e.claim_id = c.id), ''),
+		c.context || char(31) || c.verdict_note,
+		coalesce((SELECT group_concat(e.quote || char(31) || e.note, char(31) ORDER BY e.id) FROM evidence e WHERE e.claim_id = c.id), ''),
 		'status' || replace(c.status, '-', '') || ' kind' || c.kind,
 		c.status, c.kind, c.created_at, coalesce(ms.id, 0), coalesce(ms.name, '')
 	FROM claims c LEFT JOIN sources ms ON ms.id = coalesce(
 		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'asserts' ORDER BY e.id LIMIT 1),
 		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id ORDER BY e.id LIMIT 1))
 	WHERE `
+
+// partSep separates the parts that share a column of claim_search: the
+// context and the verdict note, each link's quote and note, each source's
+// name and role, the tags. The tokenizer skips it, so searches are as if it
+// were a space; highlight() keeps it, so a hit's marked column tells which
+// part matched. Stored text never holds control characters (validation
+// refuses them).
+const partSep = "\x1f"
 
 // tidySearchIndex does a little merging in the search indexes a transaction
 // wrote to. Each transaction leaves a small segment behind, and FTS5's own
@@ -174,7 +182,7 @@ func claimSearchValues(c *claimtrack.Claim, links []*claimtrack.Evidence) []any 
 		if e.Via != nil {
 			named[e.ViaSourceID] = e.Via
 		}
-		notes = append(notes, e.Quote+" "+e.Note)
+		notes = append(notes, e.Quote+partSep+e.Note)
 	}
 	ids := make([]int64, 0, len(named))
 	for id := range named {
@@ -183,13 +191,13 @@ func claimSearchValues(c *claimtrack.Claim, links []*claimtrack.Evidence) []any 
 	slices.Sort(ids)
 	srcs := make([]string, len(ids))
 	for i, id := range ids {
-		srcs[i] = named[id].Name + " " + named[id].Role
+		srcs[i] = named[id].Name + partSep + named[id].Role
 	}
 	var mainID int64
 	mainName := ""
 	if m := claimtrack.MainLink(links); m != nil {
 		mainID, mainName = m.SourceID, m.Source.Name
 	}
-	return []any{c.ID, c.Text, strings.Join(c.Tags, " "), strings.Join(srcs, " "), c.Context + " " + c.VerdictNote,
-		strings.Join(notes, " "), facets(string(c.Status), string(c.Kind)), c.Status, c.Kind, formatTime(c.CreatedAt), mainID, mainName}
+	return []any{c.ID, c.Text, strings.Join(c.Tags, partSep), strings.Join(srcs, partSep), c.Context + partSep + c.VerdictNote,
+		strings.Join(notes, partSep), facets(string(c.Status), string(c.Kind)), c.Status, c.Kind, formatTime(c.CreatedAt), mainID, mainName}
 }

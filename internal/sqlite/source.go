@@ -32,24 +32,55 @@ func sourceDest() (*claimtrack.Source, []any, func()) {
 }
 
 // CreateSource validates in and stores a new source with its event. A name
-// already taken (ignoring case) is EINVALID on the name field.
+// already taken (ignoring case) is EINVALID on the name field, reported
+// with the other fields' problems.
 func (db *DB) CreateSource(ctx context.Context, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
 	in.Normalize()
-	if err := in.Validate(); err != nil {
+	if err := db.sourceInputErrors(ctx, in, 0); err != nil {
 		return nil, err
 	}
 	var s *claimtrack.Source
 	err := db.update(ctx, func(tx *Tx) (err error) {
-		if existing, err := findSourceByName(ctx, tx, in.Name); err != nil {
+		if err := nameTaken(ctx, tx, in.Name, 0); err != nil {
 			return err
-		} else if existing != nil {
-			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
-				Fields: map[string]string{"name": "A source named “" + existing.Name + "” already exists."}}
 		}
 		s, err = createSource(ctx, tx, in, actor)
 		return err
 	})
 	return s, err
+}
+
+// sourceInputErrors validates the input of source id (0 for a new one): the
+// problems of its fields and, among them, a name another source has.
+func (db *DB) sourceInputErrors(ctx context.Context, in claimtrack.SourceInput, id int64) error {
+	verr := in.Validate()
+	if verr == nil || claimtrack.ErrorCode(verr) != claimtrack.EINVALID {
+		return verr
+	}
+	fields := map[string]string{}
+	for k, v := range claimtrack.FieldErrors(verr) {
+		fields[k] = v
+	}
+	if _, bad := fields["name"]; !bad {
+		err := db.readTx(ctx, func(tx *Tx) error { return nameTaken(ctx, tx, in.Name, id) })
+		if taken := claimtrack.FieldErrors(err)["name"]; taken != "" {
+			fields["name"] = taken
+		} else if err != nil {
+			return err
+		}
+	}
+	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
+}
+
+// nameTaken is EINVALID on the name field when a source other than id has
+// name, ignoring case.
+func nameTaken(ctx context.Context, tx *Tx, name string, id int64) error {
+	other, err := findSourceByName(ctx, tx, name)
+	if err != nil || other == nil || other.ID == id {
+		return err
+	}
+	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+		Fields: map[string]string{"name": "A source named “" + other.Name + "” already exists."}}
 }
 
 func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
@@ -193,7 +224,7 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 // so a renamed source is found under its new name at once.
 func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
 	in.Normalize()
-	if err := in.Validate(); err != nil {
+	if err := db.sourceInputErrors(ctx, in, id); err != nil {
 		return nil, err
 	}
 	var s *claimtrack.Source
@@ -201,11 +232,8 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 		if s, err = findSourceByID(ctx, tx, id); err != nil {
 			return err
 		}
-		if other, err := findSourceByName(ctx, tx, in.Name); err != nil {
+		if err := nameTaken(ctx, tx, in.Name, id); err != nil {
 			return err
-		} else if other != nil && other.ID != id {
-			return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
-				Fields: map[string]string{"name": "A source named “" + other.Name + "” already exists."}}
 		}
 		edit := claimtrack.SourceEdit(claimtrack.SourceValuesOf(s),
 			claimtrack.SourceValues{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description})
@@ -231,4 +259,17 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 		return nil, err
 	}
 	return s, nil
+}
+
+// FindSourceByName returns the source with this name, ignoring case, or
+// ENOTFOUND.
+func (db *DB) FindSourceByName(ctx context.Context, name string) (*claimtrack.Source, error) {
+	var s *claimtrack.Source
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		if s, err = findSourceByName(ctx, tx, name); err == nil && s == nil {
+			err = notFound("Source")
+		}
+		return err
+	})
+	return s, err
 }

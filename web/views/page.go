@@ -149,6 +149,27 @@ type EvidenceForm struct {
 	Note        string
 	Version     string // the claim version the edit form was opened on (edits only)
 	Errors      FormErrors
+	// SourceAsked is the new name the form asked about ("Did you mean …?"),
+	// Similar the sources it offered; SourcePick is the answer: "new" for
+	// the name as typed, or SourcePickPrefix and an offered source's name.
+	SourceAsked string
+	Similar     []claimtrack.SimilarSource
+	SourcePick  string
+}
+
+// SourcePickPrefix starts the answer to "Did you mean …?" that picks an
+// offered source; SourcePickNew is the answer that keeps the name typed as
+// a new source.
+const (
+	SourcePickPrefix = "source:"
+	SourcePickNew    = "new"
+)
+
+// NewSourceConfirmed reports whether the form says that the name it holds
+// is a new source, not one of those it offered.
+func (f EvidenceForm) NewSourceConfirmed() bool {
+	return f.SourcePick == SourcePickNew && f.SourceAsked != "" &&
+		claimtrack.SourceNameKey(f.SourceAsked) == claimtrack.SourceNameKey(f.SourceName)
 }
 
 // SourceForm is the new-source form as typed.
@@ -159,6 +180,9 @@ type SourceForm struct {
 	URL         string
 	Description string
 	Errors      FormErrors
+	// Taken is the source that already has the name typed, when that is
+	// what is wrong with it: the message links to it.
+	Taken *claimtrack.Source
 }
 
 // ClaimURL is the address of a claim page.
@@ -480,4 +504,23 @@ func followAction(following bool) string {
 		return "/unfollow"
 	}
 	return "/follow"
+}
+
+// SimilarNames lists the names of sources offered by "Did you mean …?":
+// "A", "A or B", "A, B or C".
+func SimilarNames(similar []claimtrack.SimilarSource) string {
+	names := make([]string, len(similar))
+	for i, s := range similar {
+		names[i] = s.Name
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// between is h with text before and after it.
+func between(before string, h claimtrack.Highlight, after string) claimtrack.Highlight {
+	out := append(claimtrack.Highlight{{Text: before}}, h...)
+	return append(out, claimtrack.Fragment{Text: after})
 }
