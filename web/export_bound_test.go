@@ -18,7 +18,6 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
-	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,11 +47,7 @@ func (s *exportStore) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter
 // configures the HTTP server (its timeouts) before it starts.
 func newExportServer(t *testing.T, store *exportStore, cfg web.Config, start func(*http.Server)) (*httptest.Server, *lockedWriter) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	require.NoError(t, err)
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
+	db := openSeeded(t, filepath.Join(t.TempDir(), "web.db"))
 	store.DB = db
 	logs := &lockedWriter{w: &strings.Builder{}}
 	server := web.NewServer(store, slog.New(slog.NewTextHandler(logs, nil)))

@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -58,11 +62,7 @@ func newBareApp(t testing.TB) *testApp {
 // newBareAppIn is newBareApp with its database in dir.
 func newBareAppIn(t testing.TB, dir string) *testApp {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
-	require.NoError(t, err)
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
+	db := openSeeded(t, filepath.Join(dir, "web.db"))
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
 	require.NoError(t, err)
 
@@ -77,6 +77,50 @@ func newBareAppIn(t testing.TB, dir string) *testApp {
 		require.NoError(t, db.Close())
 	})
 	return a
+}
+
+// seededDB is a database file migrated and seeded once per test run; every
+// test database starts as a copy of it (see openSeeded).
+var seededDB = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "claimtrack-web-seed-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "seed.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := seeds.Load(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Close checkpoints the write-ahead log into the file and removes it:
+	// the file alone is the whole database.
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the seeded database left %s behind (%v)", suffix, err)
+		}
+	}
+	return os.ReadFile(path)
+})
+
+// openSeeded opens a database at path holding the seed data, as
+// sqlite.Open and seeds.Load make it: a copy of seededDB, which saves
+// migrating and seeding again in every test.
+func openSeeded(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	file, err := seededDB()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, file, 0o644))
+	db, err := sqlite.Open(context.Background(), path)
+	require.NoError(t, err)
+	return db
 }
 
 // testPassword is the password of the accounts signInAs makes. Their hash is

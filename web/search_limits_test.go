@@ -16,7 +16,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
-	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -159,12 +158,8 @@ func (g *gatedStore) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (
 // once; one more is answered 429 with Retry-After at once, while other
 // addresses and other pages are served as usual.
 func TestSearch_ConcurrentSearchesPerClient(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	require.NoError(t, err)
+	db := openSeeded(t, filepath.Join(t.TempDir(), "web.db"))
 	t.Cleanup(func() { db.Close() })
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
 	store := &gatedStore{DB: db, entered: make(chan struct{}, 8), release: make(chan struct{})}
 	server := web.NewServer(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(server)
