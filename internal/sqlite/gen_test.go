@@ -13,7 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestDB_GenerateClaims(t *testing.T) {
+// A _Volume test (see docs/testing.md): thousands of rows through one
+// goroutine. The generator's other goroutine, which makes the rows, runs
+// under the race detector in every other test that generates claims.
+func TestDB_GenerateClaims_Volume(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	var calls int
