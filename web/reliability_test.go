@@ -54,6 +54,7 @@ func (a *testApp) reliabilityOrder(names ...string) []string {
 // 2 (Le Point via unnamed sources) refuted, claim 3 (Peskov) confirmed, and a
 // new claim asserted by Le Point confirmed.
 func TestReliability_SeedScenario(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lePoint, unnamed, peskov := a.sourceIDByName("Le Point"), "", a.sourceIDByName("Dmitry Peskov")
 	a.get("/sources").doc.Find(`[data-testid="source-row"] th a`).Each(func(_ int, s *goquery.Selection) {
@@ -142,6 +143,7 @@ func unnamedName(a *testApp, id string) string {
 // The chart has one point per change of the source's record, and each point
 // is the score the history of events gives at that moment.
 func TestReliability_ChartFollowsHistory(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lePoint := a.sourceIDByName("Le Point")
 	a.setStatus("1", claimtrack.StatusRefuted, "Denied by the White House.")
