@@ -18,6 +18,7 @@ import (
 // A backup taken while claims are written without pause opens, passes every
 // check, and holds every write acknowledged before it began, with its history.
 func TestBackup_DuringWrites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 1000, Seed: 3})
@@ -104,6 +105,7 @@ func TestBackup_DuringWrites(t *testing.T) {
 }
 
 func TestBackup_Refuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	assert.ErrorContains(t, db.Backup(ctx, db.Path()), "the database itself")

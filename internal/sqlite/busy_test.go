@@ -73,6 +73,7 @@ type editSpan struct {
 // second never make an edit fail with "database is locked": edits go on
 // during reads and backups, and wait within the busy timeout for a writer.
 func TestBusyDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 500, Seed: 2})

@@ -30,6 +30,7 @@ func fileState(t *testing.T, path string) any {
 // Check reads a database of an older schema without changing a byte of it,
 // and says that it needs migration.
 func TestCheck_ReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	old, err := sqlite.OpenUpTo(ctx, path, "migrations/0011_source_changes.sql")

@@ -88,6 +88,7 @@ func mustCreateClaim(tb testing.TB, db *sqlite.DB, text string) *claimtrack.Clai
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
 	var mode string

@@ -17,6 +17,7 @@ import (
 // goroutine. The generator's other goroutine, which makes the rows, runs
 // under the race detector in every other test that generates claims.
 func TestDB_GenerateClaims_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	var calls int
@@ -109,6 +110,7 @@ func queryRows(t *testing.T, raw *sql.DB, query string, args ...any) [][]string 
 // A database whose index and records are empty (claims stored before they
 // existed) gets them when it is opened.
 func TestOpen_FillsEmptySearchIndex(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sqlite.Open(ctx, path)
@@ -139,6 +141,7 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 // MinEvents adds pairs of edits until the history is that long; each claim's
 // version counts its events, and a claim as of any moment reads as it does.
 func TestGenerateClaims_MinEvents(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	st, err := db.GenerateClaims(ctx, sqlite.GenerateOptions{Claims: 200, Seed: 5, MinEvents: 3000})

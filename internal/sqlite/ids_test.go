@@ -40,6 +40,7 @@ func removeNewestLink(t *testing.T, db *sqlite.DB) (removed, added int64) {
 // A link's id is never given out again once it was removed: the history
 // names it, and would otherwise point at the next link.
 func TestIDs_EvidenceNotReused(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	removed, added := removeNewestLink(t, db)
 	require.Greater(t, added, removed, "the link added after the newest was removed took its id")
@@ -62,6 +63,7 @@ func tableRows(t *testing.T, raw *sql.DB, table string) [][]string {
 // row, its indexes and triggers, and an id only the history names (a link
 // removed before the upgrade) is not reused after it.
 func TestIDs_MigrationKeepsIDs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	old, err := sqlite.OpenUpTo(ctx, path, "migrations/0011_source_changes.sql")
@@ -150,6 +152,7 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 // A restore brings back events naming links removed before the export; a
 // link added after it gets an id above them, not one of theirs.
 func TestIDs_RestoreKeepsRemovedIDs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := MustOpenDB(t)
 	removed, _ := removeNewestLink(t, src)
