@@ -34,10 +34,12 @@ seed: build
 	./$(BIN) seed --db $(DB)
 
 ## test: static checks, then every test, the browser tests included (their tools installed first).
-## Tests named *_Volume move a lot of data through one goroutine: the race detector would only slow
-## them (SQLite is C compiled to Go), so they run in a second pass without it.
+## Packages run two at a time; the slowest are named first so that they start first (./... adds the
+## rest). Tests named *_Volume move a lot of data through one goroutine: the race detector would only
+## slow them (SQLite is C compiled to Go), so they run in a second pass without it.
+SLOW_PKGS := ./web ./internal/e2e ./internal/sqlite ./cmd/claimtrack
 test: check browser-tools
-	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 15m $(RACE) -skip '_Volume$$' ./...
+	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 15m $(RACE) -skip '_Volume$$' $(SLOW_PKGS) ./...
 	$(GO) test -count=1 -timeout 10m -run '_Volume$$' ./internal/sqlite
 
 ## test-fast: static checks and every test but the browser tests, for quick loops

@@ -31,6 +31,7 @@ func statusForm(a *testApp) url.Values {
 // accepted any matching pair) do not pass for a signed-in session: only the
 // session's own token does, and it changes with the session.
 func TestCSRF_PlantedPairRefusedForSession(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	base, err := url.Parse(a.srv.URL)
 	require.NoError(t, err)
@@ -71,6 +72,7 @@ func TestCSRF_PlantedPairRefusedForSession(t *testing.T) {
 // The token is read from the form body or the X-CSRF-Token header, never from
 // the query string.
 func TestCSRF_NotFromQuery(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	token := a.csrf()
 	before := a.snapshot()
@@ -89,6 +91,7 @@ func TestCSRF_NotFromQuery(t *testing.T) {
 // Under an https public address every cookie the site sets is Secure: the
 // session, the visitor's CSRF token, the one-time message and their removals.
 func TestSecurity_CookiesSecureUnderHTTPS(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.signInAs("nina", claimtrack.RoleEditor)
 	a.web.Configure(web.Config{HTTPS: true})
@@ -157,6 +160,7 @@ func TestSecurity_CookiesSecureUnderHTTPS(t *testing.T) {
 // Making an API token asks for the account's password, and wrong guesses
 // there are throttled like sign-ins: a stolen session alone cannot make one.
 func TestAccounts_TokenNeedsPassword(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a.web.Now = func() time.Time { return now }
@@ -194,6 +198,7 @@ func TestAccounts_TokenNeedsPassword(t *testing.T) {
 // Changing the password ends the account's API tokens with its other
 // sessions, and the account page says so.
 func TestAccounts_PasswordChangeRevokesTokens(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.signInAs("nina", claimtrack.RoleEditor)
 	assert.Contains(t, a.get("/account").doc.Find(`[data-testid="password-change-note"]`).Text(), "revokes all your API tokens")
@@ -215,6 +220,7 @@ func TestAccounts_PasswordChangeRevokesTokens(t *testing.T) {
 // one's own between guesses at others does not. Old code: 60 guesses, each
 // checked, none refused.
 func TestAuth_AddressCountSurvivesOwnSuccess(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a.web.Now = func() time.Time { return now }
@@ -252,6 +258,7 @@ func TestAuth_AddressCountSurvivesOwnSuccess(t *testing.T) {
 // and the wait is over, one. Old code: every attempt that found the throttle
 // clear was hashed.
 func TestAuth_ParallelGuessesReserved(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a.web.Now = func() time.Time { return now }
@@ -336,6 +343,7 @@ func TestAuth_ParallelGuessesReserved(t *testing.T) {
 // and count against signing in to that account. Old code: 30 guesses, all
 // checked.
 func TestAuth_PasswordChangeThrottled(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a.web.Now = func() time.Time { return now }
@@ -387,6 +395,7 @@ func TestAuth_PasswordChangeThrottled(t *testing.T) {
 // gets it right, is never made to wait, now that successes no longer clear
 // the address.
 func TestAuth_SharedAddressTyposForgiven(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	a.web.Now = func() time.Time { return now }

@@ -18,6 +18,7 @@ import (
 // one admin remains every time, and the one who lost the race is refused
 // with a page that says why (409), or finds it is no admin any more (403).
 func TestAdmins_DemoteEachOther(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	ctx := context.Background()
 	type admin struct {

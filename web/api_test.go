@@ -89,6 +89,7 @@ func (a *testApp) apiToken(username string, role claimtrack.Role) string {
 }
 
 func TestAPI_Reads(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
 
@@ -186,6 +187,7 @@ func TestAPI_Reads(t *testing.T) {
 }
 
 func TestAPI_Writes(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	editor := a.apiToken("desk-editor", claimtrack.RoleEditor)
 	viewer := a.apiToken("desk-viewer", claimtrack.RoleViewer)
@@ -285,6 +287,7 @@ func TestAPI_Writes(t *testing.T) {
 
 // The OpenAPI description and the routes agree, both ways.
 func TestAPI_OpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	r := a.api("GET", "/openapi.json", "", nil)
 	require.Equal(t, http.StatusOK, r.status)
@@ -319,6 +322,7 @@ func TestAPI_OpenAPIMatchesRoutes(t *testing.T) {
 // Tokens are made and revoked on the account page; a new one is shown once
 // and works at once; a revoked one stops working.
 func TestAPI_TokensOnAccountPage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.signInAs("nina", claimtrack.RoleEditor)
 	res := a.post("/account/tokens", map[string][]string{"name": {""}, "password": {testPassword}})

@@ -28,6 +28,7 @@ type moment struct {
 // added and removed: the timeline shows each step with its diff and badges,
 // and the claim as of each step's moment is exactly that step's state.
 func TestAsOf_ClaimHistory(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lastAt := func() string {
 		var at string
@@ -113,6 +114,7 @@ func TestAsOf_ClaimHistory(t *testing.T) {
 
 // Unusable as_of values never fail: a clear message, or an empty state.
 func TestAsOf_BadValues(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for _, v := range []string{"garbage", "2025-13-40", "9999-12-31", "<script>", "2025-05-09T25:00"} {
 		p := a.get("/claims/1?as_of=" + url.QueryEscape(v))
@@ -129,6 +131,7 @@ func TestAsOf_BadValues(t *testing.T) {
 // A source's track record as of a moment: the score, the verdicts and the
 // chart up to then.
 func TestAsOf_Source(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lePoint := a.sourceIDByName("Le Point")
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
@@ -158,6 +161,7 @@ func TestAsOf_Source(t *testing.T) {
 // The claims list as of a moment: only the claims that existed, each as it
 // stood then; the recent-changes page leads there.
 func TestAsOf_ClaimsList(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	var beforeNew string
 	require.NoError(t, a.raw.QueryRow(`SELECT at FROM events ORDER BY id DESC LIMIT 1`).Scan(&beforeNew))
@@ -193,6 +197,7 @@ func TestAsOf_ClaimsList(t *testing.T) {
 // The sources list as of a moment orders the sources by their reliability of
 // then; as of now it is the list by reliability.
 func TestAsOf_SourcesList(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
 	a.setStatus("2", claimtrack.StatusRefuted, "No meeting.")

@@ -59,11 +59,12 @@ func BenchmarkSignIn(b *testing.B) {
 		token := a.csrf()
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
-		var attempts, refused atomic.Int64
+		var attempts, refused, flooding atomic.Int64
 		for w := range 50 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				flooding.Add(1)
 				for i := 0; ; i++ {
 					select {
 					case <-stop:
@@ -84,7 +85,13 @@ func BenchmarkSignIn(b *testing.B) {
 				}
 			}()
 		}
-		time.Sleep(500 * time.Millisecond) // let the flood build
+		// The flood is on once every client is sending and sign-ins are
+		// being answered.
+		for deadline := time.Now().Add(30 * time.Second); flooding.Load() < 50 || attempts.Load() < 50; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				b.Fatalf("the flood did not build: %d clients, %d attempts", flooding.Load(), attempts.Load())
+			}
+		}
 		flooded := claimPage(500)
 		close(stop)
 		wg.Wait()

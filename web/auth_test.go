@@ -34,6 +34,7 @@ var changingRoutes = []struct {
 // Nobody but an editor changes anything: anonymous visitors and viewers get
 // 403 and nothing is written; forms send visitors to sign in.
 func TestAuth_OnlyEditorsChange(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for _, who := range []claimtrack.Role{"", claimtrack.RoleViewer} {
 		a.signInAs("vera", who)
@@ -76,6 +77,7 @@ func TestAuth_OnlyEditorsChange(t *testing.T) {
 // An admin manages accounts; disabling one ends its session at its next
 // request.
 func TestAuth_AdminManagesAccounts(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	res := a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"editor"}, "password": {"a long enough secret"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)
@@ -133,6 +135,7 @@ func newClientOf(a *testApp) *testApp {
 // (never the one sent before), cookie attributes, and sign-out ends the
 // session for good.
 func TestAuth_SignInAndOut(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"editor"},
 		"password": {"a long enough secret"}}).status)
@@ -189,6 +192,7 @@ func TestAuth_SignInAndOut(t *testing.T) {
 
 // After signing in, next only ever leads to a path on this site.
 func TestAuth_NextStaysLocal(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"viewer"},
 		"password": {"a long enough secret"}}).status)
@@ -217,6 +221,7 @@ func TestAuth_NextStaysLocal(t *testing.T) {
 
 // The first run: a one-time link creates the first admin, and works once.
 func TestAuth_Setup(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	ctx := context.Background()
 	link, err := a.web.SetupLink(ctx)
@@ -253,6 +258,7 @@ func TestAuth_Setup(t *testing.T) {
 // Repeated failures slow down, per account and per client address, with
 // 429 and a clear message; the owner is never locked out for good.
 func TestAuth_Backoff(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"editor"},
 		"password": {"a long enough secret"}}).status)
@@ -300,6 +306,7 @@ func TestAuth_Backoff(t *testing.T) {
 // Changing one's own password checks the current one, applies the rules, and
 // ends the account's other sessions while keeping this one.
 func TestAuth_ChangePassword(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	require.Equal(t, http.StatusSeeOther, a.post("/admin/users", url.Values{"username": {"nina"}, "role": {"viewer"},
 		"password": {"a long enough secret"}}).status)

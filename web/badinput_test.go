@@ -16,6 +16,7 @@ import (
 // Every validation rule answers 422 with the form shown again, the input kept
 // and a message by the wrong field, and writes nothing.
 func TestValidation_422KeepsInput(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	long := func(n int) string { return strings.Repeat("w", n) }
 	claimForm := func(kv ...string) url.Values {
@@ -132,6 +133,7 @@ func TestValidation_422KeepsInput(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for _, path := range []string{
 		"/claims/999", "/claims/0", "/claims/-1", "/claims/abc", "/claims/1.5", "/claims/99999999999999999999999",
@@ -159,6 +161,7 @@ func TestNotFound(t *testing.T) {
 // A stale version is a 409 page that shows the claim as it is now and what
 // changed, offers the input again, and writes nothing.
 func TestConflict(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	// Someone else refutes claim 2 while we still hold its old version.
 	old := fieldValue(a.get("/claims/2").doc, "#status-form", "version")
@@ -192,6 +195,7 @@ func TestConflict(t *testing.T) {
 }
 
 func TestOversizeBody_413(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	token := a.csrf()
 	before := a.snapshot()
@@ -212,6 +216,7 @@ func TestOversizeBody_413(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.csrf() // the client has a token cookie, but sends none in the form
 	before := a.snapshot()
@@ -247,6 +252,7 @@ var hostileInputs = []string{
 // store just before each post, so that the hostile value is what is judged
 // (not a stale version) and whatever the rules allow is saved.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	require.GreaterOrEqual(t, len(hostileInputs), 30)
 	a := newTestApp(t)
 	// In this order: the source named with markup is created by /sources

@@ -23,6 +23,7 @@ func changeTypes(p page) []string {
 }
 
 func TestChanges_Page(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
 	a.signInAs("eddie", claimtrack.RoleEditor)
@@ -88,6 +89,7 @@ func parseFeed(t *testing.T, a *testApp, path string) *gofeed.Feed {
 // The feeds parse with a real feed parser, hold the expected entries with
 // stable ids, newest first.
 func TestChanges_Feeds(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed home.")
 	a.setStatus("3", claimtrack.StatusConfirmed, "Repeated by the Kremlin.")

@@ -14,6 +14,7 @@ import (
 // The journey of acceptance item 2: list → claim → add evidence → refute with a
 // note → the claim shows it all, and each change wrote exactly one event.
 func TestJourney_RefuteAClaim(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 
 	list := a.get("/")
@@ -82,6 +83,7 @@ func TestJourney_RefuteAClaim(t *testing.T) {
 }
 
 func TestClaimCreateAndEdit(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	res := a.post("/claims", url.Values{"text": {"Putin will attend the G20 summit in person."}, "kind": {"forecast"},
 		"due_date": {"2025-11-22"}, "tags": {"G20, Putin"}, "context": {"Said by an aide."}})
@@ -114,6 +116,7 @@ func TestClaimCreateAndEdit(t *testing.T) {
 }
 
 func TestSourcesAndReport(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	list := a.get("/sources")
 	require.Equal(t, http.StatusOK, list.status)
@@ -154,6 +157,7 @@ func TestSourcesAndReport(t *testing.T) {
 }
 
 func TestClaimListPagination(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for i := range 20 {
 		res := a.post("/claims", url.Values{"text": {"Generated claim number " + strings.Repeat("x", i+1)}, "kind": {"statement"}})
@@ -173,6 +177,7 @@ func TestClaimListPagination(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	p := a.get("/healthz")
 	assert.Equal(t, http.StatusOK, p.status)
@@ -180,6 +185,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestStaticFiles(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for _, path := range []string{"/static/style.css", "/static/app.js", "/static/favicon.svg", "/favicon.ico"} {
 		p := a.get(path)
@@ -192,6 +198,7 @@ func TestStaticFiles(t *testing.T) {
 }
 
 func TestHead(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	for path, want := range map[string]int{"/claims": 200, "/healthz": 200, "/claims/1": 200, "/claims/999": 404, "/static/style.css": 200} {
 		req, err := http.NewRequest(http.MethodHead, a.srv.URL+path, nil)

@@ -29,6 +29,7 @@ func (a *testApp) claimReviewOf(claim string) (map[string]any, int) {
 }
 
 func TestClaimReview(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	_, n := a.claimReviewOf("1")
 	assert.Zero(t, n, "an unverified claim embeds no ClaimReview")
@@ -91,6 +92,7 @@ func TestClaimReview(t *testing.T) {
 
 // A claim text that closes the script element stays inside the JSON.
 func TestClaimReview_CannotBreakOut(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	text := `He said </script><script>alert(1)</script> and <!-- then & left.`
 	version := fieldValue(a.get("/claims/2").doc, "#status-form", "version")

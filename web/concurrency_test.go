@@ -61,16 +61,17 @@ func (e *editorClient) change(t *testing.T, base string, claim string, v int64, 
 }
 
 // editorRounds is how many rounds TestConcurrentEditors plays with each
-// number of editors: 100 in make test (every round is a race the server
-// must settle, so 100 rounds of 20 editors are 2,000 contested changes),
+// number of editors: 25 in make test (every round is a race the server
+// must settle, so 25 rounds of 20 editors are 500 contested changes),
 // more with -editors.rounds (go test ./web -run ConcurrentEditors -editors.rounds 1000).
-var editorRounds = flag.Int("editors.rounds", 100, "rounds of TestConcurrentEditors for each number of editors")
+var editorRounds = flag.Int("editors.rounds", 25, "rounds of TestConcurrentEditors for each number of editors")
 
 // Two, then twenty, editors change the same claim at once, round after
 // round, each from the version all of them saw: exactly one wins every
 // round, the others are told their version is stale, no change is lost,
 // and the history holds exactly one event per change that won.
 func TestConcurrentEditors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ editors, rounds int }{{2, *editorRounds}, {20, *editorRounds}} {
 		t.Run(strconv.Itoa(tc.editors)+"-editors", func(t *testing.T) {
 			if testing.Short() {

@@ -47,6 +47,7 @@ func fill(t *testing.T, path string) {
 // 503 from the API), nothing of it is stored, and every page still reads;
 // once space is freed, changes work again without a restart.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	dir := smallDisk(t, "16m")
 	a := newBareAppIn(t, dir)
 	a.signInAs("admin", claimtrack.RoleAdmin)

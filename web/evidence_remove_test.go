@@ -15,6 +15,7 @@ import (
 // An editor takes a link off a claim with a reason; the history keeps it, the
 // source's record and the search follow.
 func TestEvidence_Remove(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	claim := a.get("/claims/5").doc
 	var removeURL string
@@ -57,6 +58,7 @@ func TestEvidence_Remove(t *testing.T) {
 // as a removal: one row that says the link was removed and no longer counts,
 // not a second "disagrees with the verdict".
 func TestEvidence_RemoveReadsAsRemovalOnSourcePage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	res := a.post("/claims", url.Values{"text": {"The ceasefire will hold through the weekend."}, "kind": {"forecast"}})
 	require.Equal(t, http.StatusSeeOther, res.status, res.body)

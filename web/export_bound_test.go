@@ -18,7 +18,6 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
-	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,11 +47,7 @@ func (s *exportStore) ExportClaims(ctx context.Context, f claimtrack.ClaimFilter
 // configures the HTTP server (its timeouts) before it starts.
 func newExportServer(t *testing.T, store *exportStore, cfg web.Config, start func(*http.Server)) (*httptest.Server, *lockedWriter) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	require.NoError(t, err)
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
+	db := openSeeded(t, filepath.Join(t.TempDir(), "web.db"))
 	store.DB = db
 	logs := &lockedWriter{w: &strings.Builder{}}
 	server := web.NewServer(store, slog.New(slog.NewTextHandler(logs, nil)))
@@ -84,6 +79,7 @@ func fetch(t *testing.T, u string) (*http.Response, string, error) {
 // waits briefly for a turn and is then answered 503 with Retry-After, while
 // the pages go on being served.
 func TestClaimExport_ConcurrentExportsAreBounded(t *testing.T) {
+	t.Parallel()
 	entered, release := make(chan struct{}), make(chan struct{})
 	var held atomic.Bool
 	store := &exportStore{row: func(n int) error {
@@ -141,6 +137,7 @@ func TestClaimExport_ConcurrentExportsAreBounded(t *testing.T) {
 // Issue 16, item 4: an export that fails after some rows is an error page,
 // never a 200 whose file simply ends early.
 func TestClaimExport_FailureIsNeverAShortFile(t *testing.T) {
+	t.Parallel()
 	store := &exportStore{row: func(n int) error {
 		if n == 3 {
 			return errors.New("disk I/O error")
@@ -165,6 +162,7 @@ func TestClaimExport_FailureIsNeverAShortFile(t *testing.T) {
 // read and write timeouts still arrives whole, with its length announced:
 // the timeouts that guard ordinary requests do not cut it.
 func TestClaimExport_OutlastsTheServerTimeouts(t *testing.T) {
+	t.Parallel()
 	const timeout = 200 * time.Millisecond
 	store := &exportStore{row: func(n int) error {
 		if n == 2 {
@@ -186,6 +184,7 @@ func TestClaimExport_OutlastsTheServerTimeouts(t *testing.T) {
 
 // A HEAD request says what the download is without making it.
 func TestClaimExport_Head(t *testing.T) {
+	t.Parallel()
 	var rows atomic.Int64
 	store := &exportStore{row: func(int) error { rows.Add(1); return nil }}
 	srv, _ := newExportServer(t, store, web.Config{}, nil)

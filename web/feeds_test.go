@@ -66,6 +66,7 @@ func atomTextConstructs(t *testing.T, feed string) []struct{ name, typ, value st
 // (what parsers such as gofeed hand their users) or reads the feed by its
 // types.
 func TestFeeds_UserTextReachesReadersAsText(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	ctx := context.Background()
 	const (

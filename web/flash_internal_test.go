@@ -10,6 +10,7 @@ import (
 // and words of its own; the cookie key finds it again. (That there is one
 // entry per constant the compiler checks.)
 func TestFlashes_EachConstantHasItsMessage(t *testing.T) {
+	t.Parallel()
 	keys, texts := map[string]bool{}, map[string]bool{}
 	for f := flashNone + 1; f < numFlashes; f++ {
 		assert.Equal(t, f, flashes[f].flash, "entry %d is in the order of the constants", f)

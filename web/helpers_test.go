@@ -3,12 +3,16 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,6 +40,10 @@ type testApp struct {
 	srv    *httptest.Server
 	client *http.Client
 	logs   *lockedWriter // the server's log, in a strings.Builder
+
+	// snapshotStmt is snapshot's query, prepared once (tests take thousands
+	// of snapshots): one statement, so the six figures come from one read.
+	snapshotStmt *sql.Stmt
 }
 
 func newTestApp(t testing.TB) *testApp {
@@ -58,25 +66,70 @@ func newBareApp(t testing.TB) *testApp {
 // newBareAppIn is newBareApp with its database in dir.
 func newBareAppIn(t testing.TB, dir string) *testApp {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "web.db"))
-	require.NoError(t, err)
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
+	db := openSeeded(t, filepath.Join(dir, "web.db"))
 	raw, err := sql.Open("sqlite", "file:"+db.Path()+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	require.NoError(t, err)
+	snapshotStmt, err := raw.Prepare(`SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM sources),
+		(SELECT count(*) FROM evidence), (SELECT count(*) FROM events), (SELECT count(*) FROM claim_tags),
+		(SELECT coalesce(sum(version), 0) FROM claims)`)
 	require.NoError(t, err)
 
 	logs := &lockedWriter{w: &strings.Builder{}}
 	server := web.NewServer(db, slog.New(slog.NewTextHandler(logs, nil)))
 	srv := httptest.NewServer(server)
-	a := &testApp{t: t, db: db, raw: raw, srv: srv, web: server, logs: logs}
+	a := &testApp{t: t, db: db, raw: raw, srv: srv, web: server, logs: logs, snapshotStmt: snapshotStmt}
 	a.client = a.newClient()
 	t.Cleanup(func() {
 		srv.Close()
+		snapshotStmt.Close()
 		raw.Close()
 		require.NoError(t, db.Close())
 	})
 	return a
+}
+
+// seededDB is a database file migrated and seeded once per test run; every
+// test database starts as a copy of it (see openSeeded).
+var seededDB = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "claimtrack-web-seed-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "seed.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := seeds.Load(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Close checkpoints the write-ahead log into the file and removes it:
+	// the file alone is the whole database.
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the seeded database left %s behind (%v)", suffix, err)
+		}
+	}
+	return os.ReadFile(path)
+})
+
+// openSeeded opens a database at path holding the seed data, as
+// sqlite.Open and seeds.Load make it: a copy of seededDB, which saves
+// migrating and seeding again in every test.
+func openSeeded(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	file, err := seededDB()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, file, 0o644))
+	db, err := sqlite.Open(context.Background(), path)
+	require.NoError(t, err)
+	return db
 }
 
 // testPassword is the password of the accounts signInAs makes. Their hash is
@@ -221,11 +274,9 @@ func (a *testApp) count(query string, args ...any) int {
 // unchanged, nothing was written.
 func (a *testApp) snapshot() [6]int {
 	a.t.Helper()
-	return [6]int{
-		a.count("SELECT count(*) FROM claims"), a.count("SELECT count(*) FROM sources"),
-		a.count("SELECT count(*) FROM evidence"), a.count("SELECT count(*) FROM events"),
-		a.count("SELECT count(*) FROM claim_tags"), a.count("SELECT coalesce(sum(version), 0) FROM claims"),
-	}
+	var s [6]int
+	require.NoError(a.t, a.snapshotStmt.QueryRow().Scan(&s[0], &s[1], &s[2], &s[3], &s[4], &s[5]))
+	return s
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -81,6 +81,7 @@ func absoluteURLRoutes(claim, source string) []string {
 // response is made for that request or kept and given to the next visitor.
 // Without a public URL the site is named by the listen address.
 func TestForgedHost_AppearsInNoResponse(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	listen := a.srv.Listener.Addr().String()
 	a.web.Configure(web.Config{ListenAddr: listen})
@@ -150,6 +151,7 @@ func TestForgedHost_AppearsInNoResponse(t *testing.T) {
 // given. Each visitor is given the page of their own address, never one kept
 // for another.
 func TestAllowedHosts(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	listen := a.srv.Listener.Addr().String()
 	port := strings.Split(listen, ":")[1]
@@ -201,6 +203,7 @@ func TestAllowedHosts(t *testing.T) {
 }
 
 func TestNormalizeHost(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"claims.example.org": "claims.example.org", " Claims.Example.ORG:8443 ": "claims.example.org:8443",
 		"192.0.2.7": "192.0.2.7", "192.0.2.7:80": "192.0.2.7:80", "[2001:DB8::1]:8080": "[2001:db8::1]:8080",

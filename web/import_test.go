@@ -39,6 +39,7 @@ func (a *testApp) upload(name string, content []byte, dryRun bool) page {
 }
 
 func TestImportPage(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	claims := func() int { return a.count(`SELECT count(*) FROM claims`) }
 	start := claims()
@@ -117,6 +118,7 @@ func TestImportPage(t *testing.T) {
 // Issue 16, item 6: the import form takes a claims sheet with or without a
 // byte-order mark, and reads the cells an export neutralised as they were.
 func TestImport_SheetWithBOMAndNeutralisedCells(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	sheet := "\"text\",\"status\",\"verdict_note\"\r\n" +
 		"\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"Click\"\") was posted by the ministry.\",refuted,'-5% is not what it said.\r\n" +

@@ -66,6 +66,7 @@ func hostileExport(t *testing.T) (file []byte, linkRow, statusRow int) {
 // link in an event and a status change without a status is refused with a
 // 422 that names both rows, and nothing is written.
 func TestImport_EventValuesValidated(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	file, linkRow, statusRow := hostileExport(t)
 	before := a.snapshot()

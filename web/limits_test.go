@@ -37,6 +37,8 @@ func slowBody(t *testing.T, base, requestLine string) net.Conn {
 // Issue 16, item 1: bodies that arrive slowly are read before the request
 // takes a turn, so they hold none; once the grace period is over and the
 // body still has not come, it is answered 408 and its connection closed.
+//
+// Not parallel with other tests: it times the answers against the grace period.
 func TestSlowBodies_TakeNoTurn(t *testing.T) {
 	a := newBareApp(t)
 	// One turn for reads and one for changes, and a short wait for one.
@@ -70,6 +72,8 @@ func TestSlowBodies_TakeNoTurn(t *testing.T) {
 
 // The rules a body is read under: the minimum rate after the grace period,
 // the deadline for the whole body, and neither for a body that keeps pace.
+//
+// Not parallel with other tests: it times the answers against the rates.
 func TestSlowBodies_Rules(t *testing.T) {
 	a := newBareApp(t)
 	addr := strings.TrimPrefix(a.srv.URL, "http://")
@@ -195,6 +199,7 @@ func (a *testApp) cookieHeader() string {
 // an admin before a byte of its body is read; an admin's is read with the
 // file on disk, within the size limit.
 func TestImport_ChecksBeforeReading(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	const size = 33 << 20
 	a.signInAs("eddie", claimtrack.RoleEditor)
@@ -255,6 +260,7 @@ func TestImport_ChecksBeforeReading(t *testing.T) {
 // Imports run one at a time: an upload while another is being read or
 // imported waits briefly, then is answered 409 without its body being read.
 func TestImport_OneAtATime(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.web.Configure(web.Config{QueueWait: 50 * time.Millisecond})
 	cookies, csrf := a.cookieHeader(), a.csrf()
@@ -347,6 +353,7 @@ func statusLine(t *testing.T, conn net.Conn, r *bufio.Reader, path string) strin
 // longest-unused idle one; when all are busy it is answered 503. Trusted
 // proxies are not bounded.
 func TestLimitConns(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	a.web.Configure(web.Config{BodyRateGrace: 30 * time.Second, BodyTimeout: 30 * time.Second})
 	local := netip.MustParseAddr("127.0.0.1")

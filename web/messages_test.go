@@ -13,6 +13,7 @@ import (
 // A handler's own 404 message reaches the person on the central error page;
 // only the framework's bare "Not Found" is replaced by the general words.
 func TestErrorPage_KeepsHandlerNotFoundMessage(t *testing.T) {
+	t.Parallel()
 	b := newBareApp(t)
 	link, err := b.web.SetupLink(t.Context())
 	require.NoError(t, err)
@@ -41,6 +42,7 @@ func TestErrorPage_KeepsHandlerNotFoundMessage(t *testing.T) {
 
 // Removing evidence says so on the claim page it returns to, once.
 func TestEvidence_RemoveShowsConfirmation(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	removeURL := a.get("/claims/5").doc.Find(`[data-testid="remove-evidence"]`).First().AttrOr("href", "")
 	require.NotEmpty(t, removeURL)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPageCache_BoundedLeastRecentlyUsedFirst(t *testing.T) {
+	t.Parallel()
 	c := newPageCache(10 << 10)
 	now := time.Now()
 	page := func(b byte) []byte { return bytes.Repeat([]byte{b}, 3<<10) }
@@ -34,6 +35,7 @@ func TestPageCache_BoundedLeastRecentlyUsedFirst(t *testing.T) {
 }
 
 func TestPageCache_GenerationAndAge(t *testing.T) {
+	t.Parallel()
 	c := newPageCache(1 << 20)
 	now := time.Now()
 	c.put(1, "", 7, now, []byte("seven"))

@@ -22,6 +22,7 @@ import (
 func sharedCounts(a *testApp) (int64, int64) { return a.web.SharedPageCounts() }
 
 func TestSharedClaimPage_KeptUntilAChange(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	id := a.count("SELECT min(id) FROM claims")
 	path := "/claims/" + strconv.Itoa(id)
@@ -60,6 +61,7 @@ func TestSharedClaimPage_KeptUntilAChange(t *testing.T) {
 }
 
 func TestSharedClaimPage_KeptForAFewSecondsAtMost(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	path := "/claims/" + strconv.Itoa(a.count("SELECT min(id) FROM claims"))
 	now := time.Now()
@@ -76,6 +78,7 @@ func TestSharedClaimPage_KeptForAFewSecondsAtMost(t *testing.T) {
 }
 
 func TestSharedClaimPage_OnlyThePlainViewOfAVisitor(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	id := a.count("SELECT min(id) FROM claims")
 	path := "/claims/" + strconv.Itoa(id)
@@ -118,6 +121,7 @@ func TestSharedClaimPage_OnlyThePlainViewOfAVisitor(t *testing.T) {
 }
 
 func TestSharedClaimPage_SettingsChangeThePage(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	ctx := context.Background()
 	c, err := a.db.FindClaimByID(ctx, int64(a.count("SELECT min(id) FROM claims")))
@@ -149,6 +153,7 @@ func (s commitDuringRead) ReadSnapshot(ctx context.Context, fn func(context.Cont
 // A page is kept with the state of the database from before its reads: one
 // read just before a change lands is not given out as current after it.
 func TestSharedClaimPage_NeverKeptAsNewerThanItsReads(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t)
 	ctx := context.Background()
 	id := int64(a.count("SELECT min(id) FROM claims"))

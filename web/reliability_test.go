@@ -56,6 +56,7 @@ func (a *testApp) reliabilityOrder(names ...string) []string {
 // 2 (Le Point via unnamed sources) refuted, claim 3 (Peskov) confirmed, and a
 // new claim asserted by Le Point confirmed.
 func TestReliability_SeedScenario(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lePoint, unnamed, peskov := a.sourceIDByName("Le Point"), "", a.sourceIDByName("Dmitry Peskov")
 	a.get("/sources").doc.Find(`[data-testid="source-row"] th a`).Each(func(_ int, s *goquery.Selection) {
@@ -179,6 +180,7 @@ func (a *testApp) assertedBy(sourceID, text string) string {
 // a score, placed by date, and each point is the score the history of
 // events gives at that moment; the table lists every change.
 func TestReliability_ChartFollowsHistory(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	lePoint := a.sourceIDByName("Le Point")
 	a.setStatus("1", claimtrack.StatusRefuted, "Denied by the White House.")

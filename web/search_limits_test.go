@@ -16,7 +16,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
-	"github.com/claimtrack/claimtrack/seeds"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,6 +30,7 @@ func queryNotes(p page) string {
 // a prefix is searched as a whole word, and the page says so, on the search
 // page, the claims list and the API alike.
 func TestSearch_ShortPrefixIsAWord(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	ids, p := a.searchIDs("pe*")
 	assert.Empty(t, ids, "pe* is the word pe, which no claim holds")
@@ -57,6 +57,7 @@ func TestSearch_ShortPrefixIsAWord(t *testing.T) {
 
 // Past DefaultMaxPrefixes terms ending in *, the rest are whole words.
 func TestSearch_PrefixLimit(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	// Only "constructive" (claim 5) starts with constru; the other prefixes
 	// start nothing.
@@ -73,6 +74,7 @@ func TestSearch_PrefixLimit(t *testing.T) {
 
 // Past DefaultMaxOr alternatives joined by OR, the rest are left out.
 func TestSearch_OrLimit(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	words := []string{"zzqa", "zzqb", "zzqc", "zzqd", "zzqe", "zzqf", "zzqg", "zzqh", "zzqi", "constructive"}
 	ids, p := a.searchIDs(strings.Join(words, " OR "))
@@ -92,6 +94,7 @@ func TestSearch_OrLimit(t *testing.T) {
 // search page, the claims list and the API. A budget of a nanosecond has
 // run out before the first statement, whatever the machine's speed.
 func TestSearch_TooBroadWithinBudget(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	cfg := a.web.Config()
 	cfg.SearchBudget = time.Nanosecond
@@ -159,12 +162,9 @@ func (g *gatedStore) FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (
 // once; one more is answered 429 with Retry-After at once, while other
 // addresses and other pages are served as usual.
 func TestSearch_ConcurrentSearchesPerClient(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	require.NoError(t, err)
+	t.Parallel()
+	db := openSeeded(t, filepath.Join(t.TempDir(), "web.db"))
 	t.Cleanup(func() { db.Close() })
-	_, err = seeds.Load(ctx, db)
-	require.NoError(t, err)
 	store := &gatedStore{DB: db, entered: make(chan struct{}, 8), release: make(chan struct{})}
 	server := web.NewServer(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(server)

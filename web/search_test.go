@@ -10,7 +10,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/gen"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/claimtrack/claimtrack/web"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +28,7 @@ func (a *testApp) searchIDs(q string) ([]string, page) {
 }
 
 func TestSearch_SeedQueries(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	tests := []struct {
 		q     string
@@ -119,6 +119,7 @@ func TestSearch_SeedQueries(t *testing.T) {
 }
 
 func TestSearch_ClaimsListUsesTheEngine(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	p := a.get("/claims?q=" + url.QueryEscape("attending"))
 	require.Equal(t, http.StatusOK, p.status)
@@ -133,6 +134,7 @@ func TestSearch_ClaimsListUsesTheEngine(t *testing.T) {
 
 // Acceptance 3: changes show in search results at once.
 func TestSearch_FollowsChanges(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	ids, _ := a.searchIDs("parade")
 	require.Empty(t, ids)
@@ -189,15 +191,21 @@ func TestSearch_FollowsChanges(t *testing.T) {
 }
 
 // A word in more claims than can be ranked cheaply lists them newest first,
-// says so, and still pages through them.
+// says so, and still pages through them. The database ranks at most 200
+// matches (sqlite.RankLimit is 1,000), so that fewer generated claims are
+// enough to pass the limit.
 func TestSearch_TooManyToRank(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
-	_, err := gen.Generate(t.Context(), a.db, gen.Options{Claims: 2500, Seed: 3})
+	const limit = 200
+	a.db.SetRankLimit(limit)
+	_, err := gen.Generate(t.Context(), a.db, gen.Options{Claims: 600, Seed: 3})
 	require.NoError(t, err)
+	require.Greater(t, a.count(`SELECT count(*) FROM claim_search WHERE claim_search MATCH 'the'`), limit)
 
 	ids, p := a.searchIDs("the")
 	require.Len(t, ids, web.ClaimsPerPage)
-	assert.Equal(t, "more than "+strconv.Itoa(sqlite.RankLimit), strings.TrimSpace(p.doc.Find(`[data-testid="total"]`).Text()))
+	assert.Equal(t, "more than "+strconv.Itoa(limit), strings.TrimSpace(p.doc.Find(`[data-testid="total"]`).Text()))
 	assert.Equal(t, 1, p.doc.Find(`[data-testid="unranked"]`).Length())
 	nums := make([]int, len(ids))
 	for i, id := range ids {
@@ -222,6 +230,7 @@ func TestSearch_TooManyToRank(t *testing.T) {
 // Sources too are ranked only while few match; past the limit the newest are
 // listed.
 func TestSearch_TooManySourcesToRank(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	_, err := gen.Generate(t.Context(), a.db, gen.Options{Claims: 1000, Seed: 5})
 	require.NoError(t, err)

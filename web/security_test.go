@@ -17,6 +17,7 @@ import (
 // Every response carries the security headers: pages, a 404, a static file,
 // an error page (403); HSTS only over HTTPS.
 func TestSecurity_Headers(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	responses := map[string]page{
 		"page":   a.get("/claims/1"),
@@ -43,6 +44,7 @@ func TestSecurity_Headers(t *testing.T) {
 
 // X-Forwarded-Proto is believed only from a trusted proxy.
 func TestSecurity_TrustedProxy(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	hsts := func(remote string) bool {
 		req := httptest.NewRequest(http.MethodGet, "/claims", nil)
@@ -85,6 +87,7 @@ func TestSecurity_TrustedProxy(t *testing.T) {
 // A POST the browser marks as cross-site is refused, token or not; one
 // without a token or with a wrong one too.
 func TestSecurity_CSRF(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	before := a.snapshot()
 	v := fieldValue(a.get("/claims/1").doc, "#status-form", "version")
@@ -105,6 +108,7 @@ func TestSecurity_CSRF(t *testing.T) {
 
 // A private tracker shows nothing to visitors but the sign-in page.
 func TestSecurity_PrivateMode(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.web.Configure(web.Config{Private: true})
 	b := newClientOf(a)

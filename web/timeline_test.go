@@ -14,6 +14,7 @@ import (
 
 // A revised verdict note is shown as a word diff against the note before.
 func TestTimeline_NoteDiff(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.setStatus("3", claimtrack.StatusConfirmed, "Checked with the Kremlin.")
 	a.setStatus("3", claimtrack.StatusConfirmed, "Checked with the Kremlin and the White House.")
@@ -34,6 +35,7 @@ func TestTimeline_NoteDiff(t *testing.T) {
 // A long history is read a page at a time; the verdict in force is known on
 // every page.
 func TestTimeline_Pages(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	ctx := t.Context()
 	for i := range 110 {

@@ -19,6 +19,9 @@ import (
 // A burst beyond the bound on requests in flight waits for a turn; what
 // finds none in time is answered 503 with Retry-After, never anything else,
 // and never a piled-up queue.
+//
+// Not parallel with other tests: with the defaults, a burst of 40 must be
+// served within the default wait for a turn.
 func TestTurns(t *testing.T) {
 	a := newTestApp(t)
 	burst := func() map[int]int {
@@ -78,6 +81,7 @@ func TestTurns(t *testing.T) {
 // Changes and reads take turns from pools of their own: changes held up
 // waiting for the database's writer never leave pages waiting.
 func TestTurns_ChangesDoNotHoldUpReads(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	a.web.Configure(web.Config{MaxInFlight: 1, QueueWait: 50 * time.Millisecond})
 	// Another connection holds the write lock, as a long backup or import would.

@@ -41,6 +41,7 @@ func assertInert(t *testing.T, name string, doc *goquery.Document) {
 // Hostile text in claims, notes, quotes, source names and links is shown as
 // text everywhere it appears, and hostile links are never stored.
 func TestXSS_RenderedInert(t *testing.T) {
+	t.Parallel()
 	a := newTestApp(t)
 	payload := `<script>alert(1)</script>" onmouseover="alert(2)" x=' javascript:alert(3) data:text/html,<b>`
 	res := a.post("/claims", url.Values{"text": {"Claim " + payload}, "kind": {"statement"}, "context": {"Context " + payload},

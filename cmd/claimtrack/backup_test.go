@@ -22,6 +22,7 @@ import (
 // forms, writes a copy that passes every check and holds every claim the
 // server acknowledged before the command started.
 func TestBackupCommand_WhileServing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "live.db")
 	_, addr, logs := startServer(t, dbPath)

@@ -140,6 +140,7 @@ func (w *crashWriter) write(id string) (*ackWrite, error) {
 // there with its history event, and the database and its search index pass
 // their checks with no orphan rows.
 func TestCrash(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the binary many times")
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/csv"
 	"io"
@@ -86,12 +85,14 @@ func download(base string) (exportResult, error) {
 // CLAIMTRACK_EXPORT_LOAD_MAX the server's --max-exports.
 //
 //	CLAIMTRACK_EXPORT_LOAD_DB=bench-100k.db go test ./cmd/claimtrack -run TestExportLoad -v
+//
+// Not parallel with other tests: it times the claim pages.
 func TestExportLoad(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "load.db")
 	if src := os.Getenv("CLAIMTRACK_EXPORT_LOAD_DB"); src != "" {
 		copyFile(t, src, db)
 	} else {
-		require.NoError(t, run(context.Background(), []string{"gen", "--claims", "3000", "--db", db}, io.Discard, io.Discard))
+		genDB(t, db, 3000)
 	}
 	args := []string{}
 	if n := os.Getenv("CLAIMTRACK_EXPORT_LOAD_MAX"); n != "" {

@@ -62,6 +62,7 @@ func getWithHost(t *testing.T, addr, path, host string, header ...string) string
 // response; the site is named by the real listen address, and a visitor who
 // comes next gets that too.
 func TestForgedHost_RealBinary(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, refutedDB(t))
 	own := `"url":"http://` + addr + `/claims/1"`
 	for range 2 {
@@ -80,6 +81,7 @@ func TestForgedHost_RealBinary(t *testing.T) {
 // --allowed-hosts (or CLAIMTRACK_ALLOWED_HOSTS) names the hosts a request may
 // name the site by; any other Host gets the listen address.
 func TestAllowedHosts_RealBinary(t *testing.T) {
+	t.Parallel()
 	db := refutedDB(t)
 	_, addr, _ := startServerWith(t, db, []string{"CLAIMTRACK_ALLOWED_HOSTS=claims.example.org, news.example.org:8080"})
 	assert.Contains(t, getWithHost(t, addr, "/claims/1", "claims.example.org"), `"url":"http://claims.example.org/claims/1"`)

@@ -19,6 +19,7 @@ import (
 // export, then import into a new database, by the commands: JSON, CSV, a
 // dry run, and a sheet with a bad row.
 func TestExportImportCommands(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
@@ -68,6 +69,7 @@ var sqliteAll = claimtrack.ClaimFilter{Limit: 1}
 // "evidence added" event links a javascript: URL and whose "status changed"
 // event has no status is refused, both rows named, nothing written.
 func TestImportCommand_EventValuesValidated(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	src, dst := filepath.Join(dir, "src.db"), filepath.Join(dir, "dst.db")

@@ -28,6 +28,8 @@ import (
 // one byte of it. Meanwhile another client's claim pages are all served, with
 // p99 under 500 ms, and signing in still answers. The attacker's address
 // holds no more connections than its bound; the rest are refused.
+//
+// Not parallel with other tests: it times the claim pages.
 func TestSlowBodies_Binary(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "slow.db")
 	// The slow bodies may take all of 20 s, so that every one the server
@@ -145,6 +147,7 @@ func TestSlowBodies_Binary(t *testing.T) {
 // to the import form at once are refused (403) before their bodies are read,
 // and the server's resident memory rises by less than 20 MB.
 func TestImportFlood_Binary(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "flood.db")
 	cmd, addr, _ := startServer(t, db)
 	pid := cmd.Process.Pid

@@ -33,6 +33,7 @@ import (
 // TestMain_Run starts the server as main does, on port 0, against a new
 // database: it is created, migrated and seeded, and serves the claims list.
 func TestMain_Run(t *testing.T) {
+	t.Parallel()
 	m := NewMain(io.Discard, io.Discard)
 	m.Config = Config{Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "sub", "dir", "claimtrack.db")}
 	require.NoError(t, m.Run(context.Background()))
@@ -71,6 +72,7 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	require.NoError(t, run(context.Background(), []string{"version"}, &out, io.Discard))
 	assert.Contains(t, out.String(), "claimtrack")
@@ -109,6 +111,17 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+// genDB fills the database at path with n generated claims by running the
+// built binary's gen command: the same command TestGen runs in process, here
+// only the setup of a test, and without the race detector's cost.
+func genDB(t *testing.T, path string, n int) {
+	t.Helper()
+	bin, err := buildBinary()
+	require.NoError(t, err)
+	out, err := exec.Command(bin, "gen", "--claims", strconv.Itoa(n), "--db", path).CombinedOutput()
+	require.NoError(t, err, "gen: %s", out)
+}
 
 // lockedBuilder is a log buffer written by one goroutine and read by another.
 type lockedBuilder struct {
@@ -254,6 +267,7 @@ func firstAdmin(t *testing.T, base string, logs *lockedBuilder) (string, string)
 // Acceptance 5: SIGTERM while requests are in flight lets them finish, the
 // process exits cleanly, and the database it leaves passes integrity_check.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "shutdown.db")
 	cmd, addr, logs := startServer(t, db)
 	base := "http://" + addr
@@ -318,12 +332,17 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	require.Eventually(t, func() bool { return ok.Load() >= 8 }, 20*time.Second, 5*time.Millisecond,
+		"page views are served before the signal")
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	signalled := time.Now()
-	time.Sleep(500 * time.Millisecond)
+	// The server is shutting down: it says so, and its listener is closed
+	// (a page view was refused a connection).
+	require.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), `msg="shutting down"`) && refused.Load() > 0
+	}, 10*time.Second, 5*time.Millisecond, "the server shuts down and closes its listener after SIGTERM")
 
-	// The server is shutting down but waits for the request it has begun.
+	// It waits for the request it has begun.
 	_, err = io.WriteString(conn, body[len(body)/2:])
 	require.NoError(t, err)
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
@@ -359,6 +378,7 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "check.db")
 	require.NoError(t, run(ctx, []string{"seed", "--db", path}, io.Discard, io.Discard))
@@ -383,6 +403,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestGen(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "gen.db")
 	var out strings.Builder
 	require.NoError(t, run(context.Background(), []string{"gen", "--claims", "500", "--db", path}, &out, io.Discard))
@@ -397,6 +418,7 @@ func TestGen(t *testing.T) {
 	assert.Error(t, run(context.Background(), []string{"gen", "--claims", "0", "--db", path}, io.Discard, io.Discard))
 }
 
+// Not parallel with other tests: it replaces the command's standard input.
 func TestUserCommand(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "users.db")
@@ -460,6 +482,7 @@ func TestUserCommand(t *testing.T) {
 // says so, and leaves the file byte for byte as it was (its time too);
 // repair is the command that migrates, and check passes after it.
 func TestCheck_ReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// A database made by the code of an older schema (before migration 0012).
 	path := filepath.Join(t.TempDir(), "old.db")

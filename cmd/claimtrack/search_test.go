@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -104,13 +103,16 @@ func hostileSearches() []string {
 // The claim page and the health check answer 200 throughout. By default the
 // database is small and generated; set CLAIMTRACK_SEARCH_CHECK_DB to a large
 // one (it is copied first) to see the times at scale in the test's log.
+//
+// Not parallel with other tests: every search must find a turn within the
+// default wait.
 func TestServe_HostileSearches(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "search.db")
 	if big := os.Getenv("CLAIMTRACK_SEARCH_CHECK_DB"); big != "" {
 		copyFile(t, big, db)
 	} else {
-		require.NoError(t, run(context.Background(), []string{"gen", "--claims", "2000", "--db", db}, io.Discard, io.Discard))
+		genDB(t, db, 2000)
 	}
 	_, addr, logs := startServerWith(t, db, nil, "--trusted-proxy", "127.0.0.1")
 	base := "http://" + addr

@@ -19,6 +19,7 @@ import (
 // A backup taken while claims are written without pause opens, passes every
 // check, and holds every write acknowledged before it began, with its history.
 func TestBackup_DuringWrites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := gen.Generate(ctx, db, gen.Options{Claims: 1000, Seed: 3})
@@ -105,6 +106,7 @@ func TestBackup_DuringWrites(t *testing.T) {
 }
 
 func TestBackup_Refuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	assert.ErrorContains(t, db.Backup(ctx, db.Path()), "the database itself")

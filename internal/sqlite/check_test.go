@@ -30,6 +30,7 @@ func fileState(t *testing.T, path string) any {
 // Check reads a database of an older schema without changing a byte of it,
 // and says that it needs migration.
 func TestCheck_ReadOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := oldDatabase(t)
 	// Make the times tell: a write during the check would move them.

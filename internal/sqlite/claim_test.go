@@ -15,6 +15,7 @@ import (
 )
 
 func TestDB_CreateClaim(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		db := MustOpenDB(t)
@@ -58,6 +59,7 @@ func TestDB_CreateClaim(t *testing.T) {
 }
 
 func TestDB_UpdateClaim(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		db := MustOpenDB(t)
@@ -126,6 +128,7 @@ func TestDB_UpdateClaim(t *testing.T) {
 }
 
 func TestDB_SetClaimStatus(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	c := mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")
@@ -156,6 +159,7 @@ func TestDB_SetClaimStatus(t *testing.T) {
 }
 
 func TestDB_FindClaims(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	for i := range 30 {
@@ -196,6 +200,7 @@ func TestDB_FindClaims(t *testing.T) {
 // it agrees with a count of the claims after generating, creating,
 // changing statuses and importing.
 func TestStatusCounts_Kept(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
@@ -278,6 +283,7 @@ func TestStatusCounts_Kept(t *testing.T) {
 // source by the domain's rule. A claim without a search row has them read
 // from the tables.
 func TestFindClaims_ListingMatchesTables(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)

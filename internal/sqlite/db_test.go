@@ -3,7 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,10 +21,41 @@ import (
 // fixedNow is the clock of every test database.
 var fixedNow = time.Date(2025, 2, 20, 9, 30, 0, 0, time.UTC)
 
-// MustOpenDB opens a fresh database in a temporary file, closed when the test ends.
+// migratedDB is a new database file with every migration applied, made once
+// per test run; every MustOpenDB database starts as a copy of it.
+var migratedDB = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "claimtrack-sqlite-new-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "new.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	// Close checkpoints the write-ahead log into the file and removes it:
+	// the file alone is the whole database.
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("the new database left %s behind (%v)", suffix, err)
+		}
+	}
+	return os.ReadFile(path)
+})
+
+// MustOpenDB opens a fresh database in a temporary file, closed when the test
+// ends. The file starts as a copy of migratedDB, which saves applying every
+// migration again in each test; sqlite.Open finds nothing left to do.
 func MustOpenDB(tb testing.TB) *sqlite.DB {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "test.db")
+	file, err := migratedDB()
+	require.NoError(tb, err)
+	require.NoError(tb, os.WriteFile(path, file, 0o644))
 	db, err := sqlite.Open(context.Background(), path)
 	require.NoError(tb, err)
 	db.Now = func() time.Time { return fixedNow }
@@ -52,6 +88,7 @@ func mustCreateClaim(tb testing.TB, db *sqlite.DB, text string) *claimtrack.Clai
 }
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
 	var mode string

@@ -37,6 +37,7 @@ func FuzzDecodeFields(f *testing.F) {
 }
 
 func TestParseStamp(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"2025-05-09T14:30:00.123456Z", "2000-02-29T00:00:00.000000Z", "1999-12-31T23:59:59.999999Z"} {
 		want, err := time.Parse(timeLayout, s)
 		require.NoError(t, err)

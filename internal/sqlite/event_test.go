@@ -10,6 +10,7 @@ import (
 )
 
 func TestEvents_AppendOnly(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")
 	raw := rawDB(t, db)
@@ -24,6 +25,7 @@ func TestEvents_AppendOnly(t *testing.T) {
 // change is rolled back with it. The fault is injected by a trigger that makes
 // every insert into events fail, i.e. after the change and before the event.
 func TestChangeAndEventAreAtomic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	c := mustCreateClaim(t, db, "Trump will attend the Victory Day parade.")

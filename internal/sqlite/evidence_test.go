@@ -12,6 +12,7 @@ import (
 )
 
 func TestDB_AddEvidence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("NewSourceByName", func(t *testing.T) {
 		db := MustOpenDB(t)
@@ -95,6 +96,7 @@ func TestDB_AddEvidence(t *testing.T) {
 }
 
 func TestDB_CreateSource(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	s, err := db.CreateSource(ctx, claimtrack.SourceInput{Name: "Dmitry Peskov", Kind: "person", Role: "Kremlin spokesman"}, "local")
@@ -118,6 +120,7 @@ func TestDB_CreateSource(t *testing.T) {
 // Source search results are kept between searches, but never outlive a
 // change to the sources, whoever makes it.
 func TestSearchSources_KeptUntilSourcesChange(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)

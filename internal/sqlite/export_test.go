@@ -34,6 +34,7 @@ type jsonDump struct {
 // The JSON and CSV exports hold every row of every table, in id order, with
 // the values the tracker shows, and the two say the same.
 func TestExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
@@ -110,6 +111,7 @@ func TestExport(t *testing.T) {
 // of an export of any length (or to a client of any speed) empties the
 // write-ahead log instead of finding it pinned by the export.
 func TestExportClaims_HoldsNoReadTransactionAcrossTheExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := gen.Generate(ctx, db, gen.Options{Claims: 1200, Seed: 5})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestGeneration(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	gen := func() int64 {

@@ -41,6 +41,7 @@ func removeNewestLink(t *testing.T, db *sqlite.DB) (removed, added int64) {
 // A link's id is never given out again once it was removed: the history
 // names it, and would otherwise point at the next link.
 func TestIDs_EvidenceNotReused(t *testing.T) {
+	t.Parallel()
 	db := MustOpenDB(t)
 	removed, added := removeNewestLink(t, db)
 	require.Greater(t, added, removed, "the link added after the newest was removed took its id")
@@ -60,6 +61,7 @@ func TestIDs_EvidenceNotReused(t *testing.T) {
 // added and removed (the newest one too, so that only the history names
 // it), a verdict, an account with a token and a session, tagged claims.
 func TestIDs_MigrationKeepsIDs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := oldDatabase(t)
 	raw0, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
@@ -146,6 +148,7 @@ func TestIDs_MigrationKeepsIDs(t *testing.T) {
 // A restore brings back events naming links removed before the export; a
 // link added after it gets an id above them, not one of theirs.
 func TestIDs_RestoreKeepsRemovedIDs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := MustOpenDB(t)
 	removed, _ := removeNewestLink(t, src)

@@ -88,6 +88,7 @@ func withoutImportEvent(t *testing.T, d *dump.Dump) *dump.Dump {
 // CSV and imported into an empty database, give back the same claims,
 // sources, evidence, statuses and history, and the same source records.
 func TestImport_RoundTrip_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := sourceDB(t)
 	want, raw := exportJSON(t, src)
@@ -148,6 +149,7 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 
 // Importing a file with one bad row in 10,000 writes nothing and names it.
 func TestImport_OneBadRowWritesNothing_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d := &dump.Dump{Format: dump.Format, Version: dump.Version}
 	d.Sources = append(d.Sources, dump.Source{ID: 1, Name: "Wire", Kind: "agency", CreatedAt: "2025-01-01T00:00:00.000000Z"})
@@ -201,6 +203,7 @@ func TestImport_OneBadRowWritesNothing_Volume(t *testing.T) {
 // a report already here is left out with its claims, sources of the same
 // name are linked, and the history comes along with its references mapped.
 func TestImport_Merge_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	src := sourceDB(t)
 	d, _ := exportJSON(t, src)
@@ -277,6 +280,7 @@ func TestImport_Merge_Volume(t *testing.T) {
 // them, in the history by the importing user; a row the database refuses
 // (a new source without a kind) writes nothing and is named.
 func TestImportSheet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := seeds.Load(ctx, db)

@@ -14,7 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLoad_Generated(t *testing.T) {
+// A _Volume test (see docs/testing.md): thousands of rows through one
+// goroutine. The generator's other goroutine, which makes the rows, runs
+// under the race detector in every other test that generates claims.
+func TestLoad_Generated_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	var calls int
@@ -111,6 +115,7 @@ func queryRows(t *testing.T, raw *sql.DB, query string, args ...any) [][]string 
 // A database whose index and records are empty (claims stored before they
 // existed) gets them when it is opened.
 func TestOpen_FillsEmptySearchIndex(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	db, err := sqlite.Open(ctx, path)
@@ -141,6 +146,7 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 // MinEvents adds pairs of edits until the history is that long; each claim's
 // version counts its events, and a claim as of any moment reads as it does.
 func TestLoad_GeneratedEditHistory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	st, err := gen.Generate(ctx, db, gen.Options{Claims: 200, Seed: 5, MinEvents: 3000})

@@ -27,6 +27,7 @@ func scoreChangesSinceSnapshot(t *testing.T, db *sqlite.DB) int64 {
 // it records its count of score changes must not lose the next one's: the
 // count is stored before another transaction can read it. Run with -race.
 func TestSinceSnapshot_NoLostUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	db.SetSnapshotEvery(1000)
@@ -92,6 +93,7 @@ func TestSinceSnapshot_NoLostUpdate(t *testing.T) {
 // Close stops and waits for the goroutines that prepare statements for the
 // cache: none is still running once it returns. Run with -race.
 func TestClose_StopsStatementPreparers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, t.TempDir()+"/close.db")
 	require.NoError(t, err)

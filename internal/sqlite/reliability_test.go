@@ -36,6 +36,7 @@ func mustLink(tb testing.TB, db *sqlite.DB, claimID int64, source string, stance
 // history gives, and they follow the rules: halves for partly true, both
 // sides of a "via" credited, "reports" ignored, open claims only open.
 func TestReliability_Maintained(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
@@ -105,6 +106,7 @@ func TestReliability_Maintained(t *testing.T) {
 // A source page lists the newest links from both sides (own and relayed),
 // however many there are.
 func TestFindSourceClaims_Newest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	wire := int64(0)
@@ -131,6 +133,7 @@ func TestFindSourceClaims_Newest(t *testing.T) {
 
 // Long histories are drawn from evenly spread points, the last included.
 func TestFindScorePoints_Sampled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	var source int64
@@ -158,6 +161,7 @@ func TestFindScorePoints_Sampled(t *testing.T) {
 // Removing a link takes its credit back, in the records and in the replay,
 // and refuses a stale version.
 func TestReliability_RemoveEvidence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
@@ -213,6 +217,7 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 
 // On a large tracker the pickers offer the most used sources, by name.
 func TestFindSourceChoices_MostUsed_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	_, err := gen.Generate(ctx, db, gen.Options{Claims: 4000, Seed: 4})
@@ -307,6 +312,7 @@ func snapshotMoments(t *testing.T, db *sqlite.DB, n int) (moments []time.Time, s
 // by source and sorted, at moments before, on and between the snapshots of
 // the order a generated database was given, and on several pages.
 func TestFindSourcesAsOf_MatchesRecords_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	db.SetSnapshotEvery(150)
@@ -321,6 +327,7 @@ func TestFindSourcesAsOf_MatchesRecords_Volume(t *testing.T) {
 // so do those built again from the history; a clock that does not move
 // between changes (all of them at one instant) does not confuse them.
 func TestFindSourcesAsOf_LiveSnapshots_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)

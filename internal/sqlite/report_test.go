@@ -11,6 +11,7 @@ import (
 )
 
 func TestSeed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	empty, err := db.IsEmpty(ctx)
@@ -62,6 +63,7 @@ func TestSeed(t *testing.T) {
 }
 
 func TestDB_ImportReport_AllOrNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	imp := claimtrack.ReportImport{

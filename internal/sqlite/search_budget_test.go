@@ -19,6 +19,7 @@ import (
 // one. A statement that streams its rows from the index (ORDER BY rowid,
 // which FTS5 gives) could run past the budget uninterrupted.
 func TestSearchStatements_WorkBeforeTheirFirstRow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
 	require.NoError(t, err)

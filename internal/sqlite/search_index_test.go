@@ -42,6 +42,7 @@ func ftsSegments(t *testing.T, raw *sql.DB, table string) int {
 // index; changes merge a little as they go, so a stream of them does not
 // leave searches looking through dozens of segments.
 func TestSearchIndex_StaysCompactUnderChanges_Volume(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
@@ -96,6 +97,7 @@ func TestUsers(t *testing.T) {
 // The tracker keeps an active admin: demoting or disabling the last one is
 // refused, whoever asks, including two admins at once against each other.
 func TestUsers_LastAdminKept(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	raw := rawDB(t, db)
