@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data
+.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data
 
 # Root installs system packages itself; anyone else through sudo.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -33,14 +33,20 @@ generate:
 seed: build
 	./$(BIN) seed --db $(DB)
 
-## test: static checks, then every test, the browser tests included (their tools installed first).
-## Packages run two at a time; the slowest are named first so that they start first (./... adds the
-## rest). Tests named *_Volume move a lot of data through one goroutine: the race detector would only
-## slow them (SQLite is C compiled to Go), so they run in a second pass without it.
-SLOW_PKGS := ./web ./internal/e2e ./internal/sqlite ./cmd/claimtrack
+## test: static checks, then every test, the browser tests included (their tools installed first),
+## without the race detector. Packages run two at a time; the slowest are named first so that they
+## start first (./... adds the rest).
+SLOW_PKGS := ./internal/e2e ./web ./internal/sqlite ./cmd/claimtrack
 test: check browser-tools
-	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 15m $(RACE) -skip '_Volume$$' $(SLOW_PKGS) ./...
-	$(GO) test -count=1 -timeout 10m -run '_Volume$$' ./internal/sqlite
+	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 10m $(SLOW_PKGS) ./...
+
+## test-race: the packages where goroutines meet (the server, storage, the webhook sender, the
+## command), under the race detector when cgo and a C compiler are there; CI runs it after make test.
+## Tests named *_Volume move a lot of data through one goroutine: the race detector would only slow
+## them (SQLite is C compiled to Go), and make test runs them.
+RACE_PKGS := ./web ./internal/sqlite ./internal/webhook ./cmd/claimtrack
+test-race:
+	$(GO) test -count=1 -timeout 20m $(RACE) -skip '_Volume$$' $(RACE_PKGS)
 
 ## test-fast: static checks and every test but the browser tests, for quick loops
 test-fast: check
