@@ -20,6 +20,17 @@ type apiReliability struct {
 	Low      float64 `json:"low"`
 	High     float64 `json:"high"`
 	Enough   bool    `json:"enough"`
+	// Statements and Forecasts are the record's two parts, under the same
+	// rules (absent inside a part).
+	Statements *apiReliability `json:"statements,omitempty"`
+	Forecasts  *apiReliability `json:"forecasts,omitempty"`
+}
+
+// apiRecordOf is a record (or a part of one) as the API shows it.
+func apiRecordOf(rec claimtrack.SourceRecord) *apiReliability {
+	return &apiReliability{Agree: float64(rec.Credit.AgreeHalves) / 2, Disagree: float64(rec.Credit.DisagreeHalves) / 2,
+		Open: rec.Credit.Open, Claims: rec.Claims, Score: round3(rec.Score.Mean), Low: round3(rec.Score.Low),
+		High: round3(rec.Score.High), Enough: rec.Score.Enough}
 }
 
 type apiSourceBody struct {
@@ -39,16 +50,16 @@ func (s *Server) apiSourceOf(c echo.Context, src *claimtrack.Source, rec *claimt
 	b := apiSourceBody{ID: src.ID, URL: s.baseURL(c) + views.SourceURL(src.ID), Name: src.Name, Kind: string(src.Kind), Role: src.Role,
 		Website: src.URL, Description: src.Description, CreatedAt: apiTime(src.CreatedAt), UpdatedAt: apiTime(src.UpdatedAt)}
 	if rec != nil {
-		b.Reliability = &apiReliability{Agree: float64(rec.Credit.AgreeHalves) / 2, Disagree: float64(rec.Credit.DisagreeHalves) / 2,
-			Open: rec.Credit.Open, Claims: rec.Claims, Score: round3(rec.Score.Mean), Low: round3(rec.Score.Low),
-			High: round3(rec.Score.High), Enough: rec.Score.Enough}
+		b.Reliability = apiRecordOf(*rec)
+		b.Reliability.Statements = apiRecordOf(rec.Statements.AsRecord())
+		b.Reliability.Forecasts = apiRecordOf(rec.Forecasts.AsRecord())
 	}
 	return b
 }
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
-// GET /sources: sorted by name, reliability or claims, with their records.
+// GET /sources: sorted by name, reliability, the forecasts' record or claims, with their records.
 func (s *Server) apiSources(c echo.Context) error {
 	page, perPage, err := apiPage(c)
 	if err != nil {
@@ -58,9 +69,9 @@ func (s *Server) apiSources(c echo.Context) error {
 	switch sort {
 	case "":
 		sort = claimtrack.SortByName
-	case claimtrack.SortByName, claimtrack.SortByReliability, claimtrack.SortByClaims:
+	case claimtrack.SortByName, claimtrack.SortByReliability, claimtrack.SortByForecasts, claimtrack.SortByClaims:
 	default:
-		return apiInvalid("sort", "Sort by name, reliability or claims.")
+		return apiInvalid("sort", "Sort by name, reliability, forecasts or claims.")
 	}
 	list, total, err := s.store.FindSources(c.Request().Context(), claimtrack.SourceFilter{Sort: sort, Offset: (page - 1) * perPage, Limit: perPage})
 	if err != nil {

@@ -44,17 +44,27 @@ func (s *Server) handleSourceList(c echo.Context) error {
 		}
 	}
 	sort := c.QueryParam("sort")
-	if sort != claimtrack.SortByReliability && sort != claimtrack.SortByClaims {
+	if sort != claimtrack.SortByReliability && sort != claimtrack.SortByForecasts && sort != claimtrack.SortByClaims {
 		sort = claimtrack.SortByName
+	}
+	// Sorted by their forecasts, the rows show the forecasts' part of each
+	// record, under the same rules.
+	forecasts := func(list []*claimtrack.SourceSummary) {
+		if sort == claimtrack.SortByForecasts {
+			for _, s := range list {
+				s.Record = s.Record.Forecasts.AsRecord()
+			}
+		}
 	}
 	d := views.SourceListData{Sort: sort}
 	order := sort
-	if sort == claimtrack.SortByReliability {
+	if sort == claimtrack.SortByReliability || sort == claimtrack.SortByForecasts {
 		// The best source comes first: without a score, none has one.
 		top, _, err := s.store.FindSources(ctx, claimtrack.SourceFilter{Sort: sort, Limit: 1})
 		if err != nil {
 			return err
 		}
+		forecasts(top)
 		if len(top) > 0 && !top[0].Record.Score.Enough {
 			d.Unranked, order = true, claimtrack.SortByName
 		}
@@ -65,6 +75,7 @@ func (s *Server) handleSourceList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	forecasts(d.Sources)
 	d.Pager = views.Pager{Page: pageNum, PerPage: SourcesPerPage, Total: total,
 		URL: func(n int) string { return views.SourcesURL(sort, n) }}
 	return s.render(c, http.StatusOK, views.SourceListPage(s.page(c, "Sources", "sources"), d))

@@ -173,6 +173,12 @@ func (r *SourceRecord) Part(k RecordKind) *KindRecord {
 	return &r.Statements
 }
 
+// AsRecord is a part of a record as a record of its own: its credit, claims
+// and score (a part keeps no history of its own).
+func (k KindRecord) AsRecord() SourceRecord {
+	return SourceRecord{Credit: k.Credit, Claims: k.Claims, Score: k.Score}
+}
+
 // Rescore computes the scores of the record and of its parts from their
 // credits.
 func (r *SourceRecord) Rescore() {
