@@ -258,7 +258,7 @@ func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrac
 		}
 	}
 	if u := user(c); u != nil {
-		if d.Following, err = s.store.IsFollowing(ctx, u.ID, followTarget(claimtrack.FollowClaim, claim.ID)); err != nil {
+		if d.Following, err = s.store.IsFollowing(ctx, u.ID, claimtrack.FollowTarget{Kind: claimtrack.FollowClaim, ID: claim.ID}); err != nil {
 			return d, nil, err
 		}
 	}

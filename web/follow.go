@@ -61,11 +61,7 @@ func (s *Server) handleAssign(c echo.Context) error {
 	ctx := c.Request().Context()
 	_, err = s.store.AssignClaim(ctx, id, c.FormValue("assignee"), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
-		claim, ferr := s.store.FindClaimByID(ctx, id)
-		if ferr != nil {
-			return ferr
-		}
-		d, review, ferr := s.loadClaimPage(c, id, claim, views.StatusForm{}, views.EvidenceForm{})
+		d, review, ferr := s.loadClaimPage(c, id, nil, views.StatusForm{}, views.EvidenceForm{})
 		if ferr != nil {
 			return ferr
 		}
@@ -91,11 +87,6 @@ func (s *Server) assignable(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// followTarget is the claim or source a page is about, as a follow target.
-func followTarget(kind claimtrack.FollowKind, id int64) claimtrack.FollowTarget {
-	return claimtrack.FollowTarget{Kind: kind, ID: id}
 }
 
 // handlePrivateFeed is a person's private feed of what they follow, at an

@@ -103,7 +103,7 @@ func (s *Server) handleSourceView(c echo.Context) error {
 		return err
 	}
 	if u := user(c); u != nil {
-		if d.Following, err = s.store.IsFollowing(ctx, u.ID, followTarget(claimtrack.FollowSource, id)); err != nil {
+		if d.Following, err = s.store.IsFollowing(ctx, u.ID, claimtrack.FollowTarget{Kind: claimtrack.FollowSource, ID: id}); err != nil {
 			return err
 		}
 	}

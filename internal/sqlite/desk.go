@@ -39,6 +39,13 @@ func deskSections(d *claimtrack.Desk, username string) []struct {
 	}
 }
 
+// deskSQL is a desk section's list (its first rows, in order) and its
+// count, both ending with a limit.
+func deskSQL(from, where, order string) (list, count string) {
+	return `SELECT ` + claimColumns + ` FROM ` + from + ` WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ?`,
+		`SELECT count(*) FROM (SELECT 1 FROM ` + from + ` WHERE ` + where + ` LIMIT ?)`
+}
+
 // FindDesk returns what needs checking now for the person with the given
 // account (username for what is assigned to them), in one read: every
 // section's first DeskRows rows and its count, and the changes to what they
@@ -47,15 +54,14 @@ func (db *DB) FindDesk(ctx context.Context, userID int64, username string) (*cla
 	d := &claimtrack.Desk{Today: db.Now().UTC().Format(time.DateOnly)}
 	err := db.readTx(ctx, func(tx *Tx) error {
 		for _, s := range deskSections(d, username) {
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+s.from+` WHERE `+s.where+` LIMIT ?)`,
-				append(s.args, claimtrack.DeskCountMax+1)...).Scan(&s.into.Total); err != nil {
+			list, count := deskSQL(s.from, s.where, s.order)
+			if err := tx.QueryRowContext(ctx, count, append(s.args, claimtrack.DeskCountMax+1)...).Scan(&s.into.Total); err != nil {
 				return err
 			}
 			if s.into.Total > claimtrack.DeskCountMax {
 				s.into.Total, s.into.Capped = claimtrack.DeskCountMax, true
 			}
-			claims, err := claimBatch(ctx, tx, `SELECT `+claimColumns+` FROM `+s.from+` WHERE `+s.where+` ORDER BY `+s.order+` LIMIT ?`,
-				append(s.args, claimtrack.DeskRows)...)
+			claims, err := claimBatch(ctx, tx, list, append(s.args, claimtrack.DeskRows)...)
 			if err != nil {
 				return err
 			}
@@ -116,8 +122,8 @@ func (db *DB) DeskAttention(ctx context.Context, username string) (int, error) {
 				continue
 			}
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+s.from+` WHERE `+s.where+` LIMIT ?)`,
-				append(s.args, claimtrack.DeskCountMax)...).Scan(&n); err != nil {
+			_, count := deskSQL(s.from, s.where, s.order)
+			if err := tx.QueryRowContext(ctx, count, append(s.args, claimtrack.DeskCountMax)...).Scan(&n); err != nil {
 				return err
 			}
 			total += n

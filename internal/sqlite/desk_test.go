@@ -7,6 +7,7 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/gen"
+	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -102,20 +103,22 @@ func TestFindDesk_Bounded(t *testing.T) {
 	assert.LessOrEqual(t, len(d.Unverified.Claims), claimtrack.DeskRows)
 	assert.Positive(t, d.Unverified.Total)
 	raw := rawDB(t, db)
-	for name, q := range map[string]string{
-		"overdue":    `SELECT id FROM claims c INDEXED BY claims_due WHERE c.kind = 'forecast' AND c.due_date <> '' AND c.status IN ('unverified', 'disputed') AND c.due_date < '2026-01-01' ORDER BY c.due_date, c.id LIMIT 25`,
-		"unverified": `SELECT id FROM claims c WHERE c.status = 'unverified' ORDER BY c.created_at, c.id LIMIT 25`,
-		"re-review":  `SELECT id FROM claims c WHERE c.new_evidence_at <> '' ORDER BY c.new_evidence_at, c.id LIMIT 25`,
-		"assigned":   `SELECT id FROM claims c WHERE c.assignee = 'ana' AND c.assignee <> '' ORDER BY c.created_at, c.id LIMIT 25`,
-	} {
-		plan := queryRows(t, raw, `EXPLAIN QUERY PLAN `+q)
-		var steps string
-		for _, row := range plan {
-			steps += row[3] + "; "
+	today := "2026-01-01"
+	queries := sqlite.DeskQueries(today, "ana")
+	require.Len(t, queries, 5)
+	for name, q := range queries {
+		for _, stmt := range []string{q.List, q.Count} {
+			plan := queryRows(t, raw, `EXPLAIN QUERY PLAN `+stmt, append(q.Args, 25)...)
+			var steps string
+			for _, row := range plan {
+				steps += row[3] + "; "
+			}
+			assert.Regexp(t, `USING (COVERING )?INDEX`, steps, "%s: %s", name, steps)
+			assert.NotContains(t, steps, "SCAN c;", "%s reads the whole table: %s", name, steps)
+			if stmt == q.List {
+				assert.NotContains(t, steps, "TEMP B-TREE", "%s sorts its rows: %s", name, steps)
+			}
 		}
-		assert.Regexp(t, `USING (COVERING )?INDEX`, steps, "%s: %s", name, steps)
-		assert.NotContains(t, steps, "SCAN c;", "%s reads the whole table: %s", name, steps)
-		assert.NotContains(t, steps, "TEMP B-TREE", "%s sorts its rows: %s", name, steps)
 	}
 }
 

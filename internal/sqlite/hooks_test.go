@@ -1,6 +1,10 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
 
 // OpenUpTo opens a database applying the migrations up to and including
 // upTo only: a database as an earlier version of the tracker left it.
@@ -16,3 +20,25 @@ func SetAfterUpdate(db *DB, hook func()) { db.afterUpdate = hook }
 // SinceSnapshot is the kept count of score changes since the last snapshot
 // (-1 when it is to be counted again).
 func SinceSnapshot(db *DB) int64 { return db.sinceSnapshot.Load() }
+
+// DeskQuery is one desk section's statements, its list and its count, with
+// their arguments before the limit.
+type DeskQuery struct {
+	List, Count string
+	Args        []any
+}
+
+// DeskQueries are the statements FindDesk runs for each of its claim
+// sections on day today for username, by section, so that a test can read
+// their plans.
+func DeskQueries(today, username string) map[string]DeskQuery {
+	d := &claimtrack.Desk{Today: today}
+	names := map[*claimtrack.DeskSection]string{&d.Overdue: "overdue", &d.DueSoon: "due soon", &d.Unverified: "unverified",
+		&d.ReReview: "re-review", &d.Assigned: "assigned"}
+	out := map[string]DeskQuery{}
+	for _, s := range deskSections(d, username) {
+		list, count := deskSQL(s.from, s.where, s.order)
+		out[names[s.into]] = DeskQuery{List: list, Count: count, Args: s.args}
+	}
+	return out
+}
