@@ -29,8 +29,9 @@ type apiClaimBody struct {
 	CreatedAt   string   `json:"created_at"`
 	UpdatedAt   string   `json:"updated_at"`
 	MainSource  *apiRef  `json:"main_source"`
-	Assignee    string   `json:"assignee"` // the editor it is assigned to, "" for nobody
-	Due         string   `json:"due"`      // "overdue" or "soon" for an open forecast near or past its due date, else ""
+	Assignee    string   `json:"assignee"`    // the editor it is assigned to, "" for nobody
+	Due         string   `json:"due"`         // "overdue" or "soon" for an open forecast near or past its due date, else ""
+	QuestionID  int64    `json:"question_id"` // the question it is an outcome of, 0 for none
 }
 
 func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
@@ -41,7 +42,7 @@ func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
 	b := apiClaimBody{ID: cl.ID, URL: s.baseURL(c) + views.ClaimURL(cl.ID), Text: cl.Text, Context: cl.Context, Kind: string(cl.Kind),
 		DueDate: cl.DueDate, Tags: tags, Status: string(cl.Status), VerdictNote: cl.VerdictNote, ReportID: cl.ReportID,
 		Version: cl.Version, CreatedAt: apiTime(cl.CreatedAt), UpdatedAt: apiTime(cl.UpdatedAt),
-		Assignee: cl.Assignee, Due: string(cl.Due(s.Now().UTC().Format(time.DateOnly)))}
+		Assignee: cl.Assignee, Due: string(cl.Due(s.Now().UTC().Format(time.DateOnly))), QuestionID: cl.QuestionID}
 	if cl.MainSource != nil {
 		b.MainSource = &apiRef{cl.MainSource.ID, cl.MainSource.Name}
 	}
@@ -156,6 +157,15 @@ type apiStatusInput struct {
 	Status  string `json:"status"`
 	Note    string `json:"note"`
 	Version int64  `json:"version"`
+	// Refute lists rival outcomes to refute with the same note, with a
+	// confirmation, each at the version last seen.
+	Refute []apiRivalInput `json:"refute"`
+}
+
+// apiRivalInput is a rival outcome at the version last seen.
+type apiRivalInput struct {
+	ID      int64 `json:"id"`
+	Version int64 `json:"version"`
 }
 
 // POST /claims/:id/status: the version seen comes as If-Match (or in the
@@ -180,8 +190,14 @@ func (s *Server) apiStatusChange(c echo.Context) error {
 	if version == 0 {
 		return apiFail(http.StatusPreconditionRequired, "Send the claim's ETag as If-Match (or its version in the body), so a verdict never overwrites one you did not see.")
 	}
-	updated, err := s.store.SetClaimStatus(c.Request().Context(), cl.ID,
-		claimtrack.StatusChange{Status: claimtrack.Status(in.Status), Note: in.Note, Version: version}, user(c).Username)
+	ch := claimtrack.StatusChange{Status: claimtrack.Status(in.Status), Note: in.Note, Version: version}
+	for _, r := range in.Refute {
+		if r.ID <= 0 || r.Version <= 0 {
+			return apiInvalid("refute", "Each rival is its id and the version last seen.")
+		}
+		ch.Refute = append(ch.Refute, claimtrack.Rival{ID: r.ID, Version: r.Version})
+	}
+	updated, err := s.store.SetClaimStatus(c.Request().Context(), cl.ID, ch, user(c).Username)
 	if err != nil {
 		return stale(err)
 	}

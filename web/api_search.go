@@ -57,6 +57,10 @@ func (s *Server) apiSearch(c echo.Context) error {
 	for _, src := range res.Sources {
 		sources = append(sources, s.apiSourceOf(c, src, nil))
 	}
+	questions := make([]apiQuestionBody, 0, len(res.Questions))
+	for _, q := range res.Questions {
+		questions = append(questions, s.apiQuestionOf(c, q))
+	}
 	last := max(1, (res.Total+perPage-1)/perPage)
 	links := map[string]string{}
 	mk := func(n int) string {
@@ -70,7 +74,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 		links["next"] = mk(page + 1)
 	}
 	s.linkHeader(c, links)
-	return c.JSON(http.StatusOK, map[string]any{"data": hits, "sources": sources,
+	return c.JSON(http.StatusOK, map[string]any{"data": hits, "sources": sources, "questions": questions,
 		"meta": map[string]any{"page": page, "per_page": perPage, "total": res.Total, "at_least": res.AtLeast, "ranked": res.Ranked,
 			"notes": append([]string{}, q.Notes...)},
 		"links": links})

@@ -257,6 +257,11 @@ func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrac
 			return d, nil, err
 		}
 	}
+	if claim.QuestionID != 0 {
+		if d.Question, d.Rivals, err = s.store.FindRivals(ctx, claim); err != nil {
+			return d, nil, err
+		}
+	}
 	if u := user(c); u != nil {
 		if d.Following, err = s.store.IsFollowing(ctx, u.ID, claimtrack.FollowTarget{Kind: claimtrack.FollowClaim, ID: claim.ID}); err != nil {
 			return d, nil, err
@@ -478,8 +483,15 @@ func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := newStatusForm(c)
-	ch := statusChange(f)
-	claim, err := s.store.SetClaimStatus(ctx, id, ch, s.actor(c))
+	ch, ok := statusChange(f)
+	var claim *claimtrack.Claim
+	if ok {
+		claim, err = s.store.SetClaimStatus(ctx, id, ch, s.actor(c))
+	} else {
+		f.Refute = nil
+		err = &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: map[string]string{"refute": "Tick the rivals among those offered here."}}
+	}
 	switch claimtrack.ErrorCode(err) {
 	case "":
 		// The form's address ends in #status-form so that a rejected form scrolls
@@ -493,6 +505,13 @@ func (s *Server) handleClaimStatusUpdate(c echo.Context) error {
 	case claimtrack.ECONFLICT:
 		if claim == nil {
 			return err
+		}
+		if claim.Version == ch.Version {
+			// This claim is as the editor saw it: a rival changed. The page
+			// shows the rivals as they are now, the note kept.
+			f.Refute = nil
+			f.Errors = views.FormErrors{"refute": claimtrack.ErrorMessage(err) + " Nothing was saved; the rivals are shown as they are now: tick them again."}
+			return s.renderClaim(c, http.StatusConflict, claim, f, views.EvidenceForm{})
 		}
 		f.Version = strconv.FormatInt(claim.Version, 10)
 		return s.renderConflict(c, claim, ch.Version, views.ConflictData{Status: &f})

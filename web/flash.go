@@ -42,6 +42,11 @@ const (
 	flashUnfollowed
 	flashAssigned
 	flashFeedRevoked
+	flashQuestionCreated
+	flashQuestionUpdated
+	flashOutcomeAdded
+	flashOutcomeRemoved
+	flashQuestionResolved
 	numFlashes // not a message: how many there are
 )
 
@@ -77,6 +82,11 @@ var flashes = [...]flashText{
 	{flashUnfollowed, "unfollowed", "You no longer follow it."},
 	{flashAssigned, "assigned", "Assignment saved and recorded in the history."},
 	{flashFeedRevoked, "feed-revoked", "Your private feed's address no longer works. Make a new one to follow in a feed reader again."},
+	{flashQuestionCreated, "question-created", "Question saved. Add its outcomes below."},
+	{flashQuestionUpdated, "question-updated", "Your changes to the question were saved."},
+	{flashOutcomeAdded, "outcome-added", "Outcome added and recorded in the history."},
+	{flashOutcomeRemoved, "outcome-removed", "The claim is no longer an outcome of this question; its verdict stays."},
+	{flashQuestionResolved, "question-resolved", "Outcome confirmed and its rivals refuted, each recorded in the history."},
 }
 
 // One entry per constant: with one missing (or one too many) the constant

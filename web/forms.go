@@ -74,11 +74,25 @@ func claimFormOf(c *claimtrack.Claim) views.ClaimForm {
 }
 
 func newStatusForm(c echo.Context) views.StatusForm {
-	return views.StatusForm{Status: c.FormValue("status"), Note: c.FormValue("note"), Version: c.FormValue("version")}
+	f := views.StatusForm{Status: c.FormValue("status"), Note: c.FormValue("note"), Version: c.FormValue("version")}
+	if c.Request().Form != nil {
+		f.Refute = c.Request().Form["refute"]
+	}
+	return f
 }
 
-func statusChange(f views.StatusForm) claimtrack.StatusChange {
-	return claimtrack.StatusChange{Status: claimtrack.Status(strings.TrimSpace(f.Status)), Note: f.Note, Version: formInt(f.Version)}
+// statusChange is the change the status form asks for; ok is false when a
+// ticked rival is not one the form offers (the form was tampered with).
+func statusChange(f views.StatusForm) (claimtrack.StatusChange, bool) {
+	ch := claimtrack.StatusChange{Status: claimtrack.Status(strings.TrimSpace(f.Status)), Note: f.Note, Version: formInt(f.Version)}
+	for _, raw := range f.Refute {
+		r, ok := claimtrack.ParseRival(raw)
+		if !ok {
+			return ch, false
+		}
+		ch.Refute = append(ch.Refute, r)
+	}
+	return ch, true
 }
 
 func newEvidenceForm(c echo.Context) views.EvidenceForm {

@@ -100,6 +100,17 @@ func (s *Server) routes() {
 	get("/verdicts.atom", s.handleVerdictsFeed)
 	get("/due.ics", s.handleDueCalendar)
 
+	get("/questions", s.handleQuestionList)
+	get("/questions/new", s.handleQuestionNew, edit)
+	e.POST("/questions", s.handleQuestionCreate, edit)
+	// /questions/{id}.atom: the question's feed (see pageOrFeed).
+	get("/questions/:id", pageOrFeed(s.handleQuestionView, s.questionFeed))
+	get("/questions/:id/edit", s.handleQuestionEdit, edit)
+	e.POST("/questions/:id", s.handleQuestionUpdate, edit)
+	e.POST("/questions/:id/outcomes", s.handleOutcomeAdd, edit)
+	e.POST("/questions/:id/outcomes/:cid/remove", s.handleOutcomeRemove, edit)
+	e.POST("/questions/:id/resolve", s.handleQuestionResolve, edit)
+
 	get("/reports", s.handleReportList)
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
@@ -126,6 +137,12 @@ func (s *Server) routes() {
 	read("/sources/:id", s.apiSource)
 	read("/events", s.apiEvents)
 	read("/search", s.apiSearch)
+	read("/questions", s.apiQuestions)
+	write("/questions", s.apiQuestionCreate)
+	read("/questions/:id", s.apiQuestion)
+	patch("/questions/:id", s.apiQuestionEdit)
+	write("/questions/:id/outcomes", s.apiOutcomeAdd)
+	e.DELETE(apiPrefix+"/questions/:id/outcomes/:cid", s.apiOutcomeRemove, s.apiAuth, s.apiWriter)
 }
 
 // pageOrFeed serves the Atom feed of a claim or source at {id}.atom and its

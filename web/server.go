@@ -98,6 +98,7 @@ type Store interface {
 	DeskStore
 	FollowStore
 	CalendarStore
+	QuestionStore
 	Ping(ctx context.Context) error
 	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.

@@ -51,6 +51,7 @@ type Claim struct {
 	VerdictNote string
 	ReportID    int64  // 0 when the claim was not taken from a report
 	Assignee    string // the username of the editor it is assigned to, "" for nobody
+	QuestionID  int64  // the question it is an outcome of, 0 for none
 	Version     int64  // starts at 1 and grows by one with every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -23,6 +23,10 @@ const (
 	EventUserEnabled     EventType = "user_enabled"
 	EventPasswordChanged EventType = "password_changed"
 	EventClaimAssigned   EventType = "claim_assigned"
+	EventQuestionCreated EventType = "question_created"
+	EventQuestionEdited  EventType = "question_edited"
+	EventOutcomeAdded    EventType = "outcome_added"
+	EventOutcomeRemoved  EventType = "outcome_removed"
 )
 
 // Label is the kind of change in words for people.
@@ -60,6 +64,14 @@ func (t EventType) Label() string {
 		return "Password changed"
 	case EventClaimAssigned:
 		return "Assigned"
+	case EventQuestionCreated:
+		return "Question created"
+	case EventQuestionEdited:
+		return "Question edited"
+	case EventOutcomeAdded:
+		return "Made an outcome"
+	case EventOutcomeRemoved:
+		return "No longer an outcome"
 	}
 	return string(t)
 }
@@ -82,6 +94,10 @@ type Event struct {
 	SourceID     int64     // 0 when no source is involved
 	EvidenceID   int64     // 0 when no evidence is involved
 	ReportID     int64     // 0 when no report is involved
+	// QuestionID is the question the change is about: a question's own
+	// changes, a claim made or unmade one of its outcomes, and a verdict on
+	// one of its outcomes; 0 otherwise.
+	QuestionID int64
 	// Payload is what the change records, typed by its kind. Writers set
 	// it (the type follows from it); readers find it decoded.
 	Payload Payload
@@ -107,7 +123,8 @@ type EventFilter struct {
 // EventTypes lists every kind of change, in the order filters offer them.
 var EventTypes = []EventType{EventClaimCreated, EventClaimEdited, EventStatusChanged, EventEvidenceAdded,
 	EventEvidenceEdited, EventEvidenceRemoved, EventSourceCreated, EventSourceEdited, EventReportImported, EventDataImported, EventUserCreated,
-	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged, EventClaimAssigned}
+	EventUserRoleChanged, EventUserDisabled, EventUserEnabled, EventPasswordChanged, EventClaimAssigned,
+	EventQuestionCreated, EventQuestionEdited, EventOutcomeAdded, EventOutcomeRemoved}
 
 // Valid reports whether t is a known kind of change.
 func (t EventType) Valid() bool {
@@ -124,7 +141,7 @@ func (t EventType) Valid() bool {
 var eventFieldOrder = []string{
 	"text", "context", "kind", "due_date", "tags", "status",
 	"source", "stance", "quote", "url", "published_at", "via", "note",
-	"name", "role", "description", "title", "outlet", "summary", "assignee",
+	"name", "role", "description", "title", "outlet", "summary", "assignee", "question",
 }
 
 // FieldLabel names an event field for people.
@@ -168,6 +185,10 @@ func FieldLabel(k string) string {
 		return "Outlet"
 	case "summary":
 		return "Summary"
+	case "assignee":
+		return "Assignee"
+	case "question":
+		return "Question"
 	}
 	return k
 }

@@ -15,6 +15,8 @@ var eventRequired = map[EventType][]string{
 	EventReportImported:  {"title"},
 	EventUserCreated:     {"username", "role"},
 	EventUserRoleChanged: {"role"},
+	EventQuestionCreated: {"title"},
+	EventOutcomeAdded:    {"question_id"},
 }
 
 // EventValueMax bounds a value no form writes (a data import's file name,
@@ -102,6 +104,12 @@ func checkEventValue(f fieldErrors, t EventType, field, key, v string) {
 	case "via":
 		if v != "" {
 			validateSourceName(f, field, v)
+		}
+	case "question":
+		checkLength(f, field, "The question", v, 0, QuestionTitleMax, false)
+	case "question_id":
+		if n, err := strconv.ParseInt(v, 10, 64); v != "" && (err != nil || n <= 0) {
+			f.add(field, strconv.Quote(v)+" is not a question id.")
 		}
 	case "source_id", "via_source_id":
 		if n, err := strconv.ParseInt(v, 10, 64); v != "" && (err != nil || n <= 0) {

@@ -183,6 +183,21 @@ type (
 	// ClaimAssigned records who a claim is assigned to: a username, or ""
 	// for nobody.
 	ClaimAssigned struct{ From, To string }
+	// QuestionCreated records a new question.
+	QuestionCreated struct{ Question QuestionValues }
+	// QuestionEdited records the fields of a question an edit changed.
+	QuestionEdited struct{ Changes Changes }
+	// OutcomeAdded records a claim made an outcome of a question (the
+	// question's title as it was then).
+	OutcomeAdded struct {
+		QuestionID int64
+		Question   string
+	}
+	// OutcomeRemoved records a claim that is no longer an outcome of a question.
+	OutcomeRemoved struct {
+		QuestionID int64
+		Question   string
+	}
 )
 
 // NoteRevised says whether the change kept the status and revised only its
@@ -205,6 +220,10 @@ func (UserDisabled) EventType() EventType    { return EventUserDisabled }
 func (UserEnabled) EventType() EventType     { return EventUserEnabled }
 func (PasswordChanged) EventType() EventType { return EventPasswordChanged }
 func (ClaimAssigned) EventType() EventType   { return EventClaimAssigned }
+func (QuestionCreated) EventType() EventType { return EventQuestionCreated }
+func (QuestionEdited) EventType() EventType  { return EventQuestionEdited }
+func (OutcomeAdded) EventType() EventType    { return EventOutcomeAdded }
+func (OutcomeRemoved) EventType() EventType  { return EventOutcomeRemoved }
 
 // ClaimEdit is the edit from one claim's values to another's: only the
 // fields that differ (none when nothing changed).
@@ -221,6 +240,11 @@ func EvidenceEdit(before, after LinkValues) EvidenceEdited {
 // SourceEdit is the edit from one source's values to another's.
 func SourceEdit(before, after SourceValues) SourceEdited {
 	return SourceEdited{Changes: diffChanges(sourceFields(before), sourceFields(after))}
+}
+
+// QuestionEdit is the edit from one question's values to another's.
+func QuestionEdit(before, after QuestionValues) QuestionEdited {
+	return QuestionEdited{Changes: diffChanges(questionFields(before), questionFields(after))}
 }
 
 // ApplyTo sets the fields the edit changed on c.
@@ -320,6 +344,14 @@ func EncodePayload(p Payload) (before, after map[string]string) {
 	case ClaimAssigned:
 		before = map[string]string{"assignee": p.From}
 		after = map[string]string{"assignee": p.To}
+	case QuestionCreated:
+		after = questionFields(p.Question)
+	case QuestionEdited:
+		encodeChanges(p.Changes, before, after)
+	case OutcomeAdded:
+		after = map[string]string{"question": p.Question, "question_id": strconv.FormatInt(p.QuestionID, 10)}
+	case OutcomeRemoved:
+		before = map[string]string{"question": p.Question, "question_id": strconv.FormatInt(p.QuestionID, 10)}
 	}
 	return before, after
 }
@@ -364,6 +396,14 @@ func DecodePayload(t EventType, before, after map[string]string) Payload {
 		return PasswordChanged{Username: after["username"]}
 	case EventClaimAssigned:
 		return ClaimAssigned{From: before["assignee"], To: after["assignee"]}
+	case EventQuestionCreated:
+		return QuestionCreated{Question: QuestionValues{Title: after["title"], Description: after["description"]}}
+	case EventQuestionEdited:
+		return QuestionEdited{Changes: diffChanges(before, after)}
+	case EventOutcomeAdded:
+		return OutcomeAdded{QuestionID: parseID(after["question_id"]), Question: after["question"]}
+	case EventOutcomeRemoved:
+		return OutcomeRemoved{QuestionID: parseID(before["question_id"]), Question: before["question"]}
 	}
 	return nil
 }
@@ -428,6 +468,10 @@ func linkFields(v LinkValues, withNote bool) map[string]string {
 func decodeLink(m map[string]string) LinkValues {
 	return LinkValues{Source: m["source"], SourceID: parseID(m["source_id"]), Stance: Stance(m["stance"]), Quote: m["quote"],
 		URL: m["url"], PublishedAt: m["published_at"], Via: m["via"], ViaSourceID: parseID(m["via_source_id"]), Note: m["note"]}
+}
+
+func questionFields(v QuestionValues) map[string]string {
+	return map[string]string{"title": v.Title, "description": v.Description}
 }
 
 func sourceFields(v SourceValues) map[string]string {

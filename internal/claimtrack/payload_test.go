@@ -41,6 +41,10 @@ func TestPayload_RoundTrip(t *testing.T) {
 		claimtrack.PasswordChanged{Username: "ana"},
 		claimtrack.ClaimAssigned{From: "", To: "ana"},
 		claimtrack.ClaimAssigned{From: "ana", To: "bo"},
+		claimtrack.QuestionCreated{Question: claimtrack.QuestionValues{Title: "Will he attend the parade?", Description: "May 9"}},
+		claimtrack.QuestionEdit(claimtrack.QuestionValues{Title: "Will he attend?"}, claimtrack.QuestionValues{Title: "Will he attend the parade?"}),
+		claimtrack.OutcomeAdded{QuestionID: 3, Question: "Will he attend the parade?"},
+		claimtrack.OutcomeRemoved{QuestionID: 3, Question: "Will he attend?"},
 	}
 	seen := map[claimtrack.EventType]bool{}
 	for _, p := range payloads {

@@ -80,6 +80,8 @@ const MaxMatchesShown = 3
 type SearchResults struct {
 	Hits    []*SearchHit
 	Sources []*Source // sources whose name or role matched, when asked for
+	// Questions whose title or description matched, as many as sources.
+	Questions []*Question
 	// Total counts the matches; when AtLeast is set there are more than
 	// Total and only that many were counted.
 	Total   int

@@ -1,5 +1,7 @@
 package claimtrack
 
+import "strconv"
+
 // Status is a claim's place on the verdict scale.
 type Status string
 
@@ -76,6 +78,9 @@ type StatusChange struct {
 	Status  Status
 	Note    string
 	Version int64 // the version the editor saw; a stale one is a conflict
+	// Refute lists rival outcomes of the claim's question to refute with
+	// the same note, in the same transaction: only with a confirmation.
+	Refute []Rival
 }
 
 // Normalize trims the note.
@@ -91,6 +96,12 @@ func (c *StatusChange) Validate() error {
 	checkLength(f, "note", "The note", c.Note, 1, NoteMax, true)
 	if c.Version < 1 {
 		f.add("version", "The form is missing the claim's version; reload the page and try again.")
+	}
+	if len(c.Refute) > 0 && c.Status != StatusConfirmed {
+		f.add("refute", "Rivals are refuted only when this outcome is confirmed: choose Confirmed, or untick the rivals.")
+	}
+	if len(c.Refute) > OutcomesMax {
+		f.add("refute", "A question has at most "+strconv.Itoa(OutcomesMax)+" outcomes.")
 	}
 	return f.err()
 }

@@ -11,14 +11,14 @@ import (
 )
 
 const claimColumns = `c.id, c.text, c.context, c.kind, c.due_date, c.status, c.verdict_note,
-	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at, c.assignee`
+	coalesce(c.report_id, 0), c.version, c.created_at, c.updated_at, c.assignee, coalesce(c.question_id, 0)`
 
 // scanClaim reads claimColumns, then any further columns into extra.
 func scanClaim(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.Claim, error) {
 	var c claimtrack.Claim
 	var created, updated string
 	if err := s.Scan(append([]any{&c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-		&c.ReportID, &c.Version, &created, &updated, &c.Assignee}, extra...)...); err != nil {
+		&c.ReportID, &c.Version, &created, &updated, &c.Assignee, &c.QuestionID}, extra...)...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
@@ -509,7 +509,9 @@ func (db *DB) UpdateClaim(ctx context.Context, id, version int64, in claimtrack.
 // SetClaimStatus records a verdict: the new status and the reasoning behind it.
 // The same status with another note revises the note; the same status with
 // the same note changes nothing and records nothing (the claim keeps its
-// version). A stale version is ECONFLICT and writes nothing.
+// version). A stale version is ECONFLICT and writes nothing. A confirmation
+// may refute rival outcomes of the claim's question (ch.Refute), each with
+// its own status change, in the same transaction: all of it or nothing.
 func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error) {
 	ch.Normalize()
 	if err := ch.Validate(); err != nil {
@@ -523,10 +525,13 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 		if c, err = claimAtVersion(ctx, tx, id, ch.Version); err != nil {
 			return err
 		}
-		if c.Status == ch.Status && c.VerdictNote == ch.Note {
-			return nil
+		if c.Status != ch.Status || c.VerdictNote != ch.Note {
+			if err := setClaimStatus(ctx, tx, c, ch, actor); err != nil {
+				return err
+			}
 		}
-		return setClaimStatus(ctx, tx, c, ch, actor)
+		// Confirming an outcome can refute its rivals in the same step.
+		return refuteRivals(ctx, tx, c, ch.Refute, ch.Note, actor)
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {
@@ -553,8 +558,9 @@ func setClaimStatus(ctx context.Context, tx *Tx, c *claimtrack.Claim, ch claimtr
 	if err := reindexClaim(ctx, tx, c.ID); err != nil {
 		return err
 	}
+	// A verdict on an outcome is also a change to its question.
 	ev := &claimtrack.Event{
-		Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, Payload: verdict, Note: ch.Note,
+		Actor: actor, ClaimID: c.ID, ClaimVersion: c.Version, QuestionID: c.QuestionID, Payload: verdict, Note: ch.Note,
 	}
 	if err := insertEvent(ctx, tx, ev); err != nil {
 		return err

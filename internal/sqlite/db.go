@@ -374,6 +374,7 @@ type Tx struct {
 	scoreRows     int   // score history rows written
 	searchRows    bool  // claim_search rows rewritten
 	sourceRows    bool  // source_search rows rewritten
+	questionRows  bool  // question_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
 	recount       bool  // the snapshots were rebuilt: the count is to be made again
 	quiet         bool  // the changes notify no webhook (replayed from a file, or generated)

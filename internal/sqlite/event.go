@@ -28,8 +28,8 @@ func insertEvent(ctx context.Context, tx *Tx, ev *claimtrack.Event) error {
 // written with multi-row statements. The changes that notify get their
 // webhook deliveries queued in the same transaction.
 func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
-	b := &bulk{tx: tx, cols: 12, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id,
-		report_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 12*len(evs))}
+	b := &bulk{tx: tx, cols: 13, prefix: `INSERT INTO events (id, type, actor, at, claim_id, claim_version, source_id, evidence_id,
+		report_id, question_id, before_json, after_json, note) VALUES `, args: make([]any, 0, 13*len(evs))}
 	for _, ev := range evs {
 		if ev.Payload != nil {
 			ev.Type = ev.Payload.EventType()
@@ -56,7 +56,7 @@ func insertEvents(ctx context.Context, tx *Tx, evs []*claimtrack.Event) error {
 			version = ev.ClaimVersion
 		}
 		b.args = append(b.args, nullID(ev.ID), ev.Type, ev.Actor, formatTime(ev.At), nullID(ev.ClaimID), version,
-			nullID(ev.SourceID), nullID(ev.EvidenceID), nullID(ev.ReportID), string(before), string(after), ev.Note)
+			nullID(ev.SourceID), nullID(ev.EvidenceID), nullID(ev.ReportID), nullID(ev.QuestionID), string(before), string(after), ev.Note)
 	}
 	last, err := b.flushLast(ctx)
 	if err != nil {
@@ -76,13 +76,13 @@ func nonNil(m map[string]string) map[string]string {
 }
 
 const eventColumns = `id, type, actor, at, coalesce(claim_id, 0), coalesce(claim_version, 0), coalesce(source_id, 0),
-	coalesce(evidence_id, 0), coalesce(report_id, 0), before_json, after_json, note`
+	coalesce(evidence_id, 0), coalesce(report_id, 0), coalesce(question_id, 0), before_json, after_json, note`
 
 func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
 	var ev claimtrack.Event
 	var at, before, after string
 	if err := s.Scan(&ev.ID, &ev.Type, &ev.Actor, &at, &ev.ClaimID, &ev.ClaimVersion, &ev.SourceID,
-		&ev.EvidenceID, &ev.ReportID, &before, &after, &ev.Note); err != nil {
+		&ev.EvidenceID, &ev.ReportID, &ev.QuestionID, &before, &after, &ev.Note); err != nil {
 		return nil, err
 	}
 	ev.At = parseTime(at)

@@ -386,7 +386,7 @@ func (db *DB) FindSourceClaims(ctx context.Context, sourceID int64, limit int) (
 			var c claimtrack.Claim
 			var created, updated string
 			e, err := scanEvidence(rows, &c.ID, &c.Text, &c.Context, &c.Kind, &c.DueDate, &c.Status, &c.VerdictNote,
-				&c.ReportID, &c.Version, &created, &updated, &c.Assignee)
+				&c.ReportID, &c.Version, &created, &updated, &c.Assignee, &c.QuestionID)
 			if err != nil {
 				return err
 			}

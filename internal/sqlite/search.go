@@ -40,14 +40,17 @@ func (db *DB) SearchClaims(ctx context.Context, q claimtrack.SearchQuery, offset
 
 // Search is SearchClaims and SearchSources in one read transaction, which is
 // what the search page shows: the claims, with up to sources matching
-// sources in res.Sources.
+// sources in res.Sources and as many questions in res.Questions.
 func (db *DB) Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error) {
 	var res *claimtrack.SearchResults
 	err := db.readTx(ctx, func(tx *Tx) (err error) {
 		if res, err = db.searchClaims(ctx, tx, q, offset, limit); err != nil {
 			return err
 		}
-		res.Sources, err = db.searchSources(ctx, tx, q, sources)
+		if res.Sources, err = db.searchSources(ctx, tx, q, sources); err != nil {
+			return err
+		}
+		res.Questions, err = db.searchQuestions(ctx, tx, q, sources)
 		return err
 	})
 

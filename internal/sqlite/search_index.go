@@ -52,7 +52,7 @@ func tidySearchIndex(ctx context.Context, tx *Tx) error {
 	for _, t := range []struct {
 		table   string
 		touched bool
-	}{{"claim_search", tx.searchRows}, {"source_search", tx.sourceRows}} {
+	}{{"claim_search", tx.searchRows}, {"source_search", tx.sourceRows}, {"question_search", tx.questionRows}} {
 		if !t.touched {
 			continue
 		}
@@ -107,7 +107,8 @@ func (db *DB) fillSearchIndex(ctx context.Context) error {
 	var missing bool
 	if err := db.writer.QueryRowContext(ctx, `SELECT
 		(EXISTS (SELECT 1 FROM claims) AND NOT EXISTS (SELECT 1 FROM claim_search))
-		OR (EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_search))`).Scan(&missing); err != nil {
+		OR (EXISTS (SELECT 1 FROM sources) AND NOT EXISTS (SELECT 1 FROM source_search))
+		OR (EXISTS (SELECT 1 FROM questions) AND NOT EXISTS (SELECT 1 FROM question_search))`).Scan(&missing); err != nil {
 		return fmt.Errorf("sqlite: look at search index: %w", err)
 	}
 	if !missing {
@@ -116,7 +117,7 @@ func (db *DB) fillSearchIndex(ctx context.Context) error {
 	return db.RebuildSearchIndex(ctx)
 }
 
-// RebuildSearchIndex rebuilds both search indexes from the tables, in one
+// RebuildSearchIndex rebuilds the search indexes from the tables, in one
 // transaction. Bulk loaders call it once at the end instead of per row.
 func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 	return db.update(ctx, func(tx *Tx) error {
@@ -127,6 +128,9 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 			`DELETE FROM source_search`,
 			`INSERT INTO source_search (rowid, name, role) SELECT id, name, role FROM sources`,
 			`INSERT INTO source_search (source_search) VALUES ('optimize')`,
+			`DELETE FROM question_search`,
+			`INSERT INTO question_search (rowid, title, description) SELECT id, title, description FROM questions`,
+			`INSERT INTO question_search (question_search) VALUES ('optimize')`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("sqlite: rebuild search index: %w", err)
@@ -140,7 +144,7 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 // queries faster after a bulk load.
 func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
 	return db.update(ctx, func(tx *Tx) error {
-		for _, table := range []string{"claim_search", "source_search"} {
+		for _, table := range searchTables {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
 				return fmt.Errorf("sqlite: optimize %s: %w", table, err)
 			}
@@ -161,9 +165,12 @@ func facets(status, kind string) string {
 	return facetToken("status", status) + " " + facetToken("kind", kind)
 }
 
-// CheckSearchIndex runs FTS5's own integrity-check on both search indexes.
+// searchTables are the full-text indexes: claims, sources and questions.
+var searchTables = []string{"claim_search", "source_search", "question_search"}
+
+// CheckSearchIndex runs FTS5's own integrity-check on every search index.
 func (db *DB) CheckSearchIndex(ctx context.Context) error {
-	for _, table := range []string{"claim_search", "source_search"} {
+	for _, table := range searchTables {
 		if _, err := db.writer.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 			return fmt.Errorf("sqlite: %s: %w", table, err)
 		}

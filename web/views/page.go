@@ -3,6 +3,7 @@
 package views
 
 import (
+	"slices"
 	"net/url"
 	"strconv"
 	"strings"
@@ -133,8 +134,12 @@ type StatusForm struct {
 	Status  string
 	Note    string
 	Version string
+	Refute  []string // the rival outcomes ticked, as "ID:VERSION"
 	Errors  FormErrors
 }
+
+// Refutes says whether the rival v ("ID:VERSION") is ticked.
+func (f StatusForm) Refutes(v string) bool { return slices.Contains(f.Refute, v) }
 
 // EvidenceForm is the add-evidence or edit-evidence form as typed.
 type EvidenceForm struct {
