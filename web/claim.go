@@ -89,7 +89,7 @@ func (s *Server) renderClaimListAsOf(c echo.Context, label string, until time.Ti
 	if err != nil {
 		return err
 	}
-	d := views.ClaimListAsOfData{Label: label, Claims: states, Pager: views.Pager{Page: pageNum, PerPage: ClaimsPerPage, Total: total,
+	d := views.ClaimListAsOfData{Label: label, Claims: states, Day: until.UTC().Format(time.DateOnly), Pager: views.Pager{Page: pageNum, PerPage: ClaimsPerPage, Total: total,
 		URL: func(n int) string { return views.ClaimsAsOfURL(label, n) }}}
 	p := s.page(c, "Claims as of "+label, "claims")
 	p.User = nil // a past state is read only
@@ -171,7 +171,7 @@ func (s *Server) renderClaimAsOf(c echo.Context, claim *claimtrack.Claim, raw st
 		return err
 	}
 	d := views.ClaimAsOfData{ID: claim.ID, Label: strings.TrimSpace(raw), Until: until.Format(time.RFC3339Nano), Now: claim,
-		State: claimtrack.ReplayClaim(claim.ID, events)}
+		State: claimtrack.ReplayClaim(claim.ID, events), Day: until.UTC().Format(time.DateOnly)}
 	if d.Verdict, err = s.store.FindVerdictUntil(ctx, claim.ID, until); err != nil {
 		return err
 	}

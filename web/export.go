@@ -32,11 +32,11 @@ type viewClaim struct {
 
 // viewColumns are the CSV columns of an exported claims list.
 var viewColumns = []string{"id", "url", "text", "status", "kind", "main_source", "tags", "due_date", "context",
-	"verdict_note", "version", "created_at", "updated_at", "verdict_by", "verdict_at"}
+	"verdict_note", "version", "created_at", "updated_at", "assignee", "verdict_by", "verdict_at"}
 
 func (v viewClaim) fields() []string {
 	return []string{strconv.FormatInt(v.ID, 10), v.URL, v.Text, v.Status, v.Kind, v.MainSource, strings.Join(v.Tags, ", "),
-		v.DueDate, v.Context, v.VerdictNote, strconv.FormatInt(v.Version, 10), v.CreatedAt, v.UpdatedAt, v.VerdictBy, v.VerdictAt}
+		v.DueDate, v.Context, v.VerdictNote, strconv.FormatInt(v.Version, 10), v.CreatedAt, v.UpdatedAt, v.Assignee, v.VerdictBy, v.VerdictAt}
 }
 
 // exportChunk is how much of a download is handed to the client at a time;

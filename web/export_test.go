@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,7 +39,7 @@ func TestClaimListExport(t *testing.T) {
 	records, err := readCSV(res.body)
 	require.NoError(t, err)
 	require.Equal(t, []string{"id", "url", "text", "status", "kind", "main_source", "tags", "due_date", "context",
-		"verdict_note", "version", "created_at", "updated_at", "verdict_by", "verdict_at"}, records[0])
+		"verdict_note", "version", "created_at", "updated_at", "assignee", "verdict_by", "verdict_at"}, records[0])
 	require.Len(t, records, 3)
 	assert.Equal(t, []string{"3", "1"}, []string{records[1][0], records[2][0]}, "newest first, as the list")
 	assert.Equal(t, a.srv.URL+"/claims/1", records[2][1])
@@ -132,4 +134,36 @@ func TestClaimListExport_FormulasNeutralised(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(a.get("/claims.json?tag=formula").body), &doc))
 	require.Len(t, doc.Claims, 1)
 	assert.Equal(t, text, doc.Claims[0].Text, "JSON is for programs: the text as it is")
+}
+
+// The claims list's download names each claim's assignee, and takes the
+// list's assignee filter.
+func TestClaimListExport_Assignee(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	require.Equal(t, http.StatusSeeOther, a.post("/claims/2/assignee", url.Values{"assignee": {"ana"}}).status)
+
+	records, err := readCSV(a.get("/claims.csv?assignee=ana").body)
+	require.NoError(t, err)
+	require.Len(t, records, 2)
+	col := slices.Index(records[0], "assignee")
+	require.Positive(t, col)
+	assert.Equal(t, []string{"2", "ana"}, []string{records[1][0], records[1][col]})
+	records, err = readCSV(a.get("/claims.csv").body)
+	require.NoError(t, err)
+	for _, r := range records[1:] {
+		if r[0] != "2" {
+			assert.Empty(t, r[col], "claim %s is assigned to nobody", r[0])
+		}
+	}
+	var doc struct {
+		Claims []struct {
+			ID       int64  `json:"id"`
+			Assignee string `json:"assignee"`
+		} `json:"claims"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(a.get("/claims.json?assignee=ana").body), &doc))
+	require.Len(t, doc.Claims, 1)
+	assert.Equal(t, "ana", doc.Claims[0].Assignee)
 }

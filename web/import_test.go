@@ -96,7 +96,11 @@ func TestImportPage(t *testing.T) {
 	other, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "other.db"))
 	require.NoError(t, err)
 	defer other.Close()
-	_, err = other.CreateClaim(ctx, claimtrack.ClaimInput{Text: "A claim from the other desk.", Kind: claimtrack.KindStatement}, "desk-b")
+	fromOther, err := other.CreateClaim(ctx, claimtrack.ClaimInput{Text: "A claim from the other desk.", Kind: claimtrack.KindStatement}, "desk-b")
+	require.NoError(t, err)
+	_, err = other.CreateUser(ctx, claimtrack.NewUser{Username: "bea", Role: claimtrack.RoleEditor, Password: testPassword}, testPasswordHash(t), "", false)
+	require.NoError(t, err)
+	_, err = other.AssignClaim(ctx, fromOther.ID, "bea", "desk-b")
 	require.NoError(t, err)
 	var exported bytes.Buffer
 	w, err := dump.NewJSONWriter(&exported, time.Now())
@@ -107,6 +111,10 @@ func TestImportPage(t *testing.T) {
 	assert.Equal(t, start+2, claims())
 	assert.Equal(t, 1, a.count(`SELECT count(*) FROM events WHERE actor = 'desk-b' AND type = 'claim_created'`),
 		"the other desk's history comes along")
+	assert.Equal(t, 1, a.count(`SELECT count(*) FROM claims WHERE text = 'A claim from the other desk.' AND assignee = 'bea'`),
+		"its assignee comes along")
+	assert.Equal(t, 1, a.count(`SELECT count(*) FROM events WHERE actor = 'desk-b' AND type = 'claim_assigned'
+		AND claim_id = (SELECT id FROM claims WHERE text = 'A claim from the other desk.')`), "with the assignment's history")
 
 	// Admins only.
 	a.signInAs("editor", claimtrack.RoleEditor)

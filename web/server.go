@@ -62,6 +62,7 @@ type SourceStore interface {
 	FindScorePoints(ctx context.Context, sourceID int64, max int) ([]claimtrack.ScorePoint, int, error)
 	FindScorePointsUpTo(ctx context.Context, sourceID int64, upTo, max int) ([]claimtrack.ScorePoint, int, error)
 	FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time.Time) (map[int64]*claimtrack.SourceRecord, error)
+	FindSourceRecordAsOf(ctx context.Context, sourceID int64, until time.Time) (claimtrack.SourceRecord, error)
 	FindSourcesAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.SourceSummary, int, error)
 	FindSourcesByNameAsOf(ctx context.Context, until time.Time, offset, limit int) ([]*claimtrack.SourceSummary, int, error)
 }

@@ -122,14 +122,15 @@ func (s *Server) handleSourceView(c echo.Context) error {
 }
 
 // renderSourceAsOf shows a source's track record as it stood at a moment:
-// the score, the verdicts behind it and the chart up to then, read only.
+// the score and its parts, the verdicts behind it and the chart up to then,
+// read only.
 func (s *Server) renderSourceAsOf(c echo.Context, d views.SourceData, label string, until time.Time) error {
 	ctx := c.Request().Context()
-	records, err := s.store.FindRecordsAsOf(ctx, []int64{d.Source.ID}, until)
-	if err != nil {
+	var err error
+	if d.Record, err = s.store.FindSourceRecordAsOf(ctx, d.Source.ID, until); err != nil {
 		return err
 	}
-	d.Record, d.AsOf = *records[d.Source.ID], label
+	d.AsOf = label
 	if d.Record.Changes > 0 {
 		before := d.Record.Changes + 1
 		if d.Before > 0 {

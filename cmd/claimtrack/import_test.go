@@ -24,6 +24,16 @@ func TestExportImportCommands(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
 	require.NoError(t, run(ctx, []string{"seed", "--db", src}, io.Discard, io.Discard))
+	// A claim assigned: the assignee and its history go along.
+	func() {
+		db, err := sqlite.Open(ctx, src)
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = db.CreateUser(ctx, claimtrack.NewUser{Username: "ana", Role: claimtrack.RoleEditor, Password: "a long enough password"}, "x", "admin", false)
+		require.NoError(t, err)
+		_, err = db.AssignClaim(ctx, 2, "ana", "chief")
+		require.NoError(t, err)
+	}()
 	var out strings.Builder
 	require.NoError(t, run(ctx, []string{"export", "--db", src, "--out", filepath.Join(dir, "dump.json")}, &out, io.Discard))
 	assert.Contains(t, out.String(), "export: wrote")
@@ -52,6 +62,15 @@ func TestExportImportCommands(t *testing.T) {
 		require.NoError(t, run(ctx, []string{"import", "--as", "archivist", "--db", dst, filepath.Join(dir, in)}, &out, io.Discard))
 		assert.Contains(t, out.String(), "added 8 claims")
 		assert.Equal(t, 8, count(dst))
+		db, err := sqlite.Open(ctx, dst)
+		require.NoError(t, err)
+		c, err := db.FindClaimByID(ctx, 2)
+		require.NoError(t, err)
+		assert.Equal(t, "ana", c.Assignee, "from %s", in)
+		events, err := db.FindClaimEvents(ctx, 2)
+		require.NoError(t, err)
+		require.NoError(t, db.Close())
+		assert.Contains(t, eventTypes(events), claimtrack.EventClaimAssigned)
 	}
 
 	sheet := filepath.Join(dir, "sheet.csv")
@@ -60,6 +79,15 @@ func TestExportImportCommands(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "sheet row 2 (line 3), field status")
 	assert.Equal(t, 8, count(src), "nothing written")
+}
+
+// eventTypes are the kinds of the events, in their order.
+func eventTypes(events []*claimtrack.Event) []claimtrack.EventType {
+	var out []claimtrack.EventType
+	for _, e := range events {
+		out = append(out, e.Type)
+	}
+	return out
 }
 
 // sqliteAll is a filter for every claim.

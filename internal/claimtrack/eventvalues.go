@@ -15,6 +15,7 @@ var eventRequired = map[EventType][]string{
 	EventReportImported:  {"title"},
 	EventUserCreated:     {"username", "role"},
 	EventUserRoleChanged: {"role"},
+	EventClaimAssigned:   {"assignee"},
 	EventQuestionCreated: {"title"},
 	EventOutcomeAdded:    {"question_id"},
 }
@@ -137,6 +138,10 @@ func checkEventValue(f fieldErrors, t EventType, field, key, v string) {
 		checkLength(f, field, "The outlet", v, 0, SourceNameMax, false)
 	case "username":
 		if msg := CheckUsername(v); msg != "" {
+			f.add(field, msg)
+		}
+	case "assignee":
+		if msg := CheckUsername(v); v != "" && msg != "" {
 			f.add(field, msg)
 		}
 	default:

@@ -256,6 +256,17 @@ func (e ClaimEdited) ApplyTo(c *Claim) {
 	applyClaimFields(c, after)
 }
 
+// KindBefore is the claim's kind before the edit; ok is false when the edit
+// left the kind as it was.
+func (e ClaimEdited) KindBefore() (kind ClaimKind, ok bool) {
+	for _, ch := range e.Changes {
+		if ch.Field == "kind" {
+			return ClaimKind(ch.Before), true
+		}
+	}
+	return "", false
+}
+
 // ApplyTo sets the fields the edit changed on v.
 func (e EvidenceEdited) ApplyTo(v *LinkValues) {
 	for _, ch := range e.Changes {

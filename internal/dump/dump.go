@@ -75,6 +75,9 @@ type Claim struct {
 	Version     int64    `json:"version"`
 	CreatedAt   string   `json:"created_at"`
 	UpdatedAt   string   `json:"updated_at"`
+	// Assignee is the username the claim is assigned to, "" for nobody (a
+	// dump without it reads as nobody).
+	Assignee string `json:"assignee"`
 }
 
 // Evidence is one link between a claim and a source.
@@ -134,7 +137,7 @@ func FromClaim(c *claimtrack.Claim) *Claim {
 	}
 	return &Claim{ID: c.ID, Text: c.Text, Context: c.Context, Kind: string(c.Kind), DueDate: c.DueDate, Tags: tags,
 		Status: string(c.Status), VerdictNote: c.VerdictNote, ReportID: c.ReportID, Version: c.Version,
-		CreatedAt: FormatTime(c.CreatedAt), UpdatedAt: FormatTime(c.UpdatedAt)}
+		CreatedAt: FormatTime(c.CreatedAt), UpdatedAt: FormatTime(c.UpdatedAt), Assignee: c.Assignee}
 }
 
 func FromEvidence(e *claimtrack.Evidence) *Evidence {
@@ -163,11 +166,22 @@ func Header(t Table) []string {
 	case TableSources:
 		return []string{"id", "name", "kind", "role", "url", "description", "created_at", "updated_at"}
 	case TableClaims:
-		return []string{"id", "text", "context", "kind", "due_date", "tags", "status", "verdict_note", "report_id", "version", "created_at", "updated_at"}
+		return []string{"id", "text", "context", "kind", "due_date", "tags", "status", "verdict_note", "report_id", "version", "created_at", "updated_at",
+			"assignee"}
 	case TableEvidence:
 		return []string{"id", "claim_id", "source_id", "stance", "quote", "url", "published_at", "via_source_id", "note", "created_at"}
 	case TableEvents:
 		return []string{"id", "type", "actor", "at", "claim_id", "claim_version", "source_id", "evidence_id", "report_id", "before", "after", "note"}
+	}
+	return nil
+}
+
+// OptionalColumns are the columns of a table's CSV header that dumps made
+// before they existed do not have: such a file is read with them empty.
+// They come last in Header, in this order.
+func OptionalColumns(t Table) []string {
+	if t == TableClaims {
+		return []string{"assignee"}
 	}
 	return nil
 }
@@ -183,7 +197,7 @@ func Record(row any) []string {
 		return []string{id(r.ID), r.Name, r.Kind, r.Role, r.URL, r.Description, r.CreatedAt, r.UpdatedAt}
 	case *Claim:
 		return []string{id(r.ID), r.Text, r.Context, r.Kind, r.DueDate, strings.Join(r.Tags, ", "), r.Status, r.VerdictNote,
-			id(r.ReportID), id(r.Version), r.CreatedAt, r.UpdatedAt}
+			id(r.ReportID), id(r.Version), r.CreatedAt, r.UpdatedAt, r.Assignee}
 	case *Evidence:
 		return []string{id(r.ID), id(r.ClaimID), id(r.SourceID), r.Stance, r.Quote, r.URL, r.PublishedAt, id(r.ViaSourceID), r.Note, r.CreatedAt}
 	case *Event:

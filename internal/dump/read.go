@@ -180,7 +180,12 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 	}
 	want := Header(t)
 	if strings.Join(header, ",") != strings.Join(want, ",") {
-		return fmt.Errorf("the header must be %s", strings.Join(want, ","))
+		// A dump made before the optional columns existed lacks them.
+		older := want[:len(want)-len(OptionalColumns(t))]
+		if strings.Join(header, ",") != strings.Join(older, ",") {
+			return fmt.Errorf("the header must be %s", strings.Join(want, ","))
+		}
+		want = older
 	}
 	for row := 1; ; row++ {
 		rec, err := cr.Read()
@@ -222,7 +227,7 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 		case TableClaims:
 			d.Claims = append(d.Claims, Claim{ID: num("id"), Text: v["text"], Context: v["context"], Kind: v["kind"], DueDate: v["due_date"],
 				Tags: claimtrack.NormalizeTags(claimtrack.ParseTags(v["tags"])), Status: v["status"], VerdictNote: v["verdict_note"], ReportID: num("report_id"),
-				Version: num("version"), CreatedAt: v["created_at"], UpdatedAt: v["updated_at"]})
+				Version: num("version"), CreatedAt: v["created_at"], UpdatedAt: v["updated_at"], Assignee: v["assignee"]})
 		case TableEvidence:
 			d.Evidence = append(d.Evidence, Evidence{ID: num("id"), ClaimID: num("claim_id"), SourceID: num("source_id"), Stance: v["stance"],
 				Quote: v["quote"], URL: v["url"], PublishedAt: v["published_at"], ViaSourceID: num("via_source_id"), Note: v["note"],

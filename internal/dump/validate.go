@@ -99,6 +99,11 @@ func (d *Dump) Validate() error {
 		if c.Version < 1 {
 			p.add(TableClaims, i+1, c.ID, "version", "A version starts at 1.")
 		}
+		if c.Assignee != "" {
+			if msg := claimtrack.CheckUsername(c.Assignee); msg != "" {
+				p.add(TableClaims, i+1, c.ID, "assignee", "The assignee is a username: "+msg)
+			}
+		}
 		when(TableClaims, i+1, c.ID, "created_at", c.CreatedAt, false)
 		when(TableClaims, i+1, c.ID, "updated_at", c.UpdatedAt, false)
 	}

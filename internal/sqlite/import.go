@@ -171,9 +171,9 @@ func (im *importer) run(d *dump.Dump) error {
 			im.res.ClaimsSkipped++
 			continue
 		}
-		id, err := im.exec(`INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, report_id, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(c.ID), c.Text, c.Context, c.Kind, c.DueDate, c.Status, c.VerdictNote,
-			nullID(im.reports[c.ReportID]), c.Version, at(c.CreatedAt), at(c.UpdatedAt))
+		id, err := im.exec(`INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, report_id, version, created_at, updated_at,
+			assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(c.ID), c.Text, c.Context, c.Kind, c.DueDate, c.Status, c.VerdictNote,
+			nullID(im.reports[c.ReportID]), c.Version, at(c.CreatedAt), at(c.UpdatedAt), c.Assignee)
 		if err != nil {
 			return err
 		}

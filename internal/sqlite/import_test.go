@@ -70,6 +70,19 @@ func sourceDB(t *testing.T) *sqlite.DB {
 	mustEditEvidence(t, db, 30, e.ID, in)
 	in.SourceID, in.SourceName, in.SourceKind, in.ViaSourceID = 0, "Izvestia", claimtrack.SourceOutlet, 0
 	mustEditEvidence(t, db, 30, e.ID, in)
+	// The desk: claims assigned (one then to nobody), and a claim with a
+	// verdict that got new evidence since (to be reviewed again).
+	_, err = db.CreateUser(ctx, claimtrack.NewUser{Username: "ana", Role: claimtrack.RoleEditor, Password: "a long enough password"}, "x", "admin", false)
+	require.NoError(t, err)
+	for _, id := range []int64{4, 5} {
+		_, err = db.AssignClaim(ctx, id, "ana", "chief")
+		require.NoError(t, err)
+	}
+	_, err = db.AssignClaim(ctx, 5, "", "chief")
+	require.NoError(t, err)
+	mustSetStatus(t, db, 6, claimtrack.StatusConfirmed)
+	_, err = db.AddEvidence(ctx, 6, claimtrack.EvidenceInput{SourceName: "Izvestia", Stance: claimtrack.StanceDisputes}, "editor")
+	require.NoError(t, err)
 	return db
 }
 
@@ -126,6 +139,27 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 			for i := range want.Events {
 				require.Equal(t, want.Events[i], got.Events[i])
 			}
+			// Assignments come back, with their history; whether a claim
+			// is to be reviewed again is worked out from the history.
+			c, err := dst.FindClaimByID(ctx, 4)
+			require.NoError(t, err)
+			assert.Equal(t, "ana", c.Assignee)
+			c, err = dst.FindClaimByID(ctx, 5)
+			require.NoError(t, err)
+			assert.Empty(t, c.Assignee)
+			assigned := 0
+			for _, e := range got.Events {
+				if e.Type == string(claimtrack.EventClaimAssigned) {
+					assigned++
+				}
+			}
+			assert.Equal(t, 3, assigned, "the assignments' history")
+			mine, err := dst.FindClaims(ctx, claimtrack.ClaimFilter{Assignee: "ana", Limit: 10})
+			require.NoError(t, err)
+			require.Len(t, mine.Claims, 1)
+			assert.EqualValues(t, 4, mine.Claims[0].ID)
+			assert.Equal(t, reReview(t, src), reReview(t, dst), "the same claims to review again, since the same times")
+			assert.Contains(t, reReview(t, dst), int64(6))
 			for _, id := range []int64{1, 2, 3, 50, 200} {
 				a, err := src.FindSourceRecord(ctx, id)
 				require.NoError(t, err)
@@ -145,6 +179,24 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 			assert.Equal(t, "importer", recent[0].Actor, "the import is in the history with the importing user")
 		})
 	}
+}
+
+// reReview maps the claims to be reviewed again to the time their new
+// evidence came.
+func reReview(t *testing.T, db *sqlite.DB) map[int64]string {
+	t.Helper()
+	rows, err := rawDB(t, db).Query(`SELECT id, new_evidence_at FROM claims WHERE new_evidence_at <> ''`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var at string
+		require.NoError(t, rows.Scan(&id, &at))
+		out[id] = at
+	}
+	require.NoError(t, rows.Err())
+	return out
 }
 
 // Importing a file with one bad row in 10,000 writes nothing and names it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/sqlite"
@@ -121,4 +122,70 @@ func sourceRecord(t *testing.T, db *sqlite.DB, name string) claimtrack.SourceRec
 	rec, err := db.FindSourceRecord(context.Background(), id)
 	require.NoError(t, err)
 	return rec
+}
+
+// A source's record as of a moment has the parts it had then: each change's
+// credit in the part of its claim's kind then, a claim whose kind changed
+// later counted in its old part; as of now, the parts kept change by change.
+func TestFindSourceRecordAsOf_Parts(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	clock := fixedNow
+	db.Now = func() time.Time { return clock }
+	tick := func() time.Time { clock = clock.Add(time.Hour); return clock }
+	create := func(text string, kind claimtrack.ClaimKind) int64 {
+		c, err := db.CreateClaim(ctx, claimtrack.ClaimInput{Text: text, Kind: kind, DueDate: dueFor(kind)}, "tester")
+		require.NoError(t, err)
+		return c.ID
+	}
+	before := tick()
+	past := create("The talks in Riyadh took place in February.", claimtrack.KindStatement)
+	future := create("Trump will attend the parade in Moscow on May 9.", claimtrack.KindForecast)
+	later := create("Putin will visit Washington before the summer.", claimtrack.KindForecast)
+	for _, id := range []int64{past, future, later} {
+		mustLink(t, db, id, "Spokesman", claimtrack.StanceAsserts, 0)
+	}
+	tick()
+	mustSetStatus(t, db, past, claimtrack.StatusConfirmed)
+	mustSetStatus(t, db, future, claimtrack.StatusRefuted)
+	mustSetStatus(t, db, later, claimtrack.StatusPartlyTrue)
+	verdicts := tick()
+	then := sourceRecord(t, db, "Spokesman")
+	tick()
+	c, err := db.FindClaimByID(ctx, later)
+	require.NoError(t, err)
+	in := c.Input()
+	in.Kind, in.DueDate = claimtrack.KindStatement, ""
+	_, err = db.UpdateClaim(ctx, later, c.Version, in, "tester")
+	require.NoError(t, err)
+	now := sourceRecord(t, db, "Spokesman")
+	require.NotEqual(t, then.Statements.Credit, now.Statements.Credit, "the kind change moved credit")
+
+	var id int64
+	require.NoError(t, rawDB(t, db).QueryRow(`SELECT id FROM sources WHERE name = 'Spokesman'`).Scan(&id))
+	resolved := func(k claimtrack.KindRecord) claimtrack.KindRecord {
+		k.Credit.Open, k.Claims = 0, 0 // as of a moment, the resolved counts only
+		k.Score = claimtrack.ScoreOf(k.Credit)
+		return k
+	}
+	for _, tc := range []struct {
+		name  string
+		until time.Time
+		want  claimtrack.SourceRecord
+	}{
+		{"before", before, claimtrack.SourceRecord{}},
+		{"verdicts", verdicts, then},
+		{"now", tick(), now},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.FindSourceRecordAsOf(ctx, id, tc.until)
+			require.NoError(t, err)
+			assert.Equal(t, resolved(tc.want.Statements), got.Statements)
+			assert.Equal(t, resolved(tc.want.Forecasts), got.Forecasts)
+			whole, err := db.FindRecordsAsOf(ctx, []int64{id}, tc.until)
+			require.NoError(t, err)
+			assert.Equal(t, whole[id].Credit, got.Credit, "the whole record as FindRecordsAsOf gives it")
+			assert.Equal(t, whole[id].Changes, got.Changes)
+		})
+	}
 }

@@ -728,3 +728,83 @@ func (db *DB) FindRecordsAsOf(ctx context.Context, sourceIDs []int64, until time
 
 	return out, err
 }
+
+// FindSourceRecordAsOf returns the track record a source had at the
+// instant until, as FindRecordsAsOf gives it, with its statements' and
+// forecasts' parts of then (see recordPartsAsOf): what the source page as
+// of a moment shows.
+func (db *DB) FindSourceRecordAsOf(ctx context.Context, sourceID int64, until time.Time) (claimtrack.SourceRecord, error) {
+	var rec claimtrack.SourceRecord
+	err := db.readTx(ctx, func(tx *Tx) error {
+		at := formatTime(until)
+		if err := recordAsOf(ctx, tx, sourceID, at, &rec); err != nil {
+			return err
+		}
+		return recordPartsAsOf(ctx, tx, sourceID, at, &rec)
+	})
+	return rec, err
+}
+
+// recordPartsAsOf splits rec, a source's record as of the instant at (its
+// first rec.Changes changes), into its statements' and forecasts' parts:
+// what each change moved goes to the part of its claim's kind at that
+// instant (a claim's kind changed since moved its credit to the other part;
+// the parts then were as the claim's kind was). The resolved counts and the
+// scores are filled, as of the whole record.
+func recordPartsAsOf(ctx context.Context, tx *Tx, sourceID int64, at string, rec *claimtrack.SourceRecord) error {
+	rec.Statements, rec.Forecasts = claimtrack.KindRecord{}, claimtrack.KindRecord{}
+	if rec.Changes > 0 {
+		// Each row holds the record after its change: a row less the one
+		// before it is what the change moved, summed here per claim.
+		rows, err := tx.QueryContext(ctx, `SELECT h.claim_id, c.kind, sum(h.da), sum(h.dd) FROM (
+				SELECT claim_id, agree2 - lag(agree2, 1, 0) OVER w AS da, disagree2 - lag(disagree2, 1, 0) OVER w AS dd
+				FROM source_score_history WHERE source_id = ? AND n <= ? WINDOW w AS (ORDER BY n)) h
+			JOIN claims c ON c.id = h.claim_id GROUP BY h.claim_id`, sourceID, rec.Changes)
+		if err != nil {
+			return err
+		}
+		type moved struct{ agree, disagree int }
+		credit := map[int64]moved{}
+		kinds := map[int64]claimtrack.ClaimKind{}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var kind claimtrack.ClaimKind
+			var m moved
+			if err := rows.Scan(&id, &kind, &m.agree, &m.disagree); err != nil {
+				rows.Close()
+				return err
+			}
+			credit[id], kinds[id], ids = m, kind, append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// A claim's kind then is the one its first edit of the kind after
+		// the instant changed from, else the kind it has now.
+		for start := 0; start < len(ids); start += 500 {
+			batch := ids[start:min(start+500, len(ids))]
+			in, args := inClause(batch)
+			edits, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE type = ? AND at > ? AND claim_id IN (`+in+`)
+				ORDER BY id DESC`, append([]any{claimtrack.EventClaimEdited, at}, args...)...)
+			if err != nil {
+				return err
+			}
+			for _, ev := range edits { // newest first: the earliest edit is applied last
+				if edit, ok := ev.Payload.(claimtrack.ClaimEdited); ok {
+					if kind, ok := edit.KindBefore(); ok {
+						kinds[ev.ClaimID] = kind
+					}
+				}
+			}
+		}
+		for _, id := range ids {
+			part := rec.Part(claimtrack.RecordKindOf(kinds[id]))
+			part.Credit.AgreeHalves += credit[id].agree
+			part.Credit.DisagreeHalves += credit[id].disagree
+		}
+	}
+	rec.Rescore()
+	return nil
+}

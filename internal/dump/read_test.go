@@ -1,0 +1,82 @@
+package dump_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/claimtrack/claimtrack/internal/dump"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A claim's assignee is the last column of claims.csv; a dump made before
+// claims had one (its header without it) is read with nobody assigned, and
+// any other header is refused.
+func TestReadCSVDir_Assignee(t *testing.T) {
+	header := strings.Join(dump.Header(dump.TableClaims), ",")
+	require.True(t, strings.HasSuffix(header, ",assignee"))
+	older := strings.TrimSuffix(header, ",assignee")
+	for _, tc := range []struct {
+		name, file, want string
+	}{
+		{"with", header + "\r\n7,A claim with an assignee.,,statement,,,unverified,,0,2,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z,ana\r\n", "ana"},
+		{"nobody", header + "\r\n7,A claim with an assignee.,,statement,,,unverified,,0,2,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z,\r\n", ""},
+		{"older", older + "\r\n7,A claim from an older dump.,,statement,,,unverified,,0,1,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z\r\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "claims.csv"), []byte(tc.file), 0o644))
+			d, err := dump.ReadCSVDir(dir)
+			require.NoError(t, err)
+			require.Len(t, d.Claims, 1)
+			assert.Equal(t, tc.want, d.Claims[0].Assignee)
+			assert.NoError(t, d.Validate())
+		})
+	}
+	t.Run("other header", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "claims.csv"), []byte(older+",owner\r\n"), 0o644))
+		_, err := dump.ReadCSVDir(dir)
+		var fe *dump.FileError
+		require.ErrorAs(t, err, &fe)
+		assert.Contains(t, fe.Msg, "the header must be "+header)
+	})
+}
+
+// A JSON dump without assignees (made before claims had one) reads as
+// nobody assigned; an assignee, in a claim or in the history, must be a
+// username.
+func TestValidate_Assignee(t *testing.T) {
+	const at = "2025-05-01T00:00:00.000000Z"
+	doc := `{"format": "claimtrack-dump", "version": 1, "exported_at": "",
+		"claims": [{"id": 1, "text": "A claim from an older dump.", "context": "", "kind": "statement", "due_date": "",
+			"tags": [], "status": "unverified", "verdict_note": "", "report_id": 0, "version": 1,
+			"created_at": "` + at + `", "updated_at": "` + at + `"}]}`
+	d, err := dump.ReadJSON(strings.NewReader(doc))
+	require.NoError(t, err)
+	require.Len(t, d.Claims, 1)
+	assert.Empty(t, d.Claims[0].Assignee)
+	require.NoError(t, d.Validate())
+
+	d.Claims[0].Assignee = "<b>ana</b>"
+	d.Events = []dump.Event{
+		{ID: 1, Type: "claim_assigned", Actor: "chief", At: at, ClaimID: 1, Before: map[string]string{"assignee": ""},
+			After: map[string]string{"assignee": "ana editor"}},
+		{ID: 2, Type: "claim_assigned", Actor: "chief", At: at, ClaimID: 1, Before: map[string]string{"assignee": "ana"},
+			After: map[string]string{}},
+		{ID: 3, Type: "claim_assigned", Actor: "chief", At: at, ClaimID: 1, Before: map[string]string{"assignee": "ana"},
+			After: map[string]string{"assignee": ""}},
+	}
+	var problems dump.Problems
+	require.ErrorAs(t, d.Validate(), &problems)
+	var got []string
+	for _, p := range problems {
+		got = append(got, string(p.Table)+" "+p.Field)
+	}
+	assert.Equal(t, []string{"claims assignee", "events after.assignee", "events after.assignee"}, got)
+	assert.Contains(t, problems[0].Message, "username")
+	assert.Equal(t, int64(1), problems[1].ID)
+	assert.Equal(t, int64(2), problems[2].ID, "an assignment records who it is to")
+}
