@@ -3,8 +3,8 @@
 package views
 
 import (
-	"slices"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
