@@ -525,13 +525,23 @@ func (db *DB) SetClaimStatus(ctx context.Context, id int64, ch claimtrack.Status
 		if c, err = claimAtVersion(ctx, tx, id, ch.Version); err != nil {
 			return err
 		}
+		// Confirming an outcome can refute its rivals in the same step;
+		// they are checked before anything is written.
+		rivals, err := rivalsToRefute(ctx, tx, c, ch.Refute)
+		if err != nil {
+			return err
+		}
 		if c.Status != ch.Status || c.VerdictNote != ch.Note {
 			if err := setClaimStatus(ctx, tx, c, ch, actor); err != nil {
 				return err
 			}
 		}
-		// Confirming an outcome can refute its rivals in the same step.
-		return refuteRivals(ctx, tx, c, ch.Refute, ch.Note, actor)
+		for _, r := range rivals {
+			if err := setClaimStatus(ctx, tx, r, claimtrack.StatusChange{Status: claimtrack.StatusRefuted, Note: ch.Note, Version: r.Version}, actor); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		if claimtrack.ErrorCode(err) == claimtrack.ECONFLICT {

@@ -238,33 +238,35 @@ func outcomeError(field, msg string) error {
 		Fields: map[string]string{field: msg}}
 }
 
-// refuteRivals refutes, with note, the rivals of claim c (just confirmed
-// inside tx) that the editor chose, each at the version they saw: one
-// status change each, in the same transaction. A rival that is not an
-// outcome of c's question is refused; one already refuted is left alone,
-// with its own note; another that changed since is a conflict.
-func refuteRivals(ctx context.Context, tx *Tx, c *claimtrack.Claim, rivals []claimtrack.Rival, note, actor string) error {
-	for _, r := range rivals {
+// rivalsToRefute loads the rivals of claim c that the editor chose to
+// refute with its confirmation, each at the version they saw. A rival that
+// is not an outcome of c's question is refused; one already refuted is left
+// alone, with its own note; another that changed since is a conflict.
+func rivalsToRefute(ctx context.Context, tx *Tx, c *claimtrack.Claim, chosen []claimtrack.Rival) ([]*claimtrack.Claim, error) {
+	var out []*claimtrack.Claim
+	seen := map[int64]bool{}
+	for _, r := range chosen {
+		if seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
 		rival, err := findClaimByID(ctx, tx, r.ID)
 		if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND || (err == nil && (c.QuestionID == 0 || rival.QuestionID != c.QuestionID || rival.ID == c.ID)) {
-			return outcomeError("refute", "Claim #"+strconv.FormatInt(r.ID, 10)+" is not a rival outcome of this claim.")
+			return nil, outcomeError("refute", "Claim #"+strconv.FormatInt(r.ID, 10)+" is not a rival outcome of this claim.")
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		if rival.Status == claimtrack.StatusRefuted {
 			continue // it keeps its own note
 		}
 		if rival.Version != r.Version {
-			return claimtrack.Errorf(claimtrack.ECONFLICT,
+			return nil, claimtrack.Errorf(claimtrack.ECONFLICT,
 				"The rival outcome #%d was changed by someone else after you opened this page (you had version %d, it is now at version %d).",
 				r.ID, r.Version, rival.Version)
 		}
-		ch := claimtrack.StatusChange{Status: claimtrack.StatusRefuted, Note: note, Version: rival.Version}
-		if err := setClaimStatus(ctx, tx, rival, ch, actor); err != nil {
-			return err
-		}
+		out = append(out, rival)
 	}
-	return nil
+	return out, nil
 }
 
 // FindQuestion returns what a question's page shows: the question, its
