@@ -27,15 +27,16 @@ const TimeLayout = "2006-01-02T15:04:05.000000Z"
 type Table string
 
 const (
-	TableReports  Table = "reports"
-	TableSources  Table = "sources"
-	TableClaims   Table = "claims"
-	TableEvidence Table = "evidence"
-	TableEvents   Table = "events"
+	TableReports   Table = "reports"
+	TableSources   Table = "sources"
+	TableQuestions Table = "questions"
+	TableClaims    Table = "claims"
+	TableEvidence  Table = "evidence"
+	TableEvents    Table = "events"
 )
 
 // Tables lists every table in dump order.
-var Tables = []Table{TableReports, TableSources, TableClaims, TableEvidence, TableEvents}
+var Tables = []Table{TableReports, TableSources, TableQuestions, TableClaims, TableEvidence, TableEvents}
 
 // Report is a report claims were taken from.
 type Report struct {
@@ -61,6 +62,16 @@ type Source struct {
 	UpdatedAt   string `json:"updated_at"`
 }
 
+// Question groups claims that exclude one another (its outcomes name it).
+type Question struct {
+	ID          int64  `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Version     int64  `json:"version"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
+}
+
 // Claim is a claim as it stands.
 type Claim struct {
 	ID          int64    `json:"id"`
@@ -78,6 +89,8 @@ type Claim struct {
 	// Assignee is the username the claim is assigned to, "" for nobody (a
 	// dump without it reads as nobody).
 	Assignee string `json:"assignee"`
+	// QuestionID is the question the claim is an outcome of, 0 for none.
+	QuestionID int64 `json:"question_id"`
 }
 
 // Evidence is one link between a claim and a source.
@@ -108,6 +121,7 @@ type Event struct {
 	Before       map[string]string `json:"before"`
 	After        map[string]string `json:"after"`
 	Note         string            `json:"note"`
+	QuestionID   int64             `json:"question_id"`
 }
 
 // FormatTime writes a time the dump's way ("" for the zero time).
@@ -130,6 +144,11 @@ func FromSource(s *claimtrack.Source) *Source {
 		CreatedAt: FormatTime(s.CreatedAt), UpdatedAt: FormatTime(s.UpdatedAt)}
 }
 
+func FromQuestion(q *claimtrack.Question) *Question {
+	return &Question{ID: q.ID, Title: q.Title, Description: q.Description, Version: q.Version,
+		CreatedAt: FormatTime(q.CreatedAt), UpdatedAt: FormatTime(q.UpdatedAt)}
+}
+
 func FromClaim(c *claimtrack.Claim) *Claim {
 	tags := c.Tags
 	if tags == nil {
@@ -137,7 +156,7 @@ func FromClaim(c *claimtrack.Claim) *Claim {
 	}
 	return &Claim{ID: c.ID, Text: c.Text, Context: c.Context, Kind: string(c.Kind), DueDate: c.DueDate, Tags: tags,
 		Status: string(c.Status), VerdictNote: c.VerdictNote, ReportID: c.ReportID, Version: c.Version,
-		CreatedAt: FormatTime(c.CreatedAt), UpdatedAt: FormatTime(c.UpdatedAt), Assignee: c.Assignee}
+		CreatedAt: FormatTime(c.CreatedAt), UpdatedAt: FormatTime(c.UpdatedAt), Assignee: c.Assignee, QuestionID: c.QuestionID}
 }
 
 func FromEvidence(e *claimtrack.Evidence) *Evidence {
@@ -148,7 +167,7 @@ func FromEvidence(e *claimtrack.Evidence) *Evidence {
 func FromEvent(e *claimtrack.Event) *Event {
 	return &Event{ID: e.ID, Type: string(e.Type), Actor: e.Actor, At: FormatTime(e.At), ClaimID: e.ClaimID,
 		ClaimVersion: e.ClaimVersion, SourceID: e.SourceID, EvidenceID: e.EvidenceID, ReportID: e.ReportID,
-		Before: nonNil(e.Before), After: nonNil(e.After), Note: e.Note}
+		Before: nonNil(e.Before), After: nonNil(e.After), Note: e.Note, QuestionID: e.QuestionID}
 }
 
 func nonNil(m map[string]string) map[string]string {
@@ -165,23 +184,30 @@ func Header(t Table) []string {
 		return []string{"id", "key", "title", "outlet", "url", "published_at", "summary", "created_at"}
 	case TableSources:
 		return []string{"id", "name", "kind", "role", "url", "description", "created_at", "updated_at"}
+	case TableQuestions:
+		return []string{"id", "title", "description", "version", "created_at", "updated_at"}
 	case TableClaims:
 		return []string{"id", "text", "context", "kind", "due_date", "tags", "status", "verdict_note", "report_id", "version", "created_at", "updated_at",
-			"assignee"}
+			"assignee", "question_id"}
 	case TableEvidence:
 		return []string{"id", "claim_id", "source_id", "stance", "quote", "url", "published_at", "via_source_id", "note", "created_at"}
 	case TableEvents:
-		return []string{"id", "type", "actor", "at", "claim_id", "claim_version", "source_id", "evidence_id", "report_id", "before", "after", "note"}
+		return []string{"id", "type", "actor", "at", "claim_id", "claim_version", "source_id", "evidence_id", "report_id", "before", "after", "note",
+			"question_id"}
 	}
 	return nil
 }
 
 // OptionalColumns are the columns of a table's CSV header that dumps made
 // before they existed do not have: such a file is read with them empty.
-// They come last in Header, in this order.
+// They come last in Header, in the order they were added, and a header may
+// stop after any of them.
 func OptionalColumns(t Table) []string {
-	if t == TableClaims {
-		return []string{"assignee"}
+	switch t {
+	case TableClaims:
+		return []string{"assignee", "question_id"}
+	case TableEvents:
+		return []string{"question_id"}
 	}
 	return nil
 }
@@ -195,16 +221,18 @@ func Record(row any) []string {
 		return []string{id(r.ID), r.Key, r.Title, r.Outlet, r.URL, r.PublishedAt, r.Summary, r.CreatedAt}
 	case *Source:
 		return []string{id(r.ID), r.Name, r.Kind, r.Role, r.URL, r.Description, r.CreatedAt, r.UpdatedAt}
+	case *Question:
+		return []string{id(r.ID), r.Title, r.Description, id(r.Version), r.CreatedAt, r.UpdatedAt}
 	case *Claim:
 		return []string{id(r.ID), r.Text, r.Context, r.Kind, r.DueDate, strings.Join(r.Tags, ", "), r.Status, r.VerdictNote,
-			id(r.ReportID), id(r.Version), r.CreatedAt, r.UpdatedAt, r.Assignee}
+			id(r.ReportID), id(r.Version), r.CreatedAt, r.UpdatedAt, r.Assignee, id(r.QuestionID)}
 	case *Evidence:
 		return []string{id(r.ID), id(r.ClaimID), id(r.SourceID), r.Stance, r.Quote, r.URL, r.PublishedAt, id(r.ViaSourceID), r.Note, r.CreatedAt}
 	case *Event:
 		before, _ := json.Marshal(nonNil(r.Before))
 		after, _ := json.Marshal(nonNil(r.After))
 		return []string{id(r.ID), r.Type, r.Actor, r.At, id(r.ClaimID), id(r.ClaimVersion), id(r.SourceID), id(r.EvidenceID),
-			id(r.ReportID), string(before), string(after), r.Note}
+			id(r.ReportID), string(before), string(after), r.Note, id(r.QuestionID)}
 	}
 	return nil
 }

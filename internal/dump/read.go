@@ -22,6 +22,7 @@ type Dump struct {
 	ExportedAt string     `json:"exported_at"`
 	Reports    []Report   `json:"reports"`
 	Sources    []Source   `json:"sources"`
+	Questions  []Question `json:"questions"`
 	Claims     []Claim    `json:"claims"`
 	Evidence   []Evidence `json:"evidence"`
 	Events     []Event    `json:"events"`
@@ -31,7 +32,7 @@ type Dump struct {
 
 // Rows counts the rows of every table.
 func (d *Dump) Rows() int {
-	return len(d.Reports) + len(d.Sources) + len(d.Claims) + len(d.Evidence) + len(d.Events)
+	return len(d.Reports) + len(d.Sources) + len(d.Questions) + len(d.Claims) + len(d.Evidence) + len(d.Events)
 }
 
 // RowError is a problem with one field of one row of an import.
@@ -162,7 +163,7 @@ func ReadCSVDir(dir string) (*Dump, error) {
 		}
 	}
 	if found == 0 {
-		return nil, fileErrorf("%s holds none of reports.csv, sources.csv, claims.csv, evidence.csv, events.csv", dir)
+		return nil, fileErrorf("%s holds none of reports.csv, sources.csv, questions.csv, claims.csv, evidence.csv, events.csv", dir)
 	}
 	return d, p.err()
 }
@@ -178,14 +179,16 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 	if err != nil {
 		return err
 	}
-	want := Header(t)
-	if strings.Join(header, ",") != strings.Join(want, ",") {
-		// A dump made before the optional columns existed lacks them.
-		older := want[:len(want)-len(OptionalColumns(t))]
-		if strings.Join(header, ",") != strings.Join(older, ",") {
-			return fmt.Errorf("the header must be %s", strings.Join(want, ","))
+	want, ok := Header(t), false
+	// A dump made before an optional column existed lacks it and those
+	// added after it.
+	for drop := 0; drop <= len(OptionalColumns(t)) && !ok; drop++ {
+		if older := want[:len(want)-drop]; strings.Join(header, ",") == strings.Join(older, ",") {
+			want, ok = older, true
 		}
-		want = older
+	}
+	if !ok {
+		return fmt.Errorf("the header must be %s", strings.Join(want, ","))
 	}
 	for row := 1; ; row++ {
 		rec, err := cr.Read()
@@ -204,6 +207,9 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 			v[k] = UnescapeCell(rec[i])
 		}
 		num := func(field string) int64 {
+			if _, there := v[field]; !there {
+				return 0 // an optional column the file does not have
+			}
 			n, err := strconv.ParseInt(strings.TrimSpace(v[field]), 10, 64)
 			if err != nil || n < 0 {
 				p.add(t, row, 0, field, fmt.Sprintf("%q is not a number (0 or more)", v[field]))
@@ -224,10 +230,14 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 		case TableSources:
 			d.Sources = append(d.Sources, Source{ID: num("id"), Name: v["name"], Kind: v["kind"], Role: v["role"], URL: v["url"],
 				Description: v["description"], CreatedAt: v["created_at"], UpdatedAt: v["updated_at"]})
+		case TableQuestions:
+			d.Questions = append(d.Questions, Question{ID: num("id"), Title: v["title"], Description: v["description"], Version: num("version"),
+				CreatedAt: v["created_at"], UpdatedAt: v["updated_at"]})
 		case TableClaims:
 			d.Claims = append(d.Claims, Claim{ID: num("id"), Text: v["text"], Context: v["context"], Kind: v["kind"], DueDate: v["due_date"],
 				Tags: claimtrack.NormalizeTags(claimtrack.ParseTags(v["tags"])), Status: v["status"], VerdictNote: v["verdict_note"], ReportID: num("report_id"),
-				Version: num("version"), CreatedAt: v["created_at"], UpdatedAt: v["updated_at"], Assignee: v["assignee"]})
+				Version: num("version"), CreatedAt: v["created_at"], UpdatedAt: v["updated_at"], Assignee: v["assignee"],
+				QuestionID: num("question_id")})
 		case TableEvidence:
 			d.Evidence = append(d.Evidence, Evidence{ID: num("id"), ClaimID: num("claim_id"), SourceID: num("source_id"), Stance: v["stance"],
 				Quote: v["quote"], URL: v["url"], PublishedAt: v["published_at"], ViaSourceID: num("via_source_id"), Note: v["note"],
@@ -235,7 +245,7 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 		case TableEvents:
 			d.Events = append(d.Events, Event{ID: num("id"), Type: v["type"], Actor: v["actor"], At: v["at"], ClaimID: num("claim_id"),
 				ClaimVersion: num("claim_version"), SourceID: num("source_id"), EvidenceID: num("evidence_id"), ReportID: num("report_id"),
-				Before: obj("before"), After: obj("after"), Note: v["note"]})
+				Before: obj("before"), After: obj("after"), Note: v["note"], QuestionID: num("question_id")})
 		}
 		if p.full() {
 			return nil

@@ -12,7 +12,7 @@ type Result struct {
 	Restore bool
 	DryRun  bool
 
-	Reports, Sources, Claims, Evidence, Events int // rows added
+	Reports, Sources, Questions, Claims, Evidence, Events int // rows added
 	// SourcesMatched counts sources of the file that exist here under the
 	// same name (ignoring case): their links point to the existing source.
 	SourcesMatched int
@@ -36,6 +36,9 @@ func (r *Result) Summary() string {
 	}
 	if r.Reports > 0 {
 		parts = append(parts, count(r.Reports, "report"))
+	}
+	if r.Questions > 0 {
+		parts = append(parts, count(r.Questions, "question"))
 	}
 	s := verb + " " + strings.Join(parts, ", ")
 	if r.Restore {

@@ -82,6 +82,18 @@ func (d *Dump) Validate() error {
 		when(TableSources, i+1, s.ID, "created_at", s.CreatedAt, false)
 		when(TableSources, i+1, s.ID, "updated_at", s.UpdatedAt, true)
 	}
+	questions := map[int64]bool{}
+	for i, q := range d.Questions {
+		unique(TableQuestions, i+1, q.ID, questions)
+		in := claimtrack.QuestionInput{Title: q.Title, Description: q.Description}
+		fields(TableQuestions, i+1, q.ID, in.Validate(), "")
+		if q.Version < 1 {
+			p.add(TableQuestions, i+1, q.ID, "version", "A version starts at 1.")
+		}
+		when(TableQuestions, i+1, q.ID, "created_at", q.CreatedAt, false)
+		when(TableQuestions, i+1, q.ID, "updated_at", q.UpdatedAt, false)
+	}
+	outcomes := map[int64]int{}
 	claims := map[int64]bool{}
 	for i, c := range d.Claims {
 		unique(TableClaims, i+1, c.ID, claims)
@@ -102,6 +114,13 @@ func (d *Dump) Validate() error {
 		if c.Assignee != "" {
 			if msg := claimtrack.CheckUsername(c.Assignee); msg != "" {
 				p.add(TableClaims, i+1, c.ID, "assignee", "The assignee is a username: "+msg)
+			}
+		}
+		if c.QuestionID != 0 {
+			if !questions[c.QuestionID] {
+				p.add(TableClaims, i+1, c.ID, "question_id", "No question has this id.")
+			} else if outcomes[c.QuestionID]++; outcomes[c.QuestionID] > claimtrack.OutcomesMax {
+				p.add(TableClaims, i+1, c.ID, "question_id", fmt.Sprintf("A question has at most %d outcomes.", claimtrack.OutcomesMax))
 			}
 		}
 		when(TableClaims, i+1, c.ID, "created_at", c.CreatedAt, false)
@@ -148,6 +167,9 @@ func (d *Dump) Validate() error {
 		}
 		if e.ReportID != 0 && !reports[e.ReportID] {
 			p.add(TableEvents, i+1, e.ID, "report_id", "No report has this id.")
+		}
+		if e.QuestionID != 0 && !questions[e.QuestionID] {
+			p.add(TableEvents, i+1, e.ID, "question_id", "No question has this id.")
 		}
 		if p.full() {
 			break

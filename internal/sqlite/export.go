@@ -12,8 +12,8 @@ import (
 // exportBatch is how many claims get their tags in one query.
 const exportBatch = 500
 
-// Export writes everything the tracker holds (reports, sources, claims,
-// evidence and the whole history, each in id order) to w, from one read
+// Export writes everything the tracker holds (reports, sources, questions,
+// claims, evidence and the whole history, each in id order) to w, from one read
 // transaction: a consistent picture however long it takes, while changes go
 // on. progress, when set, is called now and then with the rows written so
 // far and the total. Source records and search rows are derived data and are
@@ -77,6 +77,16 @@ func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, tot
 				return nil, err
 			}
 			return dump.FromSource(src), nil
+		}); err != nil {
+			return err
+		}
+
+		if err := each(dump.TableQuestions, `SELECT `+questionColumns+` FROM questions q ORDER BY q.id`, func(s rowScanner) (any, error) {
+			q, err := scanQuestion(s)
+			if err != nil {
+				return nil, err
+			}
+			return dump.FromQuestion(q), nil
 		}); err != nil {
 			return err
 		}

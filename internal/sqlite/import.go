@@ -34,13 +34,13 @@ func (db *DB) ImportDump(ctx context.Context, d *dump.Dump, actor, label string,
 	err := db.update(ctx, func(tx *Tx) error {
 		var hasData bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reports) OR EXISTS (SELECT 1 FROM sources)
-			OR EXISTS (SELECT 1 FROM claims)`).Scan(&hasData); err != nil {
+			OR EXISTS (SELECT 1 FROM claims) OR EXISTS (SELECT 1 FROM questions)`).Scan(&hasData); err != nil {
 			return err
 		}
 		res.Restore = !hasData
 		tx.quiet = true // the file's changes were made elsewhere: no webhook hears of them
 		im := &importer{ctx: ctx, tx: tx, res: res, restore: res.Restore,
-			reports: map[int64]int64{}, sources: map[int64]int64{}, claims: map[int64]int64{}, evidence: map[int64]int64{},
+			reports: map[int64]int64{}, sources: map[int64]int64{}, questions: map[int64]int64{}, claims: map[int64]int64{}, evidence: map[int64]int64{},
 			matched: map[int64]bool{}, skippedReports: map[int64]bool{}, skippedClaims: map[int64]bool{}}
 		if err := im.run(d); err != nil {
 			return err
@@ -76,10 +76,10 @@ type importer struct {
 	res     *dump.Result
 	restore bool
 
-	reports, sources, claims, evidence map[int64]int64
-	matched                            map[int64]bool // file source ids linked to existing sources
-	skippedReports, skippedClaims      map[int64]bool
-	nextEvidence                       int64 // for links removed before the export, in a merge
+	reports, sources, questions, claims, evidence map[int64]int64
+	matched                                       map[int64]bool // file source ids linked to existing sources
+	skippedReports, skippedClaims                 map[int64]bool
+	nextEvidence                                  int64 // for links removed before the export, in a merge
 }
 
 func (im *importer) exec(query string, args ...any) (int64, error) {
@@ -159,6 +159,20 @@ func (im *importer) run(d *dump.Dump) error {
 		}
 		im.res.Sources++
 	}
+	// Questions are not matched by title: two trackers' questions are
+	// their own, even when worded alike.
+	for _, q := range d.Questions {
+		id, err := im.exec(`INSERT INTO questions (id, title, description, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			im.id(q.ID), q.Title, q.Description, q.Version, at(q.CreatedAt), at(q.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		im.questions[q.ID] = id
+		if err := reindexQuestion(ctx, tx, id); err != nil {
+			return err
+		}
+		im.res.Questions++
+	}
 	// The claims added get ids above every claim here (a restore starts from
 	// none): their search rows are made at the end in one statement.
 	var claimsBefore int64
@@ -172,8 +186,8 @@ func (im *importer) run(d *dump.Dump) error {
 			continue
 		}
 		id, err := im.exec(`INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, report_id, version, created_at, updated_at,
-			assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(c.ID), c.Text, c.Context, c.Kind, c.DueDate, c.Status, c.VerdictNote,
-			nullID(im.reports[c.ReportID]), c.Version, at(c.CreatedAt), at(c.UpdatedAt), c.Assignee)
+			assignee, question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, im.id(c.ID), c.Text, c.Context, c.Kind, c.DueDate, c.Status,
+			c.VerdictNote, nullID(im.reports[c.ReportID]), c.Version, at(c.CreatedAt), at(c.UpdatedAt), c.Assignee, nullID(im.questions[c.QuestionID]))
 		if err != nil {
 			return err
 		}
@@ -227,7 +241,8 @@ func (im *importer) run(d *dump.Dump) error {
 // before an export, restored or merged with its events) is never given to a
 // new row.
 func reserveHistoryIDs(ctx context.Context, tx *Tx) error {
-	for _, r := range [][2]string{{"reports", "report_id"}, {"sources", "source_id"}, {"claims", "claim_id"}, {"evidence", "evidence_id"}} {
+	for _, r := range [][2]string{{"reports", "report_id"}, {"sources", "source_id"}, {"questions", "question_id"}, {"claims", "claim_id"},
+		{"evidence", "evidence_id"}} {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0
 			WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)`, r[0]); err != nil {
 			return fmt.Errorf("sqlite: import: id counters: %w", err)
@@ -278,16 +293,21 @@ func (im *importer) event(e dump.Event) error {
 	when, _ := dump.ParseTime(e.At)
 	return insertEvent(im.ctx, im.tx, &claimtrack.Event{Type: claimtrack.EventType(e.Type), Actor: e.Actor, At: when,
 		ClaimID: im.claims[e.ClaimID], ClaimVersion: e.ClaimVersion, SourceID: im.sources[e.SourceID], EvidenceID: evidenceID,
-		ReportID: im.reports[e.ReportID], Before: im.mapValues(e.Before), After: im.mapValues(e.After), Note: e.Note})
+		ReportID: im.reports[e.ReportID], QuestionID: im.questions[e.QuestionID], Before: im.mapValues(e.Before), After: im.mapValues(e.After),
+		Note: e.Note})
 }
 
-// mapValues rewrites the source ids an event's values carry.
+// mapValues rewrites the source and question ids an event's values carry.
 func (im *importer) mapValues(v map[string]string) map[string]string {
 	out := make(map[string]string, len(v))
 	for k, val := range v {
-		if k == "source_id" || k == "via_source_id" {
+		ids := im.sources
+		if k == "question_id" {
+			ids = im.questions
+		}
+		if k == "source_id" || k == "via_source_id" || k == "question_id" {
 			if n, err := strconv.ParseInt(val, 10, 64); err == nil {
-				if mapped, ok := im.sources[n]; ok {
+				if mapped, ok := ids[n]; ok {
 					val = strconv.FormatInt(mapped, 10)
 				}
 			}

@@ -83,6 +83,26 @@ func sourceDB(t *testing.T) *sqlite.DB {
 	mustSetStatus(t, db, 6, claimtrack.StatusConfirmed)
 	_, err = db.AddEvidence(ctx, 6, claimtrack.EvidenceInput{SourceName: "Izvestia", Stance: claimtrack.StanceDisputes}, "editor")
 	require.NoError(t, err)
+	// Questions: one resolved by a confirmation that refuted its rival, one
+	// edited that lost an outcome.
+	q, err := db.CreateQuestion(ctx, claimtrack.QuestionInput{Title: "Will the trip to Moscow happen on May 9?"}, []int64{7, 8}, "editor")
+	require.NoError(t, err)
+	c7, err := db.FindClaimByID(ctx, 7)
+	require.NoError(t, err)
+	c8, err := db.FindClaimByID(ctx, 8)
+	require.NoError(t, err)
+	_, err = db.SetClaimStatus(ctx, 7, claimtrack.StatusChange{Status: claimtrack.StatusConfirmed, Note: "It happened.", Version: c7.Version,
+		Refute: []claimtrack.Rival{{ID: 8, Version: c8.Version}}}, "editor")
+	require.NoError(t, err)
+	q2, err := db.CreateQuestion(ctx, claimtrack.QuestionInput{Title: "Who will lead the delegation to Riyadh?", Description: "Two names."},
+		[]int64{9, 10, 11}, "editor")
+	require.NoError(t, err)
+	_, err = db.UpdateQuestion(ctx, q2.ID, claimtrack.QuestionInput{Title: "Who will lead the US delegation to Riyadh?", Description: "Two names.",
+		Version: q2.Version}, "editor")
+	require.NoError(t, err)
+	_, err = db.RemoveOutcome(ctx, q2.ID, 11, "editor")
+	require.NoError(t, err)
+	require.NotZero(t, q.ID)
 	return db
 }
 
@@ -130,6 +150,8 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 			got = withoutImportEvent(t, got)
 			assert.Equal(t, want.Reports, got.Reports)
 			assert.Equal(t, want.Sources, got.Sources)
+			require.Len(t, want.Questions, 2)
+			assert.Equal(t, want.Questions, got.Questions)
 			require.Equal(t, len(want.Claims), len(got.Claims))
 			for i := range want.Claims {
 				require.Equal(t, want.Claims[i], got.Claims[i])
@@ -160,6 +182,23 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 			assert.EqualValues(t, 4, mine.Claims[0].ID)
 			assert.Equal(t, reReview(t, src), reReview(t, dst), "the same claims to review again, since the same times")
 			assert.Contains(t, reReview(t, dst), int64(6))
+			// Questions come back with their outcomes, who backed which, and
+			// their history; the search index knows them.
+			for _, id := range []int64{1, 2} {
+				a, err := src.FindQuestion(ctx, id)
+				require.NoError(t, err)
+				b, err := dst.FindQuestion(ctx, id)
+				require.NoError(t, err)
+				assert.Equal(t, a, b, "question %d", id)
+				ae, err := src.FindQuestionEvents(ctx, id, 50)
+				require.NoError(t, err)
+				be, err := dst.FindQuestionEvents(ctx, id, 50)
+				require.NoError(t, err)
+				assert.Equal(t, ae, be, "question %d's history", id)
+			}
+			found, err := dst.Search(ctx, claimtrack.ParseQuery("delegation Riyadh"), 0, 10, 10)
+			require.NoError(t, err)
+			require.Len(t, found.Questions, 1)
 			for _, id := range []int64{1, 2, 3, 50, 200} {
 				a, err := src.FindSourceRecord(ctx, id)
 				require.NoError(t, err)
