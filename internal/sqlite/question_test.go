@@ -243,3 +243,50 @@ func TestQuestion_Search(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A merge gives the questions of a file new ids, and the claims and the
+// history that name them follow; a question is never matched to one here by
+// its title.
+func TestQuestion_MergeImport(t *testing.T) {
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	q, attends, stays := rivalForecasts(t, src)
+	_, err := src.SetClaimStatus(ctx, stays.ID, claimtrack.StatusChange{Status: claimtrack.StatusConfirmed, Note: "Seen there.",
+		Version: stays.Version, Refute: []claimtrack.Rival{{ID: attends.ID, Version: attends.Version}}}, "editor")
+	require.NoError(t, err)
+	d, _ := exportJSON(t, src)
+
+	dst := MustOpenDB(t)
+	own, _, _ := rivalForecasts(t, dst) // a question of the same title is here already
+	res, err := dst.ImportDump(ctx, d, "importer", "merge.json", false)
+	require.NoError(t, err)
+	assert.False(t, res.Restore)
+	assert.Equal(t, 1, res.Questions)
+	assert.Contains(t, res.Summary(), "1 question")
+
+	list, total, err := dst.FindQuestions(ctx, 0, 10)
+	require.NoError(t, err)
+	require.Equal(t, 2, total)
+	var merged *claimtrack.Question
+	for _, x := range list {
+		if x.ID != own.ID {
+			merged = x
+		}
+	}
+	require.NotNil(t, merged)
+	assert.NotEqual(t, q.ID, merged.ID, "a new id")
+	v, err := dst.FindQuestion(ctx, merged.ID)
+	require.NoError(t, err)
+	require.Len(t, v.Outcomes, 2)
+	assert.Equal(t, claimtrack.StatusConfirmed, v.Confirmed().Status)
+	assert.Equal(t, "The mayor will stay away from the harbour festival.", v.Confirmed().Text)
+	events, err := dst.FindQuestionEvents(ctx, merged.ID, 50)
+	require.NoError(t, err)
+	require.Len(t, events, 5, "created, two outcomes, two verdicts")
+	for _, ev := range events {
+		if p, ok := ev.Payload.(claimtrack.OutcomeAdded); ok {
+			assert.Equal(t, merged.ID, p.QuestionID, "the question id in the values follows")
+		}
+	}
+	require.NoError(t, dst.CheckSearchIndex(ctx))
+}
