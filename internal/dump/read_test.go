@@ -11,18 +11,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A claim's assignee is the last column of claims.csv; a dump made before
-// claims had one (its header without it) is read with nobody assigned, and
-// any other header is refused.
+// A claim's assignee and question are the last columns of claims.csv, in
+// that order; a dump made before claims had them (its header without the
+// question, or without both) is read with nobody assigned and no question,
+// and any other header is refused.
 func TestReadCSVDir_Assignee(t *testing.T) {
 	header := strings.Join(dump.Header(dump.TableClaims), ",")
-	require.True(t, strings.HasSuffix(header, ",assignee"))
-	older := strings.TrimSuffix(header, ",assignee")
+	require.True(t, strings.HasSuffix(header, ",assignee,question_id"))
+	noQuestion := strings.TrimSuffix(header, ",question_id")
+	older := strings.TrimSuffix(noQuestion, ",assignee")
+	const row = "\r\n7,A claim with an assignee.,,statement,,,unverified,,0,2,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z"
 	for _, tc := range []struct {
 		name, file, want string
 	}{
-		{"with", header + "\r\n7,A claim with an assignee.,,statement,,,unverified,,0,2,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z,ana\r\n", "ana"},
-		{"nobody", header + "\r\n7,A claim with an assignee.,,statement,,,unverified,,0,2,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z,\r\n", ""},
+		{"with", header + row + ",ana,0\r\n", "ana"},
+		{"nobody", header + row + ",,0\r\n", ""},
+		{"no question column", noQuestion + row + ",ana\r\n", "ana"},
 		{"older", older + "\r\n7,A claim from an older dump.,,statement,,,unverified,,0,1,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z\r\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -32,9 +36,25 @@ func TestReadCSVDir_Assignee(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, d.Claims, 1)
 			assert.Equal(t, tc.want, d.Claims[0].Assignee)
+			assert.Zero(t, d.Claims[0].QuestionID)
 			assert.NoError(t, d.Validate())
 		})
 	}
+	t.Run("question", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "claims.csv"), []byte(header+row+",,3\r\n"), 0o644))
+		d, err := dump.ReadCSVDir(dir)
+		require.NoError(t, err)
+		assert.EqualValues(t, 3, d.Claims[0].QuestionID)
+		assert.ErrorContains(t, d.Validate(), "question_id: No question has this id.")
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "questions.csv"),
+			[]byte(strings.Join(dump.Header(dump.TableQuestions), ",")+"\r\n3,Will the ferry run in winter?,,1,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z\r\n"), 0o644))
+		d, err = dump.ReadCSVDir(dir)
+		require.NoError(t, err)
+		require.Len(t, d.Questions, 1)
+		assert.Equal(t, "Will the ferry run in winter?", d.Questions[0].Title)
+		assert.NoError(t, d.Validate())
+	})
 	t.Run("other header", func(t *testing.T) {
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "claims.csv"), []byte(older+",owner\r\n"), 0o644))

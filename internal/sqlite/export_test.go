@@ -26,6 +26,7 @@ type jsonDump struct {
 	ExportedAt string          `json:"exported_at"`
 	Reports    []dump.Report   `json:"reports"`
 	Sources    []dump.Source   `json:"sources"`
+	Questions  []dump.Question `json:"questions"`
 	Claims     []dump.Claim    `json:"claims"`
 	Evidence   []dump.Evidence `json:"evidence"`
 	Events     []dump.Event    `json:"events"`
@@ -61,8 +62,8 @@ func TestExport(t *testing.T) {
 		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM `+string(table)).Scan(&n))
 		counts[string(table)] = n
 	}
-	assert.Equal(t, counts, map[string]int{"reports": len(d.Reports), "sources": len(d.Sources), "claims": len(d.Claims),
-		"evidence": len(d.Evidence), "events": len(d.Events)})
+	assert.Equal(t, counts, map[string]int{"reports": len(d.Reports), "sources": len(d.Sources), "questions": len(d.Questions),
+		"claims": len(d.Claims), "evidence": len(d.Evidence), "events": len(d.Events)})
 	assert.Positive(t, calls)
 	assert.Equal(t, len(d.Sources)+len(d.Claims)+len(d.Evidence)+len(d.Events)+len(d.Reports), last)
 	for i := 1; i < len(d.Events); i++ {
