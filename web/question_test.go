@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -276,4 +278,40 @@ func TestAPI_Questions(t *testing.T) {
 
 	page := a.get("/search?q=parade")
 	assert.Equal(t, 1, page.doc.Find(`[data-testid="search-question"]`).Length())
+}
+
+// A claim as of a moment shows the question it was an outcome of then.
+func TestAsOf_Question(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	var clock atomic.Pointer[time.Time]
+	a.db.Now = func() time.Time {
+		if at := clock.Load(); at != nil {
+			return *at
+		}
+		return time.Now()
+	}
+	created := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	clock.Store(&created)
+	c, err := a.db.CreateClaim(context.Background(), claimtrack.ClaimInput{Text: "Trump will attend the parade in Moscow on May 9.",
+		Kind: claimtrack.KindForecast, DueDate: "2025-05-09"}, "ana")
+	require.NoError(t, err)
+	id := strconv.FormatInt(c.ID, 10)
+	when := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
+	clock.Store(&when)
+	res := a.post("/questions", url.Values{"title": {"Will Trump attend the Victory Day parade in Moscow?"}, "outcomes": {id}})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	later := time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC)
+	clock.Store(&later)
+	require.Equal(t, http.StatusSeeOther, a.post(res.header.Get("Location")+"/outcomes/"+id+"/remove", nil).status)
+	clock.Store(nil)
+
+	for asOf, want := range map[string]int{"2025-03-31": 0, "2025-04-15": 1, "2025-05-02": 0} {
+		p := a.get("/claims/" + id + "?as_of=" + asOf)
+		require.Equal(t, http.StatusOK, p.status)
+		assert.Equal(t, want, p.doc.Find(`[data-testid="asof-question"]`).Length(), asOf)
+		if want == 1 {
+			assert.Equal(t, res.header.Get("Location"), p.doc.Find(`[data-testid="asof-question"]`).AttrOr("href", ""))
+		}
+	}
 }

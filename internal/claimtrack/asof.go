@@ -72,6 +72,14 @@ func ReplayClaim(id int64, events []*Event) *ClaimState {
 			if st != nil {
 				st.Claim.Assignee = p.To
 			}
+		case OutcomeAdded:
+			if st != nil {
+				st.Claim.QuestionID = p.QuestionID
+			}
+		case OutcomeRemoved:
+			if st != nil {
+				st.Claim.QuestionID = 0
+			}
 		case StatusChanged:
 			if st != nil {
 				st.Claim.Status, st.Claim.VerdictNote = p.To, p.ToNote
