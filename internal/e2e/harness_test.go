@@ -215,6 +215,7 @@ type browser struct {
 	ctx  context.Context
 	base string
 	name string
+	app  *app // the app it browses
 
 	mu       sync.Mutex
 	problems []string
@@ -230,6 +231,7 @@ func newBrowser(t *testing.T, a *app, name string, js bool) *browser {
 	for try := 0; try < 3; try++ {
 		b, err := startBrowser(t, a, name, js)
 		if err == nil {
+			b.app = a
 			return b
 		}
 		errs = append(errs, err)
@@ -358,7 +360,7 @@ func (b *browser) clean() {
 func (b *browser) tab(js bool) *browser {
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	b.t.Cleanup(cancel)
-	t := &browser{t: b.t, ctx: ctx, base: b.base, name: b.name + " (second tab)"}
+	t := &browser{t: b.t, ctx: ctx, base: b.base, name: b.name + " (second tab)", app: b.app}
 	t.listen(ctx)
 	require.NoError(b.t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), t.setup(js)))
 	return t

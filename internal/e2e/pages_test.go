@@ -67,6 +67,13 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"import (admin)", "/admin/import", adminName},
 		{"webhooks (admin)", "/admin/webhooks", adminName},
 		{"desk", "/desk", adminName},
+		// Claim 1 is an outcome of question 1 (see rivalQuestion): its
+		// pages above show its rival and the status form offers to refute it.
+		{"questions list", "/questions", ""},
+		{"question page", "/questions/1", ""},
+		{"question page for an editor (resolve and add-outcome forms)", "/questions/1", adminName},
+		{"new question form", "/questions/new?claim=5", adminName},
+		{"edit question form", "/questions/1/edit", adminName},
 		{"claims list, overdue forecasts", "/claims?due=overdue", adminName},
 		{"error page: not found", "/claims/999", ""},
 		{"error page: form sent back (422)", "", adminName},
@@ -188,6 +195,7 @@ func TestValidHTML(t *testing.T) {
 	res.Body.Close()
 	giveVerdict(t, a, c)
 	scores := makeScorePages(t, a, c)
+	rivalQuestion(t, a)
 
 	dir := t.TempDir()
 	files := map[string]string{}
@@ -281,6 +289,7 @@ func TestAccessibility(t *testing.T) {
 	browsers := map[string]*browser{"": visitor, adminName: editor}
 
 	scores := makeScorePages(t, a, admin)
+	rivalQuestion(t, a)
 	var problems []string
 	check := func(b *browser, name string) {
 		for _, v := range b.runAxe() {
