@@ -22,6 +22,7 @@ type apiEventBody struct {
 	SourceID     int64             `json:"source_id"`
 	EvidenceID   int64             `json:"evidence_id"`
 	ReportID     int64             `json:"report_id"`
+	QuestionID   int64             `json:"question_id"`
 	Before       map[string]string `json:"before"`
 	After        map[string]string `json:"after"`
 	Note         string            `json:"note"`
@@ -36,7 +37,7 @@ func apiEventOf(e *claimtrack.Event) apiEventBody {
 	}
 	return apiEventBody{ID: e.ID, Type: string(e.Type), Summary: views.ChangeSummary(e), Actor: e.Actor, At: apiTime(e.At),
 		ClaimID: e.ClaimID, ClaimVersion: e.ClaimVersion, SourceID: e.SourceID, EvidenceID: e.EvidenceID, ReportID: e.ReportID,
-		Before: nonNil(e.Before), After: nonNil(e.After), Note: e.Note}
+		QuestionID: e.QuestionID, Before: nonNil(e.Before), After: nonNil(e.After), Note: e.Note}
 }
 
 // GET /claims/:id/events: the claim's history, newest first, by cursor.

@@ -143,6 +143,13 @@ func (s *Server) routes() {
 	patch("/questions/:id", s.apiQuestionEdit)
 	write("/questions/:id/outcomes", s.apiOutcomeAdd)
 	e.DELETE(apiPrefix+"/questions/:id/outcomes/:cid", s.apiOutcomeRemove, s.apiAuth, s.apiWriter)
+	// A person's own: any account's token, viewers included.
+	mine := []echo.MiddlewareFunc{s.apiAuth, s.apiSignedIn}
+	e.Match([]string{http.MethodGet, http.MethodHead}, apiPrefix+"/desk", s.apiDesk, mine...)
+	e.POST(apiPrefix+"/claims/:id/follow", s.apiFollow(claimtrack.FollowClaim, false), mine...)
+	e.DELETE(apiPrefix+"/claims/:id/follow", s.apiFollow(claimtrack.FollowClaim, true), mine...)
+	e.POST(apiPrefix+"/sources/:id/follow", s.apiFollow(claimtrack.FollowSource, false), mine...)
+	e.DELETE(apiPrefix+"/sources/:id/follow", s.apiFollow(claimtrack.FollowSource, true), mine...)
 }
 
 // pageOrFeed serves the Atom feed of a claim or source at {id}.atom and its
