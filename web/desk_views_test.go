@@ -93,13 +93,9 @@ func jsonID(v any) string {
 	return string(b)
 }
 
-// A claim as of a moment shows who it was assigned to then, from its
-// history, and its due badge as of that day: a forecast due 9 May 2025 was
-// due soon on 5 May and overdue on 10 May, and has none once confirmed.
-// The claims list as of a moment shows the badges of then too.
-func TestAsOf_AssigneeAndDue(t *testing.T) {
-	a := newTestApp(t)
-	a.signInAs("ana", claimtrack.RoleEditor)
+// settableClock makes the database's clock read the time stored in the
+// pointer it returns, or the real time while that is nil.
+func (a *testApp) settableClock() *atomic.Pointer[time.Time] {
 	var clock atomic.Pointer[time.Time]
 	a.db.Now = func() time.Time {
 		if at := clock.Load(); at != nil {
@@ -107,6 +103,17 @@ func TestAsOf_AssigneeAndDue(t *testing.T) {
 		}
 		return time.Now()
 	}
+	return &clock
+}
+
+// A claim as of a moment shows who it was assigned to then, from its
+// history, and its due badge as of that day: a forecast due 9 May 2025 was
+// due soon on 5 May and overdue on 10 May, and has none once confirmed.
+// The claims list as of a moment shows the badges of then too.
+func TestAsOf_AssigneeAndDue(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	clock := a.settableClock()
 	at := func(s string) {
 		when, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
@@ -164,18 +171,7 @@ func TestAsOf_SourceRecordParts(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
 	var forecasts []string
-	claim := func(text, kind string) string {
-		form := url.Values{"text": {text}, "kind": {kind}}
-		if kind == "forecast" {
-			form.Set("due_date", "2025-05-09")
-		}
-		res := a.post("/claims", form)
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-		id := strings.TrimPrefix(res.header.Get("Location"), "/claims/")
-		res = a.post("/claims/"+id+"/evidence", url.Values{"source_name": {"The Spokesman"}, "source_kind": {"person"}, "stance": {"asserts"}})
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-		return id
-	}
+	claim := a.spokesmanClaim
 	for i, text := range []string{"The talks took place on Monday.", "The talks took place in Riyadh.", "The delegation met twice."} {
 		a.setStatus(claim(text, "statement"), claimtrack.StatusConfirmed, "Checked "+string(rune('A'+i))+".")
 	}

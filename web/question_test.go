@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +27,18 @@ func (a *testApp) rivalOutcome() int64 {
 	_, err = a.db.AddEvidence(ctx, c.ID, claimtrack.EvidenceInput{SourceID: int64(a.count(`SELECT id FROM sources WHERE name = ?`, "Marco Rubio")), Stance: claimtrack.StanceAsserts}, "tester")
 	require.NoError(a.t, err)
 	return c.ID
+}
+
+// rivalQuestion makes the rival outcome and a question with seed claim 1
+// and it as outcomes, through the form; it returns the rival's id and the
+// question's address.
+func (a *testApp) rivalQuestion() (int64, string) {
+	a.t.Helper()
+	rival := a.rivalOutcome()
+	res := a.post("/questions", url.Values{"title": {"Will Trump attend the Victory Day parade in Moscow?"},
+		"outcomes": {"1, " + strconv.FormatInt(rival, 10)}})
+	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
+	return rival, res.header.Get("Location")
 }
 
 func (a *testApp) claimVersion(id int64) string {
@@ -121,11 +132,7 @@ func TestQuestions_ConfirmRefutesRival(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
 	a.signInAs("ana", claimtrack.RoleEditor)
-	rival := a.rivalOutcome()
-	res := a.post("/questions", url.Values{"title": {"Will Trump attend the Victory Day parade in Moscow?"},
-		"outcomes": {"1, " + strconv.FormatInt(rival, 10)}})
-	require.Equal(t, http.StatusSeeOther, res.status)
-	loc := res.header.Get("Location")
+	rival, loc := a.rivalQuestion()
 	tick := strconv.FormatInt(rival, 10) + ":" + a.claimVersion(rival)
 
 	before := a.snapshot()
@@ -170,11 +177,7 @@ func TestQuestions_Resolve(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
 	a.signInAs("ana", claimtrack.RoleEditor)
-	rival := a.rivalOutcome()
-	res := a.post("/questions", url.Values{"title": {"Will Trump attend the Victory Day parade in Moscow?"},
-		"outcomes": {"1, " + strconv.FormatInt(rival, 10)}})
-	require.Equal(t, http.StatusSeeOther, res.status)
-	loc := res.header.Get("Location")
+	rival, loc := a.rivalQuestion()
 	page := a.get(loc)
 	versions := []string{}
 	page.doc.Find(`[data-testid="resolve-form"] input[name="version"]`).Each(func(_ int, s *goquery.Selection) {
@@ -284,13 +287,7 @@ func TestAPI_Questions(t *testing.T) {
 func TestAsOf_Question(t *testing.T) {
 	a := newTestApp(t)
 	a.signInAs("ana", claimtrack.RoleEditor)
-	var clock atomic.Pointer[time.Time]
-	a.db.Now = func() time.Time {
-		if at := clock.Load(); at != nil {
-			return *at
-		}
-		return time.Now()
-	}
+	clock := a.settableClock()
 	created := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	clock.Store(&created)
 	c, err := a.db.CreateClaim(context.Background(), claimtrack.ClaimInput{Text: "Trump will attend the parade in Moscow on May 9.",

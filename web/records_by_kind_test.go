@@ -16,18 +16,7 @@ import (
 // list ranks by the forecasts' part, and the API gives both parts.
 func TestRecordsByKind(t *testing.T) {
 	a := newTestApp(t)
-	claim := func(text, kind string) string {
-		form := url.Values{"text": {text}, "kind": {kind}}
-		if kind == "forecast" {
-			form.Set("due_date", "2025-05-09")
-		}
-		res := a.post("/claims", form)
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-		id := strings.TrimPrefix(res.header.Get("Location"), "/claims/")
-		res = a.post("/claims/"+id+"/evidence", url.Values{"source_name": {"The Spokesman"}, "source_kind": {"person"}, "stance": {"asserts"}})
-		require.Equal(t, http.StatusSeeOther, res.status, res.body)
-		return id
-	}
+	claim := a.spokesmanClaim
 	for i, text := range []string{"The talks took place on Monday.", "The talks took place in Riyadh.", "The delegation met twice."} {
 		a.setStatus(claim(text, "statement"), claimtrack.StatusConfirmed, "Checked "+string(rune('A'+i))+".")
 	}
@@ -53,4 +42,20 @@ func TestRecordsByKind(t *testing.T) {
 	assert.Equal(t, 3.0, rel["statements"].(map[string]any)["agree"])
 	assert.Equal(t, 3.0, rel["forecasts"].(map[string]any)["disagree"])
 	assert.Equal(t, http.StatusOK, a.api(http.MethodGet, "/sources?sort=forecasts", "", nil).status)
+}
+
+// spokesmanClaim records a claim of the kind (forecasts due 9 May 2025)
+// through the form, asserted by "The Spokesman", and returns its id.
+func (a *testApp) spokesmanClaim(text, kind string) string {
+	a.t.Helper()
+	form := url.Values{"text": {text}, "kind": {kind}}
+	if kind == "forecast" {
+		form.Set("due_date", "2025-05-09")
+	}
+	res := a.post("/claims", form)
+	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
+	id := strings.TrimPrefix(res.header.Get("Location"), "/claims/")
+	res = a.post("/claims/"+id+"/evidence", url.Values{"source_name": {"The Spokesman"}, "source_kind": {"person"}, "stance": {"asserts"}})
+	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
+	return id
 }
