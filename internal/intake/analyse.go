@@ -91,13 +91,13 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`asserted|asserts|affirmed|echoed|backed|refuted|contested|wrote`
 
 var (
-	rvRe      = regexp.MustCompile(`\b(` + rv + `)\b`)
-	frontRe   = regexp.MustCompile(`^(.+?)\s+(?:(?:also|previously|later|earlier|separately|repeatedly|first|has|have|had|then|further|publicly|again|already)\s+)*(` + rv + `)\b[,:]?\s*(.*)$`)
-	tailRe    = regexp.MustCompile(`^(.+?)\s+(?:(?:also|has|have|had|then|later)\s+)?(` + rv + `)\b(.*)$`)
-	invTailRe = regexp.MustCompile(`^(` + rv + `)\s+(.+?)(?:\s+(?:on|in|at|last|earlier|this|during)\b.*)?$`)
-	accFront  = regexp.MustCompile(`^(?i:according to)\s+(.+?),\s+(.+)$`)
-	accTail   = regexp.MustCompile(`^(.+?),?\s+(?i:according to)\s+(.+?)$`)
-	prefixRe  = regexp.MustCompile(`^(?:(?:But|And|However|Meanwhile|Separately|Still|Yet|Also|Earlier|Later|Instead|Indeed|Moreover|Nonetheless|Nevertheless|Now|Then)\b,?\s+|(?:Speaking|Writing|Asked|Responding|Leading|Following|After|Before|During|In|On|At|Since|With|Despite|While|When|Under|From|Following)\b[^,"“]{0,90},\s+)`)
+	rvRe          = regexp.MustCompile(`\b(` + rv + `)\b`)
+	frontRe       = regexp.MustCompile(`^(.+?)\s+(?:(?:also|previously|later|earlier|separately|repeatedly|first|has|have|had|then|further|publicly|again|already)\s+)*(` + rv + `)\b[,:]?\s*(.*)$`)
+	tailRe        = regexp.MustCompile(`^(.+?)\s+(?:(?:also|has|have|had|then|later)\s+)?(` + rv + `)\b(.*)$`)
+	invTailRe     = regexp.MustCompile(`^(` + rv + `)\s+(.+?)(?:\s+(?:on|in|at|last|earlier|this|during)\b.*)?$`)
+	accFront      = regexp.MustCompile(`^(?i:according to)\s+(.+?),\s+(.+)$`)
+	accTail       = regexp.MustCompile(`^(.+?),?\s+(?i:according to)\s+(.+?)$`)
+	prefixRe      = regexp.MustCompile(`^(?:(?:But|And|However|Meanwhile|Separately|Still|Yet|Also|Earlier|Later|Instead|Indeed|Moreover|Nonetheless|Nevertheless|Now|Then)\b,?\s+|(?:Speaking|Writing|Asked|Responding|Leading|Following|After|Before|During|In|On|At|Since|With|Despite|While|When|Under|From|Following)\b[^,"“]{0,90},\s+)`)
 	publishedByRe = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe      = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe        = regexp.MustCompile(`^(?:that\s+)`)
@@ -829,6 +829,12 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 		return "quote", append(cues, Cue{For: "kind", Text: fr.verb + " + quotation marks"})
 	}
 	main := mainClause(p)
+	if fr != nil && !fr.quote && evaluationQuote(p) && !hasDigit(p) && !monthRe.MatchString(p) {
+		return "quote", append(cues, Cue{For: "kind", Text: "quoted words"})
+	}
+	if fr != nil && forecastVerbRe.MatchString(fr.verb) && regexp.MustCompile(`\bto [a-z]+`).MatchString(p) {
+		return "forecast", append(cues, Cue{For: "kind", Text: fr.verb})
+	}
 	if pastDueRe.MatchString(main) && !regexp.MustCompile(`(?i)\b(will|would)\b`).MatchString(main) {
 		return "statement", append(cues, Cue{For: "kind", Text: pastDueRe.FindString(main)})
 	}
@@ -841,18 +847,26 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 		return "forecast", append(cues, Cue{For: "kind", Text: m})
 	}
 notFuture:
-	// An evaluation in the speaker's own words, quoted inside the claim.
-	if fr != nil && !fr.quote && embeddedQuote(p) && !hasDigit(p) && !monthRe.MatchString(p) {
-		return "quote", append(cues, Cue{For: "kind", Text: "quoted words"})
-	}
 	return "statement", cues
 }
 
 var monthRe = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)\b`)
 
-func embeddedQuote(p string) bool {
+var forecastVerbRe = regexp.MustCompile(`^(expects|expected|predicted|predicts|forecast|forecasts|projected|projects)$`)
+
+// evaluationQuote says whether a proposition quotes the speaker's own
+// words inside it, in lower case: an evaluation ("called it "a threat"",
+// "said it "deeply regretted" the decision"), not a title.
+func evaluationQuote(p string) bool {
 	i := strings.IndexAny(p, quoteChars)
-	return i > 0
+	if i <= 0 {
+		return false
+	}
+	rest := strings.TrimLeft(p[i:], quoteChars)
+	for _, c := range rest {
+		return unicode.IsLower(c)
+	}
+	return false
 }
 
 // dueDate resolves the date a forecast is due by: the first date after its
@@ -1036,7 +1050,7 @@ func findTarget(hint string, by *entity, prior []*draft, dispute bool) *draft {
 		if by != nil && d.hasSource(by) && !dispute {
 			continue
 		}
-		if score := overlap(hint, d.content); score > bestScore {
+		if score := overlap(hint, d.content+" "+d.sent.text); score > bestScore {
 			best, bestScore = d, score
 		}
 	}
@@ -1101,7 +1115,7 @@ func mergeSame(ds []*draft) []*draft {
 	for _, d := range ds {
 		merged := false
 		for _, o := range out {
-			if jaccard(d.content, o.content) >= 0.6 {
+			if jaccard(d.content, o.content) >= 0.6 && sameNumbers(d.content, o.content) {
 				for _, a := range d.attrs {
 					o.add(a)
 				}
@@ -1117,6 +1131,22 @@ func mergeSame(ds []*draft) []*draft {
 		}
 	}
 	return out
+}
+
+var numRe = regexp.MustCompile(`\d[\d,.]*`)
+
+// sameNumbers says whether two texts hold the same figures.
+func sameNumbers(a, b string) bool {
+	na, nb := numRe.FindAllString(a, -1), numRe.FindAllString(b, -1)
+	if len(na) != len(nb) {
+		return false
+	}
+	for i := range na {
+		if strings.TrimRight(na[i], ".,") != strings.TrimRight(nb[i], ".,") {
+			return false
+		}
+	}
+	return true
 }
 
 func jaccard(a, b string) float64 {

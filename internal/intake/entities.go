@@ -76,7 +76,7 @@ var (
 		"advisor deputy acting former vice prime state foreign special national security king queen prince princess " +
 		"sheikh rev father sister brother superintendent sergeant constable detective chancellor ambassador analyst " +
 		"economist scientist researcher professor founder owner manager coach premier")
-	anonHeads = wordSet("sources source people person officials official managers manager executives executive insiders " +
+	anonHeads = wordSet("sources source people person officials official managers manager executives insiders " +
 		"insider aides aide diplomats diplomat employees employee staff individuals individual figures residents " +
 		"witnesses witness workers engineers investigators members")
 	docHeads = wordSet("report survey study statement figures records accounts minutes memo memorandum filing filings " +
@@ -85,7 +85,8 @@ var (
 		"submission dossier audit")
 	memberHeads = wordSet("researchers scientists officials experts inspectors analysts engineers doctors members " +
 		"workers lawyers officers economists staff spokespeople representatives investigators auditors")
-	particles = wordSet("van von de del della da di le la bin al ter den du")
+	particles   = wordSet("van von de del della da di le la bin al ter den du")
+	determiners = wordSet("the a an its their his her this that these those our my your both each every some any no")
 )
 
 func wordSet(s string) map[string]bool {
@@ -218,6 +219,25 @@ func (r *registry) find(name string) *entity {
 	return best
 }
 
+// exact returns the entity of that very name or alias.
+func (r *registry) exact(name string) *entity {
+	key := nameKey(name)
+	for _, e := range r.ents {
+		if e.kind == "alias" {
+			continue
+		}
+		if nameKey(e.name) == key {
+			return e
+		}
+		for _, a := range e.aliases {
+			if nameKey(a) == key {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
 func containsWords(outer, inner string) bool {
 	return inner != "" && strings.Contains(" "+outer+" ", " "+inner+" ")
 }
@@ -229,6 +249,10 @@ func (r *registry) add(name, kind string) *entity {
 		return nil
 	}
 	if e := r.find(name); e != nil {
+		if exact := r.exact(name); exact != nil {
+			exact.seen = r.sent
+			return exact
+		}
 		if e.kind == kind || kind == "" || e.kind == "organisation" && kind != "person" && kind != "anonymous" {
 			if len(tokens(name)) > len(tokens(e.name)) && e.kind != "person" {
 				e.addAlias(e.name)
@@ -286,9 +310,12 @@ func properRun(s string) (run, before string) {
 		}
 		break
 	}
-	// Joining words do not start a name.
-	for start < end && !isCap(ws[start]) {
+	// Joining words and capitalised determiners do not start a name.
+	for start < end && (!isCap(ws[start]) || determiners[strings.ToLower(strings.Trim(ws[start], "\"“”("))]) {
 		start++
+	}
+	if start >= end {
+		return "", s
 	}
 	return strings.Join(ws[start:end], " "), strings.Join(ws[:start], " ")
 }
@@ -326,9 +353,17 @@ func hasOrgWord(name string) bool {
 // registerNames records the organisations a sentence names, so that later
 // descriptions ("the museum", "the authority") find them.
 func (r *registry) registerNames(s string) {
+	var names []string
 	for _, m := range orgNameRe.FindAllString(s, -1) {
 		m = strings.TrimSpace(m)
-		if !hasOrgWord(m) {
+		if a, b, ok := strings.Cut(m, " and "); ok && len(strings.Fields(a)) >= 2 && len(strings.Fields(b)) >= 2 && hasOrgWord(a) && hasOrgWord(b) {
+			names = append(names, a, b)
+			continue
+		}
+		names = append(names, m)
+	}
+	for _, m := range names {
+		if !hasOrgWord(m) || titledPerson(m) {
 			continue
 		}
 		ws := strings.Fields(m)
@@ -346,10 +381,31 @@ func (r *registry) registerNames(s string) {
 	}
 	for _, m := range groupRe.FindAllStringSubmatch(s, -1) {
 		a, b := r.find(m[1]), r.find(m[2])
+		if a == nil && len(strings.Fields(m[1])) <= 4 {
+			a = r.add(m[1], kindOfName(m[1], ""))
+		}
+		if b == nil && len(strings.Fields(m[2])) <= 4 {
+			b = r.add(m[2], kindOfName(m[2], ""))
+		}
 		if a != nil && b != nil && a != b {
 			r.group = &entity{name: a.name + " and " + b.name, kind: "group", members: []*entity{a, b}, seen: r.sent}
 		}
 	}
+}
+
+// titledPerson says whether a run of capitalised words is a person with
+// a title before the name ("Police Commissioner Jane Roe").
+func titledPerson(run string) bool {
+	ws := strings.Fields(run)
+	for i, w := range ws {
+		if titleWords[lower(w)] && i < len(ws)-1 {
+			rest := ws[i+1:]
+			if len(rest) >= 1 && len(rest) <= 3 && !hasOrgWord(strings.Join(rest, " ")) && !titleWords[lower(rest[0])] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var (
@@ -500,7 +556,7 @@ func (r *registry) resolve(np string) mention {
 	head := lower(fields[len(fields)-1])
 	run, before := properRun(np)
 	// Unnamed people.
-	if anonHeads[head] && (run == "" || strings.Contains(lowerNP, "unnamed") || strings.HasPrefix(lowerNP, "the ") && !strings.Contains(run, " ")) || strings.Contains(lowerNP, "familiar with") || strings.Contains(lowerNP, "unnamed") || strings.Contains(lowerNP, "involved in") && anonHeadIn(lowerNP) {
+	if isAnonymous(np) {
 		return r.anonymous(np)
 	}
 	// Documents, counted as their owner's.
@@ -558,6 +614,40 @@ func (r *registry) resolve(np string) mention {
 	}
 	return mention{}
 }
+
+// isAnonymous says whether a mention is of unnamed people: "two people
+// familiar with the talks", "unnamed sources", "three senior managers at
+// the company" (not "its chief executive", not "researchers at X").
+func isAnonymous(np string) bool {
+	ws := strings.Fields(strings.ToLower(np))
+	if len(ws) == 0 {
+		return false
+	}
+	switch ws[0] {
+	case "its", "their", "his", "her", "our":
+		return false
+	}
+	var before []string
+	orig := strings.Fields(np)
+	for i, w := range ws {
+		if prepositions[w] {
+			break
+		}
+		if strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") {
+			return false
+		}
+		if i > 0 && isCap(orig[i]) {
+			return false
+		}
+		before = append(before, strings.Trim(w, ","))
+	}
+	if len(before) == 0 {
+		return false
+	}
+	return anonHeads[before[len(before)-1]]
+}
+
+var prepositions = wordSet("at in from with of familiar involved close who on for briefed speaking knowledgeable within inside")
 
 func anonHeadIn(s string) bool {
 	for _, w := range strings.Fields(s) {
