@@ -56,7 +56,7 @@ func runIntakeSuggest(ctx context.Context, args []string, stdin io.Reader, stdou
 		return err
 	}
 	head, body := intake.ParseHeader(string(raw))
-	in := intake.Input{Text: body, Outlet: head.Outlet}
+	in := intake.Input{Text: body, Outlet: head.Outlet, Title: head.Title}
 	if *outlet != "" {
 		in.Outlet = strings.TrimSpace(*outlet)
 	}

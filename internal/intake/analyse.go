@@ -101,10 +101,11 @@ var (
 	publishedByRe = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe      = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe        = regexp.MustCompile(`^(?:that\s+)`)
+	afterQuoteRe  = regexp.MustCompile(`[,"”]*,["”]?\s+(?:noting|adding|saying|before adding|and added|explaining)\b`)
 	quoteChars    = "\"“”"
 	demandRe      = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe        = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
-	specRe        = regexp.MustCompile(`(?i)\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
+	specRe        = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
 	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expects? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled to|on track (?:to|for)|(?:is|are) going to|until|pledged to|promised to|vowed to|threatened to)\b`)
 	pastDueRe     = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
 	evalRe        = regexp.MustCompile(`(?i)\b(unrealistic|untrue|false|wrong|inaccurate|incorrect|misleading|out of date|outdated|exaggerated|overstated|baseless|unfounded|nonsense|speculation|fabricated|not true|rubbish|flawed|implausible|overly optimistic|too optimistic|fake)\b`)
@@ -123,7 +124,7 @@ var (
 
 // analyse reads the report.
 func analyse(in Input) Result {
-	r := &registry{}
+	r := &registry{title: strings.TrimSpace(in.Title)}
 	outletName := strings.TrimSpace(in.Outlet)
 	if outletName != "" {
 		kind := kindOfName(outletName, "")
@@ -455,6 +456,7 @@ func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
 			f.recipient = r.resolve(run)
 		}
 	}
+	whole := rest
 	// "reported last week, citing two people …, that …".
 	if tail == "" {
 		if c := citingRe.FindStringSubmatchIndex(rest + ","); c != nil && c[0] < 60 {
@@ -479,7 +481,7 @@ func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
 			rest = thatRe.ReplaceAllString(rest, "")
 			f.stance = "disputes+asserts"
 		} else {
-			f.target = rest
+			f.target = whole
 		}
 	case supportVerb.MatchString(lv):
 		f.stance = "confirms"
@@ -521,7 +523,16 @@ func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
 			}
 		}
 	}
+	if f.quoteKind {
+		if loc := afterQuoteRe.FindStringIndex(rest); loc != nil && loc[0] > 0 {
+			rest = rest[:loc[0]]
+		}
+	}
 	f.content = strings.TrimSpace(rest)
+	// "X said in a statement": the statement is X's.
+	if strings.Contains(strings.ToLower(tail), "statement") || strings.Contains(strings.ToLower(tail), " report") {
+		r.doc = src.ent.target()
+	}
 	// Remember who spoke, for pronouns later.
 	e := src.ent.target()
 	switch {
@@ -619,7 +630,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		content = fr.content
 	}
 	if fr != nil && (fr.stance == "disputes" || fr.stance == "disputes+asserts") {
-		target := findTarget(fr.target, fr.src.ent, prior, true)
+		target := findTarget(fr.target, r.title, fr.src.ent, prior, true)
 		if target != nil {
 			target.add(&attr{ent: fr.src.ent, stance: "disputes", cues: fr.cues})
 		}
@@ -645,7 +656,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		} else {
 			confirmed = c
 		}
-		target := findTarget(confirmed, fr.src.ent, prior, false)
+		target := findTarget(confirmed, r.title, fr.src.ent, prior, false)
 		if target != nil && !target.hasSource(fr.src.ent) {
 			target.add(&attr{ent: fr.src.ent, stance: "supports", cues: append(fr.cues, Cue{For: "stance", Text: fr.verb})})
 			if c == confirmed {
@@ -659,19 +670,19 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	// "said the estimate was unrealistic and that …": the first part disputes.
 	if fr != nil && fr.stance == "asserts" && !fr.quote {
 		if i := strings.Index(content, " and that "); i > 0 && evalRe.MatchString(content[:i]) {
-			if t := findTarget(content[:i], fr.src.ent, prior, true); t != nil {
+			if t := findTarget(content[:i], r.title, fr.src.ent, prior, true); t != nil {
 				t.add(&attr{ent: fr.src.ent, stance: "disputes", cues: []Cue{{For: "stance", Text: evalRe.FindString(content[:i])}}})
 			}
 			content = content[i+len(" and that "):]
 		} else if evalRe.MatchString(content) && !fr.quoteKind && len(prior) > 0 && !strings.Contains(content, " because ") {
 			// "said the figure was out of date": a dispute, not a claim.
-			if t := findTarget(content, fr.src.ent, prior, true); t != nil && overlap(content, t.content) > 0 {
+			if t := findTarget(content, r.title, fr.src.ent, prior, true); t != nil && overlap(content, t.content) > 0 {
 				t.add(&attr{ent: fr.src.ent, stance: "disputes", cues: []Cue{{For: "stance", Text: evalRe.FindString(content)}}})
 				return nil
 			}
 		} else if evalRe.MatchString(content) && strings.Contains(content, " because ") {
 			i := strings.Index(content, " because ")
-			if t := findTarget(content[:i], fr.src.ent, prior, true); t != nil {
+			if t := findTarget(content[:i], r.title, fr.src.ent, prior, true); t != nil {
 				t.add(&attr{ent: fr.src.ent, stance: "disputes", cues: []Cue{{For: "stance", Text: evalRe.FindString(content)}}})
 			}
 		}
@@ -776,6 +787,11 @@ func worthClaiming(content string, fr *frame) bool {
 	}
 	if fr == nil || fr.src.ent == nil {
 		main := mainClause(c)
+		// Lower the first letter only: "May" further on is a month.
+		for i, ch := range main {
+			main = string(unicode.ToLower(ch)) + main[i+len(string(ch)):]
+			break
+		}
 		if specRe.MatchString(main) {
 			return false
 		}
@@ -1042,7 +1058,7 @@ func replaceWord(s, from, to string) string {
 // findTarget finds the earlier claim a denial or a confirmation is about:
 // the one sharing most words (numbers counting double), else the latest
 // made by someone else.
-func findTarget(hint string, by *entity, prior []*draft, dispute bool) *draft {
+func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *draft {
 	var best *draft
 	bestScore := 0
 	for i := len(prior) - 1; i >= 0; i-- {
@@ -1050,12 +1066,24 @@ func findTarget(hint string, by *entity, prior []*draft, dispute bool) *draft {
 		if by != nil && d.hasSource(by) && !dispute {
 			continue
 		}
-		if score := overlap(hint, d.content+" "+d.sent.text); score > bestScore {
+		if score := 2*overlap(hint, d.content) + overlap(hint, d.sent.text); score > bestScore {
 			best, bestScore = d, score
 		}
 	}
 	if best != nil {
 		return best
+	}
+	// A denial in the headline's words is about the claim the headline
+	// is about.
+	if title != "" && overlap(hint, title) > 0 {
+		for i := range prior {
+			if score := overlap(title, prior[i].content); score > bestScore && (by == nil || !prior[i].hasSource(by)) {
+				best, bestScore = prior[i], score
+			}
+		}
+		if best != nil {
+			return best
+		}
 	}
 	for i := len(prior) - 1; i >= 0; i-- {
 		if by == nil || !prior[i].hasSource(by) {
@@ -1097,6 +1125,7 @@ func overlap(a, b string) int {
 // "week" and "shrinking" with "shrunk" no, but "openings" with "opening".
 func stemWord(w string) string {
 	w = strings.ToLower(w)
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 	for _, suf := range []string{"ings", "ing", "ed", "es", "s"} {
 		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
 			return w[:len(w)-len(suf)]

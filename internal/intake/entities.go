@@ -47,6 +47,7 @@ type registry struct {
 	group   *entity // the last pair or list of organisations named together
 	doc     *entity // the last document cited (the report, the statement)
 	pending *entity // a role named before the person ("its chief executive said")
+	title   string  // the report's headline
 }
 
 // Word lists deciding the kind of a name.
@@ -363,14 +364,22 @@ func (r *registry) registerNames(s string) {
 		names = append(names, m)
 	}
 	for _, m := range names {
-		if !hasOrgWord(m) || titledPerson(m) {
+		if titledPerson(m) {
+			// "Special Envoy Jane Roe": later "Roe" alone is her.
+			if p := personName(m); len(strings.Fields(p)) == 2 {
+				r.add(p, "person")
+			}
+			continue
+		}
+		if !hasOrgWord(m) {
 			continue
 		}
 		ws := strings.Fields(m)
-		// A sentence's first word is capitalised anyway.
-		if len(ws) > 1 && !hasOrgWord(ws[0]) && strings.HasPrefix(s, ws[0]) && (ws[0] == "The" || ws[0] == "A" || ws[0] == "An") {
-			m = strings.Join(ws[1:], " ")
+		// Function words capitalised at the start of a sentence, and "the".
+		for len(ws) > 1 && (leadWords[strings.ToLower(ws[0])] || ws[0] == "the") {
+			ws = ws[1:]
 		}
+		m = strings.Join(ws, " ")
 		if strings.HasSuffix(m, "'s") || strings.HasSuffix(m, "’s") {
 			m = m[:len(m)-2]
 		}
@@ -497,6 +506,13 @@ func (r *registry) resolve(np string) mention {
 			return mention{ent: doc, words: words, anon: true}
 		}
 	}
+	// A document: "a report by X, commissioned by Y", "the council's plan, published on Tuesday".
+	if docHeads[headNoun(np)] {
+		first, _, _ := strings.Cut(np, ",")
+		if e := r.document(first); e != nil {
+			return mention{ent: e, words: words}
+		}
+	}
 	// Appositions: "Its chair, Daniel Rusk", "Tom Hadley, regional secretary of the union".
 	if parts := strings.Split(np, ","); len(parts) > 1 {
 		var named, other []string
@@ -575,6 +591,9 @@ func (r *registry) resolve(np string) mention {
 	}
 	if run != "" {
 		kind := kindOfName(run, before)
+		if titledPerson(run) {
+			kind = "person"
+		}
 		name := run
 		if kind == "person" {
 			name = personName(run)
@@ -615,6 +634,22 @@ func (r *registry) resolve(np string) mention {
 	return mention{}
 }
 
+// headNoun is the last word before the first preposition or comma.
+func headNoun(np string) string {
+	var last string
+	for _, w := range strings.Fields(strings.ToLower(np)) {
+		if prepositions[w] && last != "" {
+			break
+		}
+		last = strings.TrimSuffix(strings.TrimSuffix(strings.Trim(w, "\"“”"), "'s"), "’s")
+		if strings.HasSuffix(w, ",") {
+			last = strings.TrimRight(last, ",")
+			break
+		}
+	}
+	return last
+}
+
 // isAnonymous says whether a mention is of unnamed people: "two people
 // familiar with the talks", "unnamed sources", "three senior managers at
 // the company" (not "its chief executive", not "researchers at X").
@@ -646,6 +681,9 @@ func isAnonymous(np string) bool {
 	}
 	return anonHeads[before[len(before)-1]]
 }
+
+var leadWords = wordSet("but and however the a an so yet also meanwhile while when after before in on at for from with " +
+	"according its their this that these those if as since although though under until during despite")
 
 var prepositions = wordSet("at in from with of familiar involved close who on for briefed speaking knowledgeable within inside")
 

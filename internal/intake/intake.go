@@ -43,6 +43,9 @@ type Input struct {
 	// Outlet is the report's outlet: the source of what the reporter
 	// states without attribution.
 	Outlet string
+	// Title is the report's headline (optional): a denial in its words
+	// is about the claim it is about.
+	Title string
 }
 
 // KnownSource is a source the tracker already has.
