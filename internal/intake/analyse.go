@@ -101,12 +101,14 @@ var (
 	publishedByRe = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe      = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe        = regexp.MustCompile(`^(?:that\s+)`)
+	innerRelRe    = regexp.MustCompile(`\s(?:who|which)\s[^,]*`)
+	participleRe  = regexp.MustCompile(`,\s+[a-z]+(?:ed|en|wn)\s+(?:by|on|in|at|alongside|last|this|earlier|for|with)\b[^,]*,`)
 	afterQuoteRe  = regexp.MustCompile(`[,"”]*,["”]?\s+(?:noting|adding|saying|before adding|and added|explaining)\b`)
 	quoteChars    = "\"“”"
 	demandRe      = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe        = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
 	specRe        = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
-	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expects? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled to|on track (?:to|for)|(?:is|are) going to|until|pledged to|promised to|vowed to|threatened to)\b`)
+	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expects? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+(?:ing)?\b(?:\s(?:the|a|an|its|their|his|her|[A-Z]))?)`)
 	pastDueRe     = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
 	evalRe        = regexp.MustCompile(`(?i)\b(unrealistic|untrue|false|wrong|inaccurate|incorrect|misleading|out of date|outdated|exaggerated|overstated|baseless|unfounded|nonsense|speculation|fabricated|not true|rubbish|flawed|implausible|overly optimistic|too optimistic|fake)\b`)
 	disputeVerb   = regexp.MustCompile(`^(denied|denies|rejected|rejects|disputed|disputes|dismissed|refuted|contested)$`)
@@ -174,6 +176,7 @@ func analyse(in Input) Result {
 			if strings.Count(s.text, "\"")%2 == 1 || strings.Count(s.text, "“") != strings.Count(s.text, "”") {
 				inQuote = !inQuote
 			}
+			r.noteSubject(s.text)
 			fr := r.frame(s.text)
 			if fr == nil && (opensQuote || startedInQuote) {
 				// A quote going on over sentences: its speaker is named
@@ -213,6 +216,28 @@ func analyse(in Input) Result {
 	drafts = mergeSame(drafts)
 	inheritDates(drafts)
 	return r.result(drafts, pub)
+}
+
+// noteSubject makes an organisation that a sentence starts with what "its"
+// in that sentence stands for ("The council is seeking damages, its
+// lawyers said").
+func (r *registry) noteSubject(s string) {
+	subj := subjectOf(stripPrefix(strings.TrimSpace(s)))
+	if subj == "" || len(strings.Fields(subj)) > 6 || strings.ContainsAny(subj, quoteChars+",") {
+		return
+	}
+	var e *entity
+	if run, _ := properRun(subj); run != "" {
+		e = r.exact(run)
+		if e == nil {
+			e = r.find(run)
+		}
+	} else if strings.HasPrefix(strings.ToLower(subj), "the ") {
+		e = r.lookupDescription(subj)
+	}
+	if e != nil && e.kind != "person" && e.kind != "anonymous" && e.kind != "document" && e.kind != "alias" {
+		r.org = e
+	}
 }
 
 func startsWithConnective(s string) bool {
@@ -380,10 +405,15 @@ func (r *registry) frontFrame(s string) *frame {
 	if n := len(strings.Fields(plain)); n == 0 || n > 16 {
 		return nil
 	}
-	if hasFiniteVerb(plain) && !strings.Contains(strings.ToLower(plain), "seen by") {
+	plain = participleRe.ReplaceAllString(plain+",", ",")
+	plain = innerRelRe.ReplaceAllString(plain, "")
+	if (hasFiniteVerb(plain) || pastVerbIn(plain)) && !strings.Contains(strings.ToLower(plain), "seen by") {
 		return nil
 	}
-	return r.makeFrame(subject, m[2], m[3], "")
+	if strings.TrimSpace(m[3]) == "" {
+		return nil
+	}
+	return r.makeFrameAt(subject, m[2], m[3], "", true)
 }
 
 // tailFrame reads "…, X said on Tuesday." and "…, X told Y."
@@ -424,6 +454,13 @@ func hasFiniteVerb(s string) bool { return finiteRe.MatchString(s) }
 // makeFrame resolves the source and reads the rest after the verb: the
 // person told, "that", a via.
 func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
+	return r.makeFrameAt(np, verb, rest, tail, false)
+}
+
+// makeFrameAt is makeFrame; front says whether rest follows the verb (and
+// may hold the person told, a "citing" and "that") rather than being the
+// claim itself.
+func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 	np = strings.TrimSpace(np)
 	if np == "" {
 		return nil
@@ -438,16 +475,16 @@ func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
 	// The person or outlet told.
 	if lv == "told" || lv == "tells" {
 		target := tail
-		if target == "" {
+		if front {
 			target = rest
 		}
 		rec := target
 		if i := strings.Index(rec, " that "); i >= 0 {
-			if tail == "" {
+			if front {
 				rest = rec[i+6:]
 			}
 			rec = rec[:i]
-		} else if tail == "" {
+		} else if front {
 			rest = ""
 		}
 		rec = strings.TrimSpace(rec)
@@ -458,7 +495,7 @@ func (r *registry) makeFrame(np, verb, rest, tail string) *frame {
 	}
 	whole := rest
 	// "reported last week, citing two people …, that …".
-	if tail == "" {
+	if front {
 		if c := citingRe.FindStringSubmatchIndex(rest + ","); c != nil && c[0] < 60 {
 			f.via = r.resolve(rest[c[2]:c[3]]).ent
 			after := strings.TrimSpace((rest + ",")[c[1]:])
@@ -697,21 +734,27 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	}
 	subject := subjectOf(pieces[0])
 	for i, p := range pieces {
-		if i > 0 && startsWithVerb(p) && subject != "" {
-			p = subject + " " + p
+		pf := fr
+		if i > 0 {
+			// "…, and analysts at X predict that …": a frame of its own.
+			if sub := r.frontFrame(p); sub != nil && sub.content != "" {
+				pf, p = sub, sub.content
+			} else if startsWithVerb(p) && subject != "" {
+				p = subject + " " + p
+			}
 		}
-		if !worthClaiming(p, fr) {
+		if !worthClaiming(p, pf) {
 			continue
 		}
 		d := &draft{sent: s, content: p}
 		d.subject = subjectOf(p)
-		d.quote = fr != nil && fr.quote
-		r.attribute(d, fr)
-		d.kind, d.cues = kindOf(p, fr, d.cues)
+		d.quote = pf != nil && pf.quote
+		r.attribute(d, pf)
+		d.kind, d.cues = kindOf(p, pf, d.cues)
 		if d.kind == "forecast" {
 			d.due, d.dated, d.cues = dueDate(p, pub, d.cues)
 		}
-		d.text = neutralText(p, d, fr)
+		d.text = neutralText(p, d, pf)
 		out = append(out, d)
 	}
 	return out

@@ -65,7 +65,12 @@ var (
 		"consulting consultancy pharma health water power airport port transport transit foods bakery studios agency " +
 		"channel television broadcasting broadcaster fisheries council's institute's union's nhs cabinet treasury bureau " +
 		"directorate inspectorate tribunal regulator executive administration municipality prefecture mayoralty " +
-		"observatory laboratory academy unions clubs")
+		"observatory laboratory academy unions clubs robotics tech technology software solutions logistics pharmaceuticals " +
+		"mining oil gas steel construction builders developments properties estates insurance capital ventures retail " +
+		"stores brewery brewing farms dairy hotels resorts shipping telecom communications electric utilities " +
+		"semiconductors aerospace automotive chemicals textiles partnership enterprises international global " +
+		"sciences analytics airline motors cooperative co-op hospital hospitals trust nhs police constabulary fire " +
+		"rescue coastguard library libraries archive archives zoo garden gardens stadium theatre orchestra")
 	outletDescriptors = wordSet("magazine newspaper paper broadcaster channel station website site daily weekly journal tabloid outlet")
 	agencyDescriptors = wordSet("agency wire")
 	orgDescriptors    = wordSet("consultancy company firm operator chain group bank regulator charity developer insurer " +
@@ -581,6 +586,23 @@ func (r *registry) resolve(np string) mention {
 			return mention{ent: e, words: words}
 		}
 	}
+	// Unnamed members of a body by its possessive: "its lawyers", "the council's officers".
+	if m := possRoleRe.FindStringSubmatch(np); m != nil && run == "" {
+		rw := strings.Fields(m[1])
+		if memberHeads[lower(rw[len(rw)-1])] || lower(rw[len(rw)-1]) == "lawyers" {
+			owner := strings.Fields(np)[0]
+			var e *entity
+			if isPronoun(owner) {
+				e = r.resolvePronoun(owner)
+			} else if i := strings.LastIndexAny(np, "'’"); i > 0 {
+				e = r.resolve(np[:i]).ent
+			}
+			if e != nil {
+				e.addAlias(np)
+				return mention{ent: e, words: words, plural: true}
+			}
+		}
+	}
 	// A role of an organisation: "its chief executive", "the museum's director".
 	if m := possRoleRe.FindStringSubmatch(np); m != nil && run == "" || m != nil && titleWords[lower(strings.Fields(m[1])[len(strings.Fields(m[1]))-1])] && !strings.Contains(run, " ") {
 		p := &entity{name: np, kind: "person", seen: r.sent}
@@ -631,7 +653,64 @@ func (r *registry) resolve(np string) mention {
 	if e := r.describe(np); e != nil {
 		return mention{ent: e, words: words, plural: e.kind == "group" || e == r.plural}
 	}
+	// "the minister": the person given that role before.
+	if e := r.personByRole(np); e != nil {
+		return mention{ent: e, words: words, person: true}
+	}
+	// "a court clerk": one unnamed person.
+	if personNouns[head] || titleWords[head] {
+		m := r.anonymous(np)
+		m.plural = false
+		return m
+	}
 	return mention{}
+}
+
+// personNouns are nouns for one person, named or not.
+var personNouns = wordSet("clerk official spokesperson spokesman spokeswoman source lawyer officer worker resident " +
+	"witness engineer nurse doctor teacher employee insider aide diplomat executive manager member analyst " +
+	"researcher scientist expert inspector adviser advisor consultant activist campaigner farmer owner")
+
+// personByRole finds the person a role stands for: "the minister" after
+// "Health minister Aled Price".
+func (r *registry) personByRole(np string) *entity {
+	d := leadDetRe.ReplaceAllString(strings.ToLower(strings.TrimSpace(np)), "")
+	ws := strings.Fields(d)
+	if len(ws) == 0 || len(ws) > 3 {
+		return nil
+	}
+	head := ws[len(ws)-1]
+	if !titleWords[head] && !personNouns[head] {
+		return nil
+	}
+	var best *entity
+	for _, e := range r.ents {
+		if e.kind != "person" {
+			continue
+		}
+		for _, a := range e.aliases {
+			if containsWords(strings.ToLower(a), head) && (best == nil || e.seen > best.seen) {
+				best = e
+			}
+		}
+	}
+	if best != nil {
+		best.addAlias(strings.TrimSpace(np))
+	}
+	return best
+}
+
+// lookupDescription is describe without recording an alias.
+func (r *registry) lookupDescription(np string) *entity {
+	saved := map[*entity]int{}
+	for _, e := range r.ents {
+		saved[e] = len(e.aliases)
+	}
+	e := r.describe(np)
+	for x, n := range saved {
+		x.aliases = x.aliases[:n]
+	}
+	return e
 }
 
 // headNoun is the last word before the first preposition or comma.
