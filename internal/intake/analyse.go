@@ -101,6 +101,7 @@ var (
 	publishedByRe = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe      = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe        = regexp.MustCompile(`^(?:that\s+)`)
+	byParticipleRe = regexp.MustCompile(`\s[a-z]+(?:ed|en|wn)\s+by\s+[^,]*`)
 	innerRelRe    = regexp.MustCompile(`\s(?:who|which)\s[^,]*`)
 	participleRe  = regexp.MustCompile(`,\s+[a-z]+(?:ed|en|wn)\s+(?:by|on|in|at|alongside|last|this|earlier|for|with)\b[^,]*,`)
 	afterQuoteRe  = regexp.MustCompile(`[,"”]*,["”]?\s+(?:noting|adding|saying|before adding|and added|explaining)\b`)
@@ -108,7 +109,7 @@ var (
 	demandRe      = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe        = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
 	specRe        = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
-	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expects? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+(?:ing)?\b(?:\s(?:the|a|an|its|their|his|her|[A-Z]))?)`)
+	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expect(?:s|ed)? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+(?:ing)?\b(?:\s(?:the|a|an|its|their|his|her|[A-Z]))?)`)
 	pastDueRe     = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
 	evalRe        = regexp.MustCompile(`(?i)\b(unrealistic|untrue|false|wrong|inaccurate|incorrect|misleading|out of date|outdated|exaggerated|overstated|baseless|unfounded|nonsense|speculation|fabricated|not true|rubbish|flawed|implausible|overly optimistic|too optimistic|fake)\b`)
 	disputeVerb   = regexp.MustCompile(`^(denied|denies|rejected|rejects|disputed|disputes|dismissed|refuted|contested)$`)
@@ -407,6 +408,7 @@ func (r *registry) frontFrame(s string) *frame {
 	}
 	plain = participleRe.ReplaceAllString(plain+",", ",")
 	plain = innerRelRe.ReplaceAllString(plain, "")
+	plain = byParticipleRe.ReplaceAllString(plain, "")
 	if (hasFiniteVerb(plain) || pastVerbIn(plain)) && !strings.Contains(strings.ToLower(plain), "seen by") {
 		return nil
 	}
@@ -488,6 +490,19 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			rest = ""
 		}
 		rec = strings.TrimSpace(rec)
+		if front && rest == "" && rec != "" {
+			// "told investors the company expected …": no "that".
+			n := recipientName(rec)
+			if n == "" {
+				if w := strings.Fields(rec); len(w) > 1 && strings.HasSuffix(w[0], "s") {
+					n = w[0]
+				}
+			}
+			if n != "" && len(n) < len(rec) {
+				rest = strings.TrimSpace(rec[len(n):])
+				rec = n
+			}
+		}
 		run := recipientName(rec)
 		if run != "" {
 			f.recipient = r.resolve(run)

@@ -138,6 +138,12 @@ var datePatterns = []struct {
 	{regexp.MustCompile(`(?i)\btomorrow\b`), func(m []string, pub time.Time) (time.Time, bool) {
 		return pub.AddDate(0, 0, 1), true
 	}},
+	{regexp.MustCompile(`(?i)\b(?:within|in|over) (?:the next )?(a|one|two|three) fortnights?\b`), func(m []string, pub time.Time) (time.Time, bool) {
+		return pub.AddDate(0, 0, 14*numberWords[strings.ToLower(m[1])]), true
+	}},
+	{regexp.MustCompile(`(?i)\bfrom ` + reYear + ` (?:to|until|through) ` + reYear + `\b`), func(m []string, pub time.Time) (time.Time, bool) {
+		return yearEnd(m[2]), true
+	}},
 	{regexp.MustCompile(`(?i)\b(?:within|in|over) (?:the next )?` + reNum + ` (hour|day|week|month|year)s?\b`), func(m []string, pub time.Time) (time.Time, bool) {
 		n, ok := numberWords[strings.ToLower(m[1])]
 		if !ok {

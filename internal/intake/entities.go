@@ -716,8 +716,8 @@ func (r *registry) lookupDescription(np string) *entity {
 // headNoun is the last word before the first preposition or comma.
 func headNoun(np string) string {
 	var last string
-	for _, w := range strings.Fields(strings.ToLower(np)) {
-		if prepositions[w] && last != "" {
+	for i, w := range strings.Fields(strings.ToLower(np)) {
+		if prepositions[w] && last != "" || i > 0 && participle(w) && last != "" {
 			break
 		}
 		last = strings.TrimSuffix(strings.TrimSuffix(strings.Trim(w, "\"“”"), "'s"), "’s")
@@ -727,6 +727,11 @@ func headNoun(np string) string {
 		}
 	}
 	return last
+}
+
+// participle says whether a word looks like a past participle ("released").
+func participle(w string) bool {
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en")) && !strings.HasSuffix(w, "een")
 }
 
 // isAnonymous says whether a mention is of unnamed people: "two people
@@ -858,9 +863,13 @@ func (r *registry) document(np string) *entity {
 			return e
 		}
 	}
-	// "A report by the consultancy X", "figures published by X".
+	// "A report by the consultancy X", "figures published by X on Monday".
 	if i := strings.Index(l, " by "); i > 0 {
-		if m := r.resolve(np[i+4:]); m.ent != nil && m.ent.kind != "document" {
+		by := np[i+4:]
+		if n := leadingName(by); n != "" {
+			by = n
+		}
+		if m := r.resolve(by); m.ent != nil && m.ent.kind != "document" {
 			r.doc = m.ent
 			return m.ent
 		}
@@ -935,11 +944,56 @@ func (r *registry) describe(np string) *entity {
 		best.addAlias(strings.TrimSpace(np))
 		return best
 	}
-	if orgDescriptors[head] && r.org != nil {
+	if genericOrgHeads[head] && r.org != nil {
 		r.org.addAlias(strings.TrimSpace(np))
 		return r.org
 	}
+	if orgDescriptors[head] || orgWords[head] {
+		// A body the report names only by description: "the economy ministry".
+		name := capitalise(strings.TrimSpace(leadDetRe.ReplaceAllString(strings.TrimSpace(np), "")))
+		e := r.add(name, "organisation")
+		if e != nil {
+			e.addAlias(strings.TrimSpace(np))
+		}
+		return e
+	}
 	return nil
+}
+
+// genericOrgHeads stand for the organisation last spoken of.
+var genericOrgHeads = wordSet("company firm chain group business operator organisation organization")
+
+// leadingName is the name at the start of s: "the Regional Office" of
+// "the Regional Office on Monday".
+func leadingName(s string) string {
+	ws := strings.Fields(s)
+	var out []string
+	for i, w := range ws {
+		cw := strings.TrimRight(w, ",.;:")
+		if i == 0 && (strings.EqualFold(cw, "the") || strings.EqualFold(cw, "a")) {
+			out = append(out, cw)
+			continue
+		}
+		if isCap(cw) && !weekdayOrMonth(cw) || len(out) > 0 && (cw == "of" || cw == "and" || cw == "&" || cw == "for" || cw == "de") {
+			out = append(out, cw)
+			if cw != w {
+				break
+			}
+			continue
+		}
+		break
+	}
+	for len(out) > 0 && !isCap(out[len(out)-1]) {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, " ")
+}
+
+func weekdayOrMonth(w string) bool {
+	l := strings.ToLower(w)
+	_, wd := weekdays[l]
+	_, mo := monthNames[l]
+	return wd || mo
 }
 
 func matchCount(name string, ws []string) int {
