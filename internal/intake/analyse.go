@@ -109,7 +109,8 @@ var (
 	demandRe      = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe        = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
 	specRe        = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
-	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expect(?:s|ed)? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+(?:ing)?\b(?:\s(?:the|a|an|its|their|his|her|[A-Z]))?)`)
+	futureRe      = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expect(?:s|ed)? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+)\b`)
+	promisedToRe  = regexp.MustCompile(`\b(pledged|promised|vowed|threatened) to (the|a|an|its|their|his|her|them|him|us|[A-Z])`)
 	pastDueRe     = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
 	evalRe        = regexp.MustCompile(`(?i)\b(unrealistic|untrue|false|wrong|inaccurate|incorrect|misleading|out of date|outdated|exaggerated|overstated|baseless|unfounded|nonsense|speculation|fabricated|not true|rubbish|flawed|implausible|overly optimistic|too optimistic|fake)\b`)
 	disputeVerb   = regexp.MustCompile(`^(denied|denies|rejected|rejects|disputed|disputes|dismissed|refuted|contested)$`)
@@ -903,6 +904,8 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 		return "quote", append(cues, Cue{For: "kind", Text: fr.verb + " + quotation marks"})
 	}
 	main := mainClause(p)
+	// "promised to the port": given to someone, not promised to do.
+	main = promisedToRe.ReplaceAllString(main, "$1 for $2")
 	if fr != nil && !fr.quote && evaluationQuote(p) && !hasDigit(p) && !monthRe.MatchString(p) {
 		return "quote", append(cues, Cue{For: "kind", Text: "quoted words"})
 	}

@@ -13,7 +13,23 @@ func (r *registry) result(ds []*draft, pub time.Time) Result {
 			// No outlet to stand behind an unattributed claim: still a claim.
 		}
 		c := Claim{Sentence: d.sent.text, Start: d.sent.start, End: d.sent.end, Text: d.text, Kind: d.kind, DueDate: d.due}
-		c.Cues = append([]Cue{}, d.cues...)
+		// Why: the cues of its attributions, then of its kind and date.
+		c.Cues = []Cue{}
+		seen := map[Cue]bool{}
+		for _, a := range d.attrs {
+			for _, cue := range a.cues {
+				if !seen[cue] {
+					seen[cue] = true
+					c.Cues = append(c.Cues, cue)
+				}
+			}
+		}
+		for _, cue := range d.cues {
+			if !seen[cue] {
+				seen[cue] = true
+				c.Cues = append(c.Cues, cue)
+			}
+		}
 		if c.Kind != "forecast" {
 			c.DueDate = ""
 		}
