@@ -89,7 +89,7 @@ func TestSuggest_MaternityWard(t *testing.T) {
 
 	// A document seen by the report's own outlet: the outlet, via the document.
 	c = claimOn(t, res, "Expectant mothers will be sent", "Penmorrow General")
-	assert.Equal(t, []attr{{"The Harbourside Echo", "asserts", "A letter"}}, attrsOf(c))
+	assert.Equal(t, []attr{{"The Seaward Echo", "asserts", "A letter"}}, attrsOf(c))
 	assert.NotContains(t, c.Text, "according to")
 
 	// The dispute's own alternative is a claim of its own.
@@ -99,8 +99,8 @@ func TestSuggest_MaternityWard(t *testing.T) {
 	// An evaluation: a quote claim naming the speaker.
 	c = claimOn(t, res, "Its regional officer", "betrayal")
 	assert.Equal(t, "quote", c.Kind)
-	assert.True(t, strings.HasPrefix(c.Text, "Gareth Liddell"), c.Text)
-	assert.Equal(t, []attr{{"Gareth Liddell", "asserts", ""}}, attrsOf(c))
+	assert.True(t, strings.HasPrefix(c.Text, "Rhodri Liddell"), c.Text)
+	assert.Equal(t, []attr{{"Rhodri Liddell", "asserts", ""}}, attrsOf(c))
 
 	// Told to another outlet: that outlet reports it.
 	c = claimOn(t, res, "Health minister Aled Price", "review the decision")
@@ -110,7 +110,7 @@ func TestSuggest_MaternityWard(t *testing.T) {
 
 	// The reporter's own statement: the outlet.
 	c = claimOn(t, res, "The ward delivered", "1,240")
-	assert.Equal(t, []attr{{"The Harbourside Echo", "asserts", ""}}, attrsOf(c))
+	assert.Equal(t, []attr{{"The Seaward Echo", "asserts", ""}}, attrsOf(c))
 
 	// Captions, subheadings and "declined to say" are no claims.
 	noClaimOn(t, res, "Photo:")
@@ -136,7 +136,7 @@ func TestSuggest_DroneLawsuit(t *testing.T) {
 
 	// A quote followed by "said" and the speaker.
 	c = claimOn(t, res, `"We delivered every drone`, "every drone")
-	assert.Equal(t, []attr{{"Lena Marsh", "asserts", ""}}, attrsOf(c))
+	assert.Equal(t, []attr{{"Lena Voss", "asserts", ""}}, attrsOf(c))
 
 	c = claimOn(t, res, "A hearing is scheduled", "hearing")
 	assert.Equal(t, "forecast", c.Kind)
@@ -187,7 +187,7 @@ func TestSuggest_Steelworks(t *testing.T) {
 
 	// Officials who told the report's outlet; then a denial.
 	c = claimOn(t, res, "Officials told the Courier", "support package")
-	assert.Equal(t, []attr{{"Valley Courier", "asserts", "Unnamed officials cited by Valley Courier"}, {"Economy ministry", "disputes", ""}}, attrsOf(c))
+	assert.Equal(t, []attr{{"Dale Courier", "asserts", "Unnamed officials cited by Dale Courier"}, {"Economy ministry", "disputes", ""}}, attrsOf(c))
 
 	c = claimOn(t, res, "Dunhelm's chief financial officer", "return to profit")
 	assert.Equal(t, "forecast", c.Kind)
@@ -269,7 +269,7 @@ func TestDueDates(t *testing.T) {
 		{"in the spring", ""},
 	} {
 		t.Run(tc.when, func(t *testing.T) {
-			text := "The Lowbridge ferry terminal will reopen " + tc.when + ", the harbour board said."
+			text := "The Lowbridge ferry terminal will reopen " + tc.when + ", the pier trust said."
 			res, err := intake.Suggest(context.Background(), intake.Input{Text: text, Published: pub, Outlet: "Quayside News"}, intake.Known{})
 			require.NoError(t, err)
 			require.Len(t, res.Claims, 1)
