@@ -614,6 +614,9 @@ func (r *registry) resolve(np string) mention {
 		kind := kindOfName(run, before)
 		if titledPerson(run) {
 			kind = "person"
+		} else if kind == "person" && (strings.EqualFold(lastWord(before), "the") || strings.HasPrefix(np, "The ")) {
+			// People are not "the": "the Casa Lupo said".
+			kind = "organisation"
 		}
 		name := run
 		if kind == "person" {
@@ -769,6 +772,14 @@ var leadWords = wordSet("but and however the a an so yet also meanwhile while wh
 	"according its their this that these those if as since although though under until during despite")
 
 var prepositions = wordSet("by to at in from with of familiar involved close who on for briefed speaking knowledgeable within inside")
+
+func lastWord(s string) string {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return ""
+	}
+	return ws[len(ws)-1]
+}
 
 func anonHeadIn(s string) bool {
 	for _, w := range strings.Fields(s) {
