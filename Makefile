@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data
+.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data intake-eval
 
 # Root installs system packages itself; anyone else through sudo.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -85,6 +85,21 @@ bench:
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench SearchSpelling -benchtime 200x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench Reliability -benchtime 400x -count 1
 	CLAIMTRACK_BENCH_DB=$(CURDIR)/data/bench-1m.db $(GO) test ./web -run '^$$' -bench History -benchtime 400x -count 1
+
+## intake-eval: runs "claimtrack intake suggest" over the annotated development reports of
+## $(INTAKE_SET) (../shared/intake beside the repo) against a freshly seeded database in a temporary
+## directory, and scores the suggestions with the set's score.py; skipped with a message when the
+## set is absent. Not part of make test.
+INTAKE_SET ?= ../shared/intake
+intake-eval: build
+	@if [ ! -d "$(INTAKE_SET)/dev" ] || [ ! -f "$(INTAKE_SET)/score.py" ]; then \
+		echo "intake-eval: skipped: no annotated set at $(INTAKE_SET) (dev/ and score.py)"; exit 0; fi; \
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	./$(BIN) seed --db "$$tmp/eval.db" >/dev/null && mkdir "$$tmp/out" && \
+	for f in "$(INTAKE_SET)"/dev/*.txt; do \
+		./$(BIN) intake suggest --db "$$tmp/eval.db" < "$$f" > "$$tmp/out/$$(basename "$$f" .txt).json" || exit 1; \
+	done && \
+	python3 "$(INTAKE_SET)/score.py" "$(INTAKE_SET)/dev" "$$tmp/out"
 
 ## check: go vet, gofmt, templ fmt, and generated files up to date
 check: vet

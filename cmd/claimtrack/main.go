@@ -65,6 +65,8 @@ Commands:
   import    add an export or a claims sheet, all or nothing (--dry-run to check)
   gen       fill a database with synthetic claims for measurement
   user      add an account (user add) or set its password (user passwd)
+  intake    suggest the claims and attributions of a report read on standard
+            input, as JSON (intake suggest), reading the database only
   version   print the version
 
 Run "claimtrack COMMAND -h" for the flags of a command.
@@ -112,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, stdout, stderr)
+	case "intake":
+		return runIntake(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "claimtrack", version)
 		return nil

@@ -1,0 +1,403 @@
+package intake_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/intake"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// suggestFile reads one of the test reports (written for these tests:
+// invented places, people and outlets) and suggests its claims.
+func suggestFile(t *testing.T, name string, known intake.Known) intake.Result {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	head, body := intake.ParseHeader(string(raw))
+	pub, err := time.Parse(intake.DateLayout, head.Published)
+	require.NoError(t, err)
+	res, err := intake.Suggest(context.Background(), intake.Input{Text: body, Published: pub, Outlet: head.Outlet, Title: head.Title}, known)
+	require.NoError(t, err)
+	for _, c := range res.Claims {
+		require.Equal(t, c.Sentence, body[c.Start:c.End], "the offsets of %q", c.Sentence)
+	}
+	return res
+}
+
+// claimOn returns the claim whose sentence starts with prefix and whose
+// text holds want, failing when there is none.
+func claimOn(t *testing.T, res intake.Result, prefix, want string) intake.Claim {
+	t.Helper()
+	for _, c := range res.Claims {
+		if strings.HasPrefix(c.Sentence, prefix) && strings.Contains(c.Text, want) {
+			return c
+		}
+	}
+	var got []string
+	for _, c := range res.Claims {
+		got = append(got, c.Sentence+" => "+c.Text)
+	}
+	t.Fatalf("no claim on %q with %q among:\n%s", prefix, want, strings.Join(got, "\n"))
+	return intake.Claim{}
+}
+
+type attr struct{ source, stance, via string }
+
+func attrsOf(c intake.Claim) []attr {
+	var out []attr
+	for _, a := range c.Attributions {
+		out = append(out, attr{a.Source, a.Stance, a.Via})
+	}
+	return out
+}
+
+func noClaimOn(t *testing.T, res intake.Result, prefix string) {
+	t.Helper()
+	for _, c := range res.Claims {
+		assert.False(t, strings.HasPrefix(c.Sentence, prefix), "a claim on %q: %q", prefix, c.Text)
+	}
+}
+
+func TestSuggest_MaternityWard(t *testing.T) {
+	res := suggestFile(t, "maternity-ward.txt", intake.Known{})
+
+	c := claimOn(t, res, "St Brannoc's Hospital will shut", "maternity ward")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, "2026-06-01", c.DueDate)
+	assert.Equal(t, []attr{{"Tressilian Health Trust", "asserts", ""}}, attrsOf(c))
+	assert.NotContains(t, c.Text, "said")
+	assert.Contains(t, c.Cues, intake.Cue{For: "attribution", Text: "said"})
+	assert.Contains(t, c.Cues, intake.Cue{For: "kind", Text: "will"})
+	assert.Contains(t, c.Cues, intake.Cue{For: "due_date", Text: "1 June"})
+
+	// A source's role before its name; her account disputed by a union.
+	c = claimOn(t, res, "The trust's medical director", "shortage of midwives")
+	assert.Equal(t, "statement", c.Kind)
+	assert.Equal(t, []attr{{"Wen Okafor", "asserts", ""}, {"Royal College of Midwives", "disputes", ""}}, attrsOf(c))
+
+	// A direct quote, then "she said".
+	c = claimOn(t, res, `"We have lost eleven midwives`, "eleven midwives")
+	assert.Equal(t, []attr{{"Wen Okafor", "asserts", ""}}, attrsOf(c))
+	assert.Contains(t, c.Cues, intake.Cue{For: "attribution", Text: "quotation marks"})
+
+	// A document seen by the report's own outlet: the outlet, via the document.
+	c = claimOn(t, res, "Expectant mothers will be sent", "Penmorrow General")
+	assert.Equal(t, []attr{{"The Seaward Echo", "asserts", "A letter"}}, attrsOf(c))
+	assert.NotContains(t, c.Text, "according to")
+
+	// The dispute's own alternative is a claim of its own.
+	c = claimOn(t, res, "The Royal College of Midwives disputed", "four posts")
+	assert.Equal(t, []attr{{"Royal College of Midwives", "asserts", ""}}, attrsOf(c))
+
+	// An evaluation: a quote claim naming the speaker.
+	c = claimOn(t, res, "Its regional officer", "betrayal")
+	assert.Equal(t, "quote", c.Kind)
+	assert.True(t, strings.HasPrefix(c.Text, "Rhodri Liddell"), c.Text)
+	assert.Equal(t, []attr{{"Rhodri Liddell", "asserts", ""}}, attrsOf(c))
+
+	// Told to another outlet: that outlet reports it.
+	c = claimOn(t, res, "Health minister Aled Price", "review the decision")
+	assert.Equal(t, "2026-05-14", c.DueDate)
+	assert.Equal(t, []attr{{"Aled Price", "asserts", ""}, {"Radio Kernow", "reports", ""}}, attrsOf(c))
+	assert.Contains(t, c.Text, "will review")
+
+	// The reporter's own statement: the outlet.
+	c = claimOn(t, res, "The ward delivered", "1,240")
+	assert.Equal(t, []attr{{"The Seaward Echo", "asserts", ""}}, attrsOf(c))
+
+	// Captions, subheadings and "declined to say" are no claims.
+	noClaimOn(t, res, "Photo:")
+	noClaimOn(t, res, "Midwives push back")
+	noClaimOn(t, res, "A trust spokesman declined")
+	assert.Len(t, res.Claims, 8)
+}
+
+func TestSuggest_DroneLawsuit(t *testing.T) {
+	res := suggestFile(t, "drone-lawsuit.txt", intake.Known{})
+
+	c := claimOn(t, res, "Skyloft Robotics failed", "300 survey drones")
+	assert.Equal(t, "statement", c.Kind)
+	assert.Equal(t, []attr{{"Court filings", "asserts", ""}}, attrsOf(c))
+
+	// "its lawyers": the organisation the sentence is about.
+	c = claimOn(t, res, "The port authority is seeking", "2.4 million")
+	assert.Equal(t, []attr{{"Orla Port Authority", "asserts", ""}}, attrsOf(c))
+
+	// A short name for a body named in full before.
+	c = claimOn(t, res, "Skyloft, which is based", "cancelled")
+	assert.Equal(t, []attr{{"Skyloft Robotics", "asserts", ""}}, attrsOf(c))
+
+	// A quote followed by "said" and the speaker.
+	c = claimOn(t, res, `"We delivered every drone`, "every drone")
+	assert.Equal(t, []attr{{"Lena Voss", "asserts", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "A hearing is scheduled", "hearing")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, "2027-01-19", c.DueDate)
+
+	// One unnamed person on record: the outlet, via them.
+	c = claimOn(t, res, "The court will rule", "rule on the case")
+	assert.Equal(t, "2027-01-31", c.DueDate)
+	assert.Equal(t, []attr{{"Northern Ledger", "asserts", "Unnamed court clerk cited by Northern Ledger"}}, attrsOf(c))
+
+	// Two claims in one sentence, the second with a source of its own.
+	c = claimOn(t, res, "The company is expected to report", "third quarter")
+	assert.Equal(t, "2027-09-30", c.DueDate)
+	c = claimOn(t, res, "The company is expected to report", "15 percent")
+	assert.Equal(t, "2027-06-30", c.DueDate)
+
+	// "reportedly" with no source named anywhere: the outlet reports it.
+	c = claimOn(t, res, "The port reportedly plans", "rival supplier")
+	assert.Equal(t, []attr{{"Northern Ledger", "reports", ""}}, attrsOf(c))
+}
+
+func TestSuggest_Steelworks(t *testing.T) {
+	res := suggestFile(t, "steelworks.txt", intake.Known{})
+
+	c := claimOn(t, res, "Dunhelm Steel will cut", "800 jobs")
+	assert.Equal(t, "2027-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Dunhelm Steel", "asserts", ""}}, attrsOf(c))
+
+	// "said X, the plant's general manager"; a range takes its end.
+	c = claimOn(t, res, "The cuts will be made", "between January and April")
+	assert.Equal(t, "2027-04-30", c.DueDate)
+	assert.Equal(t, []attr{{"Tomasz Wren", "asserts", ""}}, attrsOf(c))
+
+	// "He" is the last person who spoke.
+	c = claimOn(t, res, "He said the company", "three major contracts")
+	assert.Equal(t, []attr{{"Tomasz Wren", "asserts", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "In a statement, the Steelworkers", "ballot")
+	assert.Equal(t, "2026-10-21", c.DueDate)
+
+	// A conditional threat is a forecast.
+	c = claimOn(t, res, `"We will strike`, "strike")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, []attr{{"Amira Bello", "asserts", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "Figures released by", "7.2 percent")
+	assert.Equal(t, []attr{{"Regional Employment Office", "asserts", ""}}, attrsOf(c))
+
+	// Officials who told the report's outlet; then a denial.
+	c = claimOn(t, res, "Officials told the Courier", "support package")
+	assert.Equal(t, []attr{{"Dale Courier", "asserts", "Unnamed officials cited by Dale Courier"}, {"Economy ministry", "disputes", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "Dunhelm's chief financial officer", "return to profit")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, "2027-12-31", c.DueDate)
+
+	noClaimOn(t, res, "Mr Wren did not respond")
+	noClaimOn(t, res, "Local shops fear")
+	noClaimOn(t, res, "The economy ministry denied")
+}
+
+func TestSuggest_FerryFares(t *testing.T) {
+	res := suggestFile(t, "ferry-fares.txt", intake.Known{})
+
+	// A related link whose text is an attributed claim.
+	c := claimOn(t, res, "Tarrin ferry cancelled", "40 sailings")
+	assert.Equal(t, []attr{{"Island Radio", "asserts", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "According to the island council's transport plan", "second vessel")
+	assert.Equal(t, "2028-12-31", c.DueDate)
+	assert.NotContains(t, strings.ToLower(c.Text), "according to")
+
+	c = claimOn(t, res, "Saltwind's managing director", "a fifth")
+	assert.Equal(t, []attr{{"Ivor Quinn", "asserts", ""}, {"Island Radio", "reports", ""}, {"Island council", "disputes", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "Two crew members", "safety inspection")
+	assert.Equal(t, []attr{{"Skerry Times", "asserts", "Unnamed crew members cited by Skerry Times"}, {"Saltwind Lines", "disputes", ""}}, attrsOf(c))
+
+	c = claimOn(t, res, "A consultant's report, seen by", "2 million pounds")
+	assert.Equal(t, []attr{{"Skerry Times", "asserts", "A consultant's report"}}, attrsOf(c))
+
+	// A surname alone is the person named in full before.
+	c = claimOn(t, res, "The ferry will stop calling", "Port Ennis")
+	assert.Equal(t, "2026-03-09", c.DueDate)
+	assert.Equal(t, []attr{{"Ivor Quinn", "asserts", ""}}, attrsOf(c))
+
+	var kinds = map[string]string{}
+	for _, s := range res.Sources {
+		kinds[s.Name] = s.Kind
+	}
+	assert.Equal(t, map[string]string{"Skerry Times": "outlet", "Saltwind Lines": "organisation", "Island Radio": "outlet",
+		"Island council": "organisation", "Morag Finlay": "person", "Ivor Quinn": "person",
+		"Unnamed crew members cited by Skerry Times": "anonymous", "A consultant's report": "document"}, kinds)
+}
+
+// TestDueDates resolves each wording of the guideline's table against a
+// publication date, Wednesday 2026-04-15.
+func TestDueDates(t *testing.T) {
+	pub := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ when, due string }{
+		{"on 9 May", "2026-05-09"},
+		{"on May 9", "2026-05-09"},
+		{"on 2 March", "2027-03-02"}, // the first one on or after publication
+		{"on Friday", "2026-04-17"},
+		{"next Tuesday", "2026-04-21"},
+		{"on Wednesday", "2026-04-22"}, // after the publication date
+		{"tomorrow", "2026-04-16"},
+		{"within 48 hours", "2026-04-17"},
+		{"within two weeks", "2026-04-29"},
+		{"in ten days", "2026-04-25"},
+		{"later this month", "2026-04-30"},
+		{"next month", "2026-05-31"},
+		{"in March", "2027-03-31"},
+		{"by the end of March", "2027-03-31"},
+		{"by the end of June", "2026-06-30"},
+		{"in September 2027", "2027-09-30"},
+		{"in the third quarter", "2026-09-30"},
+		{"in the first quarter", "2027-03-31"},
+		{"by mid-2030", "2030-06-30"},
+		{"this year", "2026-12-31"},
+		{"by the end of the year", "2026-12-31"},
+		{"next year", "2027-12-31"},
+		{"in 2030", "2030-12-31"},
+		{"by 2032", "2032-12-31"},
+		{"between May and July", "2026-07-31"},
+		{"not before 2030", "2029-12-31"},
+		{"soon", ""},
+		{"within days", ""},
+		{"eventually", ""},
+		{"in the spring", ""},
+	} {
+		t.Run(tc.when, func(t *testing.T) {
+			text := "The Lowbridge ferry terminal will reopen " + tc.when + ", the pier trust said."
+			res, err := intake.Suggest(context.Background(), intake.Input{Text: text, Published: pub, Outlet: "Quayside News"}, intake.Known{})
+			require.NoError(t, err)
+			require.Len(t, res.Claims, 1)
+			assert.Equal(t, "forecast", res.Claims[0].Kind)
+			assert.Equal(t, tc.due, res.Claims[0].DueDate)
+			assert.Equal(t, "The Lowbridge ferry terminal will reopen "+tc.when+".", res.Claims[0].Text)
+		})
+	}
+}
+
+// TestDueDates_Inherited: a forecast with no time of its own about a thing
+// dated before takes that date.
+func TestDueDates_Inherited(t *testing.T) {
+	text := "Marlow Foods plans to open a bottling plant in Kessock by the end of 2028, its founder said.\n\n" +
+		"The plant will employ 250 people, she said.\n\n" +
+		"The regional water board will publish its drought figures later, a board spokesman said."
+	res, err := intake.Suggest(context.Background(), intake.Input{Text: text, Published: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Outlet: "Firth Herald"}, intake.Known{})
+	require.NoError(t, err)
+	require.Len(t, res.Claims, 3)
+	assert.Equal(t, "2028-12-31", res.Claims[0].DueDate)
+	assert.Equal(t, "2028-12-31", res.Claims[1].DueDate)
+	assert.Equal(t, "", res.Claims[2].DueDate)
+}
+
+func TestSuggest_Statement(t *testing.T) {
+	res, err := intake.Suggest(context.Background(), intake.Input{
+		Text:      "The orchard was planted in 1911, the Ashcombe Heritage Society said.",
+		Published: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Outlet: "Firth Herald"}, intake.Known{})
+	require.NoError(t, err)
+	require.Len(t, res.Claims, 1)
+	assert.Equal(t, "statement", res.Claims[0].Kind)
+	assert.Equal(t, "", res.Claims[0].DueDate)
+	assert.Equal(t, "The orchard was planted in 1911.", res.Claims[0].Text)
+}
+
+// TestSuggest_Known links sources to the tracker's by name or alias and
+// proposes the others with a kind.
+func TestSuggest_Known(t *testing.T) {
+	known := intake.Known{Sources: []intake.KnownSource{
+		{ID: 7, Name: "Tressilian Health Trust", Kind: "organisation"},
+		{ID: 9, Name: "Dr W. Okafor", Kind: "person", Aliases: []string{"Wen Okafor"}},
+	}, Claims: fakeSimilar{}}
+	res := suggestFile(t, "maternity-ward.txt", known)
+	c := claimOn(t, res, "St Brannoc's Hospital will shut", "maternity ward")
+	require.Len(t, c.Attributions, 1)
+	assert.Equal(t, int64(7), c.Attributions[0].SourceID)
+	assert.Nil(t, c.Attributions[0].NewSource)
+	assert.Equal(t, []intake.Match{{ClaimID: 42, Text: "A ward will shut.", Score: 0.9}}, c.Duplicates)
+
+	c = claimOn(t, res, "The trust's medical director", "shortage of midwives")
+	assert.Equal(t, int64(9), c.Attributions[0].SourceID)
+	assert.Equal(t, "Dr W. Okafor", c.Attributions[0].Source)
+
+	c = claimOn(t, res, "Health minister Aled Price", "review the decision")
+	assert.Equal(t, &intake.NewSource{Name: "Aled Price", Kind: "person"}, c.Attributions[0].NewSource)
+	assert.Equal(t, &intake.NewSource{Name: "Radio Kernow", Kind: "outlet"}, c.Attributions[1].NewSource)
+	assert.Empty(t, c.Duplicates)
+
+	c = claimOn(t, res, "Expectant mothers", "Penmorrow")
+	assert.Equal(t, &intake.NewSource{Name: "A letter", Kind: "document"}, c.Attributions[0].ViaNewSource)
+}
+
+type fakeSimilar struct{}
+
+func (fakeSimilar) SimilarClaims(_ context.Context, text string, limit int) ([]intake.Match, error) {
+	if strings.Contains(text, "maternity ward") {
+		return []intake.Match{{ClaimID: 42, Text: "A ward will shut.", Score: 0.9}}, nil
+	}
+	return nil, nil
+}
+
+type failingSimilar struct{}
+
+func (failingSimilar) SimilarClaims(context.Context, string, int) ([]intake.Match, error) {
+	return nil, errors.New("index gone")
+}
+
+func TestSuggest_SimilarFails(t *testing.T) {
+	_, err := intake.Suggest(context.Background(), intake.Input{Text: "The Kessock bridge will close on Friday, the council said."}, intake.Known{Claims: failingSimilar{}})
+	require.ErrorContains(t, err, "index gone")
+}
+
+// TestSuggest_Deterministic: the same input gives the same result.
+func TestSuggest_Deterministic(t *testing.T) {
+	a := suggestFile(t, "steelworks.txt", intake.Known{})
+	for range 3 {
+		assert.Equal(t, a, suggestFile(t, "steelworks.txt", intake.Known{}))
+	}
+}
+
+func TestSuggest_BadInput(t *testing.T) {
+	for name, tc := range map[string]struct {
+		text string
+		err  error
+	}{
+		"empty":        {"", intake.ErrEmpty},
+		"blank":        {" \n\t\n", intake.ErrEmpty},
+		"too large":    {strings.Repeat("The dam will open. ", intake.MaxText/19+1), intake.ErrTooLarge},
+		"NUL byte":     {"The dam will open.\x00", intake.ErrBinary},
+		"invalid UTF8": {"The dam \xff\xfe will open.", intake.ErrBinary},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := intake.Suggest(context.Background(), intake.Input{Text: tc.text}, intake.Known{})
+			assert.ErrorIs(t, err, tc.err)
+		})
+	}
+	// At the bound it is fine.
+	text := strings.Repeat("x", intake.MaxText)
+	_, err := intake.Suggest(context.Background(), intake.Input{Text: text}, intake.Known{})
+	assert.NoError(t, err)
+}
+
+func TestParseHeader(t *testing.T) {
+	h, body := intake.ParseHeader("A title\nOutlet: The Quay\nPublished: 2026-01-02\n\nBody line.\n")
+	assert.Equal(t, intake.Header{Title: "A title", Outlet: "The Quay", Published: "2026-01-02"}, h)
+	assert.Equal(t, "Body line.\n", body)
+
+	h, body = intake.ParseHeader("Just a report. It has no header.\nSecond line.")
+	assert.Equal(t, intake.Header{}, h)
+	assert.Equal(t, "Just a report. It has no header.\nSecond line.", body)
+}
+
+// TestSuggest_NoOutlet: without an outlet, the reporter's statements are
+// still claims, with no source.
+func TestSuggest_NoOutlet(t *testing.T) {
+	res, err := intake.Suggest(context.Background(), intake.Input{Text: "The Kessock bridge carried 9,000 cars a day in 2025."}, intake.Known{})
+	require.NoError(t, err)
+	require.Len(t, res.Claims, 1)
+	assert.Empty(t, res.Claims[0].Attributions)
+	assert.NotNil(t, res.Sources)
+}
