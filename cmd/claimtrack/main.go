@@ -168,6 +168,8 @@ type Config struct {
 	OrgName string
 	// Private requires signing in to read anything.
 	Private bool
+	// NoSeed leaves a new, empty database empty: no built-in dataset.
+	NoSeed bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
 	TrustedProxies []netip.Prefix
 	// AllowedHosts are the Host headers that may name the site in absolute
@@ -291,6 +293,8 @@ func (m *Main) ParseFlags(args []string) error {
 		"the organisation publishing the verdicts, named as the author of each claim's ClaimReview markup (env CLAIMTRACK_ORG_NAME)")
 	private, _ := strconv.ParseBool(envOr("CLAIMTRACK_PRIVATE", "false"))
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
+	noSeed, _ := strconv.ParseBool(envOr("CLAIMTRACK_NO_SEED", "false"))
+	fs.BoolVar(&m.Config.NoSeed, "no-seed", noSeed, "start an empty database empty, without the built-in dataset (env CLAIMTRACK_NO_SEED)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
 	allowedHosts := fs.String("allowed-hosts", envOr("CLAIMTRACK_ALLOWED_HOSTS", ""),
@@ -496,8 +500,12 @@ func (m *Main) Addr() string {
 }
 
 // seedIfEmpty loads the built-in datasets into a database with no claims,
-// sources or reports, so a first start shows something to work with.
+// sources or reports, so a first start shows something to work with
+// (unless --no-seed).
 func (m *Main) seedIfEmpty(ctx context.Context) error {
+	if m.Config.NoSeed {
+		return nil
+	}
 	empty, err := m.DB.IsEmpty(ctx)
 	if err != nil || !empty {
 		return err

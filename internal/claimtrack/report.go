@@ -45,6 +45,9 @@ type ReportImport struct {
 type ClaimImport struct {
 	Claim    ClaimInput
 	Evidence []EvidenceImport
+	// SameAs, when set, names a claim already here that this one is: its
+	// evidence is added to that claim and no claim is created.
+	SameAs int64
 }
 
 // EvidenceImport is one piece of evidence of an import; sources are named, and
@@ -79,7 +82,9 @@ func (imp *ReportImport) Validate() error {
 	}
 	for i := range imp.Claims {
 		c := &imp.Claims[i]
-		if err := c.Claim.Validate(); err != nil {
+		if c.SameAs > 0 {
+			// The claim exists; only its new evidence is checked.
+		} else if err := c.Claim.Validate(); err != nil {
 			for k, v := range FieldErrors(err) {
 				f.add("claims."+strconv.Itoa(i)+"."+k, v)
 			}

@@ -59,17 +59,33 @@ func (ro *ReadOnly) IntakeSources(ctx context.Context) ([]intake.KnownSource, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]intake.KnownSource, 0, len(srcs))
-	for _, s := range srcs {
-		names := s.Names()
-		out = append(out, intake.KnownSource{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Aliases: names[1:]})
-	}
-	return out, nil
+	return knownSources(srcs), nil
 }
 
 // SimilarClaims implements intake.Similar over the claims index.
 func (ro *ReadOnly) SimilarClaims(ctx context.Context, text string, limit int) ([]intake.Match, error) {
 	return similarClaims(ctx, ro.conn, text, limit)
+}
+
+// IntakeSources returns every source as intake knows them, from the live
+// database.
+func (db *DB) IntakeSources(ctx context.Context) ([]intake.KnownSource, error) {
+	var out []intake.KnownSource
+	err := db.readTx(ctx, func(tx *Tx) error {
+		srcs, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+		out = knownSources(srcs)
+		return err
+	})
+	return out, err
+}
+
+func knownSources(srcs []*claimtrack.Source) []intake.KnownSource {
+	out := make([]intake.KnownSource, 0, len(srcs))
+	for _, s := range srcs {
+		names := s.Names()
+		out = append(out, intake.KnownSource{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Aliases: names[1:]})
+	}
+	return out
 }
 
 // SimilarClaims returns up to limit claims close to text: intake.Similar

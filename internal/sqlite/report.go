@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -123,9 +124,17 @@ func importReport(ctx context.Context, tx *Tx, imp *claimtrack.ReportImport, act
 		return s, nil
 	}
 
-	for _, ci := range imp.Claims {
-		c, err := createClaim(ctx, tx, ci.Claim, r.ID, actor)
-		if err != nil {
+	for i, ci := range imp.Claims {
+		var c *claimtrack.Claim
+		if ci.SameAs > 0 {
+			// The same claim is here already: the report's evidence goes to it.
+			if c, err = findClaimByID(ctx, tx, ci.SameAs); claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+				return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
+					Fields: map[string]string{"claims." + strconv.Itoa(i) + ".same_as": fmt.Sprintf("There is no claim #%d.", ci.SameAs)}}
+			} else if err != nil {
+				return err
+			}
+		} else if c, err = createClaim(ctx, tx, ci.Claim, r.ID, actor); err != nil {
 			return err
 		}
 		for _, ei := range ci.Evidence {
