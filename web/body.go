@@ -104,7 +104,10 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.Body == nil || r.Body == http.NoBody || isImportUpload(c) {
 			return next(c)
 		}
-		const limit = int64(MaxBodyBytes)
+		limit := int64(MaxBodyBytes)
+		if isIntake(c) {
+			limit = MaxIntakeBytes // a report is read whole; editors only, checked next
+		}
 		if r.ContentLength > limit {
 			return echo.ErrStatusRequestEntityTooLarge
 		}

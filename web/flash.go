@@ -47,6 +47,7 @@ const (
 	flashOutcomeAdded
 	flashOutcomeRemoved
 	flashQuestionResolved
+	flashReportSaved
 	numFlashes // not a message: how many there are
 )
 
@@ -87,6 +88,7 @@ var flashes = [...]flashText{
 	{flashOutcomeAdded, "outcome-added", "Outcome added and recorded in the history."},
 	{flashOutcomeRemoved, "outcome-removed", "The claim is no longer an outcome of this question; its verdict stays."},
 	{flashQuestionResolved, "question-resolved", "Outcome confirmed and its rivals refuted, each recorded in the history."},
+	{flashReportSaved, "report-saved", "Report saved with its claims, new sources and links, each recorded in the history under your name."},
 }
 
 // One entry per constant: with one missing (or one too many) the constant

@@ -111,6 +111,10 @@ func (s *Server) routes() {
 	e.POST("/questions/:id/outcomes/:cid/remove", s.handleOutcomeRemove, edit)
 	e.POST("/questions/:id/resolve", s.handleQuestionResolve, edit)
 
+	get("/intake", s.handleIntakeForm, edit)
+	e.POST("/intake", s.handleIntakeSuggest, edit)
+	e.POST("/intake/save", s.handleIntakeSave, edit)
+
 	get("/reports", s.handleReportList)
 	get("/reports/:id", s.handleReportView)
 	get("/search", s.handleSearch)
@@ -137,6 +141,7 @@ func (s *Server) routes() {
 	read("/sources/:id", s.apiSource)
 	read("/events", s.apiEvents)
 	read("/search", s.apiSearch)
+	write("/intake/suggest", s.apiIntakeSuggest)
 	read("/questions", s.apiQuestions)
 	write("/questions", s.apiQuestionCreate)
 	read("/questions/:id", s.apiQuestion)

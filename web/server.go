@@ -100,6 +100,7 @@ type Store interface {
 	FollowStore
 	CalendarStore
 	QuestionStore
+	IntakeStore
 	Ping(ctx context.Context) error
 	// ReadSnapshot runs fn with a context whose reads share one read transaction:
 	// a page's several reads see one moment and cost one transaction.
