@@ -123,8 +123,8 @@ type app struct {
 func startApp(t *testing.T) *app { return startServer(t, true) }
 
 // startServer starts the server, with the two accounts or with none (then
-// the app's setup link is in a.setup).
-func startServer(t *testing.T, accounts bool) *app {
+// the app's setup link is in a.setup), and any more serve flags.
+func startServer(t *testing.T, accounts bool, serveArgs ...string) *app {
 	t.Helper()
 	dir := t.TempDir()
 	a := &app{db: filepath.Join(dir, "e2e.db")}
@@ -138,7 +138,7 @@ func startServer(t *testing.T, accounts bool) *app {
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "user add: %s", out)
 	}
-	cmd := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--db", a.db)
+	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", a.db}, serveArgs...)...)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
