@@ -74,6 +74,9 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"question page for an editor (resolve and add-outcome forms)", "/questions/1", adminName},
 		{"new question form", "/questions/new?claim=5", adminName},
 		{"edit question form", "/questions/1/edit", adminName},
+		{"report intake form", "/intake", adminName},
+		{"report intake review", "", adminName},
+		{"report intake form sent back (422)", "", adminName},
 		{"claims list, overdue forecasts", "/claims?due=overdue", adminName},
 		{"error page: not found", "/claims/999", ""},
 		{"error page: form sent back (422)", "", adminName},
@@ -88,6 +91,11 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"new source form, name taken (422)", "", adminName},
 	}
 }
+
+// intakePageReport is a report of our own for the intake pages: claims
+// attributed to Peskov match the seed's source.
+const intakePageReport = "The Carrow river bridge will close for repairs on 3 June, the county roads office announced on Monday.\n\n" +
+	"Dmitry Peskov said the talks would resume in the autumn. Local traders disputed that, saying the last repair took five months."
 
 // giveVerdict refutes claim 2 and revises the verdict's note.
 func giveVerdict(t *testing.T, a *app, c *http.Client) {
@@ -160,6 +168,16 @@ func fetchType(t *testing.T, a *app, clients map[string]*http.Client, p pageType
 	case "error page: evidence edit conflict (409)":
 		res, err := c.PostForm(a.base+p.path, url.Values{"_csrf": {csrfOf(t, a, c)}, "source_name": {"Le Point"},
 			"stance": {"disputes"}, "note": {"Sent from a stale page."}, "version": {"1"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		return readAll(t, res)
+	case "report intake review", "report intake form sent back (422)":
+		form := url.Values{"_csrf": {csrfOf(t, a, c)}, "title": {"Carrow bridge to close"}, "outlet": {"Valley Post"}, "published": {"2026-05-18"},
+			"text": {intakePageReport}}
+		if p.name != "report intake review" {
+			form.Set("published", "18 May")
+		}
+		res, err := c.PostForm(a.base+"/intake", form)
 		require.NoError(t, err)
 		defer res.Body.Close()
 		return readAll(t, res)
@@ -341,6 +359,13 @@ func TestAccessibility(t *testing.T) {
 			check(stale, p.name)
 			stale.clean()
 			continue
+		case "report intake review", "report intake form sent back (422)":
+			date := "2026-05-18"
+			if p.name != "report intake review" {
+				date = "18 May"
+			}
+			b.pasteReport("Carrow bridge to close", "Valley Post", date, strings.ReplaceAll(intakePageReport, "\n\n", "\n"))
+			require.NotZero(t, b.count(`[data-testid="intake-review"], [data-testid="error-published"]`))
 		case "confirm a new text for a claim with a verdict":
 			b.open("/claims/2/edit")
 			b.clear("#claim-text")
