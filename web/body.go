@@ -105,8 +105,8 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		limit := int64(MaxBodyBytes)
-		if isIntake(c) {
-			limit = MaxIntakeBytes // a report is read whole; editors only, checked next
+		if isIntake(c) && mayCarryReport(c) {
+			limit = MaxIntakeBytes // a report is read whole; that the sender is an editor is checked next
 		}
 		if r.ContentLength > limit {
 			return echo.ErrStatusRequestEntityTooLarge
@@ -124,6 +124,17 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		r.ContentLength = int64(len(body))
 		return next(c)
 	}
+}
+
+// mayCarryReport says whether a request to intake comes with a session
+// or a token: only then is a body the size of a report read. Anyone else
+// is refused anyway, after at most MaxBodyBytes.
+func mayCarryReport(c echo.Context) bool {
+	if c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+		return true
+	}
+	ck, err := c.Cookie(sessionCookie)
+	return err == nil && ck.Value != ""
 }
 
 // importPath is the import form's address.

@@ -211,9 +211,14 @@ func TestIntake_BadInput(t *testing.T) {
 	assert.Equal(t, "Short", fieldValue(bad.doc, `[data-testid="intake-review"]`, "c0-text"))
 	assert.Equal(t, before, a.snapshot(), "nothing written")
 
-	// Viewers and visitors cannot use it.
+	// Viewers and visitors cannot use it; a visitor's body is not read past
+	// the forms' 64 KiB.
 	a.signInAs("vic", claimtrack.RoleViewer)
 	assert.Equal(t, http.StatusForbidden, a.get("/intake").status)
+	a.signInAs("", "")
+	visitor := a.post("/intake", url.Values{"title": {"A title"}, "text": {strings.Repeat("The council met. ", 6000)}})
+	assert.Equal(t, http.StatusRequestEntityTooLarge, visitor.status)
+	assert.Equal(t, before, a.snapshot())
 }
 
 // uploadReport sends a multipart form with one file, as the intake form does.
