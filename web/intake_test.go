@@ -215,6 +215,7 @@ func TestIntake_BadInput(t *testing.T) {
 	// the forms' 64 KiB.
 	a.signInAs("vic", claimtrack.RoleViewer)
 	assert.Equal(t, http.StatusForbidden, a.get("/intake").status)
+	before = a.snapshot()
 	a.signInAs("", "")
 	visitor := a.post("/intake", url.Values{"title": {"A title"}, "text": {strings.Repeat("The council met. ", 6000)}})
 	assert.Equal(t, http.StatusRequestEntityTooLarge, visitor.status)
