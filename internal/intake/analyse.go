@@ -101,6 +101,7 @@ var (
 	publishedByRe  = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe       = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe         = regexp.MustCompile(`^(?:that\s+)`)
+	agentlessRe    = regexp.MustCompile(`^It (?:was|has been|had been|is) (announced|confirmed|revealed|disclosed|stated|reported|said) (?:in|on|by|through) (.+?),? that (.+)$`)
 	byParticipleRe = regexp.MustCompile(`\s[a-z]+(?:ed|en|wn)\s+by\s+[^,]*`)
 	innerRelRe     = regexp.MustCompile(`\s(?:who|which)\s[^,]*`)
 	participleRe   = regexp.MustCompile(`,\s+[a-z]+(?:ed|en|wn)\s+(?:by|on|in|at|alongside|last|this|earlier|for|with)\b[^,]*,`)
@@ -108,7 +109,7 @@ var (
 	quoteChars     = "\"“”"
 	demandRe       = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe         = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
-	specRe         = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
+	specRe         = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?|worried|concerned|anxious|angry|upset|frustrated|relieved|delighted|disappointed)\b`)
 	futureRe       = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expect(?:s|ed)? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+)\b`)
 	promisedToRe   = regexp.MustCompile(`\b(pledged|promised|vowed|threatened) to (the|a|an|its|their|his|her|them|him|us|[A-Z])`)
 	pastDueRe      = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
@@ -299,6 +300,13 @@ func (r *registry) frame(s string) *frame {
 		}
 	}
 	noPrefix := stripPrefix(body)
+	// "It was announced in the council's newsletter that …": the agent the
+	// context gives.
+	if m := agentlessRe.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[2], m[1], m[3], ""); f != nil {
+			return f
+		}
+	}
 	// According to X, …
 	if m := accFront.FindStringSubmatch(noPrefix); m != nil {
 		src, via := m[1], ""
@@ -522,7 +530,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		}
 	}
 	rest = thatRe.ReplaceAllString(strings.TrimSpace(rest), "")
-	rest = strings.TrimLeft(rest, ", ")
+	rest = strings.TrimLeft(rest, ",:; ")
 	switch {
 	case disputeVerb.MatchString(lv):
 		f.stance = "disputes"
@@ -623,14 +631,14 @@ func recipientName(s string) string {
 	ws := strings.Fields(s)
 	var out []string
 	for i, w := range ws {
-		cw := strings.Trim(w, ",.")
+		cw := strings.Trim(w, ",.:;")
 		if i == 0 && (cw == "the" || cw == "The") {
 			out = append(out, cw)
 			continue
 		}
 		if isCap(cw) || (cw == "&" || cw == "of" || cw == "and") && len(out) > 0 {
 			out = append(out, cw)
-			if strings.HasSuffix(w, ",") {
+			if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ":") {
 				break
 			}
 			continue
@@ -710,6 +718,11 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 			confirmed = c
 		}
 		target := findTarget(confirmed, r.title, fr.src.ent, prior, false)
+		if target != nil && (hasFiniteVerb(confirmed) || len(strings.Fields(confirmed)) > 8) &&
+			2*overlap(confirmed, target.content)+overlap(confirmed, target.sent.text) < 3 {
+			// A clause confirmed that no earlier claim states: a claim of its own.
+			target = nil
+		}
 		if target != nil && !target.hasSource(fr.src.ent) {
 			target.add(&attr{ent: fr.src.ent, stance: "supports", cues: append(fr.cues, Cue{For: "stance", Text: fr.verb})})
 			if c == confirmed {
@@ -1134,6 +1147,14 @@ func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *d
 	if best != nil {
 		return best
 	}
+	// "the figure", "that number": the latest claim with a figure.
+	if figureRe.MatchString(hint) {
+		for i := len(prior) - 1; i >= 0; i-- {
+			if hasDigit(prior[i].content) && (by == nil || !prior[i].hasSource(by)) {
+				return prior[i]
+			}
+		}
+	}
 	// A denial in the headline's words is about the claim the headline
 	// is about.
 	if title != "" && overlap(hint, title) > 0 {
@@ -1153,6 +1174,8 @@ func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *d
 	}
 	return nil
 }
+
+var figureRe = regexp.MustCompile(`(?i)\b(figure|figures|number|numbers|estimate|estimates|percentage|total|count|statistics?|forecast)\b`)
 
 var stop = wordSet("the a an of to in on at by for from with and or but that this these those it its is are was were " +
 	"be been has have had will would said says any all no not as than more most into about over after before since " +

@@ -873,13 +873,19 @@ func (r *registry) document(np string) *entity {
 			return e
 		}
 	}
-	// "A report by the consultancy X", "figures published by X on Monday".
-	if i := strings.Index(l, " by "); i > 0 {
-		by := np[i+4:]
+	// "A report by the consultancy X", "figures published by X on Monday",
+	// "data from the statistics office".
+	i := strings.Index(l, " by ")
+	skip := 4
+	if i < 0 {
+		i, skip = strings.Index(l, " from "), 6
+	}
+	if i > 0 {
+		by := np[i+skip:]
 		if n := leadingName(by); n != "" {
 			by = n
 		}
-		if m := r.resolve(by); m.ent != nil && m.ent.kind != "document" {
+		if m := r.resolve(by); m.ent != nil && m.ent.kind != "document" && m.ent.kind != "person" {
 			r.doc = m.ent
 			return m.ent
 		}
