@@ -401,3 +401,35 @@ func TestSuggest_NoOutlet(t *testing.T) {
 	assert.Empty(t, res.Claims[0].Attributions)
 	assert.NotNil(t, res.Sources)
 }
+
+func TestSuggest_OldTownCars(t *testing.T) {
+	res := suggestFile(t, "old-town-cars.txt", intake.Known{})
+
+	// "told X:" and a quote.
+	c := claimOn(t, res, "Its chairman, Piet Olsen", "Half of our members")
+	assert.Equal(t, "Half of our members will not survive another year like this.", c.Text)
+	assert.Equal(t, []attr{{"Piet Olsen", "asserts", ""}}, attrsOf(c))
+
+	// "rejected the figure": the latest claim with a figure.
+	c = claimOn(t, res, "The Old Town Traders' Association wrote", "12 percent")
+	assert.Equal(t, []attr{{"Old Town Traders' Association", "asserts", ""}, {"The council's deputy leader", "disputes", ""}}, attrsOf(c))
+	noClaimOn(t, res, "The council's deputy leader rejected")
+
+	// Data from a body is the body's.
+	c = claimOn(t, res, "According to data from", "14,000")
+	assert.Equal(t, []attr{{"Regional statistics office", "asserts", ""}}, attrsOf(c))
+
+	// Agentless wording goes to the agent the sentence names.
+	c = claimOn(t, res, "It was announced in the council's weekly newsletter", "park-and-ride")
+	assert.Equal(t, "A new park-and-ride service will open next spring.", c.Text)
+	assert.Equal(t, "", c.DueDate) // a season the report does not date
+	assert.Equal(t, []attr{{"Council", "asserts", ""}}, attrsOf(c))
+
+	// A confirmation of what no earlier claim says is a claim of its own.
+	c = claimOn(t, res, "Buses will be free", "Saturdays")
+	assert.Equal(t, "2026-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Council", "asserts", ""}}, attrsOf(c))
+
+	// Feelings said to be had are no claims.
+	noClaimOn(t, res, "Shopkeepers are said to be worried")
+}
