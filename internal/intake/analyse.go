@@ -102,6 +102,7 @@ var (
 	citingRe       = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe         = regexp.MustCompile(`^(?:that\s+)`)
 	agentlessRe    = regexp.MustCompile(`^It (?:was|has been|had been|is) (announced|confirmed|revealed|disclosed|stated|reported|said) (?:in|on|by|through) (.+?),? that (.+)$`)
+	quotedAsRe     = regexp.MustCompile(`^(.+?) (?:was|were|has been|had been) quoted (?:by (.+?) )?as saying,? (.+)$`)
 	byParticipleRe = regexp.MustCompile(`\s[a-z]+(?:ed|en|wn)\s+by\s+[^,]*`)
 	innerRelRe     = regexp.MustCompile(`\s(?:who|which)\s[^,]*`)
 	participleRe   = regexp.MustCompile(`,\s+[a-z]+(?:ed|en|wn)\s+(?:by|on|in|at|alongside|last|this|earlier|for|with)\b[^,]*,`)
@@ -123,7 +124,7 @@ var (
 	subClauseRe    = regexp.MustCompile(`(?i)(,\s+with\s+|\s+how\s+|\s+whether\s+|\s+why\s+|\s+because\s+|,\s+(?:signalling|signaling|marking|commemorating|making|bringing|citing|saying)\s+)`)
 	lineSkipRe     = regexp.MustCompile(`(?i)^(photo|photos|image|picture|caption|credit|video|watch|listen|graphic|illustration|file photo|pictured|above|below|top|main image)\s*[:(]`)
 	readMoreRe     = regexp.MustCompile(`(?i)^(read more|related|see also|also read|read also|more on this|more|recommended|further reading)\s*:\s*`)
-	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note)\s*:\s*`)
+	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note|update|updated)\s*:\s*`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
@@ -300,6 +301,15 @@ func (r *registry) frame(s string) *frame {
 		}
 	}
 	noPrefix := stripPrefix(body)
+	// "X was quoted by Y as saying …": X, and Y reports it.
+	if m := quotedAsRe.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "quoted as saying", thatRe.ReplaceAllString(m[3], ""), ""); f != nil {
+			if m[2] != "" {
+				f.recipient = r.resolve(m[2])
+			}
+			return f
+		}
+	}
 	// "It was announced in the council's newsletter that …": the agent the
 	// context gives.
 	if m := agentlessRe.FindStringSubmatch(noPrefix); m != nil {
@@ -937,8 +947,18 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 		return "forecast", append(cues, Cue{For: "kind", Text: m})
 	}
 notFuture:
+	// "could be signed within ten days": a hedged forecast with a date ahead.
+	if m := hedgeRe.FindStringIndex(main); m != nil {
+		for _, d := range findDates(main[m[0]:], time.Time{}) {
+			if !d.vague || strings.Contains(d.text, "within") {
+				return "forecast", append(cues, Cue{For: "kind", Text: main[m[0]:m[1]]})
+			}
+		}
+	}
 	return "statement", cues
 }
+
+var hedgeRe = regexp.MustCompile(`\b(could|may|might|is likely to|are likely to)\b`)
 
 var monthRe = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)\b`)
 

@@ -392,6 +392,13 @@ func (r *registry) registerNames(s string) {
 		}
 		r.add(m, kindOfName(m, ""))
 	}
+	// Two bodies named together anywhere: "after the port and the union agreed".
+	for _, m := range pairRe.FindAllStringSubmatch(s, -1) {
+		a, b := r.exact(cleanName(m[1])), r.exact(cleanName(m[2]))
+		if a != nil && b != nil && a != b && a.kind != "person" && b.kind != "person" {
+			r.group = &entity{name: a.name + " and " + b.name, kind: "group", members: []*entity{a, b}, seen: r.sent}
+		}
+	}
 	for _, m := range groupRe.FindAllStringSubmatch(s, -1) {
 		a, b := r.find(m[1]), r.find(m[2])
 		if a == nil && len(strings.Fields(m[1])) <= 4 {
@@ -423,6 +430,7 @@ func titledPerson(run string) bool {
 
 var (
 	orgNameRe = regexp.MustCompile(`(?:[A-Z][\p{L}\p{N}'’&\-]*\.?)(?:\s+(?:(?:of|for|and|de|del|the|&)\s+)?[A-Z][\p{L}\p{N}'’&\-]*\.?|\s+&\s+[A-Z][\p{L}]*)*`)
+	pairRe    = regexp.MustCompile(`(?:the |The )?([A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\p{L}'’&\-]*)*) and (?:the )?([A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\p{L}'’&\-]*)*)(?:[,.;]| (?:have|has|had|said|say|agreed|agree|are|were|will|would|signed|announced|reached|both|jointly|together))`)
 	groupRe   = regexp.MustCompile(`^(?:The |the )?([A-Z][\p{L}'’&\- ]+?) and ([A-Z][\p{L}'’&\- ]+?)(?:,| have| has| said| are| were| will| agreed)`)
 )
 
@@ -928,7 +936,7 @@ func (r *registry) describe(np string) *entity {
 	if plural && r.group != nil && (len(ws) == 1 || ws[0] == "two" || ws[0] == "both" || ws[0] == "three") {
 		return r.group
 	}
-	if plural && (head == "companies" || head == "firms" || head == "broadcasters" || head == "groups") && r.group != nil {
+	if plural && (head == "companies" || head == "firms" || head == "broadcasters" || head == "groups" || head == "sides" || head == "parties" || head == "organisations") && r.group != nil {
 		return r.group
 	}
 	want := []string{head}

@@ -433,3 +433,26 @@ func TestSuggest_OldTownCars(t *testing.T) {
 	// Feelings said to be had are no claims.
 	noClaimOn(t, res, "Shopkeepers are said to be worried")
 }
+
+func TestSuggest_PortStrike(t *testing.T) {
+	res := suggestFile(t, "port-strike.txt", intake.Known{})
+
+	// A joint statement: each side asserts.
+	c := claimOn(t, res, "Dockworkers at Orvik", "return to work")
+	assert.Equal(t, "2026-09-21", c.DueDate)
+	assert.Equal(t, []attr{{"Nordkyst Port Company", "asserts", ""}, {"Harbour Workers' Federation", "asserts", ""}}, attrsOf(c))
+
+	// "was quoted by Y as saying": the speaker, and Y reports.
+	c = claimOn(t, res, "The company's chief executive, Arne Vik", "6 percent")
+	assert.Equal(t, "2027-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Arne Vik", "asserts", ""}, {"Kapital", "reports", ""}}, attrsOf(c))
+
+	// A hedge does not stop a claim; a date ahead makes it a forecast.
+	c = claimOn(t, res, "A source close to the negotiations", "final deal")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, "2026-09-27", c.DueDate)
+	assert.Equal(t, []attr{{"Nordkyst Daily", "asserts", "Unnamed source cited by Nordkyst Daily"}}, attrsOf(c))
+
+	noClaimOn(t, res, "Update:")
+	noClaimOn(t, res, "Photo:")
+}
