@@ -88,7 +88,8 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`called|calls|described|describes|characterized|characterised|put|puts|identifies|identified|concluded|` +
 	`concludes|projected|projects|calculated|set out|sets out|unveiled|unveils|outlined|outlines|announce|` +
 	`cautioned|conceded|contended|countered|recalled|remarked|replied|responded|observed|alleged|alleges|` +
-	`asserted|asserts|affirmed|echoed|backed|refuted|contested|wrote`
+	`asserted|asserts|affirmed|echoed|backed|refuted|contested|pledged|pledges|promised|promises|vowed|vows|` +
+	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued`
 
 var (
 	rvRe           = regexp.MustCompile(`\b(` + rv + `)\b`)
@@ -96,6 +97,7 @@ var (
 	tailRe         = regexp.MustCompile(`^(.+?)\s+(?:(?:also|has|have|had|then|later)\s+)?(` + rv + `)\b(.*)$`)
 	invTailRe      = regexp.MustCompile(`^(` + rv + `)\s+(.+?)(?:\s+(?:on|in|at|last|earlier|this|during)\b.*)?$`)
 	accFront       = regexp.MustCompile(`^(?i:according to)\s+(.+?),\s+(.+)$`)
+	accMid         = regexp.MustCompile(`^(.+?),\s+(?i:according to)\s+([^,]+),\s+(.+)$`)
 	accTail        = regexp.MustCompile(`^(.+?),?\s+(?i:according to)\s+(.+?)$`)
 	prefixRe       = regexp.MustCompile(`^(?:(?:But|And|However|Meanwhile|Separately|Still|Yet|Also|Earlier|Later|Instead|Indeed|Moreover|Nonetheless|Nevertheless|Now|Then)\b,?\s+|(?:Speaking|Writing|Asked|Responding|Leading|Following|After|Before|During|In|On|At|Since|With|Despite|While|When|Under|From|Following)\b[^,"“]{0,90},\s+)`)
 	publishedByRe  = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
@@ -174,27 +176,29 @@ func analyse(in Input) Result {
 			s := sents[si]
 			sentNo++
 			r.sent = sentNo
-			r.registerNames(s.text)
-			opensQuote := strings.IndexAny(s.text, quoteChars) == 0
+			// Quotation marks as single quotes read as double ones.
+			st := normalizeQuotes(s.text)
+			r.registerNames(st)
+			opensQuote := strings.IndexAny(st, quoteChars) == 0
 			startedInQuote := inQuote
-			if strings.Count(s.text, "\"")%2 == 1 || strings.Count(s.text, "“") != strings.Count(s.text, "”") {
+			if strings.Count(st, "\"")%2 == 1 || strings.Count(st, "“") != strings.Count(st, "”") {
 				inQuote = !inQuote
 			}
-			r.noteSubject(s.text)
-			fr := r.frame(s.text)
+			r.noteSubject(st)
+			fr := r.frame(st)
 			if fr == nil && (opensQuote || startedInQuote) {
 				// A quote going on over sentences: its speaker is named
 				// where it closes, or was named before.
 				for sj := si + 1; sj < len(sents) && fr == nil; sj++ {
-					if f := r.peekFrame(sents[sj].text); f != nil {
-						fr = &frame{src: f.src, verb: f.verb, quote: true, content: strings.Trim(s.text, quoteChars+" "), cues: f.cues}
+					if f := r.peekFrame(normalizeQuotes(sents[sj].text)); f != nil {
+						fr = &frame{src: f.src, verb: f.verb, quote: true, content: strings.Trim(st, quoteChars+" "), cues: f.cues}
 					}
 				}
 				if fr == nil && lastSpeaker != nil {
-					fr = &frame{src: lastSpeaker.src, verb: lastSpeaker.verb, quote: true, content: strings.Trim(s.text, quoteChars+" "),
+					fr = &frame{src: lastSpeaker.src, verb: lastSpeaker.verb, quote: true, content: strings.Trim(st, quoteChars+" "),
 						cues: []Cue{{For: "attribution", Text: "quotation marks, continuing the quote of " + lastSpeaker.src.ent.target().name}}}
 				}
-				if fr != nil && startedInQuote && len(drafts) > 0 && len(words(s.text)) < 9 && startsWithConnective(s.text) {
+				if fr != nil && startedInQuote && len(drafts) > 0 && len(words(st)) < 9 && startsWithConnective(st) {
 					// A short end of a quote: part of the claim before it.
 					prev := drafts[len(drafts)-1]
 					if prev.sent.end < s.start && prev.sent.para == s.para {
@@ -242,6 +246,68 @@ func (r *registry) noteSubject(s string) {
 	if e != nil && e.kind != "person" && e.kind != "anonymous" && e.kind != "document" && e.kind != "alias" {
 		r.org = e
 	}
+}
+
+// normalizeQuotes turns quotations in single quotes (‘…’, or '…' opening
+// a sentence) into double quotes, leaving apostrophes alone.
+func normalizeQuotes(s string) string {
+	rs := []rune(s)
+	closing := func(from int, open rune) int {
+		for j := from; j < len(rs); j++ {
+			c := rs[j]
+			if c != '’' && c != '\'' {
+				continue
+			}
+			if c == '\'' && open == '‘' {
+				continue
+			}
+			// A closing quote: after a letter or punctuation, before no letter.
+			if j+1 < len(rs) && unicode.IsLetter(rs[j+1]) {
+				continue
+			}
+			if j > 0 && unicode.IsSpace(rs[j-1]) {
+				continue
+			}
+			if c == '\'' || c == '’' {
+				// "the workers’ union": an apostrophe after a plural s.
+				if j > 0 && rs[j-1] == 's' && j+1 < len(rs) && rs[j+1] == ' ' && !(j > 1 && strings.ContainsRune(",.!?", rs[j-2])) && open != '‘' {
+					continue
+				}
+			}
+			return j
+		}
+		return -1
+	}
+	changed := false
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		if c != '‘' && !(c == '\'' && i == 0) {
+			continue
+		}
+		if j := closing(i+1, c); j > i+1 {
+			rs[i], rs[j] = '"', '"'
+			changed = true
+			i = j
+		} else if c == '‘' {
+			// A quotation going on in the next sentence.
+			rs[i] = '"'
+			changed = true
+		}
+	}
+	// The end of a quotation opened in an earlier sentence: "win,’ she said".
+	if !strings.ContainsRune(string(rs), '‘') {
+		for i := 1; i < len(rs); i++ {
+			if rs[i] == '’' && strings.ContainsRune(",.!?", rs[i-1]) && (i+1 == len(rs) || rs[i+1] == ' ') && !strings.ContainsRune(string(rs[:i]), '"') {
+				rs[i] = '"'
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return s
+	}
+	return string(rs)
 }
 
 func startsWithConnective(s string) bool {
@@ -329,6 +395,12 @@ func (r *registry) frame(s string) *frame {
 			if via != "" {
 				f.via = r.resolve(via).ent
 			}
+			return f
+		}
+	}
+	// "The plant, according to the company, employs 300 people."
+	if m := accMid.FindStringSubmatch(noPrefix); m != nil && !strings.Contains(strings.ToLower(m[3]), "according to") && !strings.HasPrefix(m[3], "citing") {
+		if f := r.makeFrame(m[2], "according to", m[1]+" "+m[3], ""); f != nil {
 			return f
 		}
 	}
@@ -599,6 +671,12 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			rest = rest[:loc[0]]
 		}
 	}
+	// "pledged to build 500 homes": X will build them.
+	if promiseVerbRe.MatchString(lv) {
+		if loc := toVerbRe.FindStringIndex(rest); loc != nil && len(strings.Fields(rest[:loc[0]])) <= 4 {
+			rest = src.ent.target().name + " will " + rest[loc[0]+3:]
+		}
+	}
 	f.content = strings.TrimSpace(rest)
 	// "X said in a statement": the statement is X's.
 	if strings.Contains(strings.ToLower(tail), "statement") || strings.Contains(strings.ToLower(tail), " report") {
@@ -666,7 +744,7 @@ func recipientName(s string) string {
 
 // claims makes the claims of one sentence from its frame.
 func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) []*draft {
-	text := s.text
+	text := normalizeQuotes(s.text)
 	var content string
 	var out []*draft
 	if fr != nil && fr.verb == "called for" {
@@ -962,6 +1040,10 @@ var hedgeRe = regexp.MustCompile(`\b(could|may|might|is likely to|are likely to)
 
 var monthRe = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)\b`)
 
+var toVerbRe = regexp.MustCompile(`\bto [a-z]`)
+
+var promiseVerbRe = regexp.MustCompile(`^(pledged|pledges|promised|promises|vowed|vows|threatened|threatens)$`)
+
 var forecastVerbRe = regexp.MustCompile(`^(expects|expected|predicted|predicts|forecast|forecasts|projected|projects)$`)
 
 // evaluationQuote says whether a proposition quotes the speaker's own
@@ -1032,7 +1114,7 @@ func splitClaims(c string) []string {
 }
 
 var (
-	conjRe     = regexp.MustCompile(`(,?\s+and\s+|,?\s+but\s+|,\s+(?:leaving|bringing|taking|putting|making)\s+)`)
+	conjRe     = regexp.MustCompile(`(,?\s+and\s+|,?\s+but\s+|,\s+(?:leaving|bringing|taking|putting|making)\s+|,\s+(?:adding|noting|warning|arguing|saying) that\s+)`)
 	auxStartRe = regexp.MustCompile(`^(?:(?:also|then|later|last|now|still|already|is|are)\s+)?(?:is|are|was|were|will|would|has|have|had|can|could|expects|expected|plans|said|says|added|predicted|called|described|forecast|warned|estimated|put|puts)\b`)
 	verbLikeRe = regexp.MustCompile(`^(?:(?:also|then|later|last|now|still|already)\s+)?([a-z]+(?:ed|s)|lent|sold|bought|made|took|held|met|paid|won|lost|rose|fell|grew|began|built|cut|spent|set|left|sent|led|brought|became|gave|saw|found|ran|reach|run|own|employ|operate|serve|cover|hold)\b`)
 	detRe      = regexp.MustCompile(`^(?:the|a|an|its|their|his|her|this|that|these|those|some|all|both|each|every|more|most|other|such|no|any|many|several|about|around|nearly|almost|over|under|up|in|on|at|by|for|of|to|from|with|without|into|as|than)\b`)
@@ -1053,6 +1135,8 @@ func splitPoint(c string) (int, int) {
 			continue // inside a quotation
 		}
 		switch {
+		case strings.HasSuffix(conj, "that"):
+			return loc[0], loc[1]
 		case strings.HasPrefix(conj, "leaving") || strings.HasPrefix(conj, "bringing") || strings.HasPrefix(conj, "taking") ||
 			strings.HasPrefix(conj, "putting") || strings.HasPrefix(conj, "making"):
 			if numberRe.MatchString(right) && numberRe.MatchString(left) {
@@ -1115,6 +1199,12 @@ func neutralText(p string, d *draft, fr *frame) string {
 		for _, pro := range []string{"it ", "he ", "she ", "they ", "It ", "He ", "She ", "They "} {
 			if strings.HasPrefix(t, pro) {
 				t = name + " " + t[len(pro):]
+				break
+			}
+		}
+		for _, pro := range []string{"its ", "Its ", "their ", "Their ", "his ", "His ", "her ", "Her "} {
+			if strings.HasPrefix(t, pro) {
+				t = name + "'s " + t[len(pro):]
 				break
 			}
 		}

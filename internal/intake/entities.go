@@ -103,6 +103,12 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
+// wireAgencies are well-known news agencies whose names say nothing of it.
+var wireAgencies = map[string]bool{"reuters": true, "afp": true, "agence france-presse": true, "ap": true,
+	"associated press": true, "dpa": true, "efe": true, "ansa": true, "xinhua": true, "tass": true, "ria novosti": true,
+	"interfax": true, "kyodo": true, "yonhap": true, "pa media": true, "press association": true, "anadolu": true,
+	"bernama": true, "pti": true, "ani": true, "apa": true, "belga": true, "anp": true, "tt": true, "ntb": true, "ritzau": true}
+
 // descriptionSynonyms: a description's head noun and the words of names it
 // stands for.
 var descriptionSynonyms = map[string][]string{
@@ -150,6 +156,13 @@ func nameKey(s string) string {
 func kindOfName(name, descriptor string) string {
 	ws := tokens(name)
 	dl := strings.ToLower(descriptor)
+	// The word next to the name says what it is: "the magazine X", "council leader X".
+	if f := strings.Fields(dl); len(f) > 1 {
+		dl = strings.Join(f[len(f)-2:], " ")
+		if !(f[len(f)-2] == "news" || f[len(f)-2] == "wire") {
+			dl = f[len(f)-1]
+		}
+	}
 	for _, w := range strings.Fields(dl) {
 		switch {
 		case w == "news" && strings.Contains(dl, "agency"), agencyDescriptors[w] && strings.Contains(dl, "news"):
@@ -159,6 +172,9 @@ func kindOfName(name, descriptor string) string {
 		}
 	}
 	lowerName := strings.ToLower(name)
+	if wireAgencies[nameKey(name)] {
+		return "agency"
+	}
 	if strings.Contains(lowerName, "press agency") || strings.Contains(lowerName, "news agency") || strings.HasSuffix(lowerName, "wire") {
 		return "agency"
 	}
@@ -518,6 +534,13 @@ func (r *registry) resolve(np string) mention {
 			return mention{ent: doc, words: words, anon: true}
 		}
 	}
+	// "Ana Ruiz and Kai Lund", "the union and the employer": each of them.
+	if a, b, ok := strings.Cut(np, " and "); ok && !strings.Contains(np, ",") {
+		ma, mb := r.lookupMention(a), r.lookupMention(b)
+		if ma != nil && mb != nil && ma != mb {
+			return mention{ent: &entity{name: ma.name + " and " + mb.name, kind: "group", members: []*entity{ma, mb}, seen: r.sent}, words: words, plural: true}
+		}
+	}
 	// A document: "a report by X, commissioned by Y", "the council's plan, published on Tuesday".
 	if docHeads[headNoun(np)] {
 		first, _, _ := strings.Cut(np, ",")
@@ -538,6 +561,25 @@ func (r *registry) resolve(np string) mention {
 				named = append(named, p)
 			} else {
 				other = append(other, p)
+			}
+		}
+		// "Swim Tarnby, a local club": the description says what the name is.
+		descKind := ""
+		for _, o := range other {
+			switch w := lower(lastWord(o)); {
+			case outletDescriptors[w]:
+				descKind = "outlet"
+			case orgDescriptors[w] || orgWords[w]:
+				descKind = "organisation"
+			}
+		}
+		if len(named) > 0 && descKind != "" {
+			run, _ := properRun(named[0])
+			if e := r.add(run, descKind); e != nil {
+				for _, o := range other {
+					e.addAlias(o)
+				}
+				return mention{ent: e, words: words}
 			}
 		}
 		if len(named) > 0 {
@@ -708,6 +750,28 @@ func (r *registry) personByRole(np string) *entity {
 		best.addAlias(strings.TrimSpace(np))
 	}
 	return best
+}
+
+// lookupMention finds an entity already known for a name or description,
+// or a new person's full name, for one side of "A and B".
+func (r *registry) lookupMention(s string) *entity {
+	s = strings.TrimSpace(s)
+	if run, before := properRun(s); run != "" && run == strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "the "), "The ")) {
+		if e := r.exact(run); e != nil {
+			return e
+		}
+		if kindOfName(run, before) == "person" && len(strings.Fields(run)) >= 2 {
+			return r.add(personName(run), "person")
+		}
+		if e := r.find(run); e != nil && len(strings.Fields(run)) >= 2 {
+			return e
+		}
+		return nil
+	}
+	if strings.HasPrefix(strings.ToLower(s), "the ") {
+		return r.lookupDescription(s)
+	}
+	return nil
 }
 
 // lookupDescription is describe without recording an alias.
@@ -968,7 +1032,7 @@ func (r *registry) describe(np string) *entity {
 		best.addAlias(strings.TrimSpace(np))
 		return best
 	}
-	if genericOrgHeads[head] && r.org != nil {
+	if genericOrgHeads[head] && r.org != nil && !strings.ContainsAny(np, "'’") {
 		r.org.addAlias(strings.TrimSpace(np))
 		return r.org
 	}

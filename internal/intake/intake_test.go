@@ -456,3 +456,43 @@ func TestSuggest_PortStrike(t *testing.T) {
 	noClaimOn(t, res, "Update:")
 	noClaimOn(t, res, "Photo:")
 }
+
+func TestSuggest_LeisureCentre(t *testing.T) {
+	res := suggestFile(t, "leisure-centre.txt", intake.Known{})
+
+	// A pledge is the body's own forecast.
+	c := claimOn(t, res, "Tarnby Borough Council pledged", "swimming pool")
+	assert.Equal(t, "Tarnby Borough Council will open a new swimming pool by the end of 2028.", c.Text)
+	assert.Equal(t, "2028-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Tarnby Borough Council", "asserts", ""}}, attrsOf(c))
+
+	// "according to X" in the middle of the sentence.
+	c = claimOn(t, res, "The old leisure centre, according to", "£400,000")
+	assert.Equal(t, "The old leisure centre loses £400,000 a year.", c.Text)
+	assert.Equal(t, []attr{{"Tarnby Borough Council", "asserts", ""}}, attrsOf(c))
+
+	// Quotations in single quotes, over two sentences.
+	c = claimOn(t, res, "‘We cannot keep pouring", "pouring money")
+	assert.Equal(t, []attr{{"Owen Marlowe", "asserts", ""}}, attrsOf(c))
+	c = claimOn(t, res, "‘The new pool will be cheaper", "cheaper to run")
+	assert.Equal(t, []attr{{"Owen Marlowe", "asserts", ""}}, attrsOf(c))
+
+	// ", adding that …": a second claim of the same speaker.
+	claimOn(t, res, "Marlowe and his deputy", "housing association")
+	claimOn(t, res, "Marlowe and his deputy", "£3m")
+
+	c = claimOn(t, res, "The centre's users' group called", "disgrace")
+	assert.Equal(t, "quote", c.Kind)
+
+	// A description in apposition says what a name is; a wire agency reports.
+	c = claimOn(t, res, "Swim Tarnby, a local club", "300 members")
+	assert.Equal(t, "Swim Tarnby's 300 members will have to travel to Holm for training.", c.Text)
+	assert.Equal(t, []attr{{"Swim Tarnby", "asserts", ""}, {"AFP", "reports", ""}}, attrsOf(c))
+	kinds := map[string]string{}
+	for _, s := range res.Sources {
+		kinds[s.Name] = s.Kind
+	}
+	assert.Equal(t, "organisation", kinds["Swim Tarnby"])
+	assert.Equal(t, "agency", kinds["AFP"])
+	assert.Equal(t, "person", kinds["Owen Marlowe"])
+}
