@@ -130,6 +130,9 @@ var (
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
+// maxSentence is the longest sentence read, in bytes.
+const maxSentence = 2000
+
 // analyse reads the report.
 func analyse(in Input) Result {
 	r := &registry{title: strings.TrimSpace(in.Title)}
@@ -176,6 +179,9 @@ func analyse(in Input) Result {
 			s := sents[si]
 			sentNo++
 			r.sent = sentNo
+			if len(s.text) > maxSentence {
+				continue // no sentence is that long: a run of text without stops
+			}
 			// Quotation marks as single quotes read as double ones.
 			st := normalizeQuotes(s.text)
 			r.registerNames(st)
@@ -1335,10 +1341,16 @@ func stemWord(w string) string {
 // more fully keeps the sentence (the first on a tie), with every source.
 func mergeSame(ds []*draft) []*draft {
 	var out []*draft
+	sets := map[*draft]map[string]bool{}
+	nums := map[*draft]string{}
+	for _, d := range ds {
+		sets[d] = wordSetOf(d.content)
+		nums[d] = strings.Join(numRe.FindAllString(d.content, -1), " ")
+	}
 	for _, d := range ds {
 		merged := false
 		for _, o := range out {
-			if jaccard(d.content, o.content) >= 0.6 && sameNumbers(d.content, o.content) {
+			if nums[d] == nums[o] && setJaccard(sets[d], sets[o]) >= 0.6 && sameNumbers(d.content, o.content) {
 				for _, a := range d.attrs {
 					o.add(a)
 				}
@@ -1372,6 +1384,35 @@ func sameNumbers(a, b string) bool {
 	return true
 }
 
+func wordSetOf(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words(strings.ToLower(s)) {
+		set[w] = true
+	}
+	return set
+}
+
+func setJaccard(sa, sb map[string]bool) float64 {
+	if len(sa) == 0 || len(sb) == 0 {
+		return 0
+	}
+	small, large := sa, sb
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	// Too different in size to reach the bar.
+	if float64(len(small)) < 0.6*float64(len(large)) {
+		return 0
+	}
+	inter := 0
+	for w := range small {
+		if large[w] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(sa)+len(sb)-inter)
+}
+
 func jaccard(a, b string) float64 {
 	sa, sb := map[string]bool{}, map[string]bool{}
 	for _, w := range words(strings.ToLower(a)) {
@@ -1392,6 +1433,10 @@ func jaccard(a, b string) float64 {
 	return float64(inter) / float64(len(sa)+len(sb)-inter)
 }
 
+// inheritWindow is how many claims back a forecast looks for the dated one
+// it belongs to.
+const inheritWindow = 40
+
 // inheritDates gives a forecast with no time of its own the date of the
 // dated forecast before it about the same thing ("the new shops will
 // create 600 jobs" after "40 new shops by 2027").
@@ -1401,7 +1446,7 @@ func inheritDates(ds []*draft) {
 			continue
 		}
 		subj := strings.ToLower(d.subject)
-		for j := i - 1; j >= 0; j-- {
+		for j := i - 1; j >= 0 && j >= i-inheritWindow; j-- {
 			p := ds[j]
 			if p.kind != "forecast" || p.due == "" {
 				continue

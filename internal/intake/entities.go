@@ -20,6 +20,28 @@ type entity struct {
 	owner *entity
 	seen  int // the sentence it was last mentioned in
 	used  bool
+	// The folded name and aliases (nameKey), kept with them.
+	key, keyOf string
+	akeys      []string
+}
+
+// nameKey is the folded name, computed again only when the name changed.
+func (e *entity) nameKey() string {
+	if e.keyOf != e.name || e.key == "" && e.name != "" {
+		e.key, e.keyOf = nameKey(e.name), e.name
+	}
+	return e.key
+}
+
+// aliasKeys are the folded aliases.
+func (e *entity) aliasKeys() []string {
+	if len(e.akeys) != len(e.aliases) {
+		e.akeys = e.akeys[:0]
+		for _, a := range e.aliases {
+			e.akeys = append(e.akeys, nameKey(a))
+		}
+	}
+	return e.akeys
 }
 
 func (e *entity) addAlias(a string) {
@@ -33,6 +55,9 @@ func (e *entity) addAlias(a string) {
 		}
 	}
 	e.aliases = append(e.aliases, a)
+	if len(e.akeys) == len(e.aliases)-1 {
+		e.akeys = append(e.akeys, nameKey(a))
+	}
 }
 
 // registry keeps the entities of one report and what pronouns and
@@ -216,18 +241,18 @@ func (r *registry) find(name string) *entity {
 		return nil
 	}
 	for _, e := range r.ents {
-		if nameKey(e.name) == key {
+		if e.nameKey() == key {
 			return e
 		}
-		for _, a := range e.aliases {
-			if nameKey(a) == key {
+		for _, a := range e.aliasKeys() {
+			if a == key {
 				return e
 			}
 		}
 	}
 	var best *entity
 	for _, e := range r.ents {
-		ek := nameKey(e.name)
+		ek := e.nameKey()
 		if e.kind == "anonymous" || e.kind == "document" {
 			continue
 		}
@@ -247,11 +272,11 @@ func (r *registry) exact(name string) *entity {
 		if e.kind == "alias" {
 			continue
 		}
-		if nameKey(e.name) == key {
+		if e.nameKey() == key {
 			return e
 		}
-		for _, a := range e.aliases {
-			if nameKey(a) == key {
+		for _, a := range e.aliasKeys() {
+			if a == key {
 				return e
 			}
 		}
@@ -783,6 +808,7 @@ func (r *registry) lookupDescription(np string) *entity {
 	e := r.describe(np)
 	for x, n := range saved {
 		x.aliases = x.aliases[:n]
+		x.akeys = x.akeys[:min(n, len(x.akeys))]
 	}
 	return e
 }
@@ -1012,7 +1038,7 @@ func (r *registry) describe(np string) *entity {
 		if e.kind == "anonymous" || e.kind == "document" || e.kind == "alias" || e.kind == "person" {
 			continue
 		}
-		nk := " " + nameKey(e.name) + " "
+		nk := " " + e.nameKey() + " "
 		ok := false
 		for _, w := range want {
 			if strings.Contains(nk, " "+w+" ") {
@@ -1024,7 +1050,7 @@ func (r *registry) describe(np string) *entity {
 		}
 		// The other words of the description, where they are in the name,
 		// prefer that entity.
-		if best == nil || e.seen > best.seen || matchCount(nk, ws) > matchCount(" "+nameKey(best.name)+" ", ws) {
+		if best == nil || e.seen > best.seen || matchCount(nk, ws) > matchCount(" "+best.nameKey()+" ", ws) {
 			best = e
 		}
 	}
