@@ -88,7 +88,7 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`called|calls|described|describes|characterized|characterised|put|puts|identifies|identified|concluded|` +
 	`concludes|projected|projects|calculated|set out|sets out|unveiled|unveils|outlined|outlines|announce|` +
 	`cautioned|conceded|contended|countered|recalled|remarked|replied|responded|observed|alleged|alleges|` +
-	`asserted|asserts|affirmed|echoed|backed|refuted|contested|pledged|pledges|promised|promises|vowed|vows|` +
+	`asserted|asserts|affirmed|echoed|backed|refuted|contested|allege|pledged|pledges|promised|promises|vowed|vows|` +
 	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued`
 
 var (
@@ -590,9 +590,12 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		if front && rest == "" && rec != "" {
 			// "told investors the company expected …": no "that".
 			n := recipientName(rec)
-			if n == "" {
-				if w := strings.Fields(rec); len(w) > 1 && strings.HasSuffix(w[0], "s") {
-					n = w[0]
+			if w := strings.Fields(rec); n == "" && len(w) > 2 {
+				switch {
+				case strings.HasSuffix(w[0], "s") && !determiners[strings.ToLower(w[0])]:
+					n = w[0] // "told reporters"
+				case (w[0] == "the" || w[0] == "a") && !isCap(w[1]):
+					n = w[0] + " " + w[1] // "told the court"
 				}
 			}
 			if n != "" && len(n) < len(rec) {
@@ -945,7 +948,7 @@ func worthClaiming(content string, fr *frame) bool {
 	if len(ws) < 4 {
 		return false
 	}
-	if demandRe.MatchString(c) {
+	if demandRe.MatchString(c) || feelingRe.MatchString(c) && !hasDigit(c) {
 		return false
 	}
 	if hypoRe.MatchString(c) && !hasDigit(c) {
@@ -967,6 +970,9 @@ func worthClaiming(content string, fr *frame) bool {
 	}
 	return true
 }
+
+// feelingRe: feelings are no claims ("fans were shocked").
+var feelingRe = regexp.MustCompile(`(?i)\b(?:is|are|was|were|felt|feel|feels|remain|remains)\s+["“]?(?:deeply\s+|very\s+|so\s+)?(?:shocked|saddened|sad|delighted|disappointed|angry|upset|thrilled|devastated|heartbroken|proud|pleased|happy|worried|concerned|relieved|frustrated|furious|excited|surprised|horrified|appalled)\b`)
 
 var tenseRe = regexp.MustCompile(`(?i)\b(is|are|was|were|has|have|had|will|would|did|not|no|never|been|being|\w+ed|\w+n't)\b`)
 

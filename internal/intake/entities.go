@@ -109,7 +109,7 @@ var (
 		"economist scientist researcher professor founder owner manager coach premier")
 	anonHeads = wordSet("sources source people person officials official managers manager executives insiders " +
 		"insider aides aide diplomats diplomat employees employee staff individuals individual figures residents " +
-		"witnesses witness workers engineers investigators members")
+		"witnesses witness workers engineers investigators members prosecutors detectives")
 	docHeads = wordSet("report survey study statement figures records accounts minutes memo memorandum filing filings " +
 		"data analysis review audit document documents letter plan plans paper research results poll census budget " +
 		"assessment estimates projections forecast forecasts findings release notice newsletter website accounts " +
@@ -582,9 +582,12 @@ func (r *registry) resolve(np string) mention {
 				continue
 			}
 			run, _ := properRun(p)
-			if run != "" && !hasOrgWord(run) && isCap(strings.Fields(p)[len(strings.Fields(p))-1]) && len(strings.Fields(run)) >= 2 {
+			switch {
+			case run != "" && !hasOrgWord(run) && isCap(strings.Fields(p)[len(strings.Fields(p))-1]) && len(strings.Fields(run)) >= 2:
 				named = append(named, p)
-			} else {
+			case strings.IndexFunc(p, unicode.IsLetter) < 0:
+				// An age: "Jane Roe, 58,".
+			default:
 				other = append(other, p)
 			}
 		}
@@ -717,7 +720,7 @@ func (r *registry) resolve(np string) mention {
 		if e == nil {
 			return mention{}
 		}
-		if e.kind == "person" && r.pending != nil && r.pending != e {
+		if e.kind == "person" && r.pending != nil && r.pending != e && r.sent-r.pending.seen <= 3 {
 			// The role named before the person: its attributions are the person's.
 			r.merge(r.pending, e)
 			r.pending = nil
@@ -983,7 +986,13 @@ func (r *registry) document(np string) *entity {
 		if n := leadingName(by); n != "" {
 			by = n
 		}
-		if m := r.resolve(by); m.ent != nil && m.ent.kind != "document" && m.ent.kind != "person" {
+		pending := r.pending
+		m := r.resolve(by)
+		if m.ent != nil && m.ent == r.pending && r.pending != pending {
+			// "a statement from the club's chairman": the club's, below.
+			r.pending = pending
+		}
+		if m.ent != nil && m.ent.kind != "document" && m.ent.kind != "person" {
 			r.doc = m.ent
 			return m.ent
 		}

@@ -496,3 +496,31 @@ func TestSuggest_LeisureCentre(t *testing.T) {
 	assert.Equal(t, "agency", kinds["AFP"])
 	assert.Equal(t, "person", kinds["Owen Marlowe"])
 }
+
+func TestSuggest_ClubFunds(t *testing.T) {
+	res := suggestFile(t, "club-funds.txt", intake.Known{})
+
+	// An allegation by unnamed prosecutors, denied in the next sentence:
+	// the denied proposition is the allegation.
+	c := claimOn(t, res, "A former treasurer", "£84,000")
+	assert.Equal(t, []attr{{"Brookfield Advertiser", "asserts", "Unnamed prosecutors cited by Brookfield Advertiser"}, {"Martin Pell", "disputes", ""}}, attrsOf(c))
+	noClaimOn(t, res, "Martin Pell, 58, denied")
+
+	// "told the court" with no "that".
+	c = claimOn(t, res, "Mr Pell's lawyer, Nadia Kerr", "repaid")
+	assert.Equal(t, []attr{{"Nadia Kerr", "asserts", ""}}, attrsOf(c))
+
+	// A statement from a body's unnamed officer is the body's.
+	c = claimOn(t, res, "A statement from the club's chairman", "training ground")
+	assert.Equal(t, []attr{{"Club", "asserts", ""}}, attrsOf(c))
+
+	// Feelings are no claims.
+	noClaimOn(t, res, "The club's supporters' trust said")
+
+	for _, s := range res.Sources {
+		assert.NotContains(t, s.Aliases, "58", "an age is no alias")
+		if s.Name == "Nadia Kerr" {
+			assert.Equal(t, []string{"Mr Pell's lawyer"}, s.Aliases)
+		}
+	}
+}
