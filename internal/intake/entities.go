@@ -594,7 +594,7 @@ func (r *registry) resolve(np string) mention {
 		// "Swim Tarnby, a local club": the description says what the name is.
 		descKind := ""
 		for _, o := range other {
-			switch w := lower(lastWord(o)); {
+			switch w := lower(headNoun(o)); {
 			case outletDescriptors[w]:
 				descKind = "outlet"
 			case orgDescriptors[w] || orgWords[w]:

@@ -524,3 +524,17 @@ func TestSuggest_ClubFunds(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggest_RoleAtABody: a person described by a role at a body stays a
+// person, and "he" after is that person.
+func TestSuggest_RoleAtABody(t *testing.T) {
+	text := "Kai Lund, treasurer of the Ashdown Cricket Club, said the pavilion would close in May.\n\n" +
+		"\"Members will have to change at the school until the autumn,\" he said."
+	res, err := intake.Suggest(context.Background(), intake.Input{Text: text, Published: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Outlet: "Firth Herald"}, intake.Known{})
+	require.NoError(t, err)
+	require.Len(t, res.Claims, 2)
+	assert.Equal(t, []attr{{"Kai Lund", "asserts", ""}}, attrsOf(res.Claims[0]))
+	assert.Equal(t, "2026-05-31", res.Claims[0].DueDate)
+	assert.Equal(t, []attr{{"Kai Lund", "asserts", ""}}, attrsOf(res.Claims[1]))
+	assert.Equal(t, "person", res.Sources[len(res.Sources)-1].Kind)
+}
