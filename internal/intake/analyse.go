@@ -609,7 +609,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		}
 	}
 	whole := rest
-	// "reported last week, citing two people …, that …".
+	// "reported on Monday, citing officials, that …".
 	if front {
 		if c := citingRe.FindStringSubmatchIndex(rest + ","); c != nil && c[0] < 60 {
 			f.via = r.resolve(rest[c[2]:c[3]]).ent
@@ -687,7 +687,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		}
 	}
 	f.content = strings.TrimSpace(rest)
-	// "X said in a statement": the statement is X's.
+	// A statement that X issued ("…, X said in a statement") is X's.
 	if strings.Contains(strings.ToLower(tail), "statement") || strings.Contains(strings.ToLower(tail), " report") {
 		r.doc = src.ent.target()
 	}
@@ -803,7 +803,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	var pieces []string
 	var confirmed string
 	if fr != nil && fr.stance == "confirms" {
-		// "confirmed the shortfall but said …".
+		// "confirmed the delay but said …".
 		c := content
 		if i := strings.Index(c, " but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" but said "):], "")
@@ -830,7 +830,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		}
 		content = c
 	}
-	// "said the estimate was unrealistic and that …": the first part disputes.
+	// "said the forecast was wrong and that …": the first part disputes.
 	if fr != nil && fr.stance == "asserts" && !fr.quote {
 		if i := strings.Index(content, " and that "); i > 0 && evalRe.MatchString(content[:i]) {
 			if t := findTarget(content[:i], r.title, fr.src.ent, prior, true); t != nil {
@@ -838,7 +838,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 			}
 			content = content[i+len(" and that "):]
 		} else if evalRe.MatchString(content) && !fr.quoteKind && len(prior) > 0 && !strings.Contains(content, " because ") {
-			// "said the figure was out of date": a dispute, not a claim.
+			// "said the number was wrong": a dispute, not a claim.
 			if t := findTarget(content, r.title, fr.src.ent, prior, true); t != nil && overlap(content, t.content) > 0 {
 				t.add(&attr{ent: fr.src.ent, stance: "disputes", cues: []Cue{{For: "stance", Text: evalRe.FindString(content)}}})
 				return nil
@@ -1060,7 +1060,7 @@ var forecastVerbRe = regexp.MustCompile(`^(expects|expected|predicted|predicts|f
 
 // evaluationQuote says whether a proposition quotes the speaker's own
 // words inside it, in lower case: an evaluation ("called it "a threat"",
-// "said it "deeply regretted" the decision"), not a title.
+// "said it was "a sad day" for the town"), not a title.
 func evaluationQuote(p string) bool {
 	i := strings.IndexAny(p, quoteChars)
 	if i <= 0 {
@@ -1444,8 +1444,8 @@ func jaccard(a, b string) float64 {
 const inheritWindow = 40
 
 // inheritDates gives a forecast with no time of its own the date of the
-// dated forecast before it about the same thing ("the new shops will
-// create 600 jobs" after "40 new shops by 2027").
+// dated forecast before it about the same thing ("the plant will employ
+// 250 people" after "a bottling plant by the end of 2028").
 func inheritDates(ds []*draft) {
 	for i, d := range ds {
 		if d.kind != "forecast" || d.dated || d.subject == "" {
@@ -1521,7 +1521,7 @@ func (r *registry) linkClaim(line string, after, base int) *draft {
 	return d
 }
 
-// correction reads "Correction: An earlier version of this article said
+// correction reads "Correction: A previous version of this story said
 // …": the outlet asserted it and now disputes it.
 func (r *registry) correction(line string, after, base int) *draft {
 	sents := sentences(line, base, -1)

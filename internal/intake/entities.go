@@ -641,7 +641,7 @@ func (r *registry) resolve(np string) mention {
 		return r.resolve(parts[0])
 	}
 	lowerNP := strings.ToLower(np)
-	// Unnamed members of a body: "researchers at the University of X".
+	// Unnamed members of a body: "engineers at the X Institute".
 	if m := membersAtRe.FindStringSubmatch(np); m != nil && memberHeads[strings.ToLower(m[1])] {
 		if run, _ := properRun(m[2]); run != "" {
 			sub := r.resolve(m[2])
@@ -838,7 +838,7 @@ func participle(w string) bool {
 }
 
 // isAnonymous says whether a mention is of unnamed people: "two people
-// familiar with the talks", "unnamed sources", "three senior managers at
+// close to the talks", "unnamed sources", "four engineers at
 // the company" (not "its chief executive", not "researchers at X").
 func isAnonymous(np string) bool {
 	ws := strings.Fields(strings.ToLower(np))
@@ -974,7 +974,7 @@ func (r *registry) document(np string) *entity {
 			return e
 		}
 	}
-	// "A report by the consultancy X", "figures published by X on Monday",
+	// "A study by the firm X", "figures published by X on Monday",
 	// "data from the statistics office".
 	i := strings.Index(l, " by ")
 	skip := 4

@@ -473,9 +473,9 @@ func TestSuggest_LeisureCentre(t *testing.T) {
 
 	// Quotations in single quotes, over two sentences.
 	c = claimOn(t, res, "‘We cannot keep pouring", "pouring money")
-	assert.Equal(t, []attr{{"Owen Marlowe", "asserts", ""}}, attrsOf(c))
+	assert.Equal(t, []attr{{"Edwin Marlowe", "asserts", ""}}, attrsOf(c))
 	c = claimOn(t, res, "‘The new pool will be cheaper", "cheaper to run")
-	assert.Equal(t, []attr{{"Owen Marlowe", "asserts", ""}}, attrsOf(c))
+	assert.Equal(t, []attr{{"Edwin Marlowe", "asserts", ""}}, attrsOf(c))
 
 	// ", adding that …": a second claim of the same speaker.
 	claimOn(t, res, "Marlowe and his deputy", "housing association")
@@ -494,7 +494,7 @@ func TestSuggest_LeisureCentre(t *testing.T) {
 	}
 	assert.Equal(t, "organisation", kinds["Swim Tarnby"])
 	assert.Equal(t, "agency", kinds["AFP"])
-	assert.Equal(t, "person", kinds["Owen Marlowe"])
+	assert.Equal(t, "person", kinds["Edwin Marlowe"])
 }
 
 func TestSuggest_ClubFunds(t *testing.T) {
