@@ -88,7 +88,8 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`called|calls|described|describes|characterized|characterised|put|puts|identifies|identified|concluded|` +
 	`concludes|projected|projects|calculated|set out|sets out|unveiled|unveils|outlined|outlines|announce|` +
 	`cautioned|conceded|contended|countered|recalled|remarked|replied|responded|observed|alleged|alleges|` +
-	`asserted|asserts|affirmed|echoed|backed|refuted|contested|wrote`
+	`asserted|asserts|affirmed|echoed|backed|refuted|contested|allege|pledged|pledges|promised|promises|vowed|vows|` +
+	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued`
 
 var (
 	rvRe           = regexp.MustCompile(`\b(` + rv + `)\b`)
@@ -96,11 +97,14 @@ var (
 	tailRe         = regexp.MustCompile(`^(.+?)\s+(?:(?:also|has|have|had|then|later)\s+)?(` + rv + `)\b(.*)$`)
 	invTailRe      = regexp.MustCompile(`^(` + rv + `)\s+(.+?)(?:\s+(?:on|in|at|last|earlier|this|during)\b.*)?$`)
 	accFront       = regexp.MustCompile(`^(?i:according to)\s+(.+?),\s+(.+)$`)
+	accMid         = regexp.MustCompile(`^(.+?),\s+(?i:according to)\s+([^,]+),\s+(.+)$`)
 	accTail        = regexp.MustCompile(`^(.+?),?\s+(?i:according to)\s+(.+?)$`)
 	prefixRe       = regexp.MustCompile(`^(?:(?:But|And|However|Meanwhile|Separately|Still|Yet|Also|Earlier|Later|Instead|Indeed|Moreover|Nonetheless|Nevertheless|Now|Then)\b,?\s+|(?:Speaking|Writing|Asked|Responding|Leading|Following|After|Before|During|In|On|At|Since|With|Despite|While|When|Under|From|Following)\b[^,"“]{0,90},\s+)`)
 	publishedByRe  = regexp.MustCompile(`\b(?:under\s+)?(?:plans|figures|proposals|data|a plan|a report|a proposal|a study|documents?|results|estimates)\s+(?:published|released|issued|unveiled|announced|presented|set out|compiled)\s+by\s+((?:the\s+)?[A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\p{L}'’&\-]*)*)`)
 	citingRe       = regexp.MustCompile(`,?\s*citing\s+([^,]+?)\s*,`)
 	thatRe         = regexp.MustCompile(`^(?:that\s+)`)
+	agentlessRe    = regexp.MustCompile(`^It (?:was|has been|had been|is) (announced|confirmed|revealed|disclosed|stated|reported|said) (?:in|on|by|through) (.+?),? that (.+)$`)
+	quotedAsRe     = regexp.MustCompile(`^(.+?) (?:was|were|has been|had been) quoted (?:by (.+?) )?as saying,? (.+)$`)
 	byParticipleRe = regexp.MustCompile(`\s[a-z]+(?:ed|en|wn)\s+by\s+[^,]*`)
 	innerRelRe     = regexp.MustCompile(`\s(?:who|which)\s[^,]*`)
 	participleRe   = regexp.MustCompile(`,\s+[a-z]+(?:ed|en|wn)\s+(?:by|on|in|at|alongside|last|this|earlier|for|with)\b[^,]*,`)
@@ -108,7 +112,7 @@ var (
 	quoteChars     = "\"“”"
 	demandRe       = regexp.MustCompile(`(?i)\b(called for|calls for|call for|urged|urges|appealed|appeals|demanded|demands|asked (?:\w+ ){0,4}to|declined to comment|refused to comment|would not say|would not comment|could not confirm|did not respond|did not return|declined to say|no comment)\b`)
 	hypoRe         = regexp.MustCompile(`(?i)\b(would|could|might|should) (?:not )?have\b`)
-	specRe         = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?)\b`)
+	specRe         = regexp.MustCompile(`\b(possib\w*|potential\w*|appears?|appeared|seems?|seemed|may|might|could|uncertain\w*|likely|unlikely|perhaps|speculat\w*|reacted|alarm\w*|attention|importance|convinced|all eyes|remains? to be seen|hopes?|fears?|worried|concerned|anxious|angry|upset|frustrated|relieved|delighted|disappointed)\b`)
 	futureRe       = regexp.MustCompile(`(?i)\b(will|won't|would|'ll|shall|(?:is|are|was|were)? ?set to|(?:is|are) due to|due to (?:open|start|begin|close|finish|end|launch|arrive)|(?:is|are) expected to|expect(?:s|ed)? (?:\w+ ){0,5}to|plans? to|plans for|planned to|aims? to|aimed to|intends? to|intended to|(?:is|are) to|scheduled (?:to|for)|on track (?:to|for)|(?:is|are) going to|until|(?:pledged|promised|vowed|threatened) to [a-z]+)\b`)
 	promisedToRe   = regexp.MustCompile(`\b(pledged|promised|vowed|threatened) to (the|a|an|its|their|his|her|them|him|us|[A-Z])`)
 	pastDueRe      = regexp.MustCompile(`(?i)\b(was|were|had been) (?:due|scheduled|set|supposed|planned|expected) to\b`)
@@ -122,9 +126,12 @@ var (
 	subClauseRe    = regexp.MustCompile(`(?i)(,\s+with\s+|\s+how\s+|\s+whether\s+|\s+why\s+|\s+because\s+|,\s+(?:signalling|signaling|marking|commemorating|making|bringing|citing|saying)\s+)`)
 	lineSkipRe     = regexp.MustCompile(`(?i)^(photo|photos|image|picture|caption|credit|video|watch|listen|graphic|illustration|file photo|pictured|above|below|top|main image)\s*[:(]`)
 	readMoreRe     = regexp.MustCompile(`(?i)^(read more|related|see also|also read|read also|more on this|more|recommended|further reading)\s*:\s*`)
-	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note)\s*:\s*`)
+	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note|update|updated)\s*:\s*`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
+
+// maxSentence is the longest sentence read, in bytes.
+const maxSentence = 2000
 
 // analyse reads the report.
 func analyse(in Input) Result {
@@ -172,27 +179,32 @@ func analyse(in Input) Result {
 			s := sents[si]
 			sentNo++
 			r.sent = sentNo
-			r.registerNames(s.text)
-			opensQuote := strings.IndexAny(s.text, quoteChars) == 0
+			if len(s.text) > maxSentence {
+				continue // no sentence is that long: a run of text without stops
+			}
+			// Quotation marks as single quotes read as double ones.
+			st := normalizeQuotes(s.text)
+			r.registerNames(st)
+			opensQuote := strings.IndexAny(st, quoteChars) == 0
 			startedInQuote := inQuote
-			if strings.Count(s.text, "\"")%2 == 1 || strings.Count(s.text, "“") != strings.Count(s.text, "”") {
+			if strings.Count(st, "\"")%2 == 1 || strings.Count(st, "“") != strings.Count(st, "”") {
 				inQuote = !inQuote
 			}
-			r.noteSubject(s.text)
-			fr := r.frame(s.text)
+			r.noteSubject(st)
+			fr := r.frame(st)
 			if fr == nil && (opensQuote || startedInQuote) {
 				// A quote going on over sentences: its speaker is named
 				// where it closes, or was named before.
 				for sj := si + 1; sj < len(sents) && fr == nil; sj++ {
-					if f := r.peekFrame(sents[sj].text); f != nil {
-						fr = &frame{src: f.src, verb: f.verb, quote: true, content: strings.Trim(s.text, quoteChars+" "), cues: f.cues}
+					if f := r.peekFrame(normalizeQuotes(sents[sj].text)); f != nil {
+						fr = &frame{src: f.src, verb: f.verb, quote: true, content: strings.Trim(st, quoteChars+" "), cues: f.cues}
 					}
 				}
 				if fr == nil && lastSpeaker != nil {
-					fr = &frame{src: lastSpeaker.src, verb: lastSpeaker.verb, quote: true, content: strings.Trim(s.text, quoteChars+" "),
+					fr = &frame{src: lastSpeaker.src, verb: lastSpeaker.verb, quote: true, content: strings.Trim(st, quoteChars+" "),
 						cues: []Cue{{For: "attribution", Text: "quotation marks, continuing the quote of " + lastSpeaker.src.ent.target().name}}}
 				}
-				if fr != nil && startedInQuote && len(drafts) > 0 && len(words(s.text)) < 9 && startsWithConnective(s.text) {
+				if fr != nil && startedInQuote && len(drafts) > 0 && len(words(st)) < 9 && startsWithConnective(st) {
 					// A short end of a quote: part of the claim before it.
 					prev := drafts[len(drafts)-1]
 					if prev.sent.end < s.start && prev.sent.para == s.para {
@@ -240,6 +252,68 @@ func (r *registry) noteSubject(s string) {
 	if e != nil && e.kind != "person" && e.kind != "anonymous" && e.kind != "document" && e.kind != "alias" {
 		r.org = e
 	}
+}
+
+// normalizeQuotes turns quotations in single quotes (‘…’, or '…' opening
+// a sentence) into double quotes, leaving apostrophes alone.
+func normalizeQuotes(s string) string {
+	rs := []rune(s)
+	closing := func(from int, open rune) int {
+		for j := from; j < len(rs); j++ {
+			c := rs[j]
+			if c != '’' && c != '\'' {
+				continue
+			}
+			if c == '\'' && open == '‘' {
+				continue
+			}
+			// A closing quote: after a letter or punctuation, before no letter.
+			if j+1 < len(rs) && unicode.IsLetter(rs[j+1]) {
+				continue
+			}
+			if j > 0 && unicode.IsSpace(rs[j-1]) {
+				continue
+			}
+			if c == '\'' || c == '’' {
+				// "the workers’ union": an apostrophe after a plural s.
+				if j > 0 && rs[j-1] == 's' && j+1 < len(rs) && rs[j+1] == ' ' && !(j > 1 && strings.ContainsRune(",.!?", rs[j-2])) && open != '‘' {
+					continue
+				}
+			}
+			return j
+		}
+		return -1
+	}
+	changed := false
+	for i := 0; i < len(rs); i++ {
+		c := rs[i]
+		if c != '‘' && !(c == '\'' && i == 0) {
+			continue
+		}
+		if j := closing(i+1, c); j > i+1 {
+			rs[i], rs[j] = '"', '"'
+			changed = true
+			i = j
+		} else if c == '‘' {
+			// A quotation going on in the next sentence.
+			rs[i] = '"'
+			changed = true
+		}
+	}
+	// The end of a quotation opened in an earlier sentence: "win,’ she said".
+	if !strings.ContainsRune(string(rs), '‘') {
+		for i := 1; i < len(rs); i++ {
+			if rs[i] == '’' && strings.ContainsRune(",.!?", rs[i-1]) && (i+1 == len(rs) || rs[i+1] == ' ') && !strings.ContainsRune(string(rs[:i]), '"') {
+				rs[i] = '"'
+				changed = true
+				break
+			}
+		}
+	}
+	if !changed {
+		return s
+	}
+	return string(rs)
 }
 
 func startsWithConnective(s string) bool {
@@ -299,6 +373,22 @@ func (r *registry) frame(s string) *frame {
 		}
 	}
 	noPrefix := stripPrefix(body)
+	// "X was quoted by Y as saying …": X, and Y reports it.
+	if m := quotedAsRe.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "quoted as saying", thatRe.ReplaceAllString(m[3], ""), ""); f != nil {
+			if m[2] != "" {
+				f.recipient = r.resolve(m[2])
+			}
+			return f
+		}
+	}
+	// "It was announced in the council's newsletter that …": the agent the
+	// context gives.
+	if m := agentlessRe.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[2], m[1], m[3], ""); f != nil {
+			return f
+		}
+	}
 	// According to X, …
 	if m := accFront.FindStringSubmatch(noPrefix); m != nil {
 		src, via := m[1], ""
@@ -311,6 +401,12 @@ func (r *registry) frame(s string) *frame {
 			if via != "" {
 				f.via = r.resolve(via).ent
 			}
+			return f
+		}
+	}
+	// "The plant, according to the company, employs 300 people."
+	if m := accMid.FindStringSubmatch(noPrefix); m != nil && !strings.Contains(strings.ToLower(m[3]), "according to") && !strings.HasPrefix(m[3], "citing") {
+		if f := r.makeFrame(m[2], "according to", m[1]+" "+m[3], ""); f != nil {
 			return f
 		}
 	}
@@ -494,9 +590,12 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		if front && rest == "" && rec != "" {
 			// "told investors the company expected …": no "that".
 			n := recipientName(rec)
-			if n == "" {
-				if w := strings.Fields(rec); len(w) > 1 && strings.HasSuffix(w[0], "s") {
-					n = w[0]
+			if w := strings.Fields(rec); n == "" && len(w) > 2 {
+				switch {
+				case strings.HasSuffix(w[0], "s") && !determiners[strings.ToLower(w[0])]:
+					n = w[0] // "told reporters"
+				case (w[0] == "the" || w[0] == "a") && !isCap(w[1]):
+					n = w[0] + " " + w[1] // "told the court"
 				}
 			}
 			if n != "" && len(n) < len(rec) {
@@ -510,7 +609,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		}
 	}
 	whole := rest
-	// "reported last week, citing two people …, that …".
+	// "reported on Monday, citing officials, that …".
 	if front {
 		if c := citingRe.FindStringSubmatchIndex(rest + ","); c != nil && c[0] < 60 {
 			f.via = r.resolve(rest[c[2]:c[3]]).ent
@@ -522,7 +621,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		}
 	}
 	rest = thatRe.ReplaceAllString(strings.TrimSpace(rest), "")
-	rest = strings.TrimLeft(rest, ", ")
+	rest = strings.TrimLeft(rest, ",:; ")
 	switch {
 	case disputeVerb.MatchString(lv):
 		f.stance = "disputes"
@@ -581,8 +680,14 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			rest = rest[:loc[0]]
 		}
 	}
+	// "pledged to build 500 homes": X will build them.
+	if promiseVerbRe.MatchString(lv) {
+		if loc := toVerbRe.FindStringIndex(rest); loc != nil && len(strings.Fields(rest[:loc[0]])) <= 4 {
+			rest = src.ent.target().name + " will " + rest[loc[0]+3:]
+		}
+	}
 	f.content = strings.TrimSpace(rest)
-	// "X said in a statement": the statement is X's.
+	// A statement that X issued ("…, X said in a statement") is X's.
 	if strings.Contains(strings.ToLower(tail), "statement") || strings.Contains(strings.ToLower(tail), " report") {
 		r.doc = src.ent.target()
 	}
@@ -623,14 +728,14 @@ func recipientName(s string) string {
 	ws := strings.Fields(s)
 	var out []string
 	for i, w := range ws {
-		cw := strings.Trim(w, ",.")
+		cw := strings.Trim(w, ",.:;")
 		if i == 0 && (cw == "the" || cw == "The") {
 			out = append(out, cw)
 			continue
 		}
 		if isCap(cw) || (cw == "&" || cw == "of" || cw == "and") && len(out) > 0 {
 			out = append(out, cw)
-			if strings.HasSuffix(w, ",") {
+			if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ":") {
 				break
 			}
 			continue
@@ -648,7 +753,7 @@ func recipientName(s string) string {
 
 // claims makes the claims of one sentence from its frame.
 func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) []*draft {
-	text := s.text
+	text := normalizeQuotes(s.text)
 	var content string
 	var out []*draft
 	if fr != nil && fr.verb == "called for" {
@@ -698,7 +803,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	var pieces []string
 	var confirmed string
 	if fr != nil && fr.stance == "confirms" {
-		// "confirmed the shortfall but said …".
+		// "confirmed the delay but said …".
 		c := content
 		if i := strings.Index(c, " but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" but said "):], "")
@@ -710,6 +815,11 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 			confirmed = c
 		}
 		target := findTarget(confirmed, r.title, fr.src.ent, prior, false)
+		if target != nil && (hasFiniteVerb(confirmed) || len(strings.Fields(confirmed)) > 8) &&
+			2*overlap(confirmed, target.content)+overlap(confirmed, target.sent.text) < 3 {
+			// A clause confirmed that no earlier claim states: a claim of its own.
+			target = nil
+		}
 		if target != nil && !target.hasSource(fr.src.ent) {
 			target.add(&attr{ent: fr.src.ent, stance: "supports", cues: append(fr.cues, Cue{For: "stance", Text: fr.verb})})
 			if c == confirmed {
@@ -720,7 +830,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		}
 		content = c
 	}
-	// "said the estimate was unrealistic and that …": the first part disputes.
+	// "said the forecast was wrong and that …": the first part disputes.
 	if fr != nil && fr.stance == "asserts" && !fr.quote {
 		if i := strings.Index(content, " and that "); i > 0 && evalRe.MatchString(content[:i]) {
 			if t := findTarget(content[:i], r.title, fr.src.ent, prior, true); t != nil {
@@ -728,7 +838,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 			}
 			content = content[i+len(" and that "):]
 		} else if evalRe.MatchString(content) && !fr.quoteKind && len(prior) > 0 && !strings.Contains(content, " because ") {
-			// "said the figure was out of date": a dispute, not a claim.
+			// "said the number was wrong": a dispute, not a claim.
 			if t := findTarget(content, r.title, fr.src.ent, prior, true); t != nil && overlap(content, t.content) > 0 {
 				t.add(&attr{ent: fr.src.ent, stance: "disputes", cues: []Cue{{For: "stance", Text: evalRe.FindString(content)}}})
 				return nil
@@ -838,7 +948,7 @@ func worthClaiming(content string, fr *frame) bool {
 	if len(ws) < 4 {
 		return false
 	}
-	if demandRe.MatchString(c) {
+	if demandRe.MatchString(c) || feelingRe.MatchString(c) && !hasDigit(c) {
 		return false
 	}
 	if hypoRe.MatchString(c) && !hasDigit(c) {
@@ -860,6 +970,9 @@ func worthClaiming(content string, fr *frame) bool {
 	}
 	return true
 }
+
+// feelingRe: feelings are no claims ("fans were shocked").
+var feelingRe = regexp.MustCompile(`(?i)\b(?:is|are|was|were|felt|feel|feels|remain|remains)\s+["“]?(?:deeply\s+|very\s+|so\s+)?(?:shocked|saddened|sad|delighted|disappointed|angry|upset|thrilled|devastated|heartbroken|proud|pleased|happy|worried|concerned|relieved|frustrated|furious|excited|surprised|horrified|appalled)\b`)
 
 var tenseRe = regexp.MustCompile(`(?i)\b(is|are|was|were|has|have|had|will|would|did|not|no|never|been|being|\w+ed|\w+n't)\b`)
 
@@ -924,16 +1037,30 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 		return "forecast", append(cues, Cue{For: "kind", Text: m})
 	}
 notFuture:
+	// "could be signed within ten days": a hedged forecast with a date ahead.
+	if m := hedgeRe.FindStringIndex(main); m != nil {
+		for _, d := range findDates(main[m[0]:], time.Time{}) {
+			if !d.vague || strings.Contains(d.text, "within") {
+				return "forecast", append(cues, Cue{For: "kind", Text: main[m[0]:m[1]]})
+			}
+		}
+	}
 	return "statement", cues
 }
 
+var hedgeRe = regexp.MustCompile(`\b(could|may|might|is likely to|are likely to)\b`)
+
 var monthRe = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)\b`)
+
+var toVerbRe = regexp.MustCompile(`\bto [a-z]`)
+
+var promiseVerbRe = regexp.MustCompile(`^(pledged|pledges|promised|promises|vowed|vows|threatened|threatens)$`)
 
 var forecastVerbRe = regexp.MustCompile(`^(expects|expected|predicted|predicts|forecast|forecasts|projected|projects)$`)
 
 // evaluationQuote says whether a proposition quotes the speaker's own
 // words inside it, in lower case: an evaluation ("called it "a threat"",
-// "said it "deeply regretted" the decision"), not a title.
+// "said it was "a sad day" for the town"), not a title.
 func evaluationQuote(p string) bool {
 	i := strings.IndexAny(p, quoteChars)
 	if i <= 0 {
@@ -999,7 +1126,7 @@ func splitClaims(c string) []string {
 }
 
 var (
-	conjRe     = regexp.MustCompile(`(,?\s+and\s+|,?\s+but\s+|,\s+(?:leaving|bringing|taking|putting|making)\s+)`)
+	conjRe     = regexp.MustCompile(`(,?\s+and\s+|,?\s+but\s+|,\s+(?:leaving|bringing|taking|putting|making)\s+|,\s+(?:adding|noting|warning|arguing|saying) that\s+)`)
 	auxStartRe = regexp.MustCompile(`^(?:(?:also|then|later|last|now|still|already|is|are)\s+)?(?:is|are|was|were|will|would|has|have|had|can|could|expects|expected|plans|said|says|added|predicted|called|described|forecast|warned|estimated|put|puts)\b`)
 	verbLikeRe = regexp.MustCompile(`^(?:(?:also|then|later|last|now|still|already)\s+)?([a-z]+(?:ed|s)|lent|sold|bought|made|took|held|met|paid|won|lost|rose|fell|grew|began|built|cut|spent|set|left|sent|led|brought|became|gave|saw|found|ran|reach|run|own|employ|operate|serve|cover|hold)\b`)
 	detRe      = regexp.MustCompile(`^(?:the|a|an|its|their|his|her|this|that|these|those|some|all|both|each|every|more|most|other|such|no|any|many|several|about|around|nearly|almost|over|under|up|in|on|at|by|for|of|to|from|with|without|into|as|than)\b`)
@@ -1020,6 +1147,8 @@ func splitPoint(c string) (int, int) {
 			continue // inside a quotation
 		}
 		switch {
+		case strings.HasSuffix(conj, "that"):
+			return loc[0], loc[1]
 		case strings.HasPrefix(conj, "leaving") || strings.HasPrefix(conj, "bringing") || strings.HasPrefix(conj, "taking") ||
 			strings.HasPrefix(conj, "putting") || strings.HasPrefix(conj, "making"):
 			if numberRe.MatchString(right) && numberRe.MatchString(left) {
@@ -1085,6 +1214,12 @@ func neutralText(p string, d *draft, fr *frame) string {
 				break
 			}
 		}
+		for _, pro := range []string{"its ", "Its ", "their ", "Their ", "his ", "His ", "her ", "Her "} {
+			if strings.HasPrefix(t, pro) {
+				t = name + "'s " + t[len(pro):]
+				break
+			}
+		}
 	}
 	if d.kind == "forecast" {
 		t = replaceWord(t, "would", "will")
@@ -1134,6 +1269,14 @@ func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *d
 	if best != nil {
 		return best
 	}
+	// "the figure", "that number": the latest claim with a figure.
+	if figureRe.MatchString(hint) {
+		for i := len(prior) - 1; i >= 0; i-- {
+			if hasDigit(prior[i].content) && (by == nil || !prior[i].hasSource(by)) {
+				return prior[i]
+			}
+		}
+	}
 	// A denial in the headline's words is about the claim the headline
 	// is about.
 	if title != "" && overlap(hint, title) > 0 {
@@ -1153,6 +1296,8 @@ func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *d
 	}
 	return nil
 }
+
+var figureRe = regexp.MustCompile(`(?i)\b(figure|figures|number|numbers|estimate|estimates|percentage|total|count|statistics?|forecast)\b`)
 
 var stop = wordSet("the a an of to in on at by for from with and or but that this these those it its is are was were " +
 	"be been has have had will would said says any all no not as than more most into about over after before since " +
@@ -1202,10 +1347,16 @@ func stemWord(w string) string {
 // more fully keeps the sentence (the first on a tie), with every source.
 func mergeSame(ds []*draft) []*draft {
 	var out []*draft
+	sets := map[*draft]map[string]bool{}
+	nums := map[*draft]string{}
+	for _, d := range ds {
+		sets[d] = wordSetOf(d.content)
+		nums[d] = strings.Join(numRe.FindAllString(d.content, -1), " ")
+	}
 	for _, d := range ds {
 		merged := false
 		for _, o := range out {
-			if jaccard(d.content, o.content) >= 0.6 && sameNumbers(d.content, o.content) {
+			if nums[d] == nums[o] && setJaccard(sets[d], sets[o]) >= 0.6 && sameNumbers(d.content, o.content) {
 				for _, a := range d.attrs {
 					o.add(a)
 				}
@@ -1239,6 +1390,35 @@ func sameNumbers(a, b string) bool {
 	return true
 }
 
+func wordSetOf(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words(strings.ToLower(s)) {
+		set[w] = true
+	}
+	return set
+}
+
+func setJaccard(sa, sb map[string]bool) float64 {
+	if len(sa) == 0 || len(sb) == 0 {
+		return 0
+	}
+	small, large := sa, sb
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	// Too different in size to reach the bar.
+	if float64(len(small)) < 0.6*float64(len(large)) {
+		return 0
+	}
+	inter := 0
+	for w := range small {
+		if large[w] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(sa)+len(sb)-inter)
+}
+
 func jaccard(a, b string) float64 {
 	sa, sb := map[string]bool{}, map[string]bool{}
 	for _, w := range words(strings.ToLower(a)) {
@@ -1259,16 +1439,20 @@ func jaccard(a, b string) float64 {
 	return float64(inter) / float64(len(sa)+len(sb)-inter)
 }
 
+// inheritWindow is how many claims back a forecast looks for the dated one
+// it belongs to.
+const inheritWindow = 40
+
 // inheritDates gives a forecast with no time of its own the date of the
-// dated forecast before it about the same thing ("the new shops will
-// create 600 jobs" after "40 new shops by 2027").
+// dated forecast before it about the same thing ("the plant will employ
+// 250 people" after "a bottling plant by the end of 2028").
 func inheritDates(ds []*draft) {
 	for i, d := range ds {
 		if d.kind != "forecast" || d.dated || d.subject == "" {
 			continue
 		}
 		subj := strings.ToLower(d.subject)
-		for j := i - 1; j >= 0; j-- {
+		for j := i - 1; j >= 0 && j >= i-inheritWindow; j-- {
 			p := ds[j]
 			if p.kind != "forecast" || p.due == "" {
 				continue
@@ -1337,7 +1521,7 @@ func (r *registry) linkClaim(line string, after, base int) *draft {
 	return d
 }
 
-// correction reads "Correction: An earlier version of this article said
+// correction reads "Correction: A previous version of this story said
 // …": the outlet asserted it and now disputes it.
 func (r *registry) correction(line string, after, base int) *draft {
 	sents := sentences(line, base, -1)

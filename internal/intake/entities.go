@@ -20,6 +20,28 @@ type entity struct {
 	owner *entity
 	seen  int // the sentence it was last mentioned in
 	used  bool
+	// The folded name and aliases (nameKey), kept with them.
+	key, keyOf string
+	akeys      []string
+}
+
+// nameKey is the folded name, computed again only when the name changed.
+func (e *entity) nameKey() string {
+	if e.keyOf != e.name || e.key == "" && e.name != "" {
+		e.key, e.keyOf = nameKey(e.name), e.name
+	}
+	return e.key
+}
+
+// aliasKeys are the folded aliases.
+func (e *entity) aliasKeys() []string {
+	if len(e.akeys) != len(e.aliases) {
+		e.akeys = e.akeys[:0]
+		for _, a := range e.aliases {
+			e.akeys = append(e.akeys, nameKey(a))
+		}
+	}
+	return e.akeys
 }
 
 func (e *entity) addAlias(a string) {
@@ -33,6 +55,9 @@ func (e *entity) addAlias(a string) {
 		}
 	}
 	e.aliases = append(e.aliases, a)
+	if len(e.akeys) == len(e.aliases)-1 {
+		e.akeys = append(e.akeys, nameKey(a))
+	}
 }
 
 // registry keeps the entities of one report and what pronouns and
@@ -84,7 +109,7 @@ var (
 		"economist scientist researcher professor founder owner manager coach premier")
 	anonHeads = wordSet("sources source people person officials official managers manager executives insiders " +
 		"insider aides aide diplomats diplomat employees employee staff individuals individual figures residents " +
-		"witnesses witness workers engineers investigators members")
+		"witnesses witness workers engineers investigators members prosecutors detectives")
 	docHeads = wordSet("report survey study statement figures records accounts minutes memo memorandum filing filings " +
 		"data analysis review audit document documents letter plan plans paper research results poll census budget " +
 		"assessment estimates projections forecast forecasts findings release notice newsletter website accounts " +
@@ -102,6 +127,12 @@ func wordSet(s string) map[string]bool {
 	}
 	return m
 }
+
+// wireAgencies are well-known news agencies whose names say nothing of it.
+var wireAgencies = map[string]bool{"reuters": true, "afp": true, "agence france-presse": true, "ap": true,
+	"associated press": true, "dpa": true, "efe": true, "ansa": true, "xinhua": true, "tass": true, "ria novosti": true,
+	"interfax": true, "kyodo": true, "yonhap": true, "pa media": true, "press association": true, "anadolu": true,
+	"bernama": true, "pti": true, "ani": true, "apa": true, "belga": true, "anp": true, "tt": true, "ntb": true, "ritzau": true}
 
 // descriptionSynonyms: a description's head noun and the words of names it
 // stands for.
@@ -150,6 +181,13 @@ func nameKey(s string) string {
 func kindOfName(name, descriptor string) string {
 	ws := tokens(name)
 	dl := strings.ToLower(descriptor)
+	// The word next to the name says what it is: "the magazine X", "council leader X".
+	if f := strings.Fields(dl); len(f) > 1 {
+		dl = strings.Join(f[len(f)-2:], " ")
+		if !(f[len(f)-2] == "news" || f[len(f)-2] == "wire") {
+			dl = f[len(f)-1]
+		}
+	}
 	for _, w := range strings.Fields(dl) {
 		switch {
 		case w == "news" && strings.Contains(dl, "agency"), agencyDescriptors[w] && strings.Contains(dl, "news"):
@@ -159,6 +197,9 @@ func kindOfName(name, descriptor string) string {
 		}
 	}
 	lowerName := strings.ToLower(name)
+	if wireAgencies[nameKey(name)] {
+		return "agency"
+	}
 	if strings.Contains(lowerName, "press agency") || strings.Contains(lowerName, "news agency") || strings.HasSuffix(lowerName, "wire") {
 		return "agency"
 	}
@@ -200,18 +241,18 @@ func (r *registry) find(name string) *entity {
 		return nil
 	}
 	for _, e := range r.ents {
-		if nameKey(e.name) == key {
+		if e.nameKey() == key {
 			return e
 		}
-		for _, a := range e.aliases {
-			if nameKey(a) == key {
+		for _, a := range e.aliasKeys() {
+			if a == key {
 				return e
 			}
 		}
 	}
 	var best *entity
 	for _, e := range r.ents {
-		ek := nameKey(e.name)
+		ek := e.nameKey()
 		if e.kind == "anonymous" || e.kind == "document" {
 			continue
 		}
@@ -231,11 +272,11 @@ func (r *registry) exact(name string) *entity {
 		if e.kind == "alias" {
 			continue
 		}
-		if nameKey(e.name) == key {
+		if e.nameKey() == key {
 			return e
 		}
-		for _, a := range e.aliases {
-			if nameKey(a) == key {
+		for _, a := range e.aliasKeys() {
+			if a == key {
 				return e
 			}
 		}
@@ -392,6 +433,13 @@ func (r *registry) registerNames(s string) {
 		}
 		r.add(m, kindOfName(m, ""))
 	}
+	// Two bodies named together anywhere: "after the port and the union agreed".
+	for _, m := range pairRe.FindAllStringSubmatch(s, -1) {
+		a, b := r.exact(cleanName(m[1])), r.exact(cleanName(m[2]))
+		if a != nil && b != nil && a != b && a.kind != "person" && b.kind != "person" {
+			r.group = &entity{name: a.name + " and " + b.name, kind: "group", members: []*entity{a, b}, seen: r.sent}
+		}
+	}
 	for _, m := range groupRe.FindAllStringSubmatch(s, -1) {
 		a, b := r.find(m[1]), r.find(m[2])
 		if a == nil && len(strings.Fields(m[1])) <= 4 {
@@ -423,6 +471,7 @@ func titledPerson(run string) bool {
 
 var (
 	orgNameRe = regexp.MustCompile(`(?:[A-Z][\p{L}\p{N}'’&\-]*\.?)(?:\s+(?:(?:of|for|and|de|del|the|&)\s+)?[A-Z][\p{L}\p{N}'’&\-]*\.?|\s+&\s+[A-Z][\p{L}]*)*`)
+	pairRe    = regexp.MustCompile(`(?:the |The )?([A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\p{L}'’&\-]*)*) and (?:the )?([A-Z][\p{L}'’&\-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\p{L}'’&\-]*)*)(?:[,.;]| (?:have|has|had|said|say|agreed|agree|are|were|will|would|signed|announced|reached|both|jointly|together))`)
 	groupRe   = regexp.MustCompile(`^(?:The |the )?([A-Z][\p{L}'’&\- ]+?) and ([A-Z][\p{L}'’&\- ]+?)(?:,| have| has| said| are| were| will| agreed)`)
 )
 
@@ -510,6 +559,13 @@ func (r *registry) resolve(np string) mention {
 			return mention{ent: doc, words: words, anon: true}
 		}
 	}
+	// "Ana Ruiz and Kai Lund", "the union and the employer": each of them.
+	if a, b, ok := strings.Cut(np, " and "); ok && !strings.Contains(np, ",") {
+		ma, mb := r.lookupMention(a), r.lookupMention(b)
+		if ma != nil && mb != nil && ma != mb {
+			return mention{ent: &entity{name: ma.name + " and " + mb.name, kind: "group", members: []*entity{ma, mb}, seen: r.sent}, words: words, plural: true}
+		}
+	}
 	// A document: "a report by X, commissioned by Y", "the council's plan, published on Tuesday".
 	if docHeads[headNoun(np)] {
 		first, _, _ := strings.Cut(np, ",")
@@ -526,10 +582,32 @@ func (r *registry) resolve(np string) mention {
 				continue
 			}
 			run, _ := properRun(p)
-			if run != "" && !hasOrgWord(run) && isCap(strings.Fields(p)[len(strings.Fields(p))-1]) && len(strings.Fields(run)) >= 2 {
+			switch {
+			case run != "" && !hasOrgWord(run) && isCap(strings.Fields(p)[len(strings.Fields(p))-1]) && len(strings.Fields(run)) >= 2:
 				named = append(named, p)
-			} else {
+			case strings.IndexFunc(p, unicode.IsLetter) < 0:
+				// An age: "Jane Roe, 58,".
+			default:
 				other = append(other, p)
+			}
+		}
+		// "Swim Tarnby, a local club": the description says what the name is.
+		descKind := ""
+		for _, o := range other {
+			switch w := lower(headNoun(o)); {
+			case outletDescriptors[w]:
+				descKind = "outlet"
+			case orgDescriptors[w] || orgWords[w]:
+				descKind = "organisation"
+			}
+		}
+		if len(named) > 0 && descKind != "" {
+			run, _ := properRun(named[0])
+			if e := r.add(run, descKind); e != nil {
+				for _, o := range other {
+					e.addAlias(o)
+				}
+				return mention{ent: e, words: words}
 			}
 		}
 		if len(named) > 0 {
@@ -563,7 +641,7 @@ func (r *registry) resolve(np string) mention {
 		return r.resolve(parts[0])
 	}
 	lowerNP := strings.ToLower(np)
-	// Unnamed members of a body: "researchers at the University of X".
+	// Unnamed members of a body: "engineers at the X Institute".
 	if m := membersAtRe.FindStringSubmatch(np); m != nil && memberHeads[strings.ToLower(m[1])] {
 		if run, _ := properRun(m[2]); run != "" {
 			sub := r.resolve(m[2])
@@ -642,7 +720,7 @@ func (r *registry) resolve(np string) mention {
 		if e == nil {
 			return mention{}
 		}
-		if e.kind == "person" && r.pending != nil && r.pending != e {
+		if e.kind == "person" && r.pending != nil && r.pending != e && r.sent-r.pending.seen <= 3 {
 			// The role named before the person: its attributions are the person's.
 			r.merge(r.pending, e)
 			r.pending = nil
@@ -702,6 +780,28 @@ func (r *registry) personByRole(np string) *entity {
 	return best
 }
 
+// lookupMention finds an entity already known for a name or description,
+// or a new person's full name, for one side of "A and B".
+func (r *registry) lookupMention(s string) *entity {
+	s = strings.TrimSpace(s)
+	if run, before := properRun(s); run != "" && run == strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "the "), "The ")) {
+		if e := r.exact(run); e != nil {
+			return e
+		}
+		if kindOfName(run, before) == "person" && len(strings.Fields(run)) >= 2 {
+			return r.add(personName(run), "person")
+		}
+		if e := r.find(run); e != nil && len(strings.Fields(run)) >= 2 {
+			return e
+		}
+		return nil
+	}
+	if strings.HasPrefix(strings.ToLower(s), "the ") {
+		return r.lookupDescription(s)
+	}
+	return nil
+}
+
 // lookupDescription is describe without recording an alias.
 func (r *registry) lookupDescription(np string) *entity {
 	saved := map[*entity]int{}
@@ -711,6 +811,7 @@ func (r *registry) lookupDescription(np string) *entity {
 	e := r.describe(np)
 	for x, n := range saved {
 		x.aliases = x.aliases[:n]
+		x.akeys = x.akeys[:min(n, len(x.akeys))]
 	}
 	return e
 }
@@ -737,7 +838,7 @@ func participle(w string) bool {
 }
 
 // isAnonymous says whether a mention is of unnamed people: "two people
-// familiar with the talks", "unnamed sources", "three senior managers at
+// close to the talks", "unnamed sources", "four engineers at
 // the company" (not "its chief executive", not "researchers at X").
 func isAnonymous(np string) bool {
 	ws := strings.Fields(strings.ToLower(np))
@@ -873,13 +974,25 @@ func (r *registry) document(np string) *entity {
 			return e
 		}
 	}
-	// "A report by the consultancy X", "figures published by X on Monday".
-	if i := strings.Index(l, " by "); i > 0 {
-		by := np[i+4:]
+	// "A study by the firm X", "figures published by X on Monday",
+	// "data from the statistics office".
+	i := strings.Index(l, " by ")
+	skip := 4
+	if i < 0 {
+		i, skip = strings.Index(l, " from "), 6
+	}
+	if i > 0 {
+		by := np[i+skip:]
 		if n := leadingName(by); n != "" {
 			by = n
 		}
-		if m := r.resolve(by); m.ent != nil && m.ent.kind != "document" {
+		pending := r.pending
+		m := r.resolve(by)
+		if m.ent != nil && m.ent == r.pending && r.pending != pending {
+			// "a statement from the club's chairman": the club's, below.
+			r.pending = pending
+		}
+		if m.ent != nil && m.ent.kind != "document" && m.ent.kind != "person" {
 			r.doc = m.ent
 			return m.ent
 		}
@@ -922,7 +1035,7 @@ func (r *registry) describe(np string) *entity {
 	if plural && r.group != nil && (len(ws) == 1 || ws[0] == "two" || ws[0] == "both" || ws[0] == "three") {
 		return r.group
 	}
-	if plural && (head == "companies" || head == "firms" || head == "broadcasters" || head == "groups") && r.group != nil {
+	if plural && (head == "companies" || head == "firms" || head == "broadcasters" || head == "groups" || head == "sides" || head == "parties" || head == "organisations") && r.group != nil {
 		return r.group
 	}
 	want := []string{head}
@@ -934,7 +1047,7 @@ func (r *registry) describe(np string) *entity {
 		if e.kind == "anonymous" || e.kind == "document" || e.kind == "alias" || e.kind == "person" {
 			continue
 		}
-		nk := " " + nameKey(e.name) + " "
+		nk := " " + e.nameKey() + " "
 		ok := false
 		for _, w := range want {
 			if strings.Contains(nk, " "+w+" ") {
@@ -946,7 +1059,7 @@ func (r *registry) describe(np string) *entity {
 		}
 		// The other words of the description, where they are in the name,
 		// prefer that entity.
-		if best == nil || e.seen > best.seen || matchCount(nk, ws) > matchCount(" "+nameKey(best.name)+" ", ws) {
+		if best == nil || e.seen > best.seen || matchCount(nk, ws) > matchCount(" "+best.nameKey()+" ", ws) {
 			best = e
 		}
 	}
@@ -954,7 +1067,7 @@ func (r *registry) describe(np string) *entity {
 		best.addAlias(strings.TrimSpace(np))
 		return best
 	}
-	if genericOrgHeads[head] && r.org != nil {
+	if genericOrgHeads[head] && r.org != nil && !strings.ContainsAny(np, "'’") {
 		r.org.addAlias(strings.TrimSpace(np))
 		return r.org
 	}

@@ -401,3 +401,140 @@ func TestSuggest_NoOutlet(t *testing.T) {
 	assert.Empty(t, res.Claims[0].Attributions)
 	assert.NotNil(t, res.Sources)
 }
+
+func TestSuggest_OldTownCars(t *testing.T) {
+	res := suggestFile(t, "old-town-cars.txt", intake.Known{})
+
+	// "told X:" and a quote.
+	c := claimOn(t, res, "Its chairman, Piet Olsen", "Half of our members")
+	assert.Equal(t, "Half of our members will not survive another year like this.", c.Text)
+	assert.Equal(t, []attr{{"Piet Olsen", "asserts", ""}}, attrsOf(c))
+
+	// "rejected the figure": the latest claim with a figure.
+	c = claimOn(t, res, "The Old Town Traders' Association wrote", "12 percent")
+	assert.Equal(t, []attr{{"Old Town Traders' Association", "asserts", ""}, {"The council's deputy leader", "disputes", ""}}, attrsOf(c))
+	noClaimOn(t, res, "The council's deputy leader rejected")
+
+	// Data from a body is the body's.
+	c = claimOn(t, res, "According to data from", "14,000")
+	assert.Equal(t, []attr{{"Regional statistics office", "asserts", ""}}, attrsOf(c))
+
+	// Agentless wording goes to the agent the sentence names.
+	c = claimOn(t, res, "It was announced in the council's weekly newsletter", "park-and-ride")
+	assert.Equal(t, "A new park-and-ride service will open next spring.", c.Text)
+	assert.Equal(t, "", c.DueDate) // a season the report does not date
+	assert.Equal(t, []attr{{"Council", "asserts", ""}}, attrsOf(c))
+
+	// A confirmation of what no earlier claim says is a claim of its own.
+	c = claimOn(t, res, "Buses will be free", "Saturdays")
+	assert.Equal(t, "2026-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Council", "asserts", ""}}, attrsOf(c))
+
+	// Feelings said to be had are no claims.
+	noClaimOn(t, res, "Shopkeepers are said to be worried")
+}
+
+func TestSuggest_PortStrike(t *testing.T) {
+	res := suggestFile(t, "port-strike.txt", intake.Known{})
+
+	// A joint statement: each side asserts.
+	c := claimOn(t, res, "Dockworkers at Orvik", "return to work")
+	assert.Equal(t, "2026-09-21", c.DueDate)
+	assert.Equal(t, []attr{{"Nordkyst Port Company", "asserts", ""}, {"Harbour Workers' Federation", "asserts", ""}}, attrsOf(c))
+
+	// "was quoted by Y as saying": the speaker, and Y reports.
+	c = claimOn(t, res, "The company's chief executive, Arne Vik", "6 percent")
+	assert.Equal(t, "2027-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Arne Vik", "asserts", ""}, {"Kapital", "reports", ""}}, attrsOf(c))
+
+	// A hedge does not stop a claim; a date ahead makes it a forecast.
+	c = claimOn(t, res, "A source close to the negotiations", "final deal")
+	assert.Equal(t, "forecast", c.Kind)
+	assert.Equal(t, "2026-09-27", c.DueDate)
+	assert.Equal(t, []attr{{"Nordkyst Daily", "asserts", "Unnamed source cited by Nordkyst Daily"}}, attrsOf(c))
+
+	noClaimOn(t, res, "Update:")
+	noClaimOn(t, res, "Photo:")
+}
+
+func TestSuggest_LeisureCentre(t *testing.T) {
+	res := suggestFile(t, "leisure-centre.txt", intake.Known{})
+
+	// A pledge is the body's own forecast.
+	c := claimOn(t, res, "Tarnby Borough Council pledged", "swimming pool")
+	assert.Equal(t, "Tarnby Borough Council will open a new swimming pool by the end of 2028.", c.Text)
+	assert.Equal(t, "2028-12-31", c.DueDate)
+	assert.Equal(t, []attr{{"Tarnby Borough Council", "asserts", ""}}, attrsOf(c))
+
+	// "according to X" in the middle of the sentence.
+	c = claimOn(t, res, "The old leisure centre, according to", "£400,000")
+	assert.Equal(t, "The old leisure centre loses £400,000 a year.", c.Text)
+	assert.Equal(t, []attr{{"Tarnby Borough Council", "asserts", ""}}, attrsOf(c))
+
+	// Quotations in single quotes, over two sentences.
+	c = claimOn(t, res, "‘We cannot keep pouring", "pouring money")
+	assert.Equal(t, []attr{{"Edwin Marlowe", "asserts", ""}}, attrsOf(c))
+	c = claimOn(t, res, "‘The new pool will be cheaper", "cheaper to run")
+	assert.Equal(t, []attr{{"Edwin Marlowe", "asserts", ""}}, attrsOf(c))
+
+	// ", adding that …": a second claim of the same speaker.
+	claimOn(t, res, "Marlowe and his deputy", "housing association")
+	claimOn(t, res, "Marlowe and his deputy", "£3m")
+
+	c = claimOn(t, res, "The centre's users' group called", "disgrace")
+	assert.Equal(t, "quote", c.Kind)
+
+	// A description in apposition says what a name is; a wire agency reports.
+	c = claimOn(t, res, "Swim Tarnby, a local club", "300 members")
+	assert.Equal(t, "Swim Tarnby's 300 members will have to travel to Holm for training.", c.Text)
+	assert.Equal(t, []attr{{"Swim Tarnby", "asserts", ""}, {"AFP", "reports", ""}}, attrsOf(c))
+	kinds := map[string]string{}
+	for _, s := range res.Sources {
+		kinds[s.Name] = s.Kind
+	}
+	assert.Equal(t, "organisation", kinds["Swim Tarnby"])
+	assert.Equal(t, "agency", kinds["AFP"])
+	assert.Equal(t, "person", kinds["Edwin Marlowe"])
+}
+
+func TestSuggest_ClubFunds(t *testing.T) {
+	res := suggestFile(t, "club-funds.txt", intake.Known{})
+
+	// An allegation by unnamed prosecutors, denied in the next sentence:
+	// the denied proposition is the allegation.
+	c := claimOn(t, res, "A former treasurer", "£84,000")
+	assert.Equal(t, []attr{{"Brookfield Advertiser", "asserts", "Unnamed prosecutors cited by Brookfield Advertiser"}, {"Martin Pell", "disputes", ""}}, attrsOf(c))
+	noClaimOn(t, res, "Martin Pell, 58, denied")
+
+	// "told the court" with no "that".
+	c = claimOn(t, res, "Mr Pell's lawyer, Nadia Kerr", "repaid")
+	assert.Equal(t, []attr{{"Nadia Kerr", "asserts", ""}}, attrsOf(c))
+
+	// A statement from a body's unnamed officer is the body's.
+	c = claimOn(t, res, "A statement from the club's chairman", "training ground")
+	assert.Equal(t, []attr{{"Club", "asserts", ""}}, attrsOf(c))
+
+	// Feelings are no claims.
+	noClaimOn(t, res, "The club's supporters' trust said")
+
+	for _, s := range res.Sources {
+		assert.NotContains(t, s.Aliases, "58", "an age is no alias")
+		if s.Name == "Nadia Kerr" {
+			assert.Equal(t, []string{"Mr Pell's lawyer"}, s.Aliases)
+		}
+	}
+}
+
+// TestSuggest_RoleAtABody: a person described by a role at a body stays a
+// person, and "he" after is that person.
+func TestSuggest_RoleAtABody(t *testing.T) {
+	text := "Kai Lund, treasurer of the Ashdown Cricket Club, said the pavilion would close in May.\n\n" +
+		"\"Members will have to change at the school until the autumn,\" he said."
+	res, err := intake.Suggest(context.Background(), intake.Input{Text: text, Published: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), Outlet: "Firth Herald"}, intake.Known{})
+	require.NoError(t, err)
+	require.Len(t, res.Claims, 2)
+	assert.Equal(t, []attr{{"Kai Lund", "asserts", ""}}, attrsOf(res.Claims[0]))
+	assert.Equal(t, "2026-05-31", res.Claims[0].DueDate)
+	assert.Equal(t, []attr{{"Kai Lund", "asserts", ""}}, attrsOf(res.Claims[1]))
+	assert.Equal(t, "person", res.Sources[len(res.Sources)-1].Kind)
+}
