@@ -93,13 +93,40 @@ func (s *Server) handleIntakeSuggest(c echo.Context) error {
 	return s.renderReview(c, http.StatusOK, r)
 }
 
+// IntakeDuplicatesBudget bounds the time one report's lookups of similar
+// claims take together; the claims after it get none.
+const IntakeDuplicatesBudget = 3 * time.Second
+
 // suggest runs the engine against what the tracker holds.
 func (s *Server) suggest(ctx context.Context, in intake.Input) (intake.Result, error) {
 	sources, err := s.store.IntakeSources(ctx)
 	if err != nil {
 		return intake.Result{}, err
 	}
-	return intake.Suggest(ctx, in, intake.Known{Sources: sources, Claims: s.store})
+	similar := &budgetedSimilar{store: s.store, until: time.Now().Add(IntakeDuplicatesBudget)}
+	return intake.Suggest(ctx, in, intake.Known{Sources: sources, Claims: similar})
+}
+
+// budgetedSimilar looks up similar claims until a moment, then finds none:
+// a long report on a large tracker costs at most IntakeDuplicatesBudget.
+type budgetedSimilar struct {
+	store interface {
+		SimilarClaims(ctx context.Context, text string, limit int) ([]intake.Match, error)
+	}
+	until time.Time
+}
+
+func (b *budgetedSimilar) SimilarClaims(ctx context.Context, text string, limit int) ([]intake.Match, error) {
+	if !time.Now().Before(b.until) {
+		return nil, nil
+	}
+	within, cancel := context.WithDeadline(ctx, b.until)
+	defer cancel()
+	found, err := b.store.SimilarClaims(within, text, limit)
+	if err != nil && within.Err() != nil && ctx.Err() == nil {
+		return nil, nil // the budget ran out during this lookup
+	}
+	return found, err
 }
 
 func (s *Server) renderReview(c echo.Context, code int, r views.IntakeReview) error {

@@ -19,6 +19,11 @@ type draft struct {
 	attrs   []*attr
 	quote   bool // the content is a direct quote
 	subject string
+
+	// The stems of content and of the sentence, worked out once when
+	// later claims are matched against this one (see findTarget); content
+	// is not changed after the draft is made.
+	contentStems, sentStems map[string]bool
 }
 
 type attr struct {
@@ -1257,12 +1262,19 @@ func replaceWord(s, from, to string) string {
 func findTarget(hint, title string, by *entity, prior []*draft, dispute bool) *draft {
 	var best *draft
 	bestScore := 0
-	for i := len(prior) - 1; i >= 0; i-- {
+	hintWords := words(strings.ToLower(hint))
+	// A reply answers what the report said not long before: the claims of
+	// the last targetWindow are looked at, which bounds the work on a long
+	// text.
+	for i := len(prior) - 1; i >= 0 && i >= len(prior)-targetWindow; i-- {
 		d := prior[i]
 		if by != nil && d.hasSource(by) && !dispute {
 			continue
 		}
-		if score := 2*overlap(hint, d.content) + overlap(hint, d.sent.text); score > bestScore {
+		if d.contentStems == nil {
+			d.contentStems, d.sentStems = stemSet(d.content), stemSet(d.sent.text)
+		}
+		if score := 2*overlapStems(hintWords, d.contentStems) + overlapStems(hintWords, d.sentStems); score > bestScore {
 			best, bestScore = d, score
 		}
 	}
@@ -1306,13 +1318,27 @@ var stop = wordSet("the a an of to in on at by for from with and or but that thi
 
 // overlap counts the content words two texts share, numbers counting double.
 func overlap(a, b string) int {
+	return overlapStems(words(strings.ToLower(a)), stemSet(b))
+}
+
+// targetWindow is how many of the latest claims a reply or denial is
+// matched against.
+const targetWindow = 40
+
+// stemSet is the set of the stems of the words of s.
+func stemSet(s string) map[string]bool {
 	set := map[string]bool{}
-	for _, w := range words(strings.ToLower(b)) {
+	for _, w := range words(strings.ToLower(s)) {
 		set[stemWord(w)] = true
 	}
+	return set
+}
+
+// overlapStems is overlap with a's words and b's stems already worked out.
+func overlapStems(aWords []string, set map[string]bool) int {
 	n := 0
 	seen := map[string]bool{}
-	for _, w := range words(strings.ToLower(a)) {
+	for _, w := range aWords {
 		s := stemWord(w)
 		if stop[w] || seen[s] || !set[s] {
 			continue

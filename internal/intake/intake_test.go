@@ -538,3 +538,35 @@ func TestSuggest_RoleAtABody(t *testing.T) {
 	assert.Equal(t, []attr{{"Kai Lund", "asserts", ""}}, attrsOf(res.Claims[1]))
 	assert.Equal(t, "person", res.Sources[len(res.Sources)-1].Kind)
 }
+
+// BenchmarkSuggest_200KB reads a report of the largest size intake takes,
+// made of the test reports one after another: `go test -bench Suggest
+// -benchtime 5x ./internal/intake`.
+func BenchmarkSuggest_200KB(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if err != nil || len(files) == 0 {
+		b.Fatal("no test reports", err)
+	}
+	var text strings.Builder
+	for text.Len() < intake.MaxText-4<<10 {
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, body := intake.ParseHeader(string(raw))
+			if text.Len()+len(body)+2 > intake.MaxText {
+				break
+			}
+			text.WriteString(body + "\n\n")
+		}
+	}
+	in := intake.Input{Text: text.String(), Published: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)}
+	b.ReportMetric(float64(len(in.Text))/1024, "KB")
+	for b.Loop() {
+		res, err := intake.Suggest(context.Background(), in, intake.Known{})
+		if err != nil || len(res.Claims) == 0 {
+			b.Fatal(err, len(res.Claims))
+		}
+	}
+}
