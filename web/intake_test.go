@@ -136,7 +136,7 @@ func TestIntake_SameAsExistingClaim(t *testing.T) {
 	form := formValues(res.doc.Find(`[data-testid="intake-review"]`))
 	row := -1
 	res.doc.Find(`[data-testid="intake-row"]`).Each(func(i int, s *goquery.Selection) {
-		if s.Find(`[data-testid="row-duplicates"] a[href="/claims/` + strconv.FormatInt(existing.ID, 10) + `"]`).Length() > 0 {
+		if s.Find(`[data-testid="row-duplicates"] a[href="/claims/`+strconv.FormatInt(existing.ID, 10)+`"]`).Length() > 0 {
 			row = i
 		}
 	})
