@@ -363,7 +363,10 @@ func TestHostileInputs(t *testing.T) {
 func validFormFor(path string) url.Values {
 	switch path {
 	case "/claims":
-		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}}
+		// The same text is sent again and again: its similar claims are
+		// taken as seen (TestSimilarClaims_HostileInputs sends hostile texts
+		// without).
+		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}, "similar_seen": {"1"}}
 	case "/claims/1":
 		return url.Values{"text": {"A perfectly valid claim text."}, "kind": {"statement"}, "version": {"current"}}
 	case "/claims/1/status":

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -352,6 +353,16 @@ func (s *Server) handleClaimCreate(c echo.Context) error {
 	}
 	f := newClaimForm(c)
 	f.Version = ""
+	if c.FormValue("similar_seen") != "1" {
+		similar, err := s.similarClaims(c.Request().Context(), f)
+		if err != nil {
+			return err
+		}
+		if len(similar) > 0 {
+			f.Similar = similar
+			return s.render(c, http.StatusOK, views.ClaimFormPage(s.page(c, "New claim", "claims"), views.ClaimFormData{Form: f}))
+		}
+	}
 	claim, err := s.store.CreateClaim(c.Request().Context(), claimInput(f), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
@@ -360,6 +371,51 @@ func (s *Server) handleClaimCreate(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, views.ClaimURL(claim.ID), flashClaimCreated)
+}
+
+// SimilarClaimsListed is how many similar claims the new-claim form lists.
+const SimilarClaimsListed = 5
+
+// similarClaims returns the existing claims close to the text of a new
+// claim (see FindSimilarClaims), for the form to list before it saves.
+// Input that is not valid gets none: its messages come first. The lookup
+// has the search budget; past it, there are none.
+func (s *Server) similarClaims(ctx context.Context, f views.ClaimForm) ([]claimtrack.SimilarClaim, error) {
+	in := claimInput(f)
+	in.Normalize()
+	if in.Validate() != nil {
+		return nil, nil
+	}
+	lookup, cancel := context.WithTimeout(ctx, s.Config().SearchBudget)
+	defer cancel()
+	similar, err := s.store.FindSimilarClaims(lookup, in.Text, SimilarClaimsListed)
+	if lookup.Err() != nil && ctx.Err() == nil {
+		return nil, nil
+	}
+	return similar, err
+}
+
+// handleSimilarClaims answers the new-claim form's script, as the text is
+// typed, with the list of claims similar to the text parameter
+// (views.SimilarClaims), empty when there are none, when the text is too
+// short or too long for a claim, or when the lookup runs out of the search
+// budget. Each lookup is one of the client's searches (see runSearch).
+func (s *Server) handleSimilarClaims(c echo.Context) error {
+	text := claimtrack.NormalizeText(c.QueryParam("text"))
+	var similar []claimtrack.SimilarClaim
+	if n := utf8.RuneCountInString(text); n >= claimtrack.ClaimTextMin && n <= claimtrack.ClaimTextMax {
+		found, tooBroad, err := runSearch(s, c, func(ctx context.Context) ([]claimtrack.SimilarClaim, error) {
+			return s.store.FindSimilarClaims(ctx, text, SimilarClaimsListed)
+		})
+		if err != nil {
+			return err
+		}
+		if !tooBroad {
+			similar = found
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return s.render(c, http.StatusOK, views.SimilarClaims(similar))
 }
 
 // handleClaimEdit shows the edit form filled with the claim as it is now.

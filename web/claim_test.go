@@ -160,7 +160,8 @@ func TestClaimListPagination(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
 	for i := range 20 {
-		res := a.post("/claims", url.Values{"text": {"Generated claim number " + strings.Repeat("x", i+1)}, "kind": {"statement"}})
+		res := a.post("/claims", url.Values{"text": {"Generated claim number " + strings.Repeat("x", i+1)}, "kind": {"statement"},
+			"similar_seen": {"1"}})
 		require.Equal(t, http.StatusSeeOther, res.status)
 	}
 	first := a.get("/claims")

@@ -18,7 +18,7 @@ import (
 // newForecast records a forecast due on the given day and returns its id.
 func (a *testApp) newForecast(text, due string) string {
 	a.t.Helper()
-	res := a.post("/claims", url.Values{"text": {text}, "kind": {"forecast"}, "due_date": {due}})
+	res := a.post("/claims", url.Values{"text": {text}, "kind": {"forecast"}, "due_date": {due}, "similar_seen": {"1"}}) // alike on purpose
 	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
 	return strings.TrimPrefix(res.header.Get("Location"), "/claims/")
 }

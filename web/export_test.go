@@ -69,7 +69,8 @@ func TestClaimListExport(t *testing.T) {
 	// Every page: more claims than a page holds come out whole.
 	for i := 0; i < 30; i++ {
 		require.Equal(t, http.StatusSeeOther, a.post("/claims", map[string][]string{
-			"text": {"Generated claim number " + strconv.Itoa(i) + " about the parade."}, "kind": {"statement"}, "tags": {"bulk"}}).status)
+			"text": {"Generated claim number " + strconv.Itoa(i) + " about the parade."}, "kind": {"statement"}, "tags": {"bulk"},
+			"similar_seen": {"1"}}).status)
 	}
 	page, err := a.db.FindClaims(context.Background(), claimtrack.ClaimFilter{Tag: "bulk", Limit: 1000})
 	require.NoError(t, err)

@@ -162,7 +162,8 @@ func TestChanges_CountMatches(t *testing.T) {
 	// More than a page: counted, not the page's length.
 	for i := range 25 {
 		require.Equal(t, http.StatusSeeOther, a.post("/claims", map[string][]string{
-			"text": {"A claim recorded to make the history longer, number " + itoa(i) + "."}, "kind": {"statement"}}).status)
+			"text": {"A claim recorded to make the history longer, number " + itoa(i) + "."}, "kind": {"statement"},
+			"similar_seen": {"1"}}).status)
 	}
 	all = a.count("SELECT count(*) FROM events")
 	require.Greater(t, all, 50)

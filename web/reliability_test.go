@@ -168,7 +168,7 @@ func unnamedName(a *testApp, id string) string {
 // assertedBy makes a new claim asserted by a source and returns its id.
 func (a *testApp) assertedBy(sourceID, text string) string {
 	a.t.Helper()
-	res := a.post("/claims", url.Values{"text": {text}, "kind": {"statement"}})
+	res := a.post("/claims", url.Values{"text": {text}, "kind": {"statement"}, "similar_seen": {"1"}}) // alike on purpose
 	require.Equal(a.t, http.StatusSeeOther, res.status, res.body)
 	id := strings.TrimPrefix(res.header.Get("Location"), "/claims/")
 	res = a.post("/claims/"+id+"/evidence", url.Values{"source_id": {sourceID}, "stance": {"asserts"}})

@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	get("/claims.csv", s.handleClaimExport("csv"))
 	get("/claims.json", s.handleClaimExport("json"))
 	get("/claims/new", s.handleClaimNew, edit)
+	get("/claims/similar", s.handleSimilarClaims, edit)
 	e.POST("/claims", s.handleClaimCreate, edit)
 	// /claims/{id}.atom: the claim's feed (see pageOrFeed).
 	get("/claims/:id", pageOrFeed(s.handleClaimView, s.claimFeed))

@@ -71,6 +71,7 @@ type SourceStore interface {
 type SearchStore interface {
 	Search(ctx context.Context, q claimtrack.SearchQuery, offset, limit, sources int) (*claimtrack.SearchResults, error)
 	SuggestSpelling(ctx context.Context, q claimtrack.SearchQuery) ([]claimtrack.Correction, error)
+	FindSimilarClaims(ctx context.Context, text string, limit int) ([]claimtrack.SimilarClaim, error)
 }
 
 // ReportStore is what the handlers need for reports.

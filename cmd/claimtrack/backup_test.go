@@ -42,7 +42,8 @@ func TestBackupCommand_WhileServing(t *testing.T) {
 				return
 			default:
 			}
-			form := url.Values{"_csrf": {csrf}, "text": {fmt.Sprintf("A claim sent while the backup runs, number %d.", i)}, "kind": {"statement"}}
+			form := url.Values{"_csrf": {csrf}, "text": {fmt.Sprintf("A claim sent while the backup runs, number %d.", i)}, "kind": {"statement"},
+				"similar_seen": {"1"}} // alike on purpose
 			req, _ := http.NewRequest(http.MethodPost, base+"/claims", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Cookie", cookie)

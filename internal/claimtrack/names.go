@@ -135,3 +135,13 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(y)]
 }
+
+// SimilarClaim is an existing claim whose text is close to a text typed: a
+// possible duplicate of it.
+type SimilarClaim struct {
+	Claim *Claim
+	// Score is how close the texts are, from 0 (no word in common) to 1
+	// (the same words): the share of their significant words, stemmed,
+	// that both hold.
+	Score float64
+}

@@ -18,7 +18,7 @@ func rivalQuestion(t *testing.T, a *app) (rival, question string) {
 	t.Helper()
 	c := a.httpClient(t, adminName)
 	rival, _ = postForm(t, a, c, "/claims", url.Values{"text": {"Donald Trump will not be in Moscow for the Victory Day parade on May 9."},
-		"kind": {"forecast"}, "due_date": {"2025-05-09"}})
+		"kind": {"forecast"}, "due_date": {"2025-05-09"}, "similar_seen": {"1"}}) // claim 1 is alike: its rival
 	require.Regexp(t, `^/claims/\d+$`, rival)
 	postForm(t, a, c, rival+"/evidence", url.Values{"source_name": {"Marco Rubio"}, "stance": {"asserts"}})
 	question, _ = postForm(t, a, c, "/questions", url.Values{"title": {"Will Trump attend the Victory Day parade in Moscow?"},

@@ -38,7 +38,7 @@ func giveVerdicts(t *testing.T, a *app, c *http.Client, name string, statuses ..
 	require.Regexp(t, `^/sources/\d+$`, source)
 	for i, status := range statuses {
 		claim, _ := postForm(t, a, c, "/claims", url.Values{"text": {name + " says thing number " + strconv.Itoa(i+1) + " about the talks."},
-			"kind": {"statement"}})
+			"kind": {"statement"}, "similar_seen": {"1"}}) // alike on purpose
 		require.Regexp(t, `^/claims/\d+$`, claim)
 		_, doc := postForm(t, a, c, claim+"/evidence", url.Values{"source_name": {name}, "stance": {"asserts"}})
 		version := doc.Find(`#status-form input[name="version"]`).AttrOr("value", "")

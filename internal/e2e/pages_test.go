@@ -89,6 +89,7 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 		{"confirm a new text for a claim with a verdict", "", adminName},
 		{"evidence form asking did you mean (422)", "", adminName},
 		{"new source form, name taken (422)", "", adminName},
+		{"new claim form with similar claims", "", adminName},
 	}
 }
 
@@ -96,6 +97,9 @@ func pageTypes(removePath string, scores scorePages) []pageType {
 // attributed to Peskov match the seed's source.
 const intakePageReport = "The Carrow river bridge will close for repairs on 3 June, the county roads office announced on Monday.\n\n" +
 	"Dmitry Peskov said the talks would resume in the autumn. Local traders disputed that, saying the last repair took five months."
+
+// similarClaimText is a new claim close to seed claim 1.
+const similarClaimText = "Trump is going to Moscow for the Victory Day celebrations in Russia on 9 May."
 
 // giveVerdict refutes claim 2 and revises the verdict's note.
 func giveVerdict(t *testing.T, a *app, c *http.Client) {
@@ -165,6 +169,13 @@ func fetchType(t *testing.T, a *app, clients map[string]*http.Client, p pageType
 		require.NoError(t, err)
 		defer res.Body.Close()
 		return readAll(t, res)
+	case "new claim form with similar claims":
+		res, err := c.PostForm(a.base+"/claims", url.Values{"_csrf": {csrfOf(t, a, c)}, "text": {similarClaimText}, "kind": {"statement"}})
+		require.NoError(t, err)
+		defer res.Body.Close()
+		status, body := readAll(t, res)
+		require.Contains(t, body, `data-testid="similar-claims"`, "similar claims listed")
+		return status, body
 	case "error page: evidence edit conflict (409)":
 		res, err := c.PostForm(a.base+p.path, url.Values{"_csrf": {csrfOf(t, a, c)}, "source_name": {"Le Point"},
 			"stance": {"disputes"}, "note": {"Sent from a stale page."}, "version": {"1"}})
@@ -333,6 +344,13 @@ func TestAccessibility(t *testing.T) {
 			b.fill("#source-name", "le point")
 			b.follow(`[data-testid="source-form"] button[type="submit"]`)
 			require.NotEmpty(t, b.text(`[data-testid="error-name"] a`))
+		case "new claim form with similar claims":
+			// With scripts on, the list comes as the text is typed.
+			b.open("/claims/new")
+			b.fill("#claim-text", similarClaimText)
+			ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+			require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="claim-form"] [data-testid="similar-claims"]`))))
+			cancel()
 		case "error page: conflict (409)":
 			b.open("/claims/4")
 			stale := b.tab(true)

@@ -40,6 +40,7 @@ func TestSearchStatements_WorkBeforeTheirFirstRow(t *testing.T) {
 	add("hits", hits, hargs...)
 	newest, nargs := newestHitsQuery(expr, 25, 25)
 	add("newest hits", newest, nargs...)
+	add("similar claims", similarClaimsSQL, `text : ("moscow" OR "talks")`, similarClaimCandidates)
 	f := claimtrack.ClaimFilter{Query: q.String()}
 	where, wargs := claimWhere(f, false)
 	add("claims list counts", `SELECT c.status, count(*) FROM claims c`+where+` GROUP BY c.status`, wargs...)

@@ -127,6 +127,9 @@ type ClaimForm struct {
 	Tags    string
 	Version string
 	Errors  FormErrors
+	// Similar are the existing claims close to Text, listed when a new
+	// claim's first save was stopped for them.
+	Similar []claimtrack.SimilarClaim
 }
 
 // StatusForm is the change-status form as typed.
