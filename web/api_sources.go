@@ -43,12 +43,17 @@ type apiSourceBody struct {
 	Description string          `json:"description"`
 	CreatedAt   string          `json:"created_at"`
 	UpdatedAt   string          `json:"updated_at"`
+	Aliases     []string        `json:"aliases"`
 	Reliability *apiReliability `json:"reliability,omitempty"`
 }
 
 func (s *Server) apiSourceOf(c echo.Context, src *claimtrack.Source, rec *claimtrack.SourceRecord) apiSourceBody {
 	b := apiSourceBody{ID: src.ID, URL: s.baseURL(c) + views.SourceURL(src.ID), Name: src.Name, Kind: string(src.Kind), Role: src.Role,
-		Website: src.URL, Description: src.Description, CreatedAt: apiTime(src.CreatedAt), UpdatedAt: apiTime(src.UpdatedAt)}
+		Website: src.URL, Description: src.Description, CreatedAt: apiTime(src.CreatedAt), UpdatedAt: apiTime(src.UpdatedAt),
+		Aliases: src.Aliases}
+	if b.Aliases == nil {
+		b.Aliases = []string{}
+	}
 	if rec != nil {
 		b.Reliability = apiRecordOf(*rec)
 		b.Reliability.Statements = apiRecordOf(rec.Statements.AsRecord())

@@ -128,10 +128,10 @@ func evidenceFormOf(e *claimtrack.Evidence, version int64) views.EvidenceForm {
 
 func newSourceForm(c echo.Context) views.SourceForm {
 	return views.SourceForm{Name: c.FormValue("name"), Kind: c.FormValue("kind"), Role: c.FormValue("role"),
-		URL: c.FormValue("url"), Description: c.FormValue("description")}
+		URL: c.FormValue("url"), Description: c.FormValue("description"), Aliases: c.FormValue("aliases")}
 }
 
 func sourceInput(f views.SourceForm) claimtrack.SourceInput {
 	return claimtrack.SourceInput{Name: f.Name, Kind: claimtrack.SourceKind(f.Kind), Role: f.Role, URL: f.URL,
-		Description: f.Description}
+		Description: f.Description, Aliases: claimtrack.ParseAliases(f.Aliases)}
 }

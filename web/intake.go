@@ -26,7 +26,7 @@ import (
 // IntakeStore is what intake needs: the sources and similar claims the
 // suggestions are matched against, and the report import that saves them.
 type IntakeStore interface {
-	IntakeSources(ctx context.Context) ([]intake.KnownSource, error)
+	IntakeSources(ctx context.Context) ([]intake.KnownSource, bool, error)
 	FindSourceByName(ctx context.Context, name string) (*claimtrack.Source, error)
 	SimilarClaims(ctx context.Context, text string, limit int) ([]intake.Match, error)
 	ImportReport(ctx context.Context, imp claimtrack.ReportImport, actor string) (*claimtrack.Report, bool, error)
@@ -99,12 +99,59 @@ const IntakeDuplicatesBudget = 3 * time.Second
 
 // suggest runs the engine against what the tracker holds.
 func (s *Server) suggest(ctx context.Context, in intake.Input) (intake.Result, error) {
-	sources, err := s.store.IntakeSources(ctx)
+	sources, complete, err := s.store.IntakeSources(ctx)
 	if err != nil {
 		return intake.Result{}, err
 	}
 	similar := &budgetedSimilar{store: s.store, until: time.Now().Add(IntakeDuplicatesBudget)}
-	return intake.Suggest(ctx, in, intake.Known{Sources: sources, Claims: similar})
+	res, err := intake.Suggest(ctx, in, intake.Known{Sources: sources, Claims: similar})
+	if err != nil || complete {
+		return res, err
+	}
+	// A tracker with more sources than intake is given: a name proposed as
+	// new may be one here all the same.
+	return res, s.matchRest(ctx, &res)
+}
+
+// matchRest links the attributions proposed as new sources to sources here
+// of that name or alias.
+func (s *Server) matchRest(ctx context.Context, res *intake.Result) error {
+	found := map[string]*claimtrack.Source{}
+	lookup := func(name string) (*claimtrack.Source, error) {
+		if src, ok := found[name]; ok {
+			return src, nil
+		}
+		src, err := s.store.FindSourceByName(ctx, name)
+		if claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND {
+			src, err = nil, nil
+		}
+		found[name] = src
+		return src, err
+	}
+	for i := range res.Claims {
+		for j := range res.Claims[i].Attributions {
+			a := &res.Claims[i].Attributions[j]
+			if a.NewSource != nil {
+				src, err := lookup(a.Source)
+				if err != nil {
+					return err
+				}
+				if src != nil {
+					a.Source, a.SourceID, a.NewSource = src.Name, src.ID, nil
+				}
+			}
+			if a.ViaNewSource != nil {
+				src, err := lookup(a.Via)
+				if err != nil {
+					return err
+				}
+				if src != nil {
+					a.Via, a.ViaSourceID, a.ViaNewSource = src.Name, src.ID, nil
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // budgetedSimilar looks up similar claims until a moment, then finds none:

@@ -252,7 +252,7 @@ func TestAPI_IntakeSuggest(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status, r.raw)
 	var got intake.Result
 	require.NoError(t, json.Unmarshal([]byte(r.raw), &got))
-	sources, err := a.db.IntakeSources(context.Background())
+	sources, _, err := a.db.IntakeSources(context.Background())
 	require.NoError(t, err)
 	want, err := intake.Suggest(context.Background(), intake.Input{Text: bridgeReport, Outlet: "Valley Post", Published: mustDate(t, "2026-05-18")},
 		intake.Known{Sources: sources, Claims: a.db})
@@ -276,4 +276,31 @@ func mustDate(t *testing.T, s string) time.Time {
 	d, err := time.Parse(time.DateOnly, s)
 	require.NoError(t, err)
 	return d
+}
+
+// A source here is matched by one of its other names: the review offers it
+// as a source here, and saving links it, with no new source made.
+func TestIntake_MatchesAliases(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	src, err := a.db.CreateSource(context.Background(), claimtrack.SourceInput{Name: "Mayor Elsa Brandt of Carrow", Kind: claimtrack.SourcePerson,
+		Aliases: []string{"Elsa Brandt"}}, "ana")
+	require.NoError(t, err)
+	res := a.post("/intake", url.Values{"title": {"Carrow bridge to close for repairs"}, "published": {"2026-05-18"}, "text": {bridgeReport}})
+	require.Equal(t, http.StatusOK, res.status)
+	form := formValues(res.doc.Find(`[data-testid="intake-review"]`))
+	found := false
+	for k, v := range form {
+		if strings.HasSuffix(k, "-source") && len(v) > 0 && v[0] == src.Name {
+			found = true
+		}
+	}
+	require.True(t, found, "the mayor is offered as the source here: %v", form)
+	sources := a.count(`SELECT count(*) FROM sources`)
+	saved := a.post("/intake/save", form)
+	require.Equal(t, http.StatusSeeOther, saved.status, saved.doc.Find("main").Text())
+	assert.Positive(t, a.count(`SELECT count(*) FROM evidence WHERE source_id = ?`, src.ID))
+	assert.Zero(t, a.count(`SELECT count(*) FROM sources WHERE name = 'Elsa Brandt'`))
+	assert.Greater(t, a.count(`SELECT count(*) FROM sources`), sources, "the report's other sources are new")
 }

@@ -162,7 +162,7 @@ func (s *Server) handleSourceCreate(c echo.Context) error {
 	src, err := s.store.CreateSource(c.Request().Context(), sourceInput(f), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
-		if f.Taken, err = s.sourceTaken(c, f, 0); err != nil {
+		if err := s.sourceTaken(c, &f, 0); err != nil {
 			return err
 		}
 		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "New source", "sources"), nil, f))
@@ -172,23 +172,40 @@ func (s *Server) handleSourceCreate(c echo.Context) error {
 	return redirectWithFlash(c, views.SourceURL(src.ID), flashSourceCreated)
 }
 
-// sourceTaken returns the source, other than source id, that has the name
-// a rejected source form typed, when the name was refused: the message then
-// links to it.
-func (s *Server) sourceTaken(c echo.Context, f views.SourceForm, id int64) (*claimtrack.Source, error) {
-	if !f.Errors.Has("name") {
-		return nil, nil
+// sourceTaken finds, for a rejected source form of source id (0 for a new
+// one), the other source that has the name typed (as its name or an alias)
+// when the name was refused, and the one that has an alias typed when the
+// aliases were: the messages then link to them.
+func (s *Server) sourceTaken(c echo.Context, f *views.SourceForm, id int64) error {
+	other := func(name string) (*claimtrack.Source, error) {
+		src, err := s.store.FindSourceByName(c.Request().Context(), name)
+		switch {
+		case claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND:
+			return nil, nil
+		case err != nil:
+			return nil, err
+		case src.ID == id:
+			return nil, nil
+		}
+		return src, nil
 	}
-	other, err := s.store.FindSourceByName(c.Request().Context(), f.Name)
-	switch {
-	case claimtrack.ErrorCode(err) == claimtrack.ENOTFOUND:
-		return nil, nil
-	case err != nil:
-		return nil, err
-	case other.ID == id:
-		return nil, nil
+	var err error
+	if f.Errors.Has("name") {
+		if f.Taken, err = other(f.Name); err != nil {
+			return err
+		}
 	}
-	return other, nil
+	in := sourceInput(*f)
+	in.Normalize()
+	if f.Errors.Has("aliases") && claimtrack.FieldErrors(in.Validate())["aliases"] == "" {
+		for _, a := range in.Aliases {
+			if f.AliasTaken, err = other(a); err != nil || f.AliasTaken != nil {
+				f.TakenAlias = a
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // handleSourceEdit shows the edit form filled with the source as it is now.
@@ -201,7 +218,8 @@ func (s *Server) handleSourceEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.SourceForm{Name: src.Name, Kind: string(src.Kind), Role: src.Role, URL: src.URL, Description: src.Description}
+	f := views.SourceForm{Name: src.Name, Kind: string(src.Kind), Role: src.Role, URL: src.URL, Description: src.Description,
+		Aliases: claimtrack.JoinAliases(src.Aliases)}
 	return s.render(c, http.StatusOK, views.SourceFormPage(s.page(c, "Edit "+src.Name, "sources"), src, f))
 }
 
@@ -220,7 +238,7 @@ func (s *Server) handleSourceUpdate(c echo.Context) error {
 			return ferr
 		}
 		f.Errors = errorsOf(err)
-		if f.Taken, err = s.sourceTaken(c, f, id); err != nil {
+		if err := s.sourceTaken(c, &f, id); err != nil {
 			return err
 		}
 		return s.render(c, http.StatusUnprocessableEntity, views.SourceFormPage(s.page(c, "Edit "+src.Name, "sources"), src, f))

@@ -141,7 +141,7 @@ func (t EventType) Valid() bool {
 var eventFieldOrder = []string{
 	"text", "context", "kind", "due_date", "tags", "status",
 	"source", "stance", "quote", "url", "published_at", "via", "note",
-	"name", "role", "description", "title", "outlet", "summary", "assignee", "question",
+	"name", "role", "aliases", "description", "title", "outlet", "summary", "assignee", "question",
 }
 
 // FieldLabel names an event field for people.
@@ -177,6 +177,8 @@ func FieldLabel(k string) string {
 		return "Name"
 	case "role":
 		return "Role"
+	case "aliases":
+		return "Other names"
 	case "description":
 		return "Description"
 	case "title":

@@ -102,6 +102,8 @@ func checkEventValue(f fieldErrors, t EventType, field, key, v string) {
 		checkLength(f, field, "The note", v, 0, NoteMax, true)
 	case "source", "name":
 		validateSourceName(f, field, v)
+	case "aliases":
+		validateAliases(f, field, ParseAliases(v))
 	case "via":
 		if v != "" {
 			validateSourceName(f, field, v)

@@ -16,9 +16,8 @@ type SimilarSource struct {
 }
 
 // Names lists the names a source is known by, the ones a typed name is
-// compared with. A source has one name; other names it goes by belong in
-// this list too, so that every name of it is found and compared alike.
-func (s *Source) Names() []string { return []string{s.Name} }
+// compared with: its name, then its aliases.
+func (s *Source) Names() []string { return append([]string{s.Name}, s.Aliases...) }
 
 // nameWords splits a name into its words, case folded: runs of letters and
 // digits.

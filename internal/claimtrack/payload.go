@@ -65,11 +65,12 @@ type SourceValues struct {
 	Kind        SourceKind
 	Role, URL   string
 	Description string
+	Aliases     []string
 }
 
 // SourceValuesOf are the recorded fields of s.
 func SourceValuesOf(s *Source) SourceValues {
-	return SourceValues{Name: s.Name, Kind: s.Kind, Role: s.Role, URL: s.URL, Description: s.Description}
+	return SourceValues{Name: s.Name, Kind: s.Kind, Role: s.Role, URL: s.URL, Description: s.Description, Aliases: s.Aliases}
 }
 
 // FieldChange is one field an edit changed, with its value before and after
@@ -389,7 +390,7 @@ func DecodePayload(t EventType, before, after map[string]string) Payload {
 		return EvidenceRemoved{Link: decodeLink(before)}
 	case EventSourceCreated:
 		return SourceCreated{Source: SourceValues{Name: after["name"], Kind: SourceKind(after["kind"]), Role: after["role"],
-			URL: after["url"], Description: after["description"]}}
+			URL: after["url"], Description: after["description"], Aliases: ParseAliases(after["aliases"])}}
 	case EventReportImported:
 		return ReportImported{Title: after["title"], Outlet: after["outlet"], URL: after["url"], Summary: after["summary"]}
 	case EventDataImported:
@@ -485,8 +486,14 @@ func questionFields(v QuestionValues) map[string]string {
 	return map[string]string{"title": v.Title, "description": v.Description}
 }
 
+// sourceFields encodes a source; its aliases, one per line, only when it
+// has some.
 func sourceFields(v SourceValues) map[string]string {
-	return map[string]string{"name": v.Name, "kind": string(v.Kind), "role": v.Role, "url": v.URL, "description": v.Description}
+	m := map[string]string{"name": v.Name, "kind": string(v.Kind), "role": v.Role, "url": v.URL, "description": v.Description}
+	if len(v.Aliases) > 0 {
+		m["aliases"] = JoinAliases(v.Aliases)
+	}
+	return m
 }
 
 func parseID(s string) int64 {

@@ -22,6 +22,8 @@ func TestPayload_RoundTrip(t *testing.T) {
 	source := claimtrack.SourceValues{Name: "Dmitry Peskov", Kind: claimtrack.SourcePerson, Role: "Kremlin spokesman"}
 	renamed := source
 	renamed.Name = "Dmitri Peskov"
+	aliased := source
+	aliased.Aliases = []string{"Peskov", "the Kremlin spokesman"}
 	payloads := []claimtrack.Payload{
 		claimtrack.ClaimCreated{Claim: claim},
 		claimtrack.ClaimEdit(claim, edited),
@@ -31,7 +33,9 @@ func TestPayload_RoundTrip(t *testing.T) {
 		claimtrack.EvidenceEdit(link, moved),
 		claimtrack.EvidenceRemoved{Link: link},
 		claimtrack.SourceCreated{Source: source},
+		claimtrack.SourceCreated{Source: aliased},
 		claimtrack.SourceEdit(source, renamed),
+		claimtrack.SourceEdit(renamed, aliased),
 		claimtrack.ReportImported{Title: "Victory Day", Outlet: "Wire", URL: "https://example.org/r", Summary: "Who goes."},
 		claimtrack.DataImported{File: "dump.json", Claims: 3, Sources: 2, Evidence: 5, Events: 11, Reports: 1},
 		claimtrack.UserCreated{Username: "ana", Role: claimtrack.RoleEditor},
@@ -57,6 +61,21 @@ func TestPayload_RoundTrip(t *testing.T) {
 		assert.True(t, seen[k], "%s has a payload in this test", k)
 	}
 	assert.Nil(t, claimtrack.DecodePayload("nothing_known", nil, nil))
+
+	// Aliases are one field, one per line, and only when there are some.
+	_, after := claimtrack.EncodePayload(claimtrack.SourceCreated{Source: aliased})
+	assert.Equal(t, "Peskov\nthe Kremlin spokesman", after["aliases"])
+	_, after = claimtrack.EncodePayload(claimtrack.SourceCreated{Source: source})
+	assert.NotContains(t, after, "aliases")
+	assert.Equal(t, claimtrack.Changes{{Field: "name", Before: "Dmitri Peskov", After: "Dmitry Peskov"},
+		{Field: "aliases", Before: "", After: "Peskov\nthe Kremlin spokesman"}}, claimtrack.SourceEdit(renamed, aliased).Changes)
+	// An import's aliases are checked as names.
+	assert.NoError(t, claimtrack.CheckEventValues(claimtrack.EventSourceCreated, nil,
+		map[string]string{"name": "Dmitry Peskov", "kind": "person", "aliases": "Peskov\nthe Kremlin spokesman"}, ""))
+	err := claimtrack.CheckEventValues(claimtrack.EventSourceEdited, map[string]string{"aliases": "P"},
+		map[string]string{"aliases": "Peskov\nthe \x07Kremlin"}, "")
+	assert.Equal(t, map[string]string{"before.aliases": "The other name “P” must be at least 2 characters.",
+		"after.aliases": "The other name “the \x07Kremlin” contains control characters."}, claimtrack.FieldErrors(err))
 }
 
 // An edit records only what changed; a new source or via records its id with

@@ -38,6 +38,7 @@ type MatchPlace string
 const (
 	MatchTag     MatchPlace = "tag"
 	MatchSource  MatchPlace = "source" // a linked source's name ("via" sources included)
+	MatchAlias   MatchPlace = "alias"  // one of a linked source's other names
 	MatchRole    MatchPlace = "role"   // a linked source's role
 	MatchContext MatchPlace = "context"
 	MatchVerdict MatchPlace = "verdict" // the verdict note
@@ -46,13 +47,14 @@ const (
 )
 
 // MatchPlaces lists the places in the order a hit lists them.
-var MatchPlaces = []MatchPlace{MatchTag, MatchSource, MatchRole, MatchContext, MatchVerdict, MatchQuote, MatchNote}
+var MatchPlaces = []MatchPlace{MatchTag, MatchSource, MatchAlias, MatchRole, MatchContext, MatchVerdict, MatchQuote, MatchNote}
 
 // Match is one place a search matched in a claim's record, other than its
 // text, with the passage that matched.
 type Match struct {
 	Place MatchPlace
-	// Source is the name of the source, for MatchSource and MatchRole.
+	// Source is the name of the source, for MatchSource, MatchAlias and
+	// MatchRole.
 	Source string
 	// Passage is the part that matched (a tag, a name, a role, or some
 	// words around the matches of a longer text), the matches marked.

@@ -1,6 +1,7 @@
 package claimtrack
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,8 +61,12 @@ type Source struct {
 	Role        string // role or affiliation, e.g. "Kremlin spokesman"
 	URL         string
 	Description string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Aliases are the other names it goes by ("Peskov", "the Kremlin
+	// spokesman"), in the order given; filled where a page or a match needs
+	// them (FindSourceByID, the pickers, exports), nil elsewhere.
+	Aliases   []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Record is its track record, where a page shows it (nil elsewhere).
 	Record *SourceRecord
 }
@@ -73,16 +78,56 @@ type SourceInput struct {
 	Role        string
 	URL         string
 	Description string
+	// Aliases are the source's other names (see Source.Aliases).
+	Aliases []string
 }
 
-// Normalize trims every field and collapses runs of space in the name.
+// SourceAliasesMax is the most aliases a source has.
+const SourceAliasesMax = 20
+
+// Normalize trims every field and collapses runs of space in the name and
+// the aliases; it drops empty aliases, an alias given twice (ignoring case)
+// and one that is the source's own name.
 func (in *SourceInput) Normalize() {
 	in.Name = NormalizeSourceName(in.Name)
 	in.Kind = SourceKind(strings.TrimSpace(string(in.Kind)))
 	in.Role = NormalizeLine(in.Role)
 	in.URL = NormalizeLine(in.URL)
 	in.Description = NormalizeText(in.Description)
+	in.Aliases = NormalizeAliases(in.Name, in.Aliases)
 }
+
+// NormalizeAliases trims and collapses the space of each alias of the
+// source named name, and drops the empty ones, those given before (ignoring
+// case) and the name itself. It returns nil for none.
+func NormalizeAliases(name string, aliases []string) []string {
+	var out []string
+	seen := map[string]bool{SourceNameKey(name): true}
+	for _, a := range aliases {
+		a = NormalizeSourceName(a)
+		if a == "" || seen[SourceNameKey(a)] {
+			continue
+		}
+		seen[SourceNameKey(a)] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// ParseAliases reads aliases written one per line, as the source form's
+// "Other names" and the history's "aliases" value hold them.
+func ParseAliases(s string) []string {
+	var out []string
+	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// JoinAliases writes aliases one per line, as ParseAliases reads them.
+func JoinAliases(aliases []string) string { return strings.Join(aliases, "\n") }
 
 // Validate checks the input against the rules for sources.
 func (in *SourceInput) Validate() error {
@@ -94,7 +139,19 @@ func (in *SourceInput) Validate() error {
 	checkLength(f, "role", "The role", in.Role, 0, SourceRoleMax, false)
 	checkURL(f, "url", in.URL)
 	checkLength(f, "description", "The description", in.Description, 0, DescriptionMax, true)
+	validateAliases(f, "aliases", in.Aliases)
 	return f.err()
+}
+
+// validateAliases checks aliases as names, and their number.
+func validateAliases(f fieldErrors, field string, aliases []string) {
+	if len(aliases) > SourceAliasesMax {
+		f.add(field, "Give at most "+strconv.Itoa(SourceAliasesMax)+" other names (there are "+strconv.Itoa(len(aliases))+").")
+		return
+	}
+	for _, a := range aliases {
+		checkLength(f, field, "The other name “"+a+"”", a, SourceNameMin, SourceNameMax, false)
+	}
 }
 
 func validateSourceName(f fieldErrors, field, name string) {

@@ -60,6 +60,9 @@ type Source struct {
 	Description string `json:"description"`
 	CreatedAt   string `json:"created_at"`
 	UpdatedAt   string `json:"updated_at"`
+	// Aliases are the source's other names, in order (a dump without them
+	// reads as none). In CSV they share one cell, one per line.
+	Aliases []string `json:"aliases"`
 }
 
 // Question groups claims that exclude one another (its outcomes name it).
@@ -140,8 +143,12 @@ func FromReport(r *claimtrack.Report) *Report {
 }
 
 func FromSource(s *claimtrack.Source) *Source {
+	aliases := s.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
 	return &Source{ID: s.ID, Name: s.Name, Kind: string(s.Kind), Role: s.Role, URL: s.URL, Description: s.Description,
-		CreatedAt: FormatTime(s.CreatedAt), UpdatedAt: FormatTime(s.UpdatedAt)}
+		CreatedAt: FormatTime(s.CreatedAt), UpdatedAt: FormatTime(s.UpdatedAt), Aliases: aliases}
 }
 
 func FromQuestion(q *claimtrack.Question) *Question {
@@ -183,7 +190,7 @@ func Header(t Table) []string {
 	case TableReports:
 		return []string{"id", "key", "title", "outlet", "url", "published_at", "summary", "created_at"}
 	case TableSources:
-		return []string{"id", "name", "kind", "role", "url", "description", "created_at", "updated_at"}
+		return []string{"id", "name", "kind", "role", "url", "description", "created_at", "updated_at", "aliases"}
 	case TableQuestions:
 		return []string{"id", "title", "description", "version", "created_at", "updated_at"}
 	case TableClaims:
@@ -204,6 +211,8 @@ func Header(t Table) []string {
 // stop after any of them.
 func OptionalColumns(t Table) []string {
 	switch t {
+	case TableSources:
+		return []string{"aliases"}
 	case TableClaims:
 		return []string{"assignee", "question_id"}
 	case TableEvents:
@@ -213,14 +222,15 @@ func OptionalColumns(t Table) []string {
 }
 
 // Record is a row as CSV fields, in the order of Header: numbers in decimal,
-// 0 for "none", tags joined by ", ", before and after as JSON objects.
+// 0 for "none", tags joined by ", ", aliases one per line, before and after
+// as JSON objects.
 func Record(row any) []string {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	switch r := row.(type) {
 	case *Report:
 		return []string{id(r.ID), r.Key, r.Title, r.Outlet, r.URL, r.PublishedAt, r.Summary, r.CreatedAt}
 	case *Source:
-		return []string{id(r.ID), r.Name, r.Kind, r.Role, r.URL, r.Description, r.CreatedAt, r.UpdatedAt}
+		return []string{id(r.ID), r.Name, r.Kind, r.Role, r.URL, r.Description, r.CreatedAt, r.UpdatedAt, claimtrack.JoinAliases(r.Aliases)}
 	case *Question:
 		return []string{id(r.ID), r.Title, r.Description, id(r.Version), r.CreatedAt, r.UpdatedAt}
 	case *Claim:

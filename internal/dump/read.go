@@ -229,7 +229,7 @@ func readCSVTable(r io.Reader, t Table, d *Dump, p *problems) error {
 				PublishedAt: v["published_at"], Summary: v["summary"], CreatedAt: v["created_at"]})
 		case TableSources:
 			d.Sources = append(d.Sources, Source{ID: num("id"), Name: v["name"], Kind: v["kind"], Role: v["role"], URL: v["url"],
-				Description: v["description"], CreatedAt: v["created_at"], UpdatedAt: v["updated_at"]})
+				Description: v["description"], CreatedAt: v["created_at"], UpdatedAt: v["updated_at"], Aliases: claimtrack.ParseAliases(v["aliases"])})
 		case TableQuestions:
 			d.Questions = append(d.Questions, Question{ID: num("id"), Title: v["title"], Description: v["description"], Version: num("version"),
 				CreatedAt: v["created_at"], UpdatedAt: v["updated_at"]})

@@ -100,3 +100,44 @@ func TestValidate_Assignee(t *testing.T) {
 	assert.Equal(t, int64(1), problems[1].ID)
 	assert.Equal(t, int64(2), problems[2].ID, "an assignment records who it is to")
 }
+
+// A source's aliases are the last column of sources.csv, one per line in
+// the cell; a dump made before sources had them reads as none. Aliases are
+// checked as names, and may not name another source of the file.
+func TestReadCSVDir_Aliases(t *testing.T) {
+	header := strings.Join(dump.Header(dump.TableSources), ",")
+	require.True(t, strings.HasSuffix(header, ",aliases"))
+	older := strings.TrimSuffix(header, ",aliases")
+	const row = "\r\n4,Anatoly Krasnov,person,,,,2025-05-01T00:00:00.000000Z,2025-05-01T00:00:00.000000Z"
+	for _, tc := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"with", header + row + ",\"Krasnov\nthe ministry spokesman\"\r\n", []string{"Krasnov", "the ministry spokesman"}},
+		{"none", header + row + ",\r\n", nil},
+		{"older", older + row + "\r\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "sources.csv"), []byte(tc.file), 0o644))
+			d, err := dump.ReadCSVDir(dir)
+			require.NoError(t, err)
+			require.Len(t, d.Sources, 1)
+			assert.Equal(t, tc.want, d.Sources[0].Aliases)
+			assert.NoError(t, d.Validate())
+		})
+	}
+	t.Run("taken", func(t *testing.T) {
+		dir := t.TempDir()
+		file := header + row + ",\"Krasnov\nKRASNOV\"" + "\r\n5,Krasnov,person,,,,2025-05-01T00:00:00.000000Z,,\r\n" +
+			"6,Irina Belova,person,,,,2025-05-01T00:00:00.000000Z,,anatoly krasnov\r\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "sources.csv"), []byte(file), 0o644))
+		d, err := dump.ReadCSVDir(dir)
+		require.NoError(t, err)
+		err = d.Validate()
+		require.Error(t, err)
+		assert.ErrorContains(t, err, "An alias is empty, given twice, or the source's own name.")
+		assert.ErrorContains(t, err, "Another source has the same name or alias.")
+		assert.ErrorContains(t, err, "“anatoly krasnov” is another source's name or alias.")
+	})
+}

@@ -14,8 +14,12 @@ type Result struct {
 
 	Reports, Sources, Questions, Claims, Evidence, Events int // rows added
 	// SourcesMatched counts sources of the file that exist here under the
-	// same name (ignoring case): their links point to the existing source.
+	// same name or alias (ignoring case): their links point to the existing
+	// source, which keeps its own aliases.
 	SourcesMatched int
+	// AliasesDropped counts aliases of new sources that were already a name
+	// or alias of a source here: the source here keeps them.
+	AliasesDropped int
 	// ReportsSkipped counts reports already here (by key); ClaimsSkipped
 	// their claims, which are left out with their links and history.
 	ReportsSkipped, ClaimsSkipped int
@@ -47,6 +51,9 @@ func (r *Result) Summary() string {
 	var also []string
 	if r.SourcesMatched > 0 {
 		also = append(also, count(r.SourcesMatched, "source")+" matched existing ones by name")
+	}
+	if r.AliasesDropped > 0 {
+		also = append(also, count(r.AliasesDropped, "other name")+" left out, already naming a source here")
 	}
 	if r.ReportsSkipped > 0 {
 		also = append(also, count(r.ReportsSkipped, "report")+" here already, left out with "+count(r.ClaimsSkipped, "claim"))

@@ -72,13 +72,30 @@ func (d *Dump) Validate() error {
 	sources, names := map[int64]bool{}, map[string]bool{}
 	for i, s := range d.Sources {
 		unique(TableSources, i+1, s.ID, sources)
-		in := claimtrack.SourceInput{Name: s.Name, Kind: claimtrack.SourceKind(s.Kind), Role: s.Role, URL: s.URL, Description: s.Description}
+		in := claimtrack.SourceInput{Name: s.Name, Kind: claimtrack.SourceKind(s.Kind), Role: s.Role, URL: s.URL, Description: s.Description,
+			Aliases: s.Aliases}
 		fields(TableSources, i+1, s.ID, in.Validate(), "")
+		if got := claimtrack.NormalizeAliases(s.Name, s.Aliases); len(got) != len(s.Aliases) {
+			p.add(TableSources, i+1, s.ID, "aliases", "An alias is empty, given twice, or the source's own name.")
+		}
 		key := claimtrack.SourceNameKey(s.Name)
 		if names[key] {
-			p.add(TableSources, i+1, s.ID, "name", "Another source has the same name.")
+			p.add(TableSources, i+1, s.ID, "name", "Another source has the same name or alias.")
 		}
 		names[key] = true
+		own := map[string]bool{key: true}
+		for _, a := range s.Aliases {
+			k := claimtrack.SourceNameKey(a)
+			if own[k] {
+				continue
+			}
+			own[k] = true
+			if names[k] {
+				p.add(TableSources, i+1, s.ID, "aliases", "“"+a+"” is another source's name or alias.")
+			} else {
+				names[k] = true
+			}
+		}
 		when(TableSources, i+1, s.ID, "created_at", s.CreatedAt, false)
 		when(TableSources, i+1, s.ID, "updated_at", s.UpdatedAt, true)
 	}

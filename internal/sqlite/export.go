@@ -71,11 +71,13 @@ func (db *DB) Export(ctx context.Context, w dump.Writer, progress func(done, tot
 		}); err != nil {
 			return err
 		}
-		if err := each(dump.TableSources, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.id`, func(s rowScanner) (any, error) {
-			src, err := scanSource(s)
+		if err := each(dump.TableSources, `SELECT `+sourceColumns+`, `+sourceAliasesText+` FROM sources s ORDER BY s.id`, func(s rowScanner) (any, error) {
+			var aliases string
+			src, err := scanSource(s, &aliases)
 			if err != nil {
 				return nil, err
 			}
+			src.Aliases = claimtrack.ParseAliases(aliases)
 			return dump.FromSource(src), nil
 		}); err != nil {
 			return err
@@ -242,7 +244,7 @@ func attachVerdicts(ctx context.Context, tx *Tx, claims []*claimtrack.Claim) err
 	return rows.Err()
 }
 
-// ExportSources calls fn for every source, in id order, read in keyset
+// ExportSources calls fn for every source with its aliases, in id order, read in keyset
 // pages of exportBatch, each in a short read transaction of its own that
 // ends before fn sees its sources (as ExportClaims does).
 func (db *DB) ExportSources(ctx context.Context, fn func(*claimtrack.Source) error) error {
@@ -261,7 +263,10 @@ func (db *DB) ExportSources(ctx context.Context, fn func(*claimtrack.Source) err
 				}
 				batch = append(batch, src)
 			}
-			return rows.Err()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return loadAliases(ctx, tx, batch)
 		})
 		if err != nil {
 			return fmt.Errorf("sqlite: export sources: %w", err)

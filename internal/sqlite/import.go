@@ -21,7 +21,9 @@ var errDryRun = errors.New("dry run")
 // the row and field). Into a tracker without data (accounts aside) it
 // restores: every row keeps its id and the history comes back as it was. Into
 // one with data it merges: rows get new ids, sources with a name that exists
-// here are linked rather than created, and reports already here (same key)
+// here as a name or alias are linked rather than created (keeping the
+// aliases they have here), a new source's aliases that name a source here
+// are dropped and counted, and reports already here (same key)
 // are left out with their claims. Either way the history gains one "data
 // imported" event by actor naming label, and the derived data (search rows,
 // source records and snapshots) is rebuilt. A dry run does all of it and rolls
@@ -154,6 +156,9 @@ func (im *importer) run(d *dump.Dump) error {
 			return err
 		}
 		im.sources[s.ID] = id
+		if err := im.aliases(id, claimtrack.NormalizeAliases(s.Name, s.Aliases)); err != nil {
+			return err
+		}
 		if err := reindexSource(ctx, tx, id); err != nil {
 			return err
 		}
@@ -234,6 +239,27 @@ func (im *importer) run(d *dump.Dump) error {
 		return fmt.Errorf("sqlite: import: search rows: %w", err)
 	}
 	return reserveHistoryIDs(ctx, tx)
+}
+
+// aliases stores the aliases of a source the file brings. In a merge, an
+// alias that is already the name or alias of a source here is dropped and
+// counted: the source here keeps it.
+func (im *importer) aliases(id int64, aliases []string) error {
+	var kept []string
+	for _, a := range aliases {
+		if !im.restore {
+			other, err := findSourceByName(im.ctx, im.tx, a)
+			if err != nil {
+				return err
+			}
+			if other != nil {
+				im.res.AliasesDropped++
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	return replaceAliases(im.ctx, im.tx, id, kept)
 }
 
 // reserveHistoryIDs moves the id counters of the tables the history names

@@ -103,6 +103,16 @@ func sourceDB(t *testing.T) *sqlite.DB {
 	_, err = db.RemoveOutcome(ctx, q2.ID, 11, "editor")
 	require.NoError(t, err)
 	require.NotZero(t, q.ID)
+	// Aliases: given to a seed source by an edit, and to a source made
+	// with them.
+	peskov, err := db.FindSourceByName(ctx, "Dmitry Peskov")
+	require.NoError(t, err)
+	_, err = db.UpdateSource(ctx, peskov.ID, claimtrack.SourceInput{Name: peskov.Name, Kind: peskov.Kind, Role: peskov.Role, URL: peskov.URL,
+		Description: peskov.Description, Aliases: []string{"Peskov", "the Kremlin spokesman", "=Peskov"}}, "editor")
+	require.NoError(t, err)
+	_, err = db.CreateSource(ctx, claimtrack.SourceInput{Name: "Kommersant", Kind: claimtrack.SourceOutlet,
+		Aliases: []string{"Коммерсантъ", "Kommersant daily"}}, "editor")
+	require.NoError(t, err)
 	return db
 }
 
@@ -126,6 +136,14 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 	src := sourceDB(t)
 	want, raw := exportJSON(t, src)
 	want.ExportedAt = ""
+	aliases := map[string][]string{}
+	for _, s := range want.Sources {
+		if len(s.Aliases) > 0 {
+			aliases[s.Name] = s.Aliases
+		}
+	}
+	require.Equal(t, map[string][]string{"Dmitry Peskov": {"Peskov", "the Kremlin spokesman", "=Peskov"},
+		"Kommersant": {"Коммерсантъ", "Kommersant daily"}}, aliases, "the export holds the aliases")
 	csvDir := filepath.Join(t.TempDir(), "csv")
 	cw, err := dump.NewCSVDirWriter(csvDir)
 	require.NoError(t, err)
@@ -211,6 +229,12 @@ func TestImport_RoundTrip_Volume(t *testing.T) {
 			hits, err := dst.Search(ctx, claimtrack.ParseQuery("Izvestia"), 0, 10, 10)
 			require.NoError(t, err)
 			assert.NotEmpty(t, hits.Sources, "the search index knows the imported sources")
+			hits, err = dst.Search(ctx, claimtrack.ParseQuery("Kommersant daily"), 0, 10, 10)
+			require.NoError(t, err)
+			require.Len(t, hits.Sources, 1, "and their aliases")
+			peskov, err := dst.FindSourceByName(ctx, "the kremlin spokesman")
+			require.NoError(t, err)
+			assert.Equal(t, "Dmitry Peskov", peskov.Name)
 			recent, _, err := dst.FindEvents(ctx, claimtrack.EventFilter{Limit: 1})
 			require.NoError(t, err)
 			require.Len(t, recent, 1)
@@ -524,4 +548,39 @@ func TestImport_EvidenceEdited(t *testing.T) {
 		}
 		require.NoError(t, dst.IntegrityCheck(ctx))
 	})
+}
+
+// A merge matches a file's source by name or by an alias here, and the
+// source here keeps its own aliases; a new source brings its aliases, less
+// those that already name a source here, which are counted.
+func TestImport_Merge_Aliases(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := MustOpenDB(t)
+	mustCreateSource(t, src, "Anatoly Krasnov", "Krasnov", "the ministry spokesman")
+	mustCreateSource(t, src, "Irina Belova", "Belova", "I. Belova", "the deputy minister")
+	d, _ := exportJSON(t, src)
+
+	dst := MustOpenDB(t)
+	here := mustCreateSource(t, dst, "Tolya Krasnov", "Anatoly Krasnov", "A. Krasnov")
+	mustCreateSource(t, dst, "Belova")
+	mustCreateSource(t, dst, "Deputy", "the deputy minister")
+	res, err := dst.ImportDump(ctx, d, "importer", "other.json", false)
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.SourcesMatched, "Anatoly Krasnov is an alias here")
+	assert.Equal(t, 1, res.Sources)
+	assert.Equal(t, 2, res.AliasesDropped)
+	assert.Contains(t, res.Summary(), "2 other names left out, already naming a source here")
+
+	got, err := dst.FindSourceByID(ctx, here.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Anatoly Krasnov", "A. Krasnov"}, got.Aliases, "the source here keeps its aliases")
+	belova, err := dst.FindSourceByName(ctx, "Irina Belova")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"I. Belova"}, belova.Aliases)
+	require.NoError(t, dst.CheckSearchIndex(ctx))
+	res2, err := dst.Search(ctx, claimtrack.ParseQuery("\"I. Belova\""), 0, 10, 5)
+	require.NoError(t, err)
+	require.Len(t, res2.Sources, 1)
+	assert.Equal(t, belova.ID, res2.Sources[0].ID)
 }

@@ -46,9 +46,13 @@ func OpenReadOnly(ctx context.Context, path string) (*ReadOnly, error) {
 // Close closes the connection.
 func (ro *ReadOnly) Close() error { return ro.conn.Close() }
 
-// Sources returns every source, by name.
+// Sources returns every source, by name, with its aliases.
 func (ro *ReadOnly) Sources(ctx context.Context) ([]*claimtrack.Source, error) {
-	return querySources(ctx, ro.conn, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+	srcs, err := querySources(ctx, ro.conn, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
+	if err != nil {
+		return nil, err
+	}
+	return srcs, loadAliases(ctx, ro.conn, srcs)
 }
 
 // IntakeSources returns every source as intake knows them.
@@ -60,16 +64,16 @@ func (ro *ReadOnly) IntakeSources(ctx context.Context) ([]intake.KnownSource, er
 	return knownSources(srcs), nil
 }
 
-// IntakeSources returns every source as intake knows them, from the live
-// database.
-func (db *DB) IntakeSources(ctx context.Context) ([]intake.KnownSource, error) {
-	var out []intake.KnownSource
-	err := db.readTx(ctx, func(tx *Tx) error {
-		srcs, err := querySources(ctx, tx, `SELECT `+sourceColumns+` FROM sources s ORDER BY s.name_key`)
-		out = knownSources(srcs)
-		return err
-	})
-	return out, err
+// IntakeSources returns the sources intake matches names against, with
+// their aliases, from the live database (see FindSourcesForIntake); complete
+// is false when there are more than IntakeSourcesMax, and a name proposed as
+// new may then still be one here (FindSourceByName says).
+func (db *DB) IntakeSources(ctx context.Context) ([]intake.KnownSource, bool, error) {
+	srcs, complete, err := db.FindSourcesForIntake(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	return knownSources(srcs), complete, nil
 }
 
 func knownSources(srcs []*claimtrack.Source) []intake.KnownSource {

@@ -135,7 +135,7 @@ func (l *Loader) Write(ctx context.Context, b *Batch) error {
 		for _, bk := range []*bulk{
 			{tx: tx, prefix: `INSERT INTO sources (id, name, name_key, kind, role, url, description, created_at, updated_at) VALUES `,
 				cols: 9, args: rows.sources},
-			{tx: tx, prefix: `INSERT INTO source_search (rowid, name, role) VALUES `, cols: 3, args: rows.sourceSearch},
+			{tx: tx, prefix: `INSERT INTO source_search (rowid, name, role, aliases) VALUES `, cols: 4, args: rows.sourceSearch},
 			{tx: tx, prefix: `INSERT INTO claims (id, text, context, kind, due_date, status, verdict_note, version, created_at, updated_at) VALUES `,
 				cols: 10, args: rows.claims},
 			{tx: tx, prefix: `INSERT INTO claim_tags (claim_id, tag, position, created_at, status) VALUES `, cols: 5, args: rows.tags},
@@ -233,7 +233,7 @@ type loaded struct {
 func loadRows(b *Batch) *loaded {
 	r := &loaded{
 		sources:      make([]any, 0, 9*len(b.Sources)),
-		sourceSearch: make([]any, 0, 3*len(b.Sources)),
+		sourceSearch: make([]any, 0, 4*len(b.Sources)),
 		claims:       make([]any, 0, 10*len(b.Claims)),
 		tags:         make([]any, 0, 5*3*len(b.Claims)),
 		evidence:     make([]any, 0, 10*len(b.Evidence)),
@@ -242,7 +242,7 @@ func loadRows(b *Batch) *loaded {
 	for _, s := range b.Sources {
 		r.sources = append(r.sources, s.ID, s.Name, claimtrack.SourceNameKey(s.Name), s.Kind, s.Role, s.URL, s.Description,
 			formatTime(s.CreatedAt), formatTime(s.UpdatedAt))
-		r.sourceSearch = append(r.sourceSearch, s.ID, s.Name, s.Role)
+		r.sourceSearch = append(r.sourceSearch, s.ID, s.Name, s.Role, "") // a batch's sources have no aliases
 	}
 	links := map[int64][]*claimtrack.Evidence{}
 	for _, e := range b.Evidence {

@@ -130,12 +130,13 @@ const hitColumns = `rowid, highlight(claim_search, 0, char(1), char(2)),
 // countSourcesSQL counts the sources matching an expression, up to a limit.
 const countSourcesSQL = `SELECT count(*) FROM (SELECT 1 FROM source_search WHERE source_search MATCH ? LIMIT ?)`
 
-// sourcesSQL finds the sources whose name or role match, best first;
+// sourcesSQL finds the sources whose name, role or aliases match, best
+// first (a name weighs most, then an alias);
 // newestSourcesSQL lists them newest first.
 const (
 	sourcesSQL = `SELECT ` + sourceColumns + `
 	FROM source_search JOIN sources s ON s.id = source_search.rowid
-	WHERE source_search MATCH ? ORDER BY bm25(source_search, 3.0, 1.0), s.name_key LIMIT ?`
+	WHERE source_search MATCH ? ORDER BY bm25(source_search, 3.0, 1.0, 2.0), s.name_key LIMIT ?`
 	newestSourcesSQL = `SELECT ` + sourceColumns + `
 	FROM source_search JOIN sources s ON s.id = source_search.rowid
 	WHERE source_search MATCH ? ORDER BY source_search.rowid DESC LIMIT ?`
@@ -279,7 +280,7 @@ func splitMarks(s string) claimtrack.Highlight {
 	return h
 }
 
-// SearchSources returns up to limit sources whose name or role matches the
+// SearchSources returns up to limit sources whose name, role or aliases match the
 // plain and source: terms of q: the best first when at most RankLimit match,
 // else the newest first, as for claims.
 func (db *DB) SearchSources(ctx context.Context, q claimtrack.SearchQuery, limit int) ([]*claimtrack.Source, error) {

@@ -12,6 +12,16 @@ import (
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
 
+// sourceAliasesText is the aliases of source s, one per line, as the
+// search indexes hold them (empty for none).
+const sourceAliasesText = `coalesce((SELECT group_concat(a.alias, char(10) ORDER BY a.position) FROM source_aliases a
+	WHERE a.source_id = s.id), '')`
+
+// sourceSearchRow is the statement that (re)builds source_search rows for
+// the sources selected by the condition it is given.
+const sourceSearchRow = `INSERT INTO source_search (rowid, name, role, aliases)
+	SELECT s.id, s.name, s.role, ` + sourceAliasesText + ` FROM sources s WHERE `
+
 // claimSearchRow is the statement that (re)builds claim_search rows for the
 // claims selected by the condition it is given.
 const claimSearchRow = `
@@ -19,7 +29,7 @@ const claimSearchRow = `
 		status, kind, created_at, main_source_id, main_source)
 	SELECT c.id, c.text,
 		coalesce((SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM claim_tags t WHERE t.claim_id = c.id), ''),
-		coalesce((SELECT group_concat(s.name || char(31) || s.role, char(31) ORDER BY s.id) FROM sources s
+		coalesce((SELECT group_concat(s.name || char(31) || s.role || char(31) || ` + sourceAliasesText + `, char(31) ORDER BY s.id) FROM sources s
 			WHERE s.id IN (SELECT source_id FROM evidence WHERE claim_id = c.id
 				UNION SELECT via_source_id FROM evidence WHERE claim_id = c.id)), ''),
 		c.context || char(31) || c.verdict_note,
@@ -33,7 +43,7 @@ const claimSearchRow = `
 
 // partSep separates the parts that share a column of claim_search: the
 // context and the verdict note, each link's quote and note, each source's
-// name and role, the tags. The tokenizer skips it, so searches are as if it
+// name, role and aliases (one per line), the tags. The tokenizer skips it, so searches are as if it
 // were a space; highlight() keeps it, so a hit's marked column tells which
 // part matched. Stored text never holds control characters (validation
 // refuses them).
@@ -76,7 +86,7 @@ func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
 }
 
 // reindexSourceClaims refreshes the search rows of every claim linked to a
-// source, after the source's name or role changed.
+// source, after the source's name, role or aliases changed.
 func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
 	tx.searchRows = true
 	const linked = `(SELECT claim_id FROM evidence WHERE source_id = ?1 UNION SELECT claim_id FROM evidence WHERE via_source_id = ?1)`
@@ -95,7 +105,7 @@ func reindexSource(ctx context.Context, tx *Tx, sourceID int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM source_search WHERE rowid = ?`, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO source_search (rowid, name, role) SELECT id, name, role FROM sources WHERE id = ?`, sourceID); err != nil {
+	if _, err := tx.ExecContext(ctx, sourceSearchRow+`s.id = ?`, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source: %w", err)
 	}
 	return nil
@@ -126,7 +136,7 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 			claimSearchRow + `1`,
 			`INSERT INTO claim_search (claim_search) VALUES ('optimize')`,
 			`DELETE FROM source_search`,
-			`INSERT INTO source_search (rowid, name, role) SELECT id, name, role FROM sources`,
+			sourceSearchRow + `1`,
 			`INSERT INTO source_search (source_search) VALUES ('optimize')`,
 			`DELETE FROM question_search`,
 			`INSERT INTO question_search (rowid, title, description) SELECT id, title, description FROM questions`,
@@ -198,7 +208,7 @@ func claimSearchValues(c *claimtrack.Claim, links []*claimtrack.Evidence) []any 
 	slices.Sort(ids)
 	srcs := make([]string, len(ids))
 	for i, id := range ids {
-		srcs[i] = named[id].Name + partSep + named[id].Role
+		srcs[i] = named[id].Name + partSep + named[id].Role + partSep + claimtrack.JoinAliases(named[id].Aliases)
 	}
 	var mainID int64
 	mainName := ""

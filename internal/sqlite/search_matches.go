@@ -36,17 +36,27 @@ func matchesOf(tags, sources, context, notes string) []claimtrack.Match {
 	for _, part := range marked(tags) {
 		add(claimtrack.Match{Place: claimtrack.MatchTag, Passage: splitMarks(parts(tags)[part])})
 	}
-	// A source's role is listed only when its name did not match: the name
-	// says enough.
+	// Each source has three parts: its name, its role and its aliases (one
+	// per line). Its role or an alias is listed only when its name did not
+	// match: the name says enough. Of the aliases, the one that matched is
+	// shown.
 	srcParts := parts(sources)
 	named := map[int]bool{}
 	for _, i := range marked(sources) {
-		name := splitMarks(srcParts[i-i%2]).Plain()
-		if i%2 == 0 {
+		first := i - i%3
+		name := splitMarks(srcParts[first]).Plain()
+		switch i % 3 {
+		case 0:
 			named[i] = true
 			add(claimtrack.Match{Place: claimtrack.MatchSource, Source: name, Passage: splitMarks(srcParts[i])})
-		} else if !named[i-1] {
-			add(claimtrack.Match{Place: claimtrack.MatchRole, Source: name, Passage: splitMarks(srcParts[i])})
+		case 1:
+			if !named[first] {
+				add(claimtrack.Match{Place: claimtrack.MatchRole, Source: name, Passage: splitMarks(srcParts[i])})
+			}
+		case 2:
+			if !named[first] {
+				add(claimtrack.Match{Place: claimtrack.MatchAlias, Source: name, Passage: splitMarks(markedLine(srcParts[i]))})
+			}
 		}
 	}
 	ctxParts := parts(context)
@@ -75,6 +85,16 @@ func matchesOf(tags, sources, context, notes string) []claimtrack.Match {
 }
 
 func parts(col string) []string { return strings.Split(col, partSep) }
+
+// markedLine is the first line of s that holds a match.
+func markedLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(line, markOpen) {
+			return line
+		}
+	}
+	return s
+}
 
 // marked returns the indexes of the parts of col that hold a match.
 func marked(col string) []int {

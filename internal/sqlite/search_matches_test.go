@@ -43,7 +43,7 @@ func TestMatchesOf(t *testing.T) {
 	m := "\x01"
 	e := "\x02"
 	got := matchesOf("trump"+partSep+m+"kremlin"+e,
-		"Dmitry Peskov"+partSep+m+"Kremlin"+e+" spokesman"+partSep+"Le Point"+partSep+"weekly",
+		"Dmitry Peskov"+partSep+m+"Kremlin"+e+" spokesman"+partSep+"Peskov"+partSep+"Le Point"+partSep+"weekly"+partSep+"",
 		"Some context"+partSep+"A "+m+"kremlin"+e+" verdict",
 		"a quote"+partSep+"a note"+partSep+m+"Kremlin"+e+" quote"+partSep+"")
 	assert.Equal(t, []claimtrack.Match{
@@ -51,8 +51,17 @@ func TestMatchesOf(t *testing.T) {
 		{Place: claimtrack.MatchRole, Source: "Dmitry Peskov", Passage: claimtrack.Highlight{{Text: "Kremlin", Mark: true}, {Text: " spokesman"}}},
 		{Place: claimtrack.MatchVerdict, Passage: claimtrack.Highlight{{Text: "A "}, {Text: "kremlin", Mark: true}, {Text: " verdict"}}},
 	}, got, "three places at most, in the order of the ranking's weights")
-	assert.Empty(t, matchesOf("trump", "Le Point"+partSep+"weekly", "context"+partSep, ""))
-	got = matchesOf("", m+"Dmitry"+e+" Peskov"+partSep+m+"Dmitry"+e+"'s office", "", "")
+	assert.Empty(t, matchesOf("trump", "Le Point"+partSep+"weekly"+partSep+"", "context"+partSep, ""))
+	got = matchesOf("", m+"Dmitry"+e+" Peskov"+partSep+m+"Dmitry"+e+"'s office"+partSep+"Press secretary "+m+"Dmitry"+e, "", "")
 	assert.Equal(t, []claimtrack.Match{{Place: claimtrack.MatchSource, Source: "Dmitry Peskov",
-		Passage: claimtrack.Highlight{{Text: "Dmitry", Mark: true}, {Text: " Peskov"}}}}, got, "the role of a source whose name matched is not listed")
+		Passage: claimtrack.Highlight{{Text: "Dmitry", Mark: true}, {Text: " Peskov"}}}}, got, "the role and aliases of a source whose name matched are not listed")
+
+	// An alias that matched is shown alone, with the name of its source;
+	// the role of the second source matched too.
+	got = matchesOf("", "Le Point"+partSep+"weekly"+partSep+""+partSep+
+		"Dmitry Peskov"+partSep+m+"Kremlin"+e+" aide"+partSep+"Peskov\nthe "+m+"Kremlin"+e+" spokesman\nPress secretary", "", "")
+	assert.Equal(t, []claimtrack.Match{
+		{Place: claimtrack.MatchAlias, Source: "Dmitry Peskov", Passage: claimtrack.Highlight{{Text: "the "}, {Text: "Kremlin", Mark: true}, {Text: " spokesman"}}},
+		{Place: claimtrack.MatchRole, Source: "Dmitry Peskov", Passage: claimtrack.Highlight{{Text: "Kremlin", Mark: true}, {Text: " aide"}}},
+	}, got, "parts are name, role, aliases for each source")
 }

@@ -23,16 +23,14 @@ const (
 	similarCandidates = 100
 )
 
-// FindSimilarSources returns up to limit sources with a name close to name
-// (claimtrack.NameDistance), closest first, leaving out a source of that
-// very name. The sources are found through the source index: those whose
-// name holds every word typed, or all but one, each word as typed or as a
+// FindSimilarSources returns up to limit sources with a name or alias close
+// to name (claimtrack.NameDistance, against each of claimtrack.Source.Names),
+// closest first, leaving out a source with that very name or alias. The
+// sources are found through the source index: those whose name or an alias
+// holds every word typed, or all but one, each word as typed or as a
 // word of the index's vocabulary one letter away. At most similarWords
 // words are looked at, each with at most similarNeighbours such words, in
 // at most similarWords + 1 lookups of at most similarCandidates sources.
-//
-// A source's other names, when it has them, are to be indexed and compared
-// with its name (claimtrack.Source.Names), so that any of them is found.
 func (db *DB) FindSimilarSources(ctx context.Context, name string, limit int) ([]claimtrack.SimilarSource, error) {
 	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	words = words[:min(len(words), similarWords)]
@@ -58,11 +56,11 @@ func (db *DB) FindSimilarSources(ctx context.Context, name string, limit int) ([
 			}
 			alts[i] = "(" + strings.Join(quoted, " OR ") + ")"
 		}
-		exprs := []string{"name : (" + strings.Join(alts, " AND ") + ")"}
+		exprs := []string{sourceNames.columns + " : (" + strings.Join(alts, " AND ") + ")"}
 		if len(alts) > 1 {
 			for i := range alts {
 				rest := slices.Delete(slices.Clone(alts), i, i+1)
-				exprs = append(exprs, "name : ("+strings.Join(rest, " AND ")+")")
+				exprs = append(exprs, sourceNames.columns+" : ("+strings.Join(rest, " AND ")+")")
 			}
 		}
 		seen := map[int64]bool{}
@@ -72,8 +70,11 @@ func (db *DB) FindSimilarSources(ctx context.Context, name string, limit int) ([
 			if err != nil {
 				return fmt.Errorf("sqlite: similar sources: %w", err)
 			}
+			if err := loadAliases(ctx, tx, found); err != nil {
+				return err
+			}
 			for _, s := range found {
-				if seen[s.ID] || claimtrack.SourceNameKey(s.Name) == key {
+				if seen[s.ID] || slices.ContainsFunc(s.Names(), func(n string) bool { return claimtrack.SourceNameKey(n) == key }) {
 					continue
 				}
 				seen[s.ID] = true

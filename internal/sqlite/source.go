@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -32,8 +35,9 @@ func sourceDest() (*claimtrack.Source, []any, func()) {
 }
 
 // CreateSource validates in and stores a new source with its event. A name
-// already taken (ignoring case) is EINVALID on the name field, reported
-// with the other fields' problems.
+// already taken (ignoring case) by another source's name or alias is
+// EINVALID on the name field, an alias taken so on the aliases field,
+// reported with the other fields' problems.
 func (db *DB) CreateSource(ctx context.Context, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
 	in.Normalize()
 	if err := db.sourceInputErrors(ctx, in, 0); err != nil {
@@ -41,7 +45,7 @@ func (db *DB) CreateSource(ctx context.Context, in claimtrack.SourceInput, actor
 	}
 	var s *claimtrack.Source
 	err := db.update(ctx, func(tx *Tx) (err error) {
-		if err := nameTaken(ctx, tx, in.Name, 0); err != nil {
+		if err := namesTaken(ctx, tx, in, 0); err != nil {
 			return err
 		}
 		s, err = createSource(ctx, tx, in, actor)
@@ -51,7 +55,8 @@ func (db *DB) CreateSource(ctx context.Context, in claimtrack.SourceInput, actor
 }
 
 // sourceInputErrors validates the input of source id (0 for a new one): the
-// problems of its fields and, among them, a name another source has.
+// problems of its fields and, among them, a name or alias another source
+// has.
 func (db *DB) sourceInputErrors(ctx context.Context, in claimtrack.SourceInput, id int64) error {
 	verr := in.Validate()
 	if verr == nil || claimtrack.ErrorCode(verr) != claimtrack.EINVALID {
@@ -61,31 +66,54 @@ func (db *DB) sourceInputErrors(ctx context.Context, in claimtrack.SourceInput, 
 	for k, v := range claimtrack.FieldErrors(verr) {
 		fields[k] = v
 	}
-	if _, bad := fields["name"]; !bad {
-		err := db.readTx(ctx, func(tx *Tx) error { return nameTaken(ctx, tx, in.Name, id) })
-		if taken := claimtrack.FieldErrors(err)["name"]; taken != "" {
-			fields["name"] = taken
-		} else if err != nil {
-			return err
+	err := db.readTx(ctx, func(tx *Tx) error { return namesTaken(ctx, tx, in, id) })
+	if taken := claimtrack.FieldErrors(err); len(taken) > 0 {
+		for _, field := range []string{"name", "aliases"} {
+			if _, bad := fields[field]; !bad && taken[field] != "" {
+				fields[field] = taken[field]
+			}
 		}
+	} else if err != nil {
+		return err
 	}
 	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
 }
 
-// nameTaken is EINVALID on the name field when a source other than id has
-// name, ignoring case.
-func nameTaken(ctx context.Context, tx *Tx, name string, id int64) error {
-	other, err := findSourceByName(ctx, tx, name)
-	if err != nil || other == nil || other.ID == id {
+// namesTaken is EINVALID when a source other than id has, ignoring case,
+// the name of in as its name or alias (on the name field), or one of its
+// aliases as its name or alias (on the aliases field, naming the first).
+func namesTaken(ctx context.Context, tx *Tx, in claimtrack.SourceInput, id int64) error {
+	fields := map[string]string{}
+	other, err := findSourceByName(ctx, tx, in.Name)
+	if err != nil {
 		return err
 	}
-	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.",
-		Fields: map[string]string{"name": "A source named “" + other.Name + "” already exists."}}
+	if other != nil && other.ID != id {
+		if claimtrack.SourceNameKey(other.Name) == claimtrack.SourceNameKey(in.Name) {
+			fields["name"] = "A source named “" + other.Name + "” already exists."
+		} else {
+			fields["name"] = "“" + in.Name + "” is another name of " + other.Name + "."
+		}
+	}
+	for _, a := range in.Aliases {
+		other, err := findSourceByName(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if other != nil && other.ID != id {
+			fields["aliases"] = "“" + a + "” is already a name of " + other.Name + "."
+			break
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &claimtrack.Error{Code: claimtrack.EINVALID, Message: "Please correct the highlighted fields.", Fields: fields}
 }
 
 func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
 	s := &claimtrack.Source{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description,
-		CreatedAt: tx.now, UpdatedAt: tx.now}
+		Aliases: in.Aliases, CreatedAt: tx.now, UpdatedAt: tx.now}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO sources (name, name_key, kind, role, url, description, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -94,6 +122,9 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 		return nil, err
 	}
 	if s.ID, err = res.LastInsertId(); err != nil {
+		return nil, err
+	}
+	if err := replaceAliases(ctx, tx, s.ID, s.Aliases); err != nil {
 		return nil, err
 	}
 	if err := reindexSource(ctx, tx, s.ID); err != nil {
@@ -107,14 +138,20 @@ func createSource(ctx context.Context, tx *Tx, in claimtrack.SourceInput, actor 
 	})
 }
 
-// findSourceByName returns the source with this name ignoring case, or nil.
+// findSourceByName returns the source with this name ignoring case, else
+// the one with this alias, or nil.
 func findSourceByName(ctx context.Context, tx *Tx, name string) (*claimtrack.Source, error) {
-	s, err := scanSource(tx.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.name_key = ?`,
-		claimtrack.SourceNameKey(name)))
+	key := claimtrack.SourceNameKey(name)
+	s, err := scanSource(tx.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.name_key = ?1
+		UNION ALL SELECT `+sourceColumns+` FROM source_aliases a JOIN sources s ON s.id = a.source_id WHERE a.alias_key = ?1
+		LIMIT 1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return s, loadAliases(ctx, tx, []*claimtrack.Source{s})
 }
 
 func findSourceByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Source, error) {
@@ -122,7 +159,59 @@ func findSourceByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Source, 
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Source")
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return s, loadAliases(ctx, tx, []*claimtrack.Source{s})
+}
+
+// loadAliases fills the aliases of the sources, in one query.
+func loadAliases(ctx context.Context, q Queryer, sources []*claimtrack.Source) error {
+	if len(sources) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*claimtrack.Source, len(sources))
+	ids := make([]int64, 0, len(sources))
+	for _, s := range sources {
+		byID[s.ID] = s
+		s.Aliases = nil
+		ids = append(ids, s.ID)
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT source_id, alias FROM source_aliases
+		WHERE source_id IN (SELECT value FROM json_each(?)) ORDER BY source_id, position`, string(list))
+	if err != nil {
+		return fmt.Errorf("sqlite: aliases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var alias string
+		if err := rows.Scan(&id, &alias); err != nil {
+			return err
+		}
+		if s := byID[id]; s != nil {
+			s.Aliases = append(s.Aliases, alias)
+		}
+	}
+	return rows.Err()
+}
+
+// replaceAliases makes aliases, in their order, the aliases of source id.
+func replaceAliases(ctx context.Context, tx *Tx, id int64, aliases []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM source_aliases WHERE source_id = ?`, id); err != nil {
+		return fmt.Errorf("sqlite: aliases: %w", err)
+	}
+	for i, a := range aliases {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO source_aliases (source_id, position, alias, alias_key) VALUES (?, ?, ?, ?)`,
+			id, i, a, claimtrack.SourceNameKey(a)); err != nil {
+			return fmt.Errorf("sqlite: aliases: %w", err)
+		}
+	}
+	return nil
 }
 
 // FindSourceByID returns one source, or ENOTFOUND.
@@ -140,12 +229,53 @@ func (db *DB) FindSourceByID(ctx context.Context, id int64) (*claimtrack.Source,
 // the most claims. Any other is reached by typing its name.
 const SourceChoicesMax = 300
 
-// FindSourceChoices returns the sources a picker offers, by name: all of them
-// on a small tracker, the SourceChoicesMax most used on a large one.
+// FindSourceChoices returns the sources a picker offers, by name, with their
+// aliases: all of them on a small tracker, the SourceChoicesMax most used on
+// a large one.
 func (db *DB) FindSourceChoices(ctx context.Context) ([]*claimtrack.Source, error) {
-	return querySources(ctx, db.reader, `SELECT `+sourceColumns+` FROM sources s
-		WHERE s.id IN (SELECT source_id FROM source_stats ORDER BY claims DESC, source_id LIMIT ?)
-		ORDER BY s.name_key`, SourceChoicesMax)
+	out, err := db.mostUsedSources(ctx, SourceChoicesMax)
+	return byName(out), err
+}
+
+// IntakeSourcesMax is the most sources FindSourcesForIntake returns.
+const IntakeSourcesMax = 5000
+
+// FindSourcesForIntake returns the sources, by name with their aliases, that
+// names found in a report are matched against: every source when there are
+// at most IntakeSourcesMax (complete is then true), else the
+// IntakeSourcesMax most used. When the list is not complete, a name it does
+// not hold may still be a source's name or alias: FindSourceByName answers
+// for it.
+func (db *DB) FindSourcesForIntake(ctx context.Context) (sources []*claimtrack.Source, complete bool, err error) {
+	// One more than the bound is read, to learn whether there are more.
+	if sources, err = db.mostUsedSources(ctx, IntakeSourcesMax+1); err != nil {
+		return nil, false, err
+	}
+	complete = len(sources) <= IntakeSourcesMax
+	return byName(sources[:min(len(sources), IntakeSourcesMax)]), complete, nil
+}
+
+// mostUsedSources returns the limit sources linked to the most claims, most
+// used first (ties to the oldest), with their aliases.
+func (db *DB) mostUsedSources(ctx context.Context, limit int) ([]*claimtrack.Source, error) {
+	var out []*claimtrack.Source
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		out, err = querySources(ctx, tx, `SELECT `+sourceColumns+` FROM source_stats st JOIN sources s ON s.id = st.source_id
+			ORDER BY st.claims DESC, st.source_id LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		return loadAliases(ctx, tx, out)
+	})
+	return out, err
+}
+
+// byName sorts sources by name as the sources list orders them (name_key).
+func byName(sources []*claimtrack.Source) []*claimtrack.Source {
+	slices.SortFunc(sources, func(a, b *claimtrack.Source) int {
+		return strings.Compare(claimtrack.SourceNameKey(a.Name), claimtrack.SourceNameKey(b.Name))
+	})
+	return sources
 }
 
 // querySources runs a query selecting sourceColumns and collects the rows.
@@ -167,7 +297,7 @@ func querySources(ctx context.Context, q Queryer, query string, args ...any) ([]
 }
 
 // FindSources returns one page of sources in the filter's order, each with its
-// track record, and the total number of sources.
+// track record and aliases, and the total number of sources.
 func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*claimtrack.SourceSummary, int, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -212,15 +342,22 @@ func (db *DB) FindSources(ctx context.Context, f claimtrack.SourceFilter) ([]*cl
 			sum.Source = *s
 			out = append(out, sum)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		srcs := make([]*claimtrack.Source, len(out))
+		for i, sum := range out {
+			srcs[i] = &sum.Source
+		}
+		return loadAliases(ctx, tx, srcs)
 	})
 
 	return out, total, err
 }
 
-// UpdateSource replaces a source's details and records the change. A new name
-// already used by another source (ignoring case) is EINVALID on the name
-// field. Claims linked to the source are re-indexed in the same transaction,
+// UpdateSource replaces a source's details and aliases and records the
+// change. A new name or alias already used by another source (ignoring case)
+// is EINVALID on the name or aliases field. Claims linked to the source are re-indexed in the same transaction,
 // so a renamed source is found under its new name at once.
 func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceInput, actor string) (*claimtrack.Source, error) {
 	in.Normalize()
@@ -232,11 +369,11 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 		if s, err = findSourceByID(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := nameTaken(ctx, tx, in.Name, id); err != nil {
+		if err := namesTaken(ctx, tx, in, id); err != nil {
 			return err
 		}
 		edit := claimtrack.SourceEdit(claimtrack.SourceValuesOf(s),
-			claimtrack.SourceValues{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description})
+			claimtrack.SourceValues{Name: in.Name, Kind: in.Kind, Role: in.Role, URL: in.URL, Description: in.Description, Aliases: in.Aliases})
 		if len(edit.Changes) == 0 {
 			return nil
 		}
@@ -244,11 +381,16 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 			WHERE id = ?`, in.Name, claimtrack.SourceNameKey(in.Name), in.Kind, in.Role, in.URL, in.Description, formatTime(tx.now), id); err != nil {
 			return err
 		}
-		s.Name, s.Kind, s.Role, s.URL, s.Description, s.UpdatedAt = in.Name, in.Kind, in.Role, in.URL, in.Description, tx.now
+		s.Name, s.Kind, s.Role, s.URL, s.Description, s.Aliases, s.UpdatedAt = in.Name, in.Kind, in.Role, in.URL, in.Description, in.Aliases, tx.now
+		if edit.Changes.Has("aliases") {
+			if err := replaceAliases(ctx, tx, id, in.Aliases); err != nil {
+				return err
+			}
+		}
 		if err := reindexSource(ctx, tx, id); err != nil {
 			return err
 		}
-		if edit.Changes.Has("name") || edit.Changes.Has("role") {
+		if edit.Changes.Has("name") || edit.Changes.Has("role") || edit.Changes.Has("aliases") {
 			if err := reindexSourceClaims(ctx, tx, id); err != nil {
 				return err
 			}
@@ -261,8 +403,8 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, in claimtrack.SourceIn
 	return s, nil
 }
 
-// FindSourceByName returns the source with this name, ignoring case, or
-// ENOTFOUND.
+// FindSourceByName returns the source with this name or, failing that, this
+// alias, ignoring case, or ENOTFOUND.
 func (db *DB) FindSourceByName(ctx context.Context, name string) (*claimtrack.Source, error) {
 	var s *claimtrack.Source
 	err := db.readTx(ctx, func(tx *Tx) (err error) {

@@ -160,7 +160,7 @@ type vocabulary struct {
 
 var (
 	claimWords  = vocabulary{table: "claim_search", vocab: "claim_search_vocab", columns: "{text tags sources context notes}"}
-	sourceNames = vocabulary{table: "source_search", vocab: "source_search_vocab", columns: "name"}
+	sourceNames = vocabulary{table: "source_search", vocab: "source_search_vocab", columns: "{name aliases}"}
 )
 
 // spellCountCap is how many rows holding a word are counted at most when

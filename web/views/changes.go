@@ -75,7 +75,7 @@ func ChangeDetail(ev *claimtrack.Event) string {
 		return s
 	}
 	for _, c := range ev.Changes() {
-		s += " " + claimtrack.FieldLabel(c.Field) + ": “" + c.Before + "” → “" + c.After + "”."
+		s += " " + claimtrack.FieldLabel(c.Field) + ": “" + changeValue(c.Field, c.Before) + "” → “" + changeValue(c.Field, c.After) + "”."
 	}
 	return s
 }
@@ -101,4 +101,13 @@ func changesURL(f ChangesForm, before int64) string {
 		return "/changes"
 	}
 	return "/changes?" + v.Encode()
+}
+
+// changeValue is a recorded value as people read it: a source's aliases,
+// recorded one per line, separated by semicolons.
+func changeValue(field, v string) string {
+	if field == "aliases" {
+		return strings.Join(claimtrack.ParseAliases(v), "; ")
+	}
+	return v
 }

@@ -187,10 +187,16 @@ type SourceForm struct {
 	Role        string
 	URL         string
 	Description string
-	Errors      FormErrors
-	// Taken is the source that already has the name typed, when that is
-	// what is wrong with it: the message links to it.
+	// Aliases are the other names as typed, one per line.
+	Aliases string
+	Errors  FormErrors
+	// Taken is the source that already has the name typed (as its name or
+	// an alias), when that is what is wrong with it: the message links to it.
 	Taken *claimtrack.Source
+	// AliasTaken is the source that already has one of the aliases typed,
+	// when that is what is wrong with them; TakenAlias is that alias.
+	AliasTaken *claimtrack.Source
+	TakenAlias string
 }
 
 // ClaimURL is the address of a claim page.
@@ -519,7 +525,7 @@ func followAction(following bool) string {
 func SimilarNames(similar []claimtrack.SimilarSource) string {
 	names := make([]string, len(similar))
 	for i, s := range similar {
-		names[i] = s.Name
+		names[i] = s.Source.Name
 	}
 	if len(names) < 2 {
 		return strings.Join(names, "")
