@@ -631,7 +631,7 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 	case disputeVerb.MatchString(lv):
 		f.stance = "disputes"
 		f.cues = append(f.cues, Cue{For: "stance", Text: verb})
-		// "disputed that figure, saying …".
+		// "rejected the number, saying …".
 		if i := strings.Index(rest, ", saying "); i >= 0 {
 			f.target = rest[:i]
 			rest = rest[i+len(", saying "):]
@@ -764,7 +764,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	if fr != nil && fr.verb == "called for" {
 		return nil
 	}
-	// "carried the same account", "was picked up by the news agency X".
+	// An outlet said to run the same story, or to have relayed it ("was relayed by X").
 	if m := sameAccountRe.FindStringIndex(text); m != nil && len(prior) > 0 {
 		var who mention
 		if fr != nil && fr.src.ent != nil {
@@ -971,7 +971,7 @@ func worthClaiming(content string, fr *frame) bool {
 		}
 	}
 	if fr != nil && fr.quote && !hasDigit(c) && !hasTense(c) && !hasProper(c) {
-		return false // a generality: "cameras protect the public"
+		return false // a generality: "fences keep walkers safe"
 	}
 	return true
 }
