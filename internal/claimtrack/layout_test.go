@@ -79,6 +79,16 @@ func TestLayout(t *testing.T) {
 	for _, path := range imports(t, "../sqlite") {
 		assert.NotContains(t, path, "internal/gen", "storage never imports the generator")
 	}
+	// The intake engine is pure: the standard library, Unicode segmentation
+	// and the HTML parser; no storage, no web, not even the domain.
+	for _, path := range imports(t, "../intake") {
+		switch path {
+		case "github.com/rivo/uniseg", "golang.org/x/net/html", "golang.org/x/net/html/atom":
+			continue
+		}
+		first := strings.Split(path, "/")[0]
+		assert.NotContains(t, first, ".", "internal/intake imports only the standard library, uniseg and the HTML parser, not %s", path)
+	}
 	for _, path := range imports(t, "../../web/views") {
 		assert.NotContains(t, path, "internal/sqlite", "views never touch the database")
 		assert.NotContains(t, path, "labstack/echo", "views never touch the HTTP framework")
