@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest outagecheck check vet fmt clean bench bench-data intake-eval
+.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest cachetest outagecheck check vet fmt clean bench bench-data intake-eval
 
 # Root installs system packages itself; anyone else through sudo.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -65,6 +65,12 @@ screenshots: browser-tools
 ## loadtest: the server under an open-loop mix at 1,000 req/s on 100k claims and 1M events (generated on first use), with the hello ceiling
 loadtest: build
 	$(GO) run ./cmd/loadtest --bin $(BIN) --db data/loadtest.db
+
+## cachetest: the server behind Debian's Varnish (installed when missing) on loopback with deploy/varnish/claimtrack.vcl:
+## a viral claim reaches the app once per s-maxage, a verdict shows within it, signed-in pages are never cached
+cachetest: build
+	@command -v varnishd >/dev/null || { echo "installing varnish"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; }
+	$(GO) run ./cmd/cachetest --bin $(BIN) --varnishd "$$(command -v varnishd)"
 
 ## outagecheck: the hostile-client checks against the real binary on a copy of the 100k claim database (run bench-data first)
 outagecheck:
