@@ -99,7 +99,6 @@ func apiFail(status int, msg string) error { return echo.NewHTTPError(status, ms
 // session for reading too.
 func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "no-store")
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		if h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
@@ -235,15 +234,18 @@ func (s *Server) linkHeader(c echo.Context, links map[string]string) {
 // etag is a claim version as an entity tag.
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// ifMatch reads the If-Match header: the claim version the client last saw,
-// 0 when absent or "*". A value that is no version is a 412: it can match
+// ifMatch reads the If-Match header: the claim version the client last saw
+// (a write's ETag, "3", or a read's, "3.<hash>"), 0 when absent or "*". A value that is no version is a 412: it can match
 // nothing.
 func ifMatch(c echo.Context) (int64, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0, nil
 	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	// A GET's ETag is the version and a hash after a dot (versionETag);
+	// only the version counts here.
+	tag, _, _ := strings.Cut(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), ".")
+	v, err := strconv.ParseInt(tag, 10, 64)
 	if err != nil || v < 1 {
 		return 0, apiFail(http.StatusPreconditionFailed, "If-Match must be the claim's ETag, such as \"3\".")
 	}

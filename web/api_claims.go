@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -47,6 +46,20 @@ func (s *Server) apiClaimOf(c echo.Context, cl *claimtrack.Claim) apiClaimBody {
 		b.MainSource = &apiRef{cl.MainSource.ID, cl.MainSource.Name}
 	}
 	return b
+}
+
+// apiFreshClaim reads the claim at :id and, first, its freshness.
+func (s *Server) apiFreshClaim(c echo.Context) (*claimtrack.Claim, claimtrack.Freshness, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, claimtrack.Freshness{}, err
+	}
+	f, err := s.store.ClaimFreshness(c.Request().Context(), id)
+	if err != nil {
+		return nil, f, err
+	}
+	cl, err := s.store.FindClaimByID(c.Request().Context(), id)
+	return cl, f, err
 }
 
 // apiClaimID reads the :id of a claim that exists.
@@ -102,16 +115,14 @@ func (s *Server) apiClaims(c echo.Context) error {
 	return s.pagedList(c, out, page, perPage, res.Total)
 }
 
-// GET /claims/:id, with its version as ETag.
+// GET /claims/:id, with an ETag that starts with its version (versionETag).
 func (s *Server) apiClaim(c echo.Context) error {
-	cl, err := s.apiClaimID(c)
+	cl, f, err := s.apiFreshClaim(c)
 	if err != nil {
 		return err
 	}
-	tag := etag(cl.Version)
-	c.Response().Header().Set("ETag", tag)
-	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && strings.Trim(strings.TrimPrefix(inm, "W/"), " ") == tag {
-		return c.NoContent(http.StatusNotModified)
+	if done, err := s.answerVersioned(c, versionETag(cl.Version, s.sharedCacheKey(c, f)), f); done {
+		return err
 	}
 	ev, err := s.store.FindClaimEvidence(c.Request().Context(), cl.ID)
 	if err != nil {

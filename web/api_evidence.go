@@ -40,8 +40,11 @@ func apiEvidenceOf(e *claimtrack.Evidence) apiEvidenceBody {
 
 // GET /claims/:id/evidence.
 func (s *Server) apiClaimEvidence(c echo.Context) error {
-	cl, err := s.apiClaimID(c)
+	cl, f, err := s.apiFreshClaim(c)
 	if err != nil {
+		return err
+	}
+	if done, err := s.answerVersioned(c, versionETag(cl.Version, s.sharedCacheKey(c, f)), f); done {
 		return err
 	}
 	ev, err := s.store.FindClaimEvidence(c.Request().Context(), cl.ID)
@@ -52,7 +55,6 @@ func (s *Server) apiClaimEvidence(c echo.Context) error {
 	for _, e := range ev {
 		out = append(out, apiEvidenceOf(e))
 	}
-	c.Response().Header().Set("ETag", etag(cl.Version))
 	return c.JSON(http.StatusOK, map[string]any{"data": out})
 }
 

@@ -63,11 +63,19 @@ func (s *Server) apiQuestion(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Its outcomes' changes are not the question's: the whole history's
+	// freshness stands for them.
+	f, err := s.store.HistoryFreshness(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	v, err := s.store.FindQuestion(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(v.Question.Version))
+	if done, err := s.answerVersioned(c, versionETag(v.Question.Version, s.sharedCacheKey(c, f)), f); done {
+		return err
+	}
 	return c.JSON(http.StatusOK, s.apiQuestionViewOf(c, v))
 }
 

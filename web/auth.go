@@ -247,7 +247,7 @@ func (s *Server) handleLoginForm(c echo.Context) error {
 	if user(c) != nil {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	return s.render(c, http.StatusOK, views.LoginPage(s.page(c, "Sign in", ""), views.LoginForm{Next: safeNext(c.QueryParam("next"))}))
+	return s.render(c, http.StatusOK, views.LoginPage(s.formPage(c, "Sign in", ""), views.LoginForm{Next: safeNext(c.QueryParam("next"))}))
 }
 
 // handleLogin checks a username and password and signs the person in.
@@ -263,13 +263,13 @@ func (s *Server) handleLogin(c echo.Context) error {
 		secs := s.throttled(c, "sign-in throttled", f.Username, wait)
 		f.Errors = views.FormErrors{"password": "Too many failed sign-ins for this account or from your network. Wait " +
 			strconv.Itoa(secs) + " seconds, then try again."}
-		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return s.render(c, http.StatusTooManyRequests, views.LoginPage(s.formPage(c, "Sign in", ""), f))
 	}
 	// From here the attempt counts as a failure unless it succeeds.
 	fail := func() error {
 		s.logger.Info("sign-in refused", "username", strconv.Quote(f.Username), "remote", c.RealIP())
 		f.Errors = views.FormErrors{"password": "The username or password is wrong."}
-		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.page(c, "Sign in", ""), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.LoginPage(s.formPage(c, "Sign in", ""), f))
 	}
 	if f.Username == "" || pw == "" || len(pw) > 4*claimtrack.PasswordMax {
 		return fail()
@@ -360,7 +360,7 @@ func (s *Server) handleSetupForm(c echo.Context) error {
 	if !s.setupTokenValid(token) {
 		return echo.NewHTTPError(http.StatusNotFound, "This setup link is not valid (any more). Ask whoever runs the tracker for an account.")
 	}
-	return s.render(c, http.StatusOK, views.SetupPage(s.page(c, "Create the first admin", ""), views.AccountForm{Token: token}))
+	return s.render(c, http.StatusOK, views.SetupPage(s.formPage(c, "Create the first admin", ""), views.AccountForm{Token: token}))
 }
 
 // handleSetup creates the first admin and signs them in; the token dies.
@@ -375,7 +375,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	in := claimtrack.NewUser{Username: f.Username, Role: claimtrack.RoleAdmin, Password: c.FormValue("password")}
 	if err := in.Validate(); err != nil {
 		f.Errors = errorsOf(err)
-		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.page(c, "Create the first admin", ""), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.formPage(c, "Create the first admin", ""), f))
 	}
 	hash, err := password.Hash(c.Request().Context(), in.Password)
 	if err != nil {
@@ -384,7 +384,7 @@ func (s *Server) handleSetup(c echo.Context) error {
 	u, err := s.store.CreateUser(c.Request().Context(), in, hash, "", true)
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
 		f.Errors = errorsOf(err)
-		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.page(c, "Create the first admin", ""), f))
+		return s.render(c, http.StatusUnprocessableEntity, views.SetupPage(s.formPage(c, "Create the first admin", ""), f))
 	} else if err != nil {
 		return err
 	}

@@ -104,6 +104,15 @@ func (s *Server) handleClaimView(c echo.Context) error {
 		return err
 	}
 	if raw := c.QueryParam("as_of"); raw != "" {
+		if sharedView(c) {
+			f, err := s.store.ClaimFreshness(c.Request().Context(), id)
+			if err != nil {
+				return err
+			}
+			if done, err := s.fresh(c, f); done {
+				return err
+			}
+		}
 		claim, err := s.store.FindClaimByID(c.Request().Context(), id)
 		if err != nil {
 			return err
@@ -116,29 +125,36 @@ func (s *Server) handleClaimView(c echo.Context) error {
 	return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
 }
 
-// sharedView reports whether a claim view shows exactly what every visitor
-// who is not signed in sees: a plain GET of the page, with no message
-// carried over from a previous request.
-func sharedView(c echo.Context) bool {
-	if c.Request().Method != http.MethodGet || c.Request().URL.RawQuery != "" || user(c) != nil {
-		return false
-	}
-	_, err := c.Cookie(flashCookie)
-	return err != nil
-}
-
-// showSharedClaim answers a shared view of a claim from the page cache, or
-// reads and renders it and keeps it there. The database's generation is taken
-// before anything is read, so a page is never kept as current after a change
-// it may have missed. A page that holds the visitor's CSRF token is not kept.
+// showSharedClaim answers a view of a claim that every visitor gets alike
+// (see sharedView): with 304 when the visitor holds it already, from the page
+// cache when it is kept there, else by reading and rendering it. The plain
+// view (no query) is kept in the page cache. The generation and the claim's
+// freshness are taken before anything is read, so a page is never kept as
+// current after a change it may have missed.
 func (s *Server) showSharedClaim(c echo.Context, id int64) error {
-	gen, err := s.store.Generation(c.Request().Context())
-	if err != nil {
-		return s.showClaim(c, http.StatusOK, id, nil, views.StatusForm{}, views.EvidenceForm{})
+	ctx := c.Request().Context()
+	gen, err := s.store.Generation(ctx)
+	keep := err == nil && c.Request().URL.RawQuery == ""
+	base, day := s.baseURL(c), s.Now().UTC().Format(time.DateOnly)
+	if keep {
+		if v, page, ok := s.pages.get(id, base, gen, day); ok {
+			s.pages.hits.Add(1)
+			return s.sendShared(c, v, page)
+		}
 	}
-	now, base := s.Now(), s.baseURL(c)
-	if page, ok := s.pages.get(id, base, gen, now); ok {
-		return writePage(c, http.StatusOK, page)
+	f, err := s.store.ClaimFreshness(ctx, id)
+	if err != nil {
+		return err
+	}
+	v := s.validatorsOf(c, f)
+	if keep {
+		if page, ok := s.pages.current(id, base, gen, day, v.etag); ok {
+			s.pages.hits.Add(1)
+			return s.sendShared(c, v, page)
+		}
+	}
+	if done, err := s.answerShared(c, v); done {
+		return err
 	}
 	d, review, err := s.loadClaimPage(c, id, nil, views.StatusForm{}, views.EvidenceForm{})
 	if err != nil {
@@ -150,9 +166,20 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if token, _ := c.Get(csrfKey).(string); token == "" || !bytes.Contains(page, []byte(token)) {
-		page = bytes.Clone(page)
-		s.pages.put(id, base, gen, now, page)
+	if keep {
+		s.pages.misses.Add(1)
+		if token, _ := c.Get(csrfKey).(string); token == "" {
+			page = bytes.Clone(page)
+			s.pages.put(id, base, gen, day, v, page)
+		}
+	}
+	return writePage(c, http.StatusOK, page)
+}
+
+// sendShared answers a shared view with a page kept with validators v.
+func (s *Server) sendShared(c echo.Context, v validators, page []byte) error {
+	if done, err := s.answerShared(c, v); done {
+		return err
 	}
 	return writePage(c, http.StatusOK, page)
 }

@@ -4,29 +4,24 @@ import (
 	"container/list"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
-// Sizes of the shared page cache.
-const (
-	// SharedPagesBytes bounds the memory the kept claim pages take.
-	SharedPagesBytes = 8 << 20
-	// SharedPageTTL is how long a kept page is given out at most: its
-	// relative times ("5 minutes ago") count in minutes, so they are at most
-	// this much behind.
-	SharedPageTTL = 5 * time.Second
-)
+// SharedPagesBytes bounds the memory the kept claim pages take.
+const SharedPagesBytes = 8 << 20
 
 // pageCache keeps the claim pages shown to visitors who are not signed in.
 // They all see the same page of a claim, so a claim read by many at once (a
 // fact-check gone viral) is read from the database and rendered once per
-// change rather than once per reader. A page is given out only while the
-// database's generation is the one it was rendered at, which any commit by
-// any process changes, and for at most SharedPageTTL. The least recently
-// used pages go first when the cache is full. A page is kept for the base URL
-// it was rendered with (its ClaimReview markup holds absolute URLs), so a
-// visitor is only given a page with the address they themselves are allowed
-// to use.
+// change to what it shows rather than once per reader. A page is kept with
+// its validators, whose ETag stands for the claim's freshness (see
+// ClaimFreshness): it is given out while the claim's freshness is the one it
+// was rendered with, so a change to another claim leaves it kept. The
+// freshness is not even read while the database's generation is the one the
+// page was last found current at, and on the day it was rendered at (due
+// dates are measured against the day). The least recently used pages go
+// first when the cache is full. A page is kept for the base URL it was
+// rendered with (its ClaimReview markup holds absolute URLs), so a visitor is
+// only given a page with the address they themselves are allowed to use.
 type pageCache struct {
 	mu      sync.Mutex
 	entries map[pageKey]*list.Element // claim and base URL → element holding a *sharedPage
@@ -45,8 +40,9 @@ type pageKey struct {
 
 type sharedPage struct {
 	key  pageKey
-	gen  int64
-	at   time.Time // when it was rendered
+	gen  int64  // the generation it was last found current at
+	day  string // the day it was rendered on (YYYY-MM-DD, UTC)
+	v    validators
 	body []byte
 }
 
@@ -54,32 +50,50 @@ func newPageCache(max int) *pageCache {
 	return &pageCache{entries: map[pageKey]*list.Element{}, max: max}
 }
 
-// get returns the page of claim id with base URL base rendered at generation
-// gen, if it is kept and younger than SharedPageTTL at now. The caller must
-// not change it.
-func (c *pageCache) get(id int64, base string, gen int64, now time.Time) ([]byte, bool) {
+// get returns the page of claim id with base URL base if it is kept, was
+// found current at generation gen and rendered on day. The caller must not
+// change the body.
+func (c *pageCache) get(id int64, base string, gen int64, day string) (validators, []byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[pageKey{id, base}]
 	if !ok {
-		c.misses.Add(1)
+		return validators{}, nil, false
+	}
+	p := e.Value.(*sharedPage)
+	if p.gen != gen || p.day != day {
+		return validators{}, nil, false
+	}
+	c.recent.MoveToFront(e)
+	return p.v, p.body, true
+}
+
+// current returns the page of claim id with base URL base if it is kept with
+// the ETag etag (the claim's freshness now), rendered on day, and notes that
+// it was current at generation gen. A kept page with another ETag or day is
+// forgotten.
+func (c *pageCache) current(id int64, base string, gen int64, day, etag string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[pageKey{id, base}]
+	if !ok {
 		return nil, false
 	}
 	p := e.Value.(*sharedPage)
-	if p.gen != gen || now.Sub(p.at) >= SharedPageTTL || now.Before(p.at) {
+	if p.v.etag != etag || p.day != day {
 		c.remove(e)
-		c.misses.Add(1)
 		return nil, false
 	}
+	p.gen = max(p.gen, gen)
 	c.recent.MoveToFront(e)
-	c.hits.Add(1)
 	return p.body, true
 }
 
-// put keeps body as the page of claim id with base URL base at generation
-// gen, rendered at now, unless a page of a later generation is already kept.
-// body must not change afterwards.
-func (c *pageCache) put(id int64, base string, gen int64, now time.Time, body []byte) {
+// put keeps body, with validators v, as the page of claim id with base URL
+// base, found current at generation gen and rendered on day, unless a page
+// found current at a later generation is already kept. body must not change
+// afterwards.
+func (c *pageCache) put(id int64, base string, gen int64, day string, v validators, body []byte) {
 	if len(body) > c.max {
 		return
 	}
@@ -92,7 +106,7 @@ func (c *pageCache) put(id int64, base string, gen int64, now time.Time, body []
 		}
 		c.remove(e)
 	}
-	c.entries[key] = c.recent.PushFront(&sharedPage{key: key, gen: gen, at: now, body: body})
+	c.entries[key] = c.recent.PushFront(&sharedPage{key: key, gen: gen, day: day, v: v, body: body})
 	c.bytes += len(body)
 	for c.bytes > c.max {
 		c.remove(c.recent.Back())

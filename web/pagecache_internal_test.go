@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,49 +11,59 @@ import (
 func TestPageCache_BoundedLeastRecentlyUsedFirst(t *testing.T) {
 	t.Parallel()
 	c := newPageCache(10 << 10)
-	now := time.Now()
+	const day = "2026-12-03"
+	v := validators{etag: `"a"`}
 	page := func(b byte) []byte { return bytes.Repeat([]byte{b}, 3<<10) }
-	c.put(1, "", 7, now, page('a'))
-	c.put(2, "", 7, now, page('b'))
-	c.put(3, "", 7, now, page('c'))
-	_, ok := c.get(1, "", 7, now) // 1 is now the most recently used
+	c.put(1, "", 7, day, v, page('a'))
+	c.put(2, "", 7, day, v, page('b'))
+	c.put(3, "", 7, day, v, page('c'))
+	_, _, ok := c.get(1, "", 7, day) // 1 is now the most recently used
 	require.True(t, ok)
-	c.put(4, "", 7, now, page('d')) // over 10 KiB: 2 goes
+	c.put(4, "", 7, day, v, page('d')) // over 10 KiB: 2 goes
 	assert.LessOrEqual(t, c.bytes, 10<<10)
-	_, ok = c.get(2, "", 7, now)
+	_, _, ok = c.get(2, "", 7, day)
 	assert.False(t, ok, "the least recently used page went first")
 	for _, id := range []int64{1, 3, 4} {
-		got, ok := c.get(id, "", 7, now)
+		_, got, ok := c.get(id, "", 7, day)
 		assert.True(t, ok, "page %d", id)
 		assert.Len(t, got, 3<<10)
 	}
-	c.put(5, "", 7, now, make([]byte, 11<<10))
-	_, ok = c.get(5, "", 7, now)
+	c.put(5, "", 7, day, v, make([]byte, 11<<10))
+	_, _, ok = c.get(5, "", 7, day)
 	assert.False(t, ok, "a page larger than the whole cache is not kept")
 	assert.Equal(t, 9<<10, c.bytes)
 }
 
-func TestPageCache_GenerationAndAge(t *testing.T) {
+func TestPageCache_GenerationFreshnessAndDay(t *testing.T) {
 	t.Parallel()
 	c := newPageCache(1 << 20)
-	now := time.Now()
-	c.put(1, "", 7, now, []byte("seven"))
-	_, ok := c.get(1, "", 8, now)
-	assert.False(t, ok, "something was committed since")
-	_, ok = c.get(1, "", 7, now)
+	const day, next = "2026-12-03", "2026-12-04"
+	seven := validators{etag: `"seven"`}
+	c.put(1, "", 7, day, seven, []byte("seven"))
+	_, _, ok := c.get(1, "", 8, day)
+	assert.False(t, ok, "something was committed since: the freshness must be read")
+	got, ok := c.current(1, "", 8, day, `"seven"`)
+	require.True(t, ok, "the claim's freshness did not move: still current")
+	assert.Equal(t, "seven", string(got))
+	v, _, ok := c.get(1, "", 8, day)
+	assert.True(t, ok, "found current at the new generation")
+	assert.Equal(t, seven, v)
+
+	_, ok = c.current(1, "", 9, day, `"eight"`)
+	assert.False(t, ok, "the claim's freshness moved")
+	_, _, ok = c.get(1, "", 8, day)
 	assert.False(t, ok, "and the stale page is gone")
 
-	c.put(1, "", 8, now, []byte("eight"))
-	c.put(1, "", 7, now, []byte("seven")) // a slower request that read before the change
-	got, ok := c.get(1, "", 8, now)
+	c.put(1, "", 9, day, validators{etag: `"eight"`}, []byte("eight"))
+	c.put(1, "", 8, day, seven, []byte("seven")) // a slower request that read before the change
+	_, got, ok = c.get(1, "", 9, day)
 	assert.True(t, ok)
 	assert.Equal(t, "eight", string(got), "an older generation does not replace a newer one")
 
-	_, ok = c.get(1, "", 8, now.Add(SharedPageTTL))
-	assert.False(t, ok, "too old")
-	c.put(1, "", 8, now, []byte("eight"))
-	_, ok = c.get(1, "", 8, now.Add(-time.Second))
-	assert.False(t, ok, "rendered in the future: the clock moved back")
+	_, _, ok = c.get(1, "", 9, next)
+	assert.False(t, ok, "a new day: due dates moved")
+	_, ok = c.current(1, "", 9, next, `"eight"`)
+	assert.False(t, ok)
 
 	c.clear()
 	assert.Zero(t, c.bytes)

@@ -47,9 +47,15 @@ func writePage(c echo.Context, status int, page []byte) error {
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, page)
 }
 
-// page returns the layout data for a page with the given title.
+// page returns the layout data for a page with the given title. The CSRF
+// token is there for someone signed in (whose pages have forms); a visitor's
+// pages have none, except those made with formPage, so that they set no
+// cookie and can be shared.
 func (s *Server) page(c echo.Context, title, nav string) views.Page {
-	token := s.csrfToken(c)
+	var token string
+	if session, _ := c.Get(sessionTokenKey).(string); session != "" || user(c) != nil {
+		token = s.csrfToken(c)
+	}
 	flash := takeFlash(c)
 	if notice, ok := c.Get(noticeKey).(string); ok && notice != "" {
 		flash = notice
@@ -60,6 +66,15 @@ func (s *Server) page(c echo.Context, title, nav string) views.Page {
 		// never the page without content.
 		p.Attention, _ = s.store.DeskAttention(c.Request().Context(), p.User.Username)
 	}
+	return p
+}
+
+// formPage is page for a page with a form that a visitor may send (signing
+// in, the first-run setup): it carries the visitor's CSRF token, which makes
+// it private (see cachePolicy).
+func (s *Server) formPage(c echo.Context, title, nav string) views.Page {
+	p := s.page(c, title, nav)
+	p.CSRF = s.csrfToken(c)
 	return p
 }
 

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true, DisableErrorHandler: true}))
 	e.Use(s.securityHeaders)
+	e.Use(s.cachePolicy)
 	// Bodies are read before a turn is taken: a slow one holds no turn.
 	e.Use(s.limitBody)
 	e.Use(s.takeTurns)
@@ -26,6 +27,10 @@ func (s *Server) routes() {
 	e.Use(s.checkCSRF)
 	e.Use(s.privateMode)
 	edit, admin, signedIn := s.requireEditor, s.requireAdmin, s.requireUser
+	// What visitors see alike is shared (httpcache.go): these answer a view
+	// the visitor holds already with 304 before reading anything more. The
+	// claim's page and its API answers do so from the claim's freshness.
+	hist := s.sharedByHistory
 
 	// Every page answers HEAD as well as GET, for link checkers and monitors.
 	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
@@ -36,8 +41,8 @@ func (s *Server) routes() {
 	get("/static/*", echo.WrapHandler(static.Handler()))
 	get("/favicon.ico", echo.WrapHandler(static.Handler()))
 
-	get("/", s.handleClaimList)
-	get("/claims", s.handleClaimList)
+	get("/", hist(s.handleClaimList))
+	get("/claims", hist(s.handleClaimList))
 	get("/claims.csv", s.handleClaimExport("csv"))
 	get("/claims.json", s.handleClaimExport("json"))
 	get("/claims/new", s.handleClaimNew, edit)
@@ -54,7 +59,7 @@ func (s *Server) routes() {
 	get("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemoveForm, edit)
 	e.POST("/claims/:id/evidence/:eid/remove", s.handleEvidenceRemove, edit)
 
-	get("/sources", s.handleSourceList)
+	get("/sources", hist(s.handleSourceList))
 	get("/sources.csv", s.handleSourceExport("csv"))
 	get("/sources.json", s.handleSourceExport("json"))
 	get("/evidence.csv", s.handleEvidenceExport("csv"))
@@ -62,7 +67,7 @@ func (s *Server) routes() {
 	get("/sources/new", s.handleSourceNew, edit)
 	e.POST("/sources", s.handleSourceCreate, edit)
 	// /sources/{id}.atom: the source's feed (see pageOrFeed).
-	get("/sources/:id", pageOrFeed(s.handleSourceView, s.sourceFeed))
+	get("/sources/:id", hist(pageOrFeed(s.handleSourceView, s.sourceFeed)))
 	get("/sources/:id/edit", s.handleSourceEdit, edit)
 	e.POST("/sources/:id", s.handleSourceUpdate, edit)
 
@@ -96,16 +101,16 @@ func (s *Server) routes() {
 	get("/admin/import", s.handleImportForm, admin)
 	e.POST("/admin/import", s.handleImport, admin)
 
-	get("/changes", s.handleChanges)
-	get("/changes.atom", s.handleChangesFeed)
-	get("/verdicts.atom", s.handleVerdictsFeed)
-	get("/due.ics", s.handleDueCalendar)
+	get("/changes", hist(s.handleChanges))
+	get("/changes.atom", hist(s.handleChangesFeed))
+	get("/verdicts.atom", hist(s.handleVerdictsFeed))
+	get("/due.ics", hist(s.handleDueCalendar))
 
-	get("/questions", s.handleQuestionList)
+	get("/questions", hist(s.handleQuestionList))
 	get("/questions/new", s.handleQuestionNew, edit)
 	e.POST("/questions", s.handleQuestionCreate, edit)
 	// /questions/{id}.atom: the question's feed (see pageOrFeed).
-	get("/questions/:id", pageOrFeed(s.handleQuestionView, s.questionFeed))
+	get("/questions/:id", hist(pageOrFeed(s.handleQuestionView, s.questionFeed)))
 	get("/questions/:id/edit", s.handleQuestionEdit, edit)
 	e.POST("/questions/:id", s.handleQuestionUpdate, edit)
 	e.POST("/questions/:id/outcomes", s.handleOutcomeAdd, edit)
@@ -116,10 +121,10 @@ func (s *Server) routes() {
 	e.POST("/intake", s.handleIntakeSuggest, edit)
 	e.POST("/intake/save", s.handleIntakeSave, edit)
 
-	get("/reports", s.handleReportList)
-	get("/reports/:id", s.handleReportView)
-	get("/search", s.handleSearch)
-	get("/docs/:name", s.handleDoc)
+	get("/reports", hist(s.handleReportList))
+	get("/reports/:id", hist(s.handleReportView))
+	get("/search", hist(s.handleSearch))
+	get("/docs/:name", hist(s.handleDoc))
 
 	// The JSON API (api.go). Each route carries the API's middleware itself
 	// (an Echo group would answer every unknown method with 404, not 405).
@@ -128,8 +133,8 @@ func (s *Server) routes() {
 	}
 	write := func(path string, h echo.HandlerFunc) { e.POST(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
 	patch := func(path string, h echo.HandlerFunc) { e.PATCH(apiPrefix+path, h, s.apiAuth, s.apiWriter) }
-	read("/openapi.json", s.apiOpenAPI)
-	read("/claims", s.apiClaims)
+	read("/openapi.json", hist(s.apiOpenAPI))
+	read("/claims", hist(s.apiClaims))
 	write("/claims", s.apiClaimCreate)
 	read("/claims/:id", s.apiClaim)
 	read("/claims/:id/evidence", s.apiClaimEvidence)
@@ -137,13 +142,13 @@ func (s *Server) routes() {
 	patch("/claims/:id/evidence/:eid", s.apiEvidenceEdit)
 	write("/claims/:id/status", s.apiStatusChange)
 	write("/claims/:id/assignee", s.apiAssign)
-	read("/claims/:id/events", s.apiClaimEvents)
-	read("/sources", s.apiSources)
-	read("/sources/:id", s.apiSource)
-	read("/events", s.apiEvents)
-	read("/search", s.apiSearch)
+	read("/claims/:id/events", s.sharedByClaim(s.apiClaimEvents))
+	read("/sources", hist(s.apiSources))
+	read("/sources/:id", hist(s.apiSource))
+	read("/events", hist(s.apiEvents))
+	read("/search", hist(s.apiSearch))
 	write("/intake/suggest", s.apiIntakeSuggest)
-	read("/questions", s.apiQuestions)
+	read("/questions", hist(s.apiQuestions))
 	write("/questions", s.apiQuestionCreate)
 	read("/questions/:id", s.apiQuestion)
 	patch("/questions/:id", s.apiQuestionEdit)

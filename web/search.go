@@ -102,6 +102,9 @@ var errTooManySearches = echo.NewHTTPError(http.StatusTooManyRequests,
 // searches under way gets errTooManySearches, with Retry-After.
 func runSearch[T any](s *Server, c echo.Context, fn func(ctx context.Context) (T, error)) (res T, tooBroad bool, err error) {
 	res, tooBroad, err = runSearchWithin(s, c, "search", s.Config().SearchBudget, fn)
+	if tooBroad {
+		unshare(c) // another moment may have the time the search needs
+	}
 	if errors.Is(err, errTooManySearches) {
 		c.Response().Header().Set("Retry-After", "1")
 	}

@@ -110,6 +110,10 @@ type Store interface {
 	// committed, by this process or another; what was read after it was
 	// taken stays current for as long as it returns the same number.
 	Generation(ctx context.Context) (int64, error)
+	// ClaimFreshness is the freshness of a claim's page (ENOTFOUND for no
+	// such claim), HistoryFreshness that of everything (the newest event).
+	ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshness, error)
+	HistoryFreshness(ctx context.Context) (claimtrack.Freshness, error)
 }
 
 // Page sizes of the lists.
@@ -273,9 +277,20 @@ type Config struct {
 	// means the system's temporary directory). It needs room for the
 	// largest export, times MaxExports.
 	ExportDir string
+	// CacheSMaxAge is how long a shared cache (Varnish, a CDN) may give out
+	// a page shown to visitors without asking again (s-maxage; 0:
+	// DefaultCacheSMaxAge), and CacheStale how long after that it may still
+	// give it out while it asks (stale-while-revalidate; 0:
+	// DefaultCacheStale). See httpcache.go.
+	CacheSMaxAge time.Duration
+	CacheStale   time.Duration
 
 	// hosts is the policy ListenAddr and AllowedHosts make (set by Configure).
 	hosts *hostPolicy
+	// settings stands for every setting, in the ETags of shared responses,
+	// and configuredAt is when they were applied (set by Configure).
+	settings     string
+	configuredAt time.Time
 }
 
 // The defaults of the body and connection limits (see Config).
@@ -366,6 +381,14 @@ func (s *Server) Configure(cfg Config) {
 		extract = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	s.extractIP.Store(&extract)
+	if cfg.CacheSMaxAge <= 0 {
+		cfg.CacheSMaxAge = DefaultCacheSMaxAge
+	}
+	if cfg.CacheStale <= 0 {
+		cfg.CacheStale = DefaultCacheStale
+	}
+	cfg.settings, cfg.configuredAt = "", time.Time{}
+	cfg.settings, cfg.configuredAt = settingsKey(cfg), s.Now().UTC()
 	cfg.hosts = newHostPolicy(cfg.ListenAddr, cfg.AllowedHosts)
 	s.cfg.Store(&cfg)
 	s.pages.clear() // the organisation's name and the public address are on them

@@ -193,6 +193,10 @@ type Config struct {
 	MaxExports    int
 	ExportMinRate int
 	ExportDir     string
+	// CacheSMaxAge and CacheStale are web.Config's: how long a shared cache
+	// may keep a page visitors see, and how long after that it may still
+	// give it out while it asks again.
+	CacheSMaxAge, CacheStale time.Duration
 	// Webhooks are the settings of the webhook sender.
 	Webhooks webhook.Config
 }
@@ -328,6 +332,15 @@ func (m *Main) ParseFlags(args []string) error {
 	if exportFlags != nil {
 		return exportFlags
 	}
+	cacheFlags := errors.Join(
+		durationFlag(fs, &m.Config.CacheSMaxAge, "cache-s-maxage", "CLAIMTRACK_CACHE_S_MAXAGE", web.DefaultCacheSMaxAge,
+			"how long a shared cache (Varnish, a CDN) may give out a page visitors see before asking again (Cache-Control s-maxage)"),
+		durationFlag(fs, &m.Config.CacheStale, "cache-stale", "CLAIMTRACK_CACHE_STALE", web.DefaultCacheStale,
+			"how long after that a shared cache may still give it out while it asks (stale-while-revalidate)"),
+	)
+	if cacheFlags != nil {
+		return cacheFlags
+	}
 	fs.StringVar(&m.Config.ExportDir, "export-dir", envOr("CLAIMTRACK_EXPORT_DIR", ""),
 		"where downloads are written before they are sent; needs room for the largest, times --max-exports (default: the system's temporary directory; env CLAIMTRACK_EXPORT_DIR)")
 	if err := fs.Parse(args); err != nil {
@@ -342,7 +355,8 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	m.Config.AllowedHosts = hosts
 	for name, d := range map[string]time.Duration{"body-timeout": m.Config.BodyTimeout,
-		"import-body-timeout": m.Config.ImportBodyTimeout, "body-rate-grace": m.Config.BodyRateGrace} {
+		"import-body-timeout": m.Config.ImportBodyTimeout, "body-rate-grace": m.Config.BodyRateGrace,
+		"cache-s-maxage": m.Config.CacheSMaxAge, "cache-stale": m.Config.CacheStale} {
 		if d < 0 {
 			return fmt.Errorf("serve: --%s must not be negative, not %s", name, d)
 		}
@@ -409,7 +423,8 @@ func (m *Main) Run(ctx context.Context) error {
 		ListenAddr: m.ln.Addr().String(), AllowedHosts: m.Config.AllowedHosts,
 		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
 		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr,
-		MaxExports: m.Config.MaxExports, ExportMinRate: m.Config.ExportMinRate, ExportDir: m.Config.ExportDir}))
+		MaxExports: m.Config.MaxExports, ExportMinRate: m.Config.ExportMinRate, ExportDir: m.Config.ExportDir,
+		CacheSMaxAge: m.Config.CacheSMaxAge, CacheStale: m.Config.CacheStale}))
 	// Connections are bounded per client address. Request bodies are read
 	// within their own deadline and minimum rate (web), which move the
 	// connection's read deadline while a body is read; ReadTimeout remains

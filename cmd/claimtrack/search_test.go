@@ -26,6 +26,7 @@ func withLimitDefaults(c Config) Config {
 		claimtrack.DefaultMinPrefix, claimtrack.DefaultMaxPrefixes, claimtrack.DefaultMaxOr, claimtrack.QueryMaxTerms
 	c.SearchBudget, c.SearchesPerClient = web.DefaultSearchBudget, web.DefaultSearchesPerClient
 	c.Webhooks = webhook.DefaultConfig
+	c.CacheSMaxAge, c.CacheStale = web.DefaultCacheSMaxAge, web.DefaultCacheStale
 	return c
 }
 
@@ -49,7 +50,8 @@ func TestParseFlags_Search(t *testing.T) {
 	assert.Equal(t, Config{Addr: "127.0.0.1:8080", DB: "./data/claimtrack.db", OrgName: "Claimtrack",
 		SearchMinPrefix: 4, SearchMaxPrefixes: 2, SearchMaxOr: 5, SearchMaxTerms: 16,
 		SearchBudget: 750 * time.Millisecond, SearchesPerClient: 3,
-		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate, Webhooks: webhook.DefaultConfig}, m.Config)
+		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate, Webhooks: webhook.DefaultConfig,
+		CacheSMaxAge: web.DefaultCacheSMaxAge, CacheStale: web.DefaultCacheStale}, m.Config)
 	require.NoError(t, m.ParseFlags([]string{"--search-min-prefix", "2", "--search-budget", "1s", "--searches-per-client", "1"}))
 	assert.Equal(t, 2, m.Config.SearchMinPrefix, "flags win over the environment")
 	assert.Equal(t, time.Second, m.Config.SearchBudget)

@@ -126,7 +126,7 @@ func TestOpen_FillsEmptySearchIndex(t *testing.T) {
 	claimRows := `SELECT rowid, text, tags, sources, context, notes, facets, status, kind, created_at, main_source_id, main_source
 		FROM claim_search ORDER BY rowid`
 	want := queryRows(t, raw, claimRows)
-	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	stats := recordsQuery(t, raw)
 	wantStats := queryRows(t, raw, stats)
 	_, err = raw.Exec(`DELETE FROM claim_search; DELETE FROM source_search; DELETE FROM source_score_history; DELETE FROM source_stats`)
 	require.NoError(t, err)

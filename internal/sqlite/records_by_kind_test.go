@@ -102,7 +102,7 @@ func TestReliability_RecordsByKind(t *testing.T) {
 	assert.Equal(t, 1.0, sourceRecord(t, db, "Wire").Forecasts.Credit.Disagree())
 	assert.Zero(t, sourceRecord(t, db, "Spokesman").Forecasts.Claims)
 
-	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	stats := recordsQuery(t, raw)
 	kept := queryRows(t, raw, stats)
 	require.NoError(t, db.RebuildReliability(ctx))
 	assert.Equal(t, kept, queryRows(t, raw, stats), "the replay gives the parts kept change by change")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -273,12 +274,23 @@ func (db *DB) RebuildReliability(ctx context.Context) error {
 // rebuildReliability is RebuildReliability inside a transaction; the caller
 // has the snapshot count recounted once it commits.
 func rebuildReliability(ctx context.Context, tx *Tx, snapshotEvery int) error {
+	// Every source gets a revision above any it had (see migration 0021):
+	// what a page kept from before showed of its sources is no longer
+	// current.
+	var rev int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rev), 0) FROM source_stats`).Scan(&rev); err != nil {
+		return fmt.Errorf("sqlite: rebuild reliability: %w", err)
+	}
 	for _, q := range []string{
 		`DELETE FROM source_score_history`,
 		`DELETE FROM source_stats`,
-		`INSERT INTO source_stats (source_id) SELECT id FROM sources`,
+		`INSERT INTO source_stats (source_id, rev, changed_at) SELECT id, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM sources`,
 	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		var args []any
+		if strings.Contains(q, "?") {
+			args = append(args, rev+1)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("sqlite: rebuild reliability: %w", err)
 		}
 	}

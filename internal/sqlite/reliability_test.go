@@ -207,7 +207,7 @@ func TestReliability_RemoveEvidence(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, res.Hits, "the search index follows")
 
-	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	stats := recordsQuery(t, raw)
 	history := `SELECT * FROM source_score_history ORDER BY source_id, n`
 	keptStats, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
 	require.NoError(t, db.RebuildReliability(ctx))
@@ -498,7 +498,7 @@ func TestReliability_EditEvidence_MatchesReplay(t *testing.T) {
 	// A correction of the verdict after the edits.
 	mustSetStatus(t, db, c1.ID, claimtrack.StatusConfirmed)
 
-	stats := `SELECT * FROM source_stats ORDER BY source_id`
+	stats := recordsQuery(t, raw)
 	history := `SELECT * FROM source_score_history ORDER BY source_id, n`
 	keptStats, keptHistory := queryRows(t, raw, stats), queryRows(t, raw, history)
 	require.Greater(t, len(keptHistory), 10)

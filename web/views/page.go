@@ -286,26 +286,6 @@ func absTime(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC"
 // isoTime is a time for the datetime attribute.
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// relTime says how long ago t was, in rough words.
-func relTime(now, t time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < 0:
-		return "just now"
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	case d < 30*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	case d < 365*24*time.Hour:
-		return plural(int(d/(30*24*time.Hour)), "month") + " ago"
-	}
-	return plural(int(d/(365*24*time.Hour)), "year") + " ago"
-}
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word

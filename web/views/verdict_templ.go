@@ -138,7 +138,7 @@ func verdictBanner(p Page, status claimtrack.Status, note string, v claimtrack.V
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = eventTime(p.Now, v.Set.At, absTime(v.Set.At)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = eventTime(v.Set.At, absTime(v.Set.At)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -164,7 +164,7 @@ func verdictBanner(p Page, status claimtrack.Status, note string, v claimtrack.V
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = eventTime(p.Now, v.Revised.At, absTime(v.Revised.At)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = eventTime(v.Revised.At, absTime(v.Revised.At)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

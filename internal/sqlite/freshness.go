@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/claimtrack/claimtrack/internal/claimtrack"
+)
+
+// ClaimFreshness returns the freshness of a claim's page: it moves with the
+// claim (any change to it, its evidence or its history moves its version),
+// with any source it links (a source's revision moves when its name, role,
+// aliases or record change: see migration 0021), and with the question it is
+// an outcome of (the question itself and its other outcomes). A claim that
+// does not exist is ENOTFOUND.
+func (db *DB) ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshness, error) {
+	var f claimtrack.Freshness
+	err := db.readTx(ctx, func(tx *Tx) error {
+		var version, question int64
+		var updated string
+		err := tx.QueryRowContext(ctx, `SELECT version, updated_at, coalesce(question_id, 0) FROM claims WHERE id = ?`, id).
+			Scan(&version, &updated, &question)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Claim")
+		} else if err != nil {
+			return err
+		}
+		at := parseTime(updated)
+		var rev int64
+		var changed string
+		err = tx.QueryRowContext(ctx, `SELECT st.rev, st.changed_at FROM source_stats st
+			WHERE st.source_id IN (SELECT source_id FROM evidence WHERE claim_id = ?1
+				UNION SELECT via_source_id FROM evidence WHERE claim_id = ?1 AND via_source_id IS NOT NULL)
+			ORDER BY st.rev DESC LIMIT 1`, id).Scan(&rev, &changed)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			at = later(at, changed)
+		}
+		key := "claim " + strconv.FormatInt(id, 10) + " v" + strconv.FormatInt(version, 10) + " s" + strconv.FormatInt(rev, 10)
+		if question != 0 {
+			var qv, outcomes int64
+			var qUpdated, oUpdated string
+			if err := tx.QueryRowContext(ctx, `SELECT q.version, q.updated_at,
+				(SELECT count(*) FROM claims WHERE question_id = q.id),
+				(SELECT coalesce(max(updated_at), '') FROM claims WHERE question_id = q.id)
+				FROM questions q WHERE q.id = ?`, question).Scan(&qv, &qUpdated, &outcomes, &oUpdated); err != nil {
+				return err
+			}
+			at = later(later(at, qUpdated), oUpdated)
+			key += " q" + strconv.FormatInt(question, 10) + "." + strconv.FormatInt(qv, 10) + "." +
+				strconv.FormatInt(outcomes, 10) + "." + oUpdated
+		}
+		f = claimtrack.Freshness{Key: key, At: at}
+		return nil
+	})
+	return f, err
+}
+
+// HistoryFreshness returns the freshness of everything at once: the newest
+// event of the history, which every recorded change adds. The lists, the
+// feeds and the pages of sources and reports use it.
+func (db *DB) HistoryFreshness(ctx context.Context) (claimtrack.Freshness, error) {
+	var f claimtrack.Freshness
+	err := db.readTx(ctx, func(tx *Tx) error {
+		var id int64
+		var at string
+		err := tx.QueryRowContext(ctx, `SELECT id, at FROM events ORDER BY id DESC LIMIT 1`).Scan(&id, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			f = claimtrack.Freshness{Key: "events 0"}
+			return nil
+		} else if err != nil {
+			return err
+		}
+		f = claimtrack.Freshness{Key: "events " + strconv.FormatInt(id, 10), At: parseTime(at)}
+		return nil
+	})
+	return f, err
+}
+
+// later returns the later of t and the stored time s ("" is none).
+func later(t time.Time, s string) time.Time {
+	if s == "" {
+		return t
+	}
+	if u := parseTime(s); u.After(t) {
+		return u
+	}
+	return t
+}
