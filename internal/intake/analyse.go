@@ -94,7 +94,7 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`concludes|projected|projects|calculated|set out|sets out|unveiled|unveils|outlined|outlines|announce|` +
 	`cautioned|conceded|contended|countered|recalled|remarked|replied|responded|observed|alleged|alleges|` +
 	`asserted|asserts|affirmed|echoed|backed|refuted|contested|allege|pledged|pledges|promised|promises|vowed|vows|` +
-	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued`
+	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued|ruled|rules`
 
 var (
 	rvRe           = regexp.MustCompile(`\b(` + rv + `)\b`)
@@ -132,6 +132,11 @@ var (
 	lineSkipRe     = regexp.MustCompile(`(?i)^(photo|photos|image|picture|caption|credit|video|watch|listen|graphic|illustration|file photo|pictured|above|below|top|main image)\s*[:(]`)
 	readMoreRe     = regexp.MustCompile(`(?i)^(read more|related|see also|also read|read also|more on this|more|recommended|further reading)\s*:\s*`)
 	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note|update|updated)\s*:\s*`)
+	perFront       = regexp.MustCompile(`^(?:Per|per)\s+(.+?),\s+(.+)$`)
+	perTail        = regexp.MustCompile(`^(.+?),\s+per\s+(.+?)$`)
+	statementRead  = regexp.MustCompile(`^(?:An?|The)\s+(?:\w+\s+)?(?:statement|post|letter|note|notice)\s+(?:from|by|issued by)\s+(.+?)\s+(?:read|reads|said|says|stated)[:,]?\s+(.+)$`)
+	interviewRe    = regexp.MustCompile(`(?i)\bin an? (?:\w+\s+)?interview with\s+((?:the\s+)?[A-Z][^,]*?)(?:,|\s+(?:that|on|last|this|earlier)\b|$)`)
+	agentTimeRe    = regexp.MustCompile(`\s+(?:on|last|this|earlier|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b.*$`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
@@ -190,6 +195,7 @@ func analyse(in Input) Result {
 			// Quotation marks as single quotes read as double ones.
 			st := normalizeQuotes(s.text)
 			r.registerNames(st)
+			r.text += st + "\n"
 			opensQuote := strings.IndexAny(st, quoteChars) == 0
 			startedInQuote := inQuote
 			if strings.Count(st, "\"")%2 == 1 || strings.Count(st, "“") != strings.Count(st, "”") {
@@ -358,8 +364,23 @@ func (r *registry) peekFrame(s string) *frame {
 	return nil
 }
 
-// frame finds the attribution of a sentence.
+// frame finds the attribution of a sentence; an outlet that interviewed
+// the source ("in an interview with Radio X") reports the claim.
 func (r *registry) frame(s string) *frame {
+	f := r.frameOf(s)
+	if f != nil && f.src.ent != nil && f.recipient.ent == nil {
+		if m := interviewRe.FindStringSubmatch(s); m != nil {
+			if rec := r.resolve(m[1]); rec.ent != nil && rec.ent != f.src.ent {
+				f.recipient = rec
+				f.cues = append(f.cues, Cue{For: "stance", Text: "interview with " + m[1]})
+			}
+		}
+	}
+	return f
+}
+
+// frameOf finds the attribution of a sentence.
+func (r *registry) frameOf(s string) *frame {
 	t := strings.TrimSpace(s)
 	t = strings.TrimRight(t, " ")
 	body := strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(t, quoteChars+"'’"), "."), "!")
@@ -390,7 +411,28 @@ func (r *registry) frame(s string) *frame {
 	// "It was announced in the council's newsletter that …": the agent the
 	// context gives.
 	if m := agentlessRe.FindStringSubmatch(noPrefix); m != nil {
-		if f := r.makeFrame(m[2], m[1], m[3], ""); f != nil {
+		if f := r.makeFrame(agentTimeRe.ReplaceAllString(m[2], ""), m[1], m[3], ""); f != nil {
+			return f
+		}
+	}
+	// "A statement from X read: …"
+	if m := statementRead.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "statement", m[2], "statement"); f != nil {
+			if strings.IndexAny(f.content, quoteChars) == 0 {
+				f.quote = true
+				f.content = strings.Trim(f.content, quoteChars+" ")
+			}
+			return f
+		}
+	}
+	// "Per X, …" and "…, per X": as "according to".
+	if m := perFront.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "per", m[2], ""); f != nil {
+			return f
+		}
+	}
+	if m := perTail.FindStringSubmatch(noPrefix); m != nil && len(strings.Fields(m[2])) <= 10 {
+		if f := r.makeFrame(m[2], "per", m[1], ""); f != nil {
 			return f
 		}
 	}
@@ -765,7 +807,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		return nil
 	}
 	// An outlet said to run the same story, or to have relayed it ("was relayed by X").
-	if m := sameAccountRe.FindStringIndex(text); m != nil && len(prior) > 0 {
+	if m := sameAccountRe.FindStringIndex(text); m != nil && len(prior) > 0 && !(fr != nil && fr.content != "" && agentlessRe.MatchString(stripPrefix(text))) {
 		var who mention
 		if fr != nil && fr.src.ent != nil {
 			who = fr.src
