@@ -77,6 +77,7 @@ type frame struct {
 	verb      string
 	content   string
 	recipient mention
+	reportBy  mention // "denied a report in the Post that …": the Post asserts it
 	via       *entity
 	quote     bool // the content is a direct quote
 	quoteKind bool // an evaluation: "called it", "described it as"
@@ -137,6 +138,8 @@ var (
 	statementRead  = regexp.MustCompile(`^(?:An?|The)\s+(?:\w+\s+)?(?:statement|post|letter|note|notice)\s+(?:from|by|issued by)\s+(.+?)\s+(?:read|reads|said|says|stated)[:,]?\s+(.+)$`)
 	interviewRe    = regexp.MustCompile(`(?i)\bin an? (?:\w+\s+)?interview with\s+((?:the\s+)?[A-Z][^,]*?)(?:,|\s+(?:that|on|last|this|earlier)\b|$)`)
 	agentTimeRe    = regexp.MustCompile(`\s+(?:on|last|this|earlier|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b.*$`)
+	deniedReportRe = regexp.MustCompile(`^(?:a|an|the)\s+(?:\w+\s+)?(?:report|reports|claim|claims|story|article|suggestion|allegation|allegations)\s+(?:in|by|from|on)\s+(.+?)\s+that\s+(.+)$`)
+	evalAndSaidRe  = regexp.MustCompile(`^(.+?)\s+and\s+(?:said|added|insisted|maintained|argued|told\s+[^,]{1,40}?)\s+(?:that\s+)?(.+)$`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
@@ -674,6 +677,18 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		f.stance = "disputes"
 		f.cues = append(f.cues, Cue{For: "stance", Text: verb})
 		// "rejected the number, saying …".
+		if m := deniedReportRe.FindStringSubmatch(rest); m != nil {
+			// "denied a report in the Post that …": the Post's claim, disputed.
+			if by := r.resolve(m[1]); by.ent != nil && by.ent.kind != "person" {
+				f.reportBy = by
+				f.target = m[2]
+				rest = m[2]
+				whole = ""
+			}
+		}
+		if f.reportBy.ent != nil {
+			break
+		}
 		if i := strings.Index(rest, ", saying "); i >= 0 {
 			f.target = rest[:i]
 			rest = rest[i+len(", saying "):]
@@ -693,6 +708,13 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			f.stance = "disputes"
 			f.target = rest
 			f.cues = append(f.cues, Cue{For: "stance", Text: evalRe.FindString(rest)})
+			// "called the figure misleading and said …": the rest is a claim.
+			if m := evalAndSaidRe.FindStringSubmatch(rest); m != nil && evalRe.MatchString(m[1]) && hasFiniteVerb(m[2]) {
+				f.target = m[1]
+				rest = m[2]
+				f.stance = "disputes+asserts"
+				f.quoteKind = false
+			}
 		}
 	case lv == "described" || lv == "describes" || lv == "characterized" || lv == "characterised":
 		f.quoteKind = true
@@ -836,6 +858,14 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	}
 	if fr != nil && (fr.stance == "disputes" || fr.stance == "disputes+asserts") {
 		target := findTarget(fr.target, r.title, fr.src.ent, prior, true)
+		if fr.stance == "disputes" && !fr.quoteKind && target != nil && !statesEnough(fr.target, target) {
+			// A denial of a whole clause that no earlier claim states: the
+			// denied proposition is a claim of its own.
+			target = nil
+		}
+		if fr.reportBy.ent != nil {
+			target = nil
+		}
 		if target != nil {
 			target.add(&attr{ent: fr.src.ent, stance: "disputes", cues: fr.cues})
 		}
@@ -933,6 +963,27 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	return out
 }
 
+// statesEnough says whether an earlier claim states what a denial
+// denies: a denied clause with its own verb shares at least two words or
+// half its words with it.
+func statesEnough(denied string, d *draft) bool {
+	denied = thatRe.ReplaceAllString(strings.TrimSpace(denied), "")
+	if !hasFiniteVerb(denied) && !pastVerbIn(denied) {
+		return true
+	}
+	var content []string
+	for _, w := range words(strings.ToLower(denied)) {
+		if !stop[w] {
+			content = append(content, w)
+		}
+	}
+	if len(content) < 4 {
+		return true
+	}
+	n := overlapStems(content, stemSet(d.content+" "+d.sent.text))
+	return n >= 2 && 2*n >= len(content)/2
+}
+
 // attribute gives a draft the sources of its frame, or the report's outlet.
 func (r *registry) attribute(d *draft, fr *frame) {
 	if fr == nil || fr.src.ent == nil {
@@ -963,6 +1014,13 @@ func (r *registry) attribute(d *draft, fr *frame) {
 		return
 	}
 	stance := "asserts"
+	if fr.stance == "disputes" {
+		// A denial of what no earlier claim states.
+		stance = "disputes"
+	}
+	if fr.reportBy.ent != nil {
+		d.add(&attr{ent: fr.reportBy.ent.target(), stance: "asserts", cues: []Cue{{For: "attribution", Text: "a report in " + fr.reportBy.ent.target().name}}})
+	}
 	via := fr.via
 	if via != nil {
 		via = via.target()
