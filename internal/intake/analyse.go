@@ -139,7 +139,9 @@ var (
 	interviewRe    = regexp.MustCompile(`(?i)\bin an? (?:\w+\s+)?interview with\s+((?:the\s+)?[A-Z][^,]*?)(?:,|\s+(?:that|on|last|this|earlier)\b|$)`)
 	agentTimeRe    = regexp.MustCompile(`\s+(?:on|last|this|earlier|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b.*$`)
 	deniedReportRe = regexp.MustCompile(`^(?:a|an|the)\s+(?:\w+\s+)?(?:report|reports|claim|claims|story|article|suggestion|allegation|allegations)\s+(?:in|by|from|on)\s+(.+?)\s+that\s+(.+)$`)
-	evalAndSaidRe  = regexp.MustCompile(`^(.+?)\s+and\s+(?:said|added|insisted|maintained|argued|told\s+[^,]{1,40}?)\s+(?:that\s+)?(.+)$`)
+	evalAndSaidRe  = regexp.MustCompile(`^(.+?)\s+and\s+(?:(?:said|added|insisted|maintained|argued)\s+(?:that\s+)?|told\s+[^,]{1,40}?\s+that\s+)(.+)$`)
+	timeStartRe    = regexp.MustCompile(`^(?:on|last|this|earlier|late|early|in|at)\b|^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	mustRe         = regexp.MustCompile(`(?i)\b(?:must|remains? committed|congratulated|thanked|paid tribute)\b`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
@@ -575,7 +577,7 @@ func (r *registry) tailFrame(s string) *frame {
 		content := strings.TrimSpace(s[:i])
 		var m []string
 		if m = tailRe.FindStringSubmatch(rest); m == nil {
-			if mi := invTailRe.FindStringSubmatch(rest); mi != nil && len(strings.Fields(mi[2])) <= 8 {
+			if mi := invTailRe.FindStringSubmatch(rest); mi != nil && len(strings.Fields(mi[2])) <= 8 && !timeStartRe.MatchString(mi[2]) {
 				if f := r.makeFrame(mi[2], mi[1], content, ""); f != nil {
 					return f
 				}
@@ -588,6 +590,15 @@ func (r *registry) tailFrame(s string) *frame {
 		}
 		if hasFiniteVerb(relativeRe.ReplaceAllString(np+",", ",")) {
 			continue
+		}
+		// "…, its advisers, Tarn Partners, said": the apposition before the name.
+		if strings.HasSuffix(np, ",") {
+			if j := strings.LastIndex(content, ","); j > 0 {
+				if app := strings.TrimSpace(content[j+1:]); len(strings.Fields(app)) <= 5 && !hasFiniteVerb(app) && !pastVerbIn(app) {
+					np = app + ", " + np
+					content = strings.TrimSpace(content[:j])
+				}
+			}
 		}
 		if f := r.makeFrame(np, m[2], content, tail); f != nil {
 			return f
@@ -679,7 +690,13 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		// "rejected the number, saying …".
 		if m := deniedReportRe.FindStringSubmatch(rest); m != nil {
 			// "denied a report in the Post that …": the Post's claim, disputed.
-			if by := r.resolve(m[1]); by.ent != nil && by.ent.kind != "person" {
+			by := r.resolve(m[1])
+			if by.ent != nil && by.ent.kind == "person" && len(strings.Fields(by.ent.name)) > 1 && !strings.Contains(m[1], ",") {
+				// Reports are published: a name without a person's words is an outlet.
+				by.ent.kind = "outlet"
+				by.person = false
+			}
+			if by.ent != nil && by.ent.kind != "person" {
 				f.reportBy = by
 				f.target = m[2]
 				rest = m[2]
@@ -882,7 +899,9 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	if fr != nil && fr.stance == "confirms" {
 		// "confirmed the delay but said …".
 		c := content
-		if i := strings.Index(c, " but said "); i >= 0 {
+		if i := strings.Index(c, " and said "); i >= 0 && !hasFiniteVerb(c[:i]) {
+			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" and said "):], "")
+		} else if i := strings.Index(c, " but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" but said "):], "")
 		} else if i := strings.Index(c, ", but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(", but said "):], "")
@@ -968,6 +987,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 // half its words with it.
 func statesEnough(denied string, d *draft) bool {
 	denied = thatRe.ReplaceAllString(strings.TrimSpace(denied), "")
+	denied, _, _ = strings.Cut(denied, ", ")
 	if !hasFiniteVerb(denied) && !pastVerbIn(denied) {
 		return true
 	}
@@ -1053,7 +1073,7 @@ func worthClaiming(content string, fr *frame) bool {
 	if len(ws) < 4 {
 		return false
 	}
-	if demandRe.MatchString(c) || feelingRe.MatchString(c) && !hasDigit(c) {
+	if demandRe.MatchString(c) || (feelingRe.MatchString(c) || mustRe.MatchString(c)) && !hasDigit(c) {
 		return false
 	}
 	if hypoRe.MatchString(c) && !hasDigit(c) {

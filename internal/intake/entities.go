@@ -514,6 +514,7 @@ func (r *registry) resolvePronoun(p string) *entity {
 }
 
 var (
+	publishedInRe = regexp.MustCompile(`\s+(?:published|released|issued|printed)\s+(?:on|in|last|this|earlier|online)\b.*$`)
 	ownerOfficeRe = regexp.MustCompile(`^(.+?)['’]s\s+(?:press\s+)?(?:office|campaign|team|aides)$`)
 	spokesForRe   = regexp.MustCompile(`(?i)^(?:a|an|the|one)\s+(?:\w+\s+)?spokes(?:man|woman|person|people)\s+(?:for|of|at|from)\s+(.+)$`)
 	spokesDescRe  = regexp.MustCompile(`(?i)^(?:a|an|the|one|its|their)\s+(.*?)\s*spokes(?:man|woman|person|people)$`)
@@ -537,6 +538,10 @@ type mention struct {
 // resolve finds or creates the entity a mention of a source stands for.
 func (r *registry) resolve(np string) mention {
 	np = strings.TrimSpace(relClauseRe.ReplaceAllString(np+",", ","))
+	// "a study by X published on Monday in the journal Y": X's.
+	if loc := publishedInRe.FindStringIndex(np); loc != nil && loc[0] > 0 {
+		np = np[:loc[0]]
+	}
 	np = strings.Trim(np, ", \"“”")
 	words := np
 	if np == "" {
