@@ -1147,7 +1147,8 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 	if fr != nil && !fr.quote && evaluationQuote(p) && !hasDigit(p) && !monthRe.MatchString(p) {
 		return "quote", append(cues, Cue{For: "kind", Text: "quoted words"})
 	}
-	if fr != nil && forecastVerbRe.MatchString(fr.verb) && regexp.MustCompile(`\bto [a-z]+`).MatchString(p) {
+	if fr != nil && forecastVerbRe.MatchString(fr.verb) && (regexp.MustCompile(`\bto [a-z]+`).MatchString(p) || !hasFiniteVerb(p) && !pastVerbIn(p)) {
+		// "expects to open", "forecast more rain by Saturday": a forecast.
 		return "forecast", append(cues, Cue{For: "kind", Text: fr.verb})
 	}
 	if pastDueRe.MatchString(main) && !regexp.MustCompile(`(?i)\b(will|would)\b`).MatchString(main) {
