@@ -135,7 +135,7 @@ var (
 	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note|update|updated)\s*:\s*`)
 	perFront       = regexp.MustCompile(`^(?:Per|per)\s+(.+?),\s+(.+)$`)
 	perTail        = regexp.MustCompile(`^(.+?),\s+per\s+(.+?)$`)
-	statementRead  = regexp.MustCompile(`^(?:An?|The)\s+(?:\w+\s+)?(?:statement|post|letter|note|notice)\s+(?:from|by|issued by)\s+(.+?)\s+(?:read|reads|said|says|stated)[:,]?\s+(.+)$`)
+	statementRead  = regexp.MustCompile(`^(?:An?|The)\s+(?:\w+\s+)?(?:statement|post|letter|note|notice)\s+(?:from|by|issued by)\s+(.+?)\s+(?:read|reads)[:,]?\s+(.+)$`)
 	interviewRe    = regexp.MustCompile(`(?i)\bin an? (?:\w+\s+)?interview with\s+((?:the\s+)?[A-Z][^,]*?)(?:,|\s+(?:that|on|last|this|earlier)\b|$)`)
 	agentTimeRe    = regexp.MustCompile(`\s+(?:on|last|this|earlier|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b.*$`)
 	deniedReportRe = regexp.MustCompile(`^(?:a|an|the)\s+(?:\w+\s+)?(?:report|reports|claim|claims|story|article|suggestion|allegation|allegations)\s+(?:in|by|from|on)\s+(.+?)\s+that\s+(.+)$`)
@@ -688,10 +688,10 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		f.stance = "disputes"
 		f.cues = append(f.cues, Cue{For: "stance", Text: verb})
 		// "rejected the number, saying …".
-		if m := deniedReportRe.FindStringSubmatch(rest); m != nil {
+		if m := deniedReportRe.FindStringSubmatch(whole); m != nil {
 			// "denied a report in the Post that …": the Post's claim, disputed.
 			by := r.resolve(m[1])
-			if by.ent != nil && by.ent.kind == "person" && len(strings.Fields(by.ent.name)) > 1 && !strings.Contains(m[1], ",") {
+			if by.ent != nil && (by.ent.kind == "person" || by.ent.kind == "organisation") && !hasOrgWord(by.ent.name) && len(strings.Fields(by.ent.name)) > 1 && !strings.Contains(m[1], ",") {
 				// Reports are published: a name without a person's words is an outlet.
 				by.ent.kind = "outlet"
 				by.person = false
@@ -721,6 +721,10 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			return &frame{src: src, verb: "called for", content: "", cues: f.cues}
 		}
 		f.quoteKind = true
+		if !evalRe.MatchString(rest) && evalRe.MatchString(whole) && evalAndSaidRe.MatchString(whole) {
+			// "called the report false and told X that …": "that" belongs to the second verb.
+			rest = whole
+		}
 		if evalRe.MatchString(rest) {
 			f.stance = "disputes"
 			f.target = rest
@@ -1070,7 +1074,9 @@ func anonName(name, by string) string {
 func worthClaiming(content string, fr *frame) bool {
 	c := strings.TrimSpace(content)
 	ws := words(c)
-	if len(ws) < 4 {
+	// "called it false and said talks were continuing": a short answer counts.
+	answer := len(ws) == 3 && hasFiniteVerb(c) && fr != nil && fr.stance == "disputes+asserts"
+	if len(ws) < 4 && !answer {
 		return false
 	}
 	if demandRe.MatchString(c) || (feelingRe.MatchString(c) || mustRe.MatchString(c)) && !hasDigit(c) {

@@ -942,7 +942,7 @@ func isAnonymous(np string) bool {
 }
 
 var leadWords = wordSet("but and however the a an so yet also meanwhile while when after before in on at for from with " +
-	"according its their this that these those if as since although though under until during despite")
+	"according per its their this that these those if as since although though under until during despite")
 
 var prepositions = wordSet("by to at in from with of familiar involved close who on for briefed speaking knowledgeable within inside")
 
