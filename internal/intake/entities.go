@@ -790,6 +790,9 @@ func (r *registry) resolve(np string) mention {
 	return mention{}
 }
 
+// fullNameWindow is how far back, in bytes, a surname's full name is looked for.
+const fullNameWindow = 12000
+
 // fullName finds, in the text read so far, a person's name of two or three
 // words ending in the surname given ("Jane Roe" for "Roe"), titles left out.
 func (r *registry) fullName(surname string) string {
@@ -800,8 +803,13 @@ func (r *registry) fullName(surname string) string {
 	if err != nil {
 		return ""
 	}
+	// The last stretch of text read only, which keeps a long text linear.
+	text := r.text
+	if len(text) > fullNameWindow {
+		text = text[len(text)-fullNameWindow:]
+	}
 	found := ""
-	for _, m := range re.FindAllStringSubmatch(r.text, -1) {
+	for _, m := range re.FindAllStringSubmatch(text, -1) {
 		ws := strings.Fields(m[1])
 		// Function words that start a sentence are not a first name.
 		for len(ws) > 0 && (leadWords[strings.ToLower(ws[0])] || determiners[strings.ToLower(ws[0])]) {
