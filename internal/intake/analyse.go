@@ -77,6 +77,7 @@ type frame struct {
 	verb      string
 	content   string
 	recipient mention
+	reportBy  mention // "denied a report in the Post that …": the Post asserts it
 	via       *entity
 	quote     bool // the content is a direct quote
 	quoteKind bool // an evaluation: "called it", "described it as"
@@ -94,7 +95,7 @@ const rv = `said|says|say|told|tells|announced|announces|stated|states|added|add
 	`concludes|projected|projects|calculated|set out|sets out|unveiled|unveils|outlined|outlines|announce|` +
 	`cautioned|conceded|contended|countered|recalled|remarked|replied|responded|observed|alleged|alleges|` +
 	`asserted|asserts|affirmed|echoed|backed|refuted|contested|allege|pledged|pledges|promised|promises|vowed|vows|` +
-	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued`
+	`threatened|threatens|reiterated|repeated|testified|tweeted|posted|hinted|signalled|signaled|argued|ruled|rules`
 
 var (
 	rvRe           = regexp.MustCompile(`\b(` + rv + `)\b`)
@@ -132,6 +133,15 @@ var (
 	lineSkipRe     = regexp.MustCompile(`(?i)^(photo|photos|image|picture|caption|credit|video|watch|listen|graphic|illustration|file photo|pictured|above|below|top|main image)\s*[:(]`)
 	readMoreRe     = regexp.MustCompile(`(?i)^(read more|related|see also|also read|read also|more on this|more|recommended|further reading)\s*:\s*`)
 	correctionRe   = regexp.MustCompile(`(?i)^(correction|clarification|editor['’]s note|update|updated)\s*:\s*`)
+	perFront       = regexp.MustCompile(`^(?:Per|per)\s+(.+?),\s+(.+)$`)
+	perTail        = regexp.MustCompile(`^(.+?),\s+per\s+(.+?)$`)
+	statementRead  = regexp.MustCompile(`^(?:An?|The)\s+(?:\w+\s+)?(?:statement|post|letter|note|notice)\s+(?:from|by|issued by)\s+(.+?)\s+(?:read|reads)[:,]?\s+(.+)$`)
+	interviewRe    = regexp.MustCompile(`(?i)\bin an? (?:\w+\s+)?interview with\s+((?:the\s+)?[A-Z][^,]*?)(?:,|\s+(?:that|on|last|this|earlier)\b|$)`)
+	agentTimeRe    = regexp.MustCompile(`\s+(?:on|last|this|earlier|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|evening)\b.*$`)
+	deniedReportRe = regexp.MustCompile(`^(?:a|an|the)\s+(?:\w+\s+)?(?:report|reports|claim|claims|story|article|suggestion|allegation|allegations)\s+(?:in|by|from|on)\s+(.+?)\s+that\s+(.+)$`)
+	evalAndSaidRe  = regexp.MustCompile(`^(.+?)\s+and\s+(?:(?:said|added|insisted|maintained|argued)\s+(?:that\s+)?|told\s+[^,]{1,40}?\s+that\s+)(.+)$`)
+	timeStartRe    = regexp.MustCompile(`^(?:on|last|this|earlier|late|early|in|at)\b|^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	mustRe         = regexp.MustCompile(`(?i)\b(?:must|remains? committed|congratulated|thanked|paid tribute)\b`)
 	earlierSaidRe  = regexp.MustCompile(`(?i)^an? (?:earlier|previous) version of this (?:article|report|story)\s+(?:said|stated|reported|gave|misstated|wrongly said)(?:\s+that)?\s+(.+)$`)
 )
 
@@ -190,6 +200,7 @@ func analyse(in Input) Result {
 			// Quotation marks as single quotes read as double ones.
 			st := normalizeQuotes(s.text)
 			r.registerNames(st)
+			r.text += st + "\n"
 			opensQuote := strings.IndexAny(st, quoteChars) == 0
 			startedInQuote := inQuote
 			if strings.Count(st, "\"")%2 == 1 || strings.Count(st, "“") != strings.Count(st, "”") {
@@ -358,8 +369,23 @@ func (r *registry) peekFrame(s string) *frame {
 	return nil
 }
 
-// frame finds the attribution of a sentence.
+// frame finds the attribution of a sentence; an outlet that interviewed
+// the source ("in an interview with Radio X") reports the claim.
 func (r *registry) frame(s string) *frame {
+	f := r.frameOf(s)
+	if f != nil && f.src.ent != nil && f.recipient.ent == nil {
+		if m := interviewRe.FindStringSubmatch(s); m != nil {
+			if rec := r.resolve(m[1]); rec.ent != nil && rec.ent != f.src.ent {
+				f.recipient = rec
+				f.cues = append(f.cues, Cue{For: "stance", Text: "interview with " + m[1]})
+			}
+		}
+	}
+	return f
+}
+
+// frameOf finds the attribution of a sentence.
+func (r *registry) frameOf(s string) *frame {
 	t := strings.TrimSpace(s)
 	t = strings.TrimRight(t, " ")
 	body := strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(t, quoteChars+"'’"), "."), "!")
@@ -390,7 +416,28 @@ func (r *registry) frame(s string) *frame {
 	// "It was announced in the council's newsletter that …": the agent the
 	// context gives.
 	if m := agentlessRe.FindStringSubmatch(noPrefix); m != nil {
-		if f := r.makeFrame(m[2], m[1], m[3], ""); f != nil {
+		if f := r.makeFrame(agentTimeRe.ReplaceAllString(m[2], ""), m[1], m[3], ""); f != nil {
+			return f
+		}
+	}
+	// "A statement from X read: …"
+	if m := statementRead.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "statement", m[2], "statement"); f != nil {
+			if strings.IndexAny(f.content, quoteChars) == 0 {
+				f.quote = true
+				f.content = strings.Trim(f.content, quoteChars+" ")
+			}
+			return f
+		}
+	}
+	// "Per X, …" and "…, per X": as "according to".
+	if m := perFront.FindStringSubmatch(noPrefix); m != nil {
+		if f := r.makeFrame(m[1], "per", m[2], ""); f != nil {
+			return f
+		}
+	}
+	if m := perTail.FindStringSubmatch(noPrefix); m != nil && len(strings.Fields(m[2])) <= 10 {
+		if f := r.makeFrame(m[2], "per", m[1], ""); f != nil {
 			return f
 		}
 	}
@@ -530,7 +577,7 @@ func (r *registry) tailFrame(s string) *frame {
 		content := strings.TrimSpace(s[:i])
 		var m []string
 		if m = tailRe.FindStringSubmatch(rest); m == nil {
-			if mi := invTailRe.FindStringSubmatch(rest); mi != nil && len(strings.Fields(mi[2])) <= 8 {
+			if mi := invTailRe.FindStringSubmatch(rest); mi != nil && len(strings.Fields(mi[2])) <= 8 && !timeStartRe.MatchString(mi[2]) {
 				if f := r.makeFrame(mi[2], mi[1], content, ""); f != nil {
 					return f
 				}
@@ -543,6 +590,15 @@ func (r *registry) tailFrame(s string) *frame {
 		}
 		if hasFiniteVerb(relativeRe.ReplaceAllString(np+",", ",")) {
 			continue
+		}
+		// "…, its advisers, Tarn Partners, said": the apposition before the name.
+		if strings.HasSuffix(np, ",") {
+			if j := strings.LastIndex(content, ","); j > 0 {
+				if app := strings.TrimSpace(content[j+1:]); len(strings.Fields(app)) <= 5 && !hasFiniteVerb(app) && !pastVerbIn(app) {
+					np = app + ", " + np
+					content = strings.TrimSpace(content[:j])
+				}
+			}
 		}
 		if f := r.makeFrame(np, m[2], content, tail); f != nil {
 			return f
@@ -632,6 +688,24 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 		f.stance = "disputes"
 		f.cues = append(f.cues, Cue{For: "stance", Text: verb})
 		// "rejected the number, saying …".
+		if m := deniedReportRe.FindStringSubmatch(whole); m != nil {
+			// "denied a report in the Post that …": the Post's claim, disputed.
+			by := r.resolve(m[1])
+			if by.ent != nil && (by.ent.kind == "person" || by.ent.kind == "organisation") && !hasOrgWord(by.ent.name) && len(strings.Fields(by.ent.name)) > 1 && !strings.Contains(m[1], ",") {
+				// Reports are published: a name without a person's words is an outlet.
+				by.ent.kind = "outlet"
+				by.person = false
+			}
+			if by.ent != nil && by.ent.kind != "person" {
+				f.reportBy = by
+				f.target = m[2]
+				rest = m[2]
+				whole = ""
+			}
+		}
+		if f.reportBy.ent != nil {
+			break
+		}
 		if i := strings.Index(rest, ", saying "); i >= 0 {
 			f.target = rest[:i]
 			rest = rest[i+len(", saying "):]
@@ -647,10 +721,21 @@ func (r *registry) makeFrameAt(np, verb, rest, tail string, front bool) *frame {
 			return &frame{src: src, verb: "called for", content: "", cues: f.cues}
 		}
 		f.quoteKind = true
+		if !evalRe.MatchString(rest) && evalRe.MatchString(whole) && evalAndSaidRe.MatchString(whole) {
+			// "called the report false and told X that …": "that" belongs to the second verb.
+			rest = whole
+		}
 		if evalRe.MatchString(rest) {
 			f.stance = "disputes"
 			f.target = rest
 			f.cues = append(f.cues, Cue{For: "stance", Text: evalRe.FindString(rest)})
+			// "called the figure misleading and said …": the rest is a claim.
+			if m := evalAndSaidRe.FindStringSubmatch(rest); m != nil && evalRe.MatchString(m[1]) && hasFiniteVerb(m[2]) {
+				f.target = m[1]
+				rest = m[2]
+				f.stance = "disputes+asserts"
+				f.quoteKind = false
+			}
 		}
 	case lv == "described" || lv == "describes" || lv == "characterized" || lv == "characterised":
 		f.quoteKind = true
@@ -765,7 +850,7 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 		return nil
 	}
 	// An outlet said to run the same story, or to have relayed it ("was relayed by X").
-	if m := sameAccountRe.FindStringIndex(text); m != nil && len(prior) > 0 {
+	if m := sameAccountRe.FindStringIndex(text); m != nil && len(prior) > 0 && !(fr != nil && fr.content != "" && agentlessRe.MatchString(stripPrefix(text))) {
 		var who mention
 		if fr != nil && fr.src.ent != nil {
 			who = fr.src
@@ -794,6 +879,14 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	}
 	if fr != nil && (fr.stance == "disputes" || fr.stance == "disputes+asserts") {
 		target := findTarget(fr.target, r.title, fr.src.ent, prior, true)
+		if fr.stance == "disputes" && !fr.quoteKind && target != nil && !statesEnough(fr.target, target) {
+			// A denial of a whole clause that no earlier claim states: the
+			// denied proposition is a claim of its own.
+			target = nil
+		}
+		if fr.reportBy.ent != nil {
+			target = nil
+		}
 		if target != nil {
 			target.add(&attr{ent: fr.src.ent, stance: "disputes", cues: fr.cues})
 		}
@@ -810,7 +903,9 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	if fr != nil && fr.stance == "confirms" {
 		// "confirmed the delay but said …".
 		c := content
-		if i := strings.Index(c, " but said "); i >= 0 {
+		if i := strings.Index(c, " and said "); i >= 0 && !hasFiniteVerb(c[:i]) {
+			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" and said "):], "")
+		} else if i := strings.Index(c, " but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(" but said "):], "")
 		} else if i := strings.Index(c, ", but said "); i >= 0 {
 			confirmed, c = c[:i], thatRe.ReplaceAllString(c[i+len(", but said "):], "")
@@ -891,6 +986,28 @@ func (r *registry) claims(s sentence, fr *frame, pub time.Time, prior []*draft) 
 	return out
 }
 
+// statesEnough says whether an earlier claim states what a denial
+// denies: a denied clause with its own verb shares at least two words or
+// half its words with it.
+func statesEnough(denied string, d *draft) bool {
+	denied = thatRe.ReplaceAllString(strings.TrimSpace(denied), "")
+	denied, _, _ = strings.Cut(denied, ", ")
+	if !hasFiniteVerb(denied) && !pastVerbIn(denied) {
+		return true
+	}
+	var content []string
+	for _, w := range words(strings.ToLower(denied)) {
+		if !stop[w] {
+			content = append(content, w)
+		}
+	}
+	if len(content) < 4 {
+		return true
+	}
+	n := overlapStems(content, stemSet(d.content+" "+d.sent.text))
+	return n >= 2 && 2*n >= len(content)/2
+}
+
 // attribute gives a draft the sources of its frame, or the report's outlet.
 func (r *registry) attribute(d *draft, fr *frame) {
 	if fr == nil || fr.src.ent == nil {
@@ -921,6 +1038,13 @@ func (r *registry) attribute(d *draft, fr *frame) {
 		return
 	}
 	stance := "asserts"
+	if fr.stance == "disputes" {
+		// A denial of what no earlier claim states.
+		stance = "disputes"
+	}
+	if fr.reportBy.ent != nil {
+		d.add(&attr{ent: fr.reportBy.ent.target(), stance: "asserts", cues: []Cue{{For: "attribution", Text: "a report in " + fr.reportBy.ent.target().name}}})
+	}
 	via := fr.via
 	if via != nil {
 		via = via.target()
@@ -950,10 +1074,12 @@ func anonName(name, by string) string {
 func worthClaiming(content string, fr *frame) bool {
 	c := strings.TrimSpace(content)
 	ws := words(c)
-	if len(ws) < 4 {
+	// "called it false and said talks were continuing": a short answer counts.
+	answer := len(ws) == 3 && hasFiniteVerb(c) && fr != nil && fr.stance == "disputes+asserts"
+	if len(ws) < 4 && !answer {
 		return false
 	}
-	if demandRe.MatchString(c) || feelingRe.MatchString(c) && !hasDigit(c) {
+	if demandRe.MatchString(c) || (feelingRe.MatchString(c) || mustRe.MatchString(c)) && !hasDigit(c) {
 		return false
 	}
 	if hypoRe.MatchString(c) && !hasDigit(c) {
@@ -1027,7 +1153,8 @@ func kindOf(p string, fr *frame, cues []Cue) (string, []Cue) {
 	if fr != nil && !fr.quote && evaluationQuote(p) && !hasDigit(p) && !monthRe.MatchString(p) {
 		return "quote", append(cues, Cue{For: "kind", Text: "quoted words"})
 	}
-	if fr != nil && forecastVerbRe.MatchString(fr.verb) && regexp.MustCompile(`\bto [a-z]+`).MatchString(p) {
+	if fr != nil && forecastVerbRe.MatchString(fr.verb) && (regexp.MustCompile(`\bto [a-z]+`).MatchString(p) || !hasFiniteVerb(p) && !pastVerbIn(p)) {
+		// "expects to open", "forecast more rain by Saturday": a forecast.
 		return "forecast", append(cues, Cue{For: "kind", Text: fr.verb})
 	}
 	if pastDueRe.MatchString(main) && !regexp.MustCompile(`(?i)\b(will|would)\b`).MatchString(main) {

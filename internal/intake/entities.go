@@ -73,6 +73,7 @@ type registry struct {
 	doc     *entity // the last document cited (the report, the statement)
 	pending *entity // a role named before the person ("its chief executive said")
 	title   string  // the report's headline
+	text    string  // the sentences read so far, for the full names of surnames
 }
 
 // Word lists deciding the kind of a name.
@@ -409,6 +410,11 @@ func (r *registry) registerNames(s string) {
 		names = append(names, m)
 	}
 	for _, m := range names {
+		if p, org, ok := personOfOrg(m); ok {
+			// "Detective Inspector Jane Roe of Tarnby Police": both.
+			r.add(personName(p), "person")
+			m = org
+		}
 		if titledPerson(m) {
 			// "Special Envoy Jane Roe": later "Roe" alone is her.
 			if p := personName(m); len(strings.Fields(p)) == 2 {
@@ -452,6 +458,16 @@ func (r *registry) registerNames(s string) {
 			r.group = &entity{name: a.name + " and " + b.name, kind: "group", members: []*entity{a, b}, seen: r.sent}
 		}
 	}
+}
+
+// personOfOrg splits "Chief Inspector Jane Roe of Tarnby Police" into the
+// person and the body.
+func personOfOrg(run string) (person, org string, ok bool) {
+	p, o, found := strings.Cut(run, " of ")
+	if !found || !titledPerson(p) || !hasOrgWord(o) {
+		return "", "", false
+	}
+	return p, cleanName(o), true
 }
 
 // titledPerson says whether a run of capitalised words is a person with
@@ -498,14 +514,16 @@ func (r *registry) resolvePronoun(p string) *entity {
 }
 
 var (
-	spokesForRe  = regexp.MustCompile(`(?i)^(?:a|an|the|one)\s+(?:\w+\s+)?spokes(?:man|woman|person|people)\s+(?:for|of|at|from)\s+(.+)$`)
-	spokesDescRe = regexp.MustCompile(`(?i)^(?:a|an|the|one|its|their)\s+(.*?)\s*spokes(?:man|woman|person|people)$`)
-	membersAtRe  = regexp.MustCompile(`(?i)^(?:the\s+|some\s+|two\s+|three\s+|several\s+)?(\w+)\s+(?:at|from|of|with|for)\s+(.+)$`)
-	possRoleRe   = regexp.MustCompile(`^(?i:its|their|his|her|the\s+(?:\w+\s+){0,3}\w+['’]s?|[A-Z][\p{L}&'’ ]+['’]s)\s+([\p{L} \-]+)$`)
-	seenByRe     = regexp.MustCompile(`^(.+?),?\s+(?:seen|obtained|reviewed)\s+by\s+(.+)$`)
-	byOwnerRe    = regexp.MustCompile(`(?i)^(.*?)\b(?:published|issued|released|produced|compiled|commissioned)?\s*by\s+(.+?)(?:,.*)?$`)
-	leadDetRe    = regexp.MustCompile(`(?i)^(?:the|a|an|its|their|his|her|this|that|these|those|both)\s+`)
-	relClauseRe  = regexp.MustCompile(`,\s+(?:who|which|whose|where)\s+[^,]*(?:,|$)`)
+	publishedInRe = regexp.MustCompile(`\s+(?:published|released|issued|printed)\s+(?:on|in|last|this|earlier|online)\b.*$`)
+	ownerOfficeRe = regexp.MustCompile(`^(.+?)['’]s\s+(?:press\s+)?(?:office|campaign|team|aides)$`)
+	spokesForRe   = regexp.MustCompile(`(?i)^(?:a|an|the|one)\s+(?:\w+\s+)?spokes(?:man|woman|person|people)\s+(?:for|of|at|from)\s+(.+)$`)
+	spokesDescRe  = regexp.MustCompile(`(?i)^(?:a|an|the|one|its|their)\s+(.*?)\s*spokes(?:man|woman|person|people)$`)
+	membersAtRe   = regexp.MustCompile(`(?i)^(?:the\s+|some\s+|two\s+|three\s+|several\s+)?(\w+)\s+(?:at|from|of|with|for)\s+(.+)$`)
+	possRoleRe    = regexp.MustCompile(`^(?i:its|their|his|her|the\s+(?:\w+\s+){0,3}\w+['’]s?|[A-Z][\p{L}&'’ ]+['’]s)\s+([\p{L} \-]+)$`)
+	seenByRe      = regexp.MustCompile(`^(.+?),?\s+(?:seen|obtained|reviewed)\s+by\s+(.+)$`)
+	byOwnerRe     = regexp.MustCompile(`(?i)^(.*?)\b(?:published|issued|released|produced|compiled|commissioned)?\s*by\s+(.+?)(?:,.*)?$`)
+	leadDetRe     = regexp.MustCompile(`(?i)^(?:the|a|an|its|their|his|her|this|that|these|those|both)\s+`)
+	relClauseRe   = regexp.MustCompile(`,\s+(?:who|which|whose|where)\s+[^,]*(?:,|$)`)
 )
 
 // mention is what a source mention resolved to.
@@ -520,6 +538,10 @@ type mention struct {
 // resolve finds or creates the entity a mention of a source stands for.
 func (r *registry) resolve(np string) mention {
 	np = strings.TrimSpace(relClauseRe.ReplaceAllString(np+",", ","))
+	// "a study by X published on Monday in the journal Y": X's.
+	if loc := publishedInRe.FindStringIndex(np); loc != nil && loc[0] > 0 {
+		np = np[:loc[0]]
+	}
 	np = strings.Trim(np, ", \"“”")
 	words := np
 	if np == "" {
@@ -533,6 +555,13 @@ func (r *registry) resolve(np string) mention {
 		switch strings.ToLower(np) {
 		case "he", "she", "it", "they", "we", "i", "you":
 			return mention{}
+		}
+	}
+	// "Jane Roe's office", "the union's press office": its owner.
+	if m := ownerOfficeRe.FindStringSubmatch(np); m != nil {
+		if sub := r.resolve(m[1]); sub.ent != nil {
+			sub.ent.addAlias(np)
+			return mention{ent: sub.ent, words: words, person: sub.person}
 		}
 	}
 	// A spokesperson for a body, unnamed members of it.
@@ -595,6 +624,8 @@ func (r *registry) resolve(np string) mention {
 		descKind := ""
 		for _, o := range other {
 			switch w := lower(headNoun(o)); {
+			case titleWords[w] || personNouns[w]:
+				// "Its chief executive, Jane Roe": a role, so a person.
 			case outletDescriptors[w]:
 				descKind = "outlet"
 			case orgDescriptors[w] || orgWords[w]:
@@ -688,6 +719,10 @@ func (r *registry) resolve(np string) mention {
 		r.pending = p
 		return mention{ent: p, words: words, person: true}
 	}
+	if p, org, ok := personOfOrg(run); ok && !isAnonymous(np) {
+		r.add(org, kindOfName(org, ""))
+		run, before = p, ""
+	}
 	if run != "" {
 		kind := kindOfName(run, before)
 		if titledPerson(run) {
@@ -701,6 +736,15 @@ func (r *registry) resolve(np string) mention {
 			name = personName(run)
 			if name == "" {
 				name = run
+			}
+		}
+		if len(strings.Fields(name)) == 1 && r.find(name) == nil {
+			// A surname alone whose full name came earlier in a list or an
+			// apposition ("the panel included surgeon Jane Roe and …").
+			if full := r.fullName(name); full != "" {
+				e := r.add(full, "person")
+				e.addAlias(strings.TrimSpace(strings.TrimPrefix(np, "the ")))
+				return mention{ent: e, words: words, person: true}
 			}
 		}
 		if len(strings.Fields(name)) == 1 {
@@ -744,6 +788,42 @@ func (r *registry) resolve(np string) mention {
 		return m
 	}
 	return mention{}
+}
+
+// fullNameWindow is how far back, in bytes, a surname's full name is looked for.
+const fullNameWindow = 12000
+
+// fullName finds, in the text read so far, a person's name of two or three
+// words ending in the surname given ("Jane Roe" for "Roe"), titles left out.
+func (r *registry) fullName(surname string) string {
+	if !isCap(surname) || titleWords[lower(surname)] || orgWords[lower(surname)] || outletWords[lower(surname)] {
+		return ""
+	}
+	re, err := regexp.Compile(`((?:[A-Z][\p{L}'’\-]*\s+){1,3})` + regexp.QuoteMeta(surname) + `\b`)
+	if err != nil {
+		return ""
+	}
+	// The last stretch of text read only, which keeps a long text linear.
+	text := r.text
+	if len(text) > fullNameWindow {
+		text = text[len(text)-fullNameWindow:]
+	}
+	found := ""
+	for _, m := range re.FindAllStringSubmatch(text, -1) {
+		ws := strings.Fields(m[1])
+		// Function words that start a sentence are not a first name.
+		for len(ws) > 0 && (leadWords[strings.ToLower(ws[0])] || determiners[strings.ToLower(ws[0])]) {
+			ws = ws[1:]
+		}
+		run := strings.Join(append(ws, surname), " ")
+		if len(ws) == 0 || hasOrgWord(run) {
+			continue
+		}
+		if n := personName(run); len(strings.Fields(n)) >= 2 && !titleWords[lower(strings.Fields(n)[0])] {
+			found = n
+		}
+	}
+	return found
 }
 
 // personNouns are nouns for one person, named or not.
@@ -870,7 +950,7 @@ func isAnonymous(np string) bool {
 }
 
 var leadWords = wordSet("but and however the a an so yet also meanwhile while when after before in on at for from with " +
-	"according its their this that these those if as since although though under until during despite")
+	"according per its their this that these those if as since although though under until during despite")
 
 var prepositions = wordSet("by to at in from with of familiar involved close who on for briefed speaking knowledgeable within inside")
 
