@@ -27,8 +27,8 @@ const (
 	lsMonitorInterval = 100 * time.Millisecond
 	lsSyncInterval    = 200 * time.Millisecond
 	// lsMargin is what a busy machine may add to them: on a calm one the
-	// replica was up to 0.9 s behind at the kill, 1.2 s with three of these
-	// tests at once.
+	// replica was less than a second behind at the kill, 1.2 s with three
+	// of these tests at once.
 	lsMargin = 3 * time.Second
 	// lsLag bounds how long an acknowledged change may take to reach the
 	// replica: a look at the log, a sync tick missed and the next, the margin.
