@@ -9,7 +9,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 # The race detector needs cgo; use it wherever a C compiler is there.
 RACE    ?= $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v gcc >/dev/null && echo -race)
 
-.PHONY: run build generate seed test test-race test-fast browser-tools screenshots loadtest cachetest outagecheck check vet fmt clean bench bench-data intake-eval
+.PHONY: run build generate seed test test-race test-fast browser-tools litestream screenshots loadtest cachetest outagecheck check vet fmt clean bench bench-data intake-eval
 
 # Root installs system packages itself; anyone else through sudo.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -37,7 +37,7 @@ seed: build
 ## without the race detector. Packages run two at a time; the slowest are named first so that they
 ## start first (./... adds the rest).
 SLOW_PKGS := ./internal/e2e ./web ./internal/sqlite ./cmd/claimtrack
-test: check browser-tools
+test: check browser-tools litestream
 	CLAIMTRACK_BROWSER_TESTS=1 $(GO) test -count=1 -timeout 10m $(SLOW_PKGS) ./...
 
 ## test-race: the packages where goroutines meet (the server, storage, the webhook sender, the
@@ -57,6 +57,15 @@ browser-tools:
 	@command -v chromium >/dev/null || { echo "installing chromium"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v java >/dev/null || { echo "installing a Java runtime"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	@[ -f .e2e/node_modules/axe-core/axe.min.js ] && [ -f .e2e/node_modules/vnu-jar/build/dist/vnu.jar ] || npm ci --prefix .e2e --no-audit --no-fund --ignore-scripts
+
+## litestream: Litestream, which replicates the database (docs/operations.md), at the pinned version
+## into .tools, when missing or at another version; built from the Go module proxy without cgo (the
+## first build takes about 3 minutes). The replication test runs it.
+LITESTREAM_VERSION := v0.5.18
+LITESTREAM         := .tools/litestream
+litestream:
+	@[ "$$($(LITESTREAM) version 2>/dev/null)" = "$(LITESTREAM_VERSION)" ] || { echo "installing litestream $(LITESTREAM_VERSION) into .tools (the first build takes a few minutes)"; \
+		GOBIN=$(CURDIR)/.tools CGO_ENABLED=0 $(GO) install github.com/benbjohnson/litestream/cmd/litestream@$(LITESTREAM_VERSION); }
 
 ## screenshots: PNGs of the claims list, a claim, sources, a search and the reliability page, desktop and phone, into data/screenshots
 screenshots: browser-tools

@@ -50,7 +50,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path)
+	// The copy only reads: the live database's write-ahead log is left
+	// alone, so that a Litestream beside the server copies it undisturbed.
+	db, err := sqlite.OpenWith(ctx, path, sqlite.Options{ExternalCheckpoints: true})
 	if err != nil {
 		return err
 	}

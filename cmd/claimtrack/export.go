@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/claimtrack/claimtrack/internal/dump"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
 )
 
 // runExport writes the whole database as a dump: one JSON file, or a
@@ -37,7 +36,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}

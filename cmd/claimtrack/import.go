@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/claimtrack/claimtrack/internal/dump"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
 )
 
 // runImport adds a dump (a JSON file or a directory of CSV files) or a claims
@@ -39,7 +38,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -170,6 +170,9 @@ type Config struct {
 	Private bool
 	// NoSeed leaves a new, empty database empty: no built-in dataset.
 	NoSeed bool
+	// Litestream leaves the write-ahead log's checkpoints to Litestream,
+	// which replicates the database (see sqlite.Options).
+	Litestream bool
 	// TrustedProxies are the proxies whose X-Forwarded-* headers are believed.
 	TrustedProxies []netip.Prefix
 	// AllowedHosts are the Host headers that may name the site in absolute
@@ -244,6 +247,19 @@ func intFlag(fs *flag.FlagSet, dst *int, name, env string, def int, usage string
 	return err
 }
 
+// litestreamEnv reports whether CLAIMTRACK_LITESTREAM says that Litestream
+// replicates the database.
+func litestreamEnv() bool {
+	on, _ := strconv.ParseBool(envOr("CLAIMTRACK_LITESTREAM", "false"))
+	return on
+}
+
+// openDB opens the database for a command. With CLAIMTRACK_LITESTREAM set,
+// the command leaves checkpoints to Litestream, as serve --litestream does.
+func openDB(ctx context.Context, path string) (*sqlite.DB, error) {
+	return sqlite.OpenWith(ctx, path, sqlite.Options{ExternalCheckpoints: litestreamEnv()})
+}
+
 // dbFlag registers --db with its CLAIMTRACK_DB fallback.
 func dbFlag(fs *flag.FlagSet, dst *string) {
 	fs.StringVar(dst, "db", envOr("CLAIMTRACK_DB", "./data/claimtrack.db"), "SQLite database file (env CLAIMTRACK_DB)")
@@ -299,6 +315,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&m.Config.Private, "private", private, "require signing in to read anything (env CLAIMTRACK_PRIVATE)")
 	noSeed, _ := strconv.ParseBool(envOr("CLAIMTRACK_NO_SEED", "false"))
 	fs.BoolVar(&m.Config.NoSeed, "no-seed", noSeed, "start an empty database empty, without the built-in dataset (env CLAIMTRACK_NO_SEED)")
+	fs.BoolVar(&m.Config.Litestream, "litestream", litestreamEnv(),
+		"Litestream replicates the database: leave checkpoints to it (no automatic or emptying checkpoints by the server) (env CLAIMTRACK_LITESTREAM)")
 	proxies := fs.String("trusted-proxy", envOr("CLAIMTRACK_TRUSTED_PROXY", ""),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (env CLAIMTRACK_TRUSTED_PROXY)")
 	allowedHosts := fs.String("allowed-hosts", envOr("CLAIMTRACK_ALLOWED_HOSTS", ""),
@@ -400,11 +418,14 @@ func (m *Main) ParseFlags(args []string) error {
 // Run opens the database (creating, migrating and, when empty, seeding it),
 // starts listening and serves in the background. Close stops it.
 func (m *Main) Run(ctx context.Context) error {
-	db, err := sqlite.Open(ctx, m.Config.DB)
+	db, err := sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{ExternalCheckpoints: m.Config.Litestream})
 	if err != nil {
 		return err
 	}
 	m.DB = db
+	if m.Config.Litestream {
+		m.Logger.Info("checkpoints left to Litestream: no automatic or emptying checkpoints by the server")
+	}
 	if err := m.seedIfEmpty(ctx); err != nil {
 		return err
 	}
@@ -578,7 +599,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}

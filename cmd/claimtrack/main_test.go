@@ -69,6 +69,16 @@ func TestParseFlags(t *testing.T) {
 	require.NoError(t, m.ParseFlags([]string{"--org-name", "Desk Two"}))
 	assert.Equal(t, "Desk Two", m.Config.OrgName)
 	require.Error(t, m.ParseFlags([]string{"--nope"}))
+
+	// Litestream: off unless the flag or the environment says so.
+	assert.False(t, m.Config.Litestream)
+	require.NoError(t, m.ParseFlags([]string{"--litestream"}))
+	assert.True(t, m.Config.Litestream)
+	t.Setenv("CLAIMTRACK_LITESTREAM", "1")
+	require.NoError(t, m.ParseFlags(nil))
+	assert.True(t, m.Config.Litestream)
+	require.NoError(t, m.ParseFlags([]string{"--litestream=false"}))
+	assert.False(t, m.Config.Litestream, "the flag wins over the environment")
 }
 
 func TestCommands(t *testing.T) {

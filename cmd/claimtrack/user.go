@@ -14,7 +14,6 @@ import (
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/claimtrack/claimtrack/internal/password"
-	"github.com/claimtrack/claimtrack/internal/sqlite"
 	"golang.org/x/term"
 )
 
@@ -54,7 +53,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprint(stderr, userUsage)
 		return errUsage
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,10 @@ type DB struct {
 	// generation says whether anything changed since it was last asked.
 	generation generation
 
+	// externalCheckpoints: another process (Litestream) checkpoints the
+	// write-ahead log; see Options.
+	externalCheckpoints bool
+
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
 }
@@ -88,12 +92,29 @@ type DB struct {
 // Open opens (creating if needed) the database file at path, applies pending
 // migrations and returns the ready database.
 func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, "")
+	return open(ctx, path, "", Options{})
 }
 
-// open is Open applying the migrations up to and including the one named
+// Options change how OpenWith opens the database.
+type Options struct {
+	// ExternalCheckpoints leaves the write-ahead log to another process
+	// that copies it before it is checkpointed, such as Litestream:
+	// SQLite's automatic checkpoints are off, Close does not checkpoint, and
+	// Checkpoint is PASSIVE (it copies what it can and never restarts or
+	// empties the log). A TRUNCATE checkpoint would otherwise wait, holding
+	// the writer, for that process's read transaction, or empty the log
+	// before the other process has copied it.
+	ExternalCheckpoints bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
+	return open(ctx, path, "", opts)
+}
+
+// open is OpenWith applying the migrations up to and including the one named
 // upTo ("" for all): tests make databases of an earlier schema with it.
-func open(ctx context.Context, path, upTo string) (*DB, error) {
+func open(ctx context.Context, path, upTo string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
@@ -102,7 +123,8 @@ func open(ctx context.Context, path, upTo string) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create database directory: %w", err)
 		}
 	}
-	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery, writeSlot: make(chan struct{}, 1)}
+	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery, writeSlot: make(chan struct{}, 1),
+		externalCheckpoints: opts.ExternalCheckpoints}
 	db.sinceSnapshot.Store(-1)
 	db.prepCtx, db.prepCancel = context.WithCancel(context.Background())
 
@@ -114,6 +136,9 @@ func open(ctx context.Context, path, upTo string) (*DB, error) {
 	pragmas.Add("_pragma", "journal_mode(WAL)")
 	pragmas.Add("_pragma", "synchronous(FULL)")
 	pragmas.Add("_pragma", "foreign_keys(1)")
+	if opts.ExternalCheckpoints {
+		pragmas.Add("_pragma", "wal_autocheckpoint(0)")
+	}
 	writerDSN := "file:" + pathEscape(path) + "?" + pragmas.Encode() + "&_txlock=immediate"
 
 	var err error
@@ -172,7 +197,8 @@ func pathEscape(p string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
 }
 
-// Close checkpoints the write-ahead log into the main file and closes every connection.
+// Close checkpoints the write-ahead log into the main file (unless
+// checkpoints are external) and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
 	// Statements being prepared for the cache are stopped and waited for
@@ -193,17 +219,24 @@ func (db *DB) Close() error {
 		errs = append(errs, db.reader.Close())
 	}
 	if db.writer != nil {
-		if _, err := db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-			errs = append(errs, fmt.Errorf("sqlite: checkpoint: %w", err))
+		if !db.externalCheckpoints {
+			if _, err := db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				errs = append(errs, fmt.Errorf("sqlite: checkpoint: %w", err))
+			}
 		}
 		errs = append(errs, db.writer.Close())
 	}
 	return errors.Join(errs...)
 }
 
-// Checkpoint copies the write-ahead log into the main file and empties it.
+// Checkpoint copies the write-ahead log into the main file and empties it;
+// with external checkpoints it only copies what it can (PASSIVE).
 func (db *DB) Checkpoint(ctx context.Context) error {
-	if _, err := db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+	mode := "TRUNCATE"
+	if db.externalCheckpoints {
+		mode = "PASSIVE"
+	}
+	if _, err := db.writer.ExecContext(ctx, "PRAGMA wal_checkpoint("+mode+")"); err != nil {
 		return fmt.Errorf("sqlite: checkpoint: %w", err)
 	}
 	return nil

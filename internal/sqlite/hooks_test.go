@@ -8,7 +8,9 @@ import (
 
 // OpenUpTo opens a database applying the migrations up to and including
 // upTo only: a database as an earlier version of the tracker left it.
-func OpenUpTo(ctx context.Context, path, upTo string) (*DB, error) { return open(ctx, path, upTo) }
+func OpenUpTo(ctx context.Context, path, upTo string) (*DB, error) {
+	return open(ctx, path, upTo, Options{})
+}
 
 // SetPrepareHook makes every goroutine that prepares a statement for the
 // cache run hook first, with the context Close cancels.

@@ -103,22 +103,28 @@ func (db *DB) FindUserByUsername(ctx context.Context, username string) (*claimtr
 	return u, hash, err
 }
 
-// FindUsers lists every account by name.
+// FindUsers lists every account by name. Inside ReadSnapshot it reads in the
+// snapshot's transaction: a claim page lists the accounts it may be assigned
+// to, and taking a second connection from the reader pool there would, with
+// every connection held by such a page, wait forever.
 func (db *DB) FindUsers(ctx context.Context) ([]*claimtrack.User, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.username_key`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []*claimtrack.User
-	for rows.Next() {
-		u, err := scanUser(rows)
+	err := db.readTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.username_key`)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // SetPassword replaces an account's password hash, ends its sessions (a new
