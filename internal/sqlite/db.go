@@ -572,6 +572,17 @@ func (db *DB) ReadSnapshot(ctx context.Context, fn func(context.Context) error) 
 // on a reader connection: inside ReadSnapshot it joins the snapshot's
 // transaction, else it opens its own. Unlike ReadSnapshot it keeps the
 // caller's cancellation, so a search can be interrupted.
+// reading is what a single read goes through: the read snapshot ctx
+// carries (see ReadSnapshot), or else the reader pool. A read inside a
+// snapshot must never take a second connection of the pool: as many pages
+// at once as it has connections would each hold one and wait for another.
+func (db *DB) reading(ctx context.Context) rowQueryer {
+	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
+		return t
+	}
+	return db.reader
+}
+
 func (db *DB) readTx(ctx context.Context, fn func(*Tx) error) error {
 	if t, ok := ctx.Value(readTxKey{}).(*Tx); ok && t.db == db {
 		return fn(t)
@@ -627,7 +638,7 @@ func notFound(what string) error {
 // IsEmpty reports whether the database holds no claims, sources or reports.
 func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.reader.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM reports)`).Scan(&n)
+	err := db.reading(ctx).QueryRowContext(ctx, `SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM sources) + (SELECT count(*) FROM reports)`).Scan(&n)
 	return n == 0, err
 }
 

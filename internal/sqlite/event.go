@@ -120,7 +120,7 @@ func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*
 
 // FindClaimEvents returns the history of one claim, newest first.
 func (db *DB) FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack.Event, error) {
-	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? ORDER BY id DESC`, claimID)
+	return queryEvents(ctx, db.reading(ctx), `SELECT `+eventColumns+` FROM events WHERE claim_id = ? ORDER BY id DESC`, claimID)
 }
 
 // FindClaimTimeline returns one page of a claim's history, newest first: up
@@ -231,14 +231,14 @@ func (db *DB) FindFirstVerdictAt(ctx context.Context, claimID int64) (time.Time,
 // FindClaimEventsSince returns the changes made to a claim after the given
 // version, oldest first: what an editor holding that version has not seen.
 func (db *DB) FindClaimEventsSince(ctx context.Context, claimID, version int64) ([]*claimtrack.Event, error) {
-	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events
+	return queryEvents(ctx, db.reading(ctx), `SELECT `+eventColumns+` FROM events
 		WHERE claim_id = ? AND claim_version > ? ORDER BY id`, claimID, version)
 }
 
 // CountEvents returns how many events the history holds.
 func (db *DB) CountEvents(ctx context.Context) (int, error) {
 	var n int
-	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n)
+	err := db.reading(ctx).QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n)
 	return n, err
 }
 
@@ -283,7 +283,7 @@ func (db *DB) CountMatchingEvents(ctx context.Context, f claimtrack.EventFilter,
 	f.Before = 0
 	where, args := eventWhere(f)
 	var n int
-	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events`+where+` LIMIT ?)`,
+	err := db.reading(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events`+where+` LIMIT ?)`,
 		append(args, limit+1)...).Scan(&n)
 	if err != nil {
 		return 0, false, err
@@ -326,7 +326,7 @@ func (db *DB) FindEvents(ctx context.Context, f claimtrack.EventFilter) ([]*clai
 // which only the last counts (a verdict replaces the one before). A claim with
 // thousands of verdicts is rebuilt from a handful of events.
 func (db *DB) FindClaimEventsUntil(ctx context.Context, claimID int64, until time.Time) ([]*claimtrack.Event, error) {
-	return queryEvents(ctx, db.reader, claimEventsUntilSQL, claimID, formatTime(until), claimtrack.EventStatusChanged)
+	return queryEvents(ctx, db.reading(ctx), claimEventsUntilSQL, claimID, formatTime(until), claimtrack.EventStatusChanged)
 }
 
 // claimEventsUntilSQL selects what rebuilding claim ?1 as of ?2 takes (?3 is
@@ -339,7 +339,7 @@ const claimEventsUntilSQL = `SELECT ` + eventColumns + ` FROM events WHERE claim
 // FindClaimTimelineUntil returns the limit newest events of a claim at or
 // before the instant until, newest first.
 func (db *DB) FindClaimTimelineUntil(ctx context.Context, claimID int64, until time.Time, limit int) ([]*claimtrack.Event, error) {
-	return queryEvents(ctx, db.reader, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
+	return queryEvents(ctx, db.reading(ctx), `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND at <= ? ORDER BY id DESC LIMIT ?`,
 		claimID, formatTime(until), limit)
 }
 

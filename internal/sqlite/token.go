@@ -56,7 +56,7 @@ func scanToken(s interface{ Scan(...any) error }) (*claimtrack.APIToken, error) 
 
 // FindAPITokens lists an account's tokens, newest first, revoked ones too.
 func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*claimtrack.APIToken, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.id DESC`, userID)
+	rows, err := db.reading(ctx).QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = ? ORDER BY t.id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find tokens: %w", err)
 	}
@@ -94,7 +94,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error {
 func (db *DB) FindUserByAPIToken(ctx context.Context, token string) (*claimtrack.User, error) {
 	var id int64
 	var used, revoked string
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at, t.revoked_at
+	u, err := scanUser(db.reading(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at, t.revoked_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, TokenHash(token)), &id, &used, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, claimtrack.Errorf(claimtrack.ENOTFOUND, "No such token.")

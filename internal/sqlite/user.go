@@ -95,7 +95,7 @@ func (db *DB) CreateUser(ctx context.Context, in claimtrack.NewUser, hash, actor
 // when there is none.
 func (db *DB) FindUserByUsername(ctx context.Context, username string) (*claimtrack.User, string, error) {
 	var hash string
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username_key = ?`,
+	u, err := scanUser(db.reading(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.username_key = ?`,
 		claimtrack.UsernameKey(strings.TrimSpace(username))), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", claimtrack.Errorf(claimtrack.ENOTFOUND, "No such account.")
@@ -288,7 +288,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, token string) err
 // be worth recording again (see TouchSession).
 func (db *DB) FindSession(ctx context.Context, token string) (*claimtrack.User, bool, error) {
 	var created, seen string
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, s.created_at, s.last_seen_at
+	u, err := scanUser(db.reading(ctx).QueryRowContext(ctx, `SELECT `+userColumns+`, s.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, TokenHash(token)), &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, claimtrack.Errorf(claimtrack.ENOTFOUND, "No such session.")
