@@ -368,6 +368,10 @@ func TestLimitConns(t *testing.T) {
 	// A connection idle between requests, then one busy with a slow body.
 	idle, idleR := dial()
 	assert.Equal(t, "200 OK", statusLine(t, idle, idleR, "/claims/1"))
+	// The server marks the connection idle just after it has sent the
+	// answer: wait for that, so that the busy one counted next is the slow
+	// body's and not this one still finishing.
+	require.Eventually(t, func() bool { return limited.Busy(local) == 0 && limited.Open(local) == 1 }, 5*time.Second, 5*time.Millisecond)
 	slowBody(t, base, "GET /claims")
 	require.Eventually(t, func() bool { return limited.Busy(local) == 1 && limited.Open(local) == 2 }, 5*time.Second, 5*time.Millisecond)
 
