@@ -187,7 +187,7 @@ func runPick(bin, db, pick string, first bool, client *http.Client, ceiling floa
 		rate, mixFor, pick)
 	cpu0, _ := cpuTime(srv.Process.Pid)
 	own0, _ := cpuTime(os.Getpid())
-	idle := sampleIdle(mixFor)
+	idle := sampleIdle(mixFor, srv.Process.Pid)
 	res := openLoop(client, targets, token, rate, mixFor)
 	cpu1, _ := cpuTime(srv.Process.Pid)
 	own1, _ := cpuTime(os.Getpid())
@@ -219,8 +219,9 @@ func runPick(bin, db, pick string, first bool, client *http.Client, ceiling floa
 		}
 	}
 	over, worst, worstAt := printSeconds(res)
-	if shares := <-idle; len(shares) > 0 {
-		fmt.Printf("machine idle %% by second: %s\n", strings.Join(shares, " "))
+	if shares := <-idle; len(shares.idle) > 0 {
+		fmt.Printf("machine idle %% by second: %s\n", strings.Join(shares.idle, " "))
+		fmt.Printf("server CPU %% of a core by second: %s\n", strings.Join(shares.server, " "))
 	}
 	fmt.Printf("CPU during the mix: server %.2f cores, load generator %.2f cores, of %d\n", (cpu1-cpu0).Seconds()/mixFor.Seconds(),
 		(own1-own0).Seconds()/mixFor.Seconds(), runtime.NumCPU())
@@ -273,9 +274,10 @@ func removeDB(path string) {
 
 // start runs the server on a free port and waits for it to listen.
 func start(bin, db string) (*exec.Cmd, string, error) {
-	// Every simulated reader connects from this one address: the bound on
-	// connections per client address would turn most of them away.
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-conns-per-addr", "-1")
+	// Every simulated reader connects from this one address: the bounds on
+	// connections and on searches at once per client address would turn
+	// most of them away.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-conns-per-addr", "-1", "--searches-per-client", "10000")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, "", err
@@ -641,19 +643,29 @@ func printSeconds(res map[string]*routeStats) (over int, worst float64, worstAt 
 	return over, worst, worstAt
 }
 
+// perSecond is what sampleIdle saw in each second.
+type perSecond struct {
+	idle   []string // share of the machine's CPU time idle, in percent
+	server []string // the server's CPU time, in percent of one core
+}
+
 // sampleIdle reads, once a second for d, how much of the machine's CPU time
-// was idle in that second (from /proc/stat), and sends the shares when done:
-// a slow second with the machine nearly busy is a second of too little CPU,
-// not of waiting. It sends nothing where /proc/stat cannot be read.
-func sampleIdle(d time.Duration) <-chan []string {
-	out := make(chan []string, 1)
+// was idle in that second (from /proc/stat), and how much the server (pid)
+// used, and sends the shares when done: a slow second with the machine
+// nearly busy is a second of too little CPU, not of waiting, and the
+// server's share tells whether the server or something else took it. It
+// sends nothing where /proc/stat cannot be read.
+func sampleIdle(d time.Duration, pid int) <-chan perSecond {
+	out := make(chan perSecond, 1)
 	go func() {
-		var shares []string
+		var got perSecond
 		prevIdle, prevAll, err := machineCPU()
 		if err != nil {
-			out <- nil
+			out <- got
 			return
 		}
+		prevServer, _ := cpuTime(pid)
+		prevAt := time.Now()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for end := time.Now().Add(d); time.Now().Before(end); {
@@ -662,10 +674,13 @@ func sampleIdle(d time.Duration) <-chan []string {
 			if err != nil || all == prevAll {
 				break
 			}
-			shares = append(shares, strconv.FormatInt(100*(idle-prevIdle)/(all-prevAll), 10))
-			prevIdle, prevAll = idle, all
+			server, _ := cpuTime(pid)
+			now := time.Now()
+			got.idle = append(got.idle, strconv.FormatInt(100*(idle-prevIdle)/(all-prevAll), 10))
+			got.server = append(got.server, strconv.FormatInt(int64(100*(server-prevServer).Seconds()/now.Sub(prevAt).Seconds()), 10))
+			prevIdle, prevAll, prevServer, prevAt = idle, all, server, now
 		}
-		out <- shares
+		out <- got
 	}()
 	return out
 }
