@@ -6,11 +6,18 @@
 //     one claim's page read by every client (a claim gone viral);
 //  3. the mix at a fixed arrival rate (70% claim pages, 15% filtered claims
 //     lists, 10% searches, 5% signed-in changes through the API), with
-//     p50/p95/p99 per route, errors, and the server's peak memory.
+//     p50/p95/p99 per route, the reads' p99 of each second, errors, and the
+//     server's peak memory.
+//
+// Readers pick claims by popularity: Zipf's law with s = 1 over all the
+// claims (the claim of rank k is read in proportion to 1/k), the ranks
+// shuffled over the ids. The same phases run again with claims picked
+// uniformly, for comparison; each pick runs on its own copy of the database
+// with a server of its own.
 //
 // It starts the binary (bin/claimtrack) on a generated database (100k
 // claims, 1M events; made on first use) and stops it at the end. Every
-// phase is bounded in time.
+// phase is bounded in time, and everything talks to 127.0.0.1 only.
 package main
 
 import (
@@ -49,8 +56,17 @@ func main() {
 	closed := flag.Duration("closed", 5*time.Second, "how long each closed-loop phase runs")
 	workers := flag.Int("workers", 16, "concurrent clients in the closed-loop phases")
 	flag.StringVar(&serverLog, "server-log", "", "write the server's log to this file (for looking into a slow run)")
+	picks := flag.String("picks", "zipf,uniform", "how readers pick claims, in the order run: zipf (by popularity, s = 1), uniform")
 	flag.Parse()
-	if err := run(*bin, *db, *rate, *mix, *closed, *workers); err != nil {
+	var order []string
+	for _, p := range strings.Split(*picks, ",") {
+		if p != "zipf" && p != "uniform" {
+			fmt.Fprintln(os.Stderr, "loadtest: --picks takes zipf and uniform")
+			os.Exit(2)
+		}
+		order = append(order, p)
+	}
+	if err := run(*bin, *db, order, *rate, *mix, *closed, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
@@ -64,42 +80,20 @@ const (
 	password = "load test password"
 )
 
-func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int) error {
+// claims is how many claims the generated database holds.
+const claims = 100_000
+
+func run(bin, db string, picks []string, rate int, mixFor, closedFor time.Duration, workers int) error {
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		fmt.Println("generating 100,000 claims with 1,000,000 events into", db)
-		cmd := exec.Command(bin, "gen", "--claims", "100000", "--min-events", "1000000", "--db", db, "--seed", "1")
+		cmd := exec.Command(bin, "gen", "--claims", strconv.Itoa(claims), "--min-events", "1000000", "--db", db, "--seed", "1")
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("gen: %w", err)
 		}
 	}
-	// Every run starts from the same data: the server works on a copy, and
-	// the changes the mix makes go away with it. Run on the file itself, the
-	// mix's evidence and status changes would pile up run after run and each
-	// run would measure a different database.
-	pristine := db
-	db = strings.TrimSuffix(pristine, ".db") + "-run.db"
-	if err := copyDB(pristine, db); err != nil {
-		return err
-	}
-	defer removeDB(db)
-	add := exec.Command(bin, "user", "add", "--username", editor, "--role", "editor", "--db", db)
-	add.Stdin = strings.NewReader(password + "\n")
-	if out, err := add.CombinedOutput(); err != nil && !strings.Contains(string(out), "taken") {
-		return fmt.Errorf("user add: %v: %s", err, out)
-	}
-
-	srv, base, err := start(bin, db)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024,
 		DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext}}
-	token, err := apiToken(client, base)
-	if err != nil {
-		return err
-	}
 
 	// 1. The ceiling: a bare Echo handler on this machine.
 	e := echo.New()
@@ -116,17 +110,68 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 	ceiling := closedLoop(client, workers, closedFor, 7, func(*rand.Rand) string { return helloBase + "/hello" })
 	fmt.Printf("\nceiling: bare Echo hello, %d clients, %s: %.0f req/s\n", workers, closedFor, ceiling)
 
+	var summary []string
+	for i, pick := range picks {
+		line, err := runPick(bin, db, pick, i == 0, client, ceiling, rate, mixFor, closedFor, workers)
+		if err != nil {
+			return err
+		}
+		summary = append(summary, line)
+	}
+	fmt.Println()
+	for _, line := range summary {
+		fmt.Println(line)
+	}
+	return nil
+}
+
+// runPick runs the read routes alone and the mix with claims picked one way
+// (zipf or uniform), on a fresh copy of the database with a server of its
+// own, and returns the line that sums it up. The routes that pick no claim,
+// and one claim read by all, run in the first pick only.
+func runPick(bin, db, pick string, first bool, client *http.Client, ceiling float64, rate int, mixFor, closedFor time.Duration,
+	workers int) (string, error) {
+	fmt.Printf("\n=== claims picked: %s\n", pick)
+	// Every run starts from the same data: the server works on a copy, and
+	// the changes the mix makes go away with it. Run on the file itself, the
+	// mix's evidence and status changes would pile up run after run and each
+	// run would measure a different database.
+	pristine := db
+	db = strings.TrimSuffix(pristine, ".db") + "-run.db"
+	if err := copyDB(pristine, db); err != nil {
+		return "", err
+	}
+	defer removeDB(db)
+	add := exec.Command(bin, "user", "add", "--username", editor, "--role", "editor", "--db", db)
+	add.Stdin = strings.NewReader(password + "\n")
+	if out, err := add.CombinedOutput(); err != nil && !strings.Contains(string(out), "taken") {
+		return "", fmt.Errorf("user add: %v: %s", err, out)
+	}
+	srv, base, err := start(bin, db)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = srv.Process.Signal(os.Interrupt); _ = srv.Wait() }()
+	token, err := apiToken(client, base)
+	if err != nil {
+		return "", err
+	}
+
 	// 2. Each read route alone, after a second of each to warm the caches
 	// (the operating system's and SQLite's), which is not counted.
-	targets := newTargets(base)
+	targets := newTargets(base, pick)
 	for _, r := range []string{"claim page", "claims list", "search"} {
-		closedLoop(client, workers, time.Second, 99, func(rng *rand.Rand) string { return targets.url(r, rng) }) // other claims than those measured
+		closedLoop(client, workers, time.Second, 99, func(rng *rand.Rand) string { return targets.url(r, rng) }) // another sequence of picks than the one measured
 	}
 	fmt.Printf("\n%-22s %10s %10s\n", "route alone", "req/s", "of hello")
 	alone := map[string]float64{}
-	// Last, one claim that everyone reads at once, as when a fact-check goes
-	// viral: what the page cache for visitors is for.
-	for _, r := range []string{"claim page", "claims list", "search", "claim page, one claim"} {
+	routes := []string{"claim page"}
+	if first {
+		// Last, one claim that everyone reads at once, as when a
+		// fact-check goes viral: what the page cache for visitors is for.
+		routes = append(routes, "claims list", "search", "claim page, one claim")
+	}
+	for _, r := range routes {
 		s0, _ := cpuTime(srv.Process.Pid)
 		o0, _ := cpuTime(os.Getpid())
 		alone[r] = closedLoop(client, workers, closedFor, 7, func(rng *rand.Rand) string { return targets.url(r, rng) })
@@ -138,16 +183,17 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 	}
 
 	// 3. The mix, open loop.
-	fmt.Printf("\nmix: %d arrivals/s for %s (70%% claim pages, 15%% claims lists, 10%% search, 5%% changes)\n", rate, mixFor)
+	fmt.Printf("\nmix: %d arrivals/s for %s (70%% claim pages, 15%% claims lists, 10%% search, 5%% changes), claims picked %s\n",
+		rate, mixFor, pick)
 	cpu0, _ := cpuTime(srv.Process.Pid)
 	own0, _ := cpuTime(os.Getpid())
-	idle := sampleIdle(mixFor)
+	idle := sampleIdle(mixFor, srv.Process.Pid)
 	res := openLoop(client, targets, token, rate, mixFor)
 	cpu1, _ := cpuTime(srv.Process.Pid)
 	own1, _ := cpuTime(os.Getpid())
 	rss, err := peakRSS(srv.Process.Pid)
 	if err != nil {
-		return err
+		return "", err
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "route\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\t")
@@ -172,18 +218,19 @@ func run(bin, db string, rate int, mixFor, closedFor time.Duration, workers int)
 			reads = append(reads, res[r].durations...)
 		}
 	}
-	printSeconds(res)
-	if shares := <-idle; len(shares) > 0 {
-		fmt.Printf("machine idle %% by second: %s\n", strings.Join(shares, " "))
+	over, worst, worstAt := printSeconds(res)
+	if shares := <-idle; len(shares.idle) > 0 {
+		fmt.Printf("machine idle %% by second: %s\n", strings.Join(shares.idle, " "))
+		fmt.Printf("server CPU %% of a core by second: %s\n", strings.Join(shares.server, " "))
 	}
 	fmt.Printf("CPU during the mix: server %.2f cores, load generator %.2f cores, of %d\n", (cpu1-cpu0).Seconds()/mixFor.Seconds(),
 		(own1-own0).Seconds()/mixFor.Seconds(), runtime.NumCPU())
-	fmt.Printf("\nreads p99: %.1f ms (target ≤ 50); errors: %d (target 0); claim page alone: %.0f%% of hello (target ≥ 20%%); server peak RSS: %.0f MB (target ≤ 150)\n",
-		ms(pct(reads, 99)), errs, 100*alone["claim page"]/ceiling, float64(rss)/(1<<20))
 	if res["change"] != nil && res["change"].conflicts > 0 {
 		fmt.Printf("changes refused as stale (412, expected when two land on one claim): %d\n", res["change"].conflicts)
 	}
-	return nil
+	line := fmt.Sprintf("%s: claim page alone %.0f%% of hello; mix reads p99 %.1f ms, slowest second %.0f ms (second %d), seconds over 50 ms %d of %d, errors %d; server peak RSS %.0f MB",
+		pick, 100*alone["claim page"]/ceiling, ms(pct(reads, 99)), worst, worstAt, over, int(mixFor/time.Second), errs, float64(rss)/(1<<20))
+	return line, nil
 }
 
 // copyDB copies the database file at src, with its write-ahead log if it
@@ -227,9 +274,10 @@ func removeDB(path string) {
 
 // start runs the server on a free port and waits for it to listen.
 func start(bin, db string) (*exec.Cmd, string, error) {
-	// Every simulated reader connects from this one address: the bound on
-	// connections per client address would turn most of them away.
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-conns-per-addr", "-1")
+	// Every simulated reader connects from this one address: the bounds on
+	// connections and on searches at once per client address would turn
+	// most of them away.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--max-conns-per-addr", "-1", "--searches-per-client", "10000")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, "", err
@@ -333,20 +381,64 @@ const viralClaim = 50_000
 // targets picks the addresses of each route.
 type targets struct {
 	base    string
+	zipf    *zipf // nil: claims picked uniformly
 	queries []string
 	tags    []string
 }
 
-func newTargets(base string) *targets {
-	return &targets{base: base,
+func newTargets(base, pick string) *targets {
+	t := &targets{base: base,
 		queries: []string{"ambassador", "ceasefire moscow", `"the talks"`, "negot*", "status:refuted sanctions", "the", "minister -summit"},
 		tags:    []string{"", "", "ukraine-war", "sanctions", "elections"}}
+	if pick == "zipf" {
+		t.zipf = newZipf(claims, 1)
+	}
+	return t
+}
+
+// claim picks the claim a reader asks for.
+func (t *targets) claim(rng *rand.Rand) int {
+	if t.zipf != nil {
+		return t.zipf.pick(rng)
+	}
+	return 1 + rng.IntN(claims)
+}
+
+// zipf picks claims by popularity: the claim of rank k (1-based) with
+// probability proportional to 1/k, the ranks given to the ids in a fixed
+// shuffled order, so that the popular claims lie all over the file as they
+// would (not the oldest, nor the newest, all together).
+type zipf struct {
+	cdf []float64 // cdf[k-1]: the probability of a rank of k or less
+	ids []int     // ids[k-1]: the claim of rank k
+}
+
+func newZipf(n int, seed uint64) *zipf {
+	z := &zipf{cdf: make([]float64, n), ids: make([]int, n)}
+	sum := 0.0
+	for k := 1; k <= n; k++ {
+		sum += 1 / float64(k)
+		z.cdf[k-1] = sum
+	}
+	for i := range z.cdf {
+		z.cdf[i] /= sum
+	}
+	for i := range z.ids {
+		z.ids[i] = i + 1
+	}
+	rand.New(rand.NewPCG(seed, 11)).Shuffle(n, func(i, j int) { z.ids[i], z.ids[j] = z.ids[j], z.ids[i] })
+	return z
+}
+
+func (z *zipf) pick(rng *rand.Rand) int {
+	k, _ := slices.BinarySearch(z.cdf, rng.Float64())
+	return z.ids[min(k, len(z.ids)-1)]
 }
 
 func (t *targets) url(route string, rng *rand.Rand) string {
 	switch route {
 	case "claim page":
-		return t.base + "/claims/" + strconv.Itoa(1+rng.IntN(100_000))
+		return t.base + "/claims/" + strconv.Itoa(t.claim(rng))
 	case "claim page, one claim":
 		return t.base + "/claims/" + strconv.Itoa(viralClaim)
 	case "claims list":
@@ -474,9 +566,11 @@ func openLoop(c *http.Client, t *targets, token string, rate int, d time.Duratio
 }
 
 // change makes one signed-in change through the API: half status changes
-// (after reading the claim's version), half new evidence.
+// (after reading the claim's version), half new evidence. Editors work
+// through all the claims, not by what readers read: the claim is picked
+// uniformly.
 func change(c *http.Client, base, token string, r *rand.Rand) (ok, conflict bool) {
-	id := strconv.Itoa(1 + r.IntN(100_000))
+	id := strconv.Itoa(1 + r.IntN(claims))
 	send := func(method, path, ifMatch string, body any) (*http.Response, error) {
 		var rd io.Reader
 		if body != nil {
@@ -521,8 +615,9 @@ func change(c *http.Client, base, token string, r *rand.Rand) (ok, conflict bool
 }
 
 // printSeconds shows how steady the mix was: the reads' p99 of each second,
-// and the seconds over the 50 ms target.
-func printSeconds(res map[string]*routeStats) {
+// and the seconds over the 50 ms target. It returns how many seconds were
+// over, and the slowest second's p99 and its number (from 0).
+func printSeconds(res map[string]*routeStats) (over int, worst float64, worstAt int) {
 	bySecond := map[int][]time.Duration{}
 	last := 0
 	for _, r := range []string{"claim page", "claims list", "search"} {
@@ -534,30 +629,43 @@ func printSeconds(res map[string]*routeStats) {
 		}
 	}
 	var line []string
-	over := 0
 	for sec := 0; sec <= last; sec++ {
 		p := ms(pct(bySecond[sec], 99))
 		if p > 50 {
 			over++
 		}
+		if p > worst {
+			worst, worstAt = p, sec
+		}
 		line = append(line, strconv.FormatFloat(p, 'f', 0, 64))
 	}
-	fmt.Printf("\nreads p99 ms by second: %s\nseconds over 50 ms: %d of %d\n", strings.Join(line, " "), over, last+1)
+	fmt.Printf("\nreads p99 ms by second: %s\nseconds over 50 ms: %d of %d; slowest: %.0f ms, second %d\n", strings.Join(line, " "), over, last+1, worst, worstAt)
+	return over, worst, worstAt
+}
+
+// perSecond is what sampleIdle saw in each second.
+type perSecond struct {
+	idle   []string // share of the machine's CPU time idle, in percent
+	server []string // the server's CPU time, in percent of one core
 }
 
 // sampleIdle reads, once a second for d, how much of the machine's CPU time
-// was idle in that second (from /proc/stat), and sends the shares when done:
-// a slow second with the machine nearly busy is a second of too little CPU,
-// not of waiting. It sends nothing where /proc/stat cannot be read.
-func sampleIdle(d time.Duration) <-chan []string {
-	out := make(chan []string, 1)
+// was idle in that second (from /proc/stat), and how much the server (pid)
+// used, and sends the shares when done: a slow second with the machine
+// nearly busy is a second of too little CPU, not of waiting, and the
+// server's share tells whether the server or something else took it. It
+// sends nothing where /proc/stat cannot be read.
+func sampleIdle(d time.Duration, pid int) <-chan perSecond {
+	out := make(chan perSecond, 1)
 	go func() {
-		var shares []string
+		var got perSecond
 		prevIdle, prevAll, err := machineCPU()
 		if err != nil {
-			out <- nil
+			out <- got
 			return
 		}
+		prevServer, _ := cpuTime(pid)
+		prevAt := time.Now()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for end := time.Now().Add(d); time.Now().Before(end); {
@@ -566,10 +674,13 @@ func sampleIdle(d time.Duration) <-chan []string {
 			if err != nil || all == prevAll {
 				break
 			}
-			shares = append(shares, strconv.FormatInt(100*(idle-prevIdle)/(all-prevAll), 10))
-			prevIdle, prevAll = idle, all
+			server, _ := cpuTime(pid)
+			now := time.Now()
+			got.idle = append(got.idle, strconv.FormatInt(100*(idle-prevIdle)/(all-prevAll), 10))
+			got.server = append(got.server, strconv.FormatInt(int64(100*(server-prevServer).Seconds()/now.Sub(prevAt).Seconds()), 10))
+			prevIdle, prevAll, prevServer, prevAt = idle, all, server, now
 		}
-		out <- shares
+		out <- got
 	}()
 	return out
 }

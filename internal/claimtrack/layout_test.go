@@ -127,13 +127,16 @@ func declaredIn(t *testing.T, dir string) map[string]string {
 }
 
 // Rooms that say what they hold: in storage, keeping the search index up to
-// date and compiling queries are separate files, and no generator code is
+// date, merging it in the background and compiling queries are separate files, and no generator code is
 // left; in the web layer, every route is registered in routes.go.
 func TestLayout_Rooms(t *testing.T) {
 	storage := declaredIn(t, "../sqlite")
-	for _, name := range []string{"claimSearchRow", "reindexClaim", "reindexSource", "reindexSourceClaims", "tidySearchIndex",
+	for _, name := range []string{"claimSearchRow", "reindexClaim", "reindexSource", "reindexSourceClaims",
 		"claimSearchValues", "RebuildSearchIndex", "OptimizeSearchIndex", "CheckSearchIndex"} {
 		assert.Equal(t, "search_index.go", storage[name], "%s keeps the search index up to date", name)
+	}
+	for _, name := range []string{"configureSearchIndexes", "runSearchMerger", "mergeStep", "searchSegments"} {
+		assert.Equal(t, "search_merge.go", storage[name], "%s merges the search index in the background", name)
 	}
 	for _, name := range []string{"ftsExpr", "ftsTerm", "ftsGroup", "sourceExpr", "claimFilters", "facetTerm"} {
 		assert.Equal(t, "search_query.go", storage[name], "%s compiles queries", name)

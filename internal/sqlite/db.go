@@ -85,6 +85,9 @@ type DB struct {
 	// write-ahead log; see Options.
 	externalCheckpoints bool
 
+	// merger merges the search indexes' segments in the background.
+	merger searchMerger
+
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
 }
@@ -161,6 +164,10 @@ func open(ctx context.Context, path, upTo string, opts Options) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	if err := db.configureSearchIndexes(ctx); err != nil {
+		db.writer.Close()
+		return nil, err
+	}
 	if err := db.fillReliability(ctx); err != nil {
 		db.writer.Close()
 		return nil, err
@@ -189,6 +196,7 @@ func open(ctx context.Context, path, upTo string, opts Options) (*DB, error) {
 	}
 	db.generation.pool.SetMaxOpenConns(1)
 	db.generation.pool.SetMaxIdleConns(1)
+	db.startSearchMerger()
 	return db, nil
 }
 
@@ -201,6 +209,7 @@ func pathEscape(p string) string {
 // checkpoints are external) and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
+	db.stopSearchMerger()
 	// Statements being prepared for the cache are stopped and waited for
 	// before the cache is emptied.
 	db.prepMu.Lock()
@@ -405,9 +414,6 @@ type Tx struct {
 	db  *DB // set in read transactions: queries use its statement cache
 
 	scoreRows     int   // score history rows written
-	searchRows    bool  // claim_search rows rewritten
-	sourceRows    bool  // source_search rows rewritten
-	questionRows  bool  // question_search rows rewritten
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included
 	recount       bool  // the snapshots were rebuilt: the count is to be made again
 	quiet         bool  // the changes notify no webhook (replayed from a file, or generated)
@@ -525,13 +531,11 @@ func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {
 			return unavailable(err)
 		}
 	}
-	if err := tidySearchIndex(ctx, t); err != nil {
-		return unavailable(err)
-	}
 	if err := tx.Commit(); err != nil {
 		db.sinceSnapshot.Store(-1)
 		return unavailable(fmt.Errorf("sqlite: commit: %w", err))
 	}
+	db.noteChange()
 	switch {
 	case t.recount:
 		db.sinceSnapshot.Store(-1)

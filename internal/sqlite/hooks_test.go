@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 )
@@ -43,4 +44,29 @@ func DeskQueries(today, username string) map[string]DeskQuery {
 		out[names[s.into]] = DeskQuery{List: list, Count: count, Args: s.args}
 	}
 	return out
+}
+
+// RestartSearchMerger stops the search merger and starts it again with the
+// given idle time, bound on segments and interval between looks at the
+// bound, calling step (when not nil) after each merge step.
+func RestartSearchMerger(db *DB, idle time.Duration, bound int, check time.Duration, step func(table string, merged bool)) {
+	db.stopSearchMerger()
+	db.merger.idle, db.merger.bound, db.merger.check, db.merger.step = idle, bound, check, step
+	db.startSearchMerger()
+}
+
+// SearchSegments is the number of segments in a search index, as the merger
+// reads it.
+func SearchSegments(ctx context.Context, db *DB, table string) (int, error) {
+	return db.searchSegments(ctx, db.writer, table)
+}
+
+// SearchMergerStopped says whether the merger's goroutine has returned.
+func SearchMergerStopped(db *DB) bool {
+	select {
+	case <-db.merger.done:
+		return true
+	default:
+		return false
+	}
 }

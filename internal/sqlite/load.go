@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -23,6 +22,7 @@ type Loader struct {
 	replay  *replay
 	sources []int64 // the sources loaded, whose records Finish writes
 	undo    []func() error
+	resume  func() // lets the search merger run again
 	done    bool
 }
 
@@ -89,12 +89,14 @@ func (db *DB) NewLoader(ctx context.Context) (*Loader, error) {
 		return nil, l.abort(err)
 	}
 	l.undo = append(l.undo, restore)
-	// The search indexes merge their segments once, at the end, rather than
-	// a little after every flush; a large in-memory buffer means few segments.
-	if err := db.tuneSearchIndex(ctx, 0, 64<<20); err != nil {
+	// The search indexes merge their segments once, at the end: the
+	// background merger waits, and a large in-memory buffer means few
+	// segments.
+	l.resume = db.pauseSearchMerger()
+	if err := db.tuneSearchIndex(ctx, 64<<20); err != nil {
 		return nil, l.abort(err)
 	}
-	l.undo = append(l.undo, func() error { return db.tuneSearchIndex(context.Background(), 4, 1<<20) })
+	l.undo = append(l.undo, func() error { return db.tuneSearchIndex(context.Background(), 1<<20) })
 	return l, nil
 }
 
@@ -118,6 +120,9 @@ func (l *Loader) restore() error {
 		if err := l.undo[i](); err != nil && first == nil {
 			first = err
 		}
+	}
+	if l.resume != nil {
+		l.resume()
 	}
 	return first
 }
@@ -262,17 +267,13 @@ func loadRows(b *Batch) *loaded {
 	return r
 }
 
-// tuneSearchIndex sets the automerge level and the in-memory buffer size of
-// both search indexes (FTS5's defaults are 4 and 1 MiB).
-func (db *DB) tuneSearchIndex(ctx context.Context, automerge, hashsize int) error {
-	for _, table := range []string{"claim_search", "source_search"} {
-		for _, q := range []string{
-			`INSERT INTO ` + table + ` (` + table + `, rank) VALUES ('automerge', ` + strconv.Itoa(automerge) + `)`,
-			`INSERT INTO ` + table + ` (` + table + `, rank) VALUES ('hashsize', ` + strconv.Itoa(hashsize) + `)`,
-		} {
-			if _, err := db.writer.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("sqlite: tune search index: %w", err)
-			}
+// tuneSearchIndex sets the in-memory buffer size of the search indexes
+// (FTS5's default is 1 MiB). Their own merging is always off (see
+// configureSearchIndexes).
+func (db *DB) tuneSearchIndex(ctx context.Context, hashsize int) error {
+	for _, table := range searchTables {
+		if _, err := db.writer.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, hashsize); err != nil {
+			return fmt.Errorf("sqlite: tune search index: %w", err)
 		}
 	}
 	return nil

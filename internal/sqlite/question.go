@@ -416,7 +416,6 @@ func (db *DB) FindQuestionEvents(ctx context.Context, id int64, limit int) ([]*c
 
 // reindexQuestion refreshes the search row of one question.
 func reindexQuestion(ctx context.Context, tx *Tx, id int64) error {
-	tx.questionRows = true
 	if _, err := tx.ExecContext(ctx, `DELETE FROM question_search WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("sqlite: reindex question: %w", err)
 	}

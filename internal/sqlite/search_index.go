@@ -41,6 +41,12 @@ const claimSearchRow = `
 		(SELECT e.source_id FROM evidence e WHERE e.claim_id = c.id ORDER BY e.id LIMIT 1))
 	WHERE `
 
+// claimSearchReplace is claimSearchRow replacing the rows it writes. One
+// statement, where a DELETE and an INSERT would be two: FTS5 writes out what
+// it holds in memory at the start of each statement of a transaction, so
+// the two left two segments in the index for each change.
+var claimSearchReplace = strings.Replace(claimSearchRow, "INSERT INTO", "INSERT OR REPLACE INTO", 1)
+
 // partSep separates the parts that share a column of claim_search: the
 // context and the verdict note, each link's quote and note, each source's
 // name, role and aliases (one per line), the tags. The tokenizer skips it, so searches are as if it
@@ -49,37 +55,9 @@ const claimSearchRow = `
 // refuses them).
 const partSep = "\x1f"
 
-// tidySearchIndex does a little merging in the search indexes a transaction
-// wrote to. Each transaction leaves a small segment behind, and FTS5's own
-// merging waits for many pages' worth of them; every segment is one more
-// place each search must look. Merging a few pages each time (only where a
-// level holds several segments) keeps them few. Few is the word: a merge's
-// work is counted in the pages it writes, and where the segments hold many
-// rewritten rows it reads far more than that. At 32 pages a change, the
-// changes of a busy minute came to take 50-90 ms each while a large merge
-// went on, a whole core for seconds; 8 keep the segments as few.
-func tidySearchIndex(ctx context.Context, tx *Tx) error {
-	for _, t := range []struct {
-		table   string
-		touched bool
-	}{{"claim_search", tx.searchRows}, {"source_search", tx.sourceRows}, {"question_search", tx.questionRows}} {
-		if !t.touched {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.table+` (`+t.table+`, rank) VALUES ('merge', 8)`); err != nil {
-			return fmt.Errorf("sqlite: merge %s: %w", t.table, err)
-		}
-	}
-	return nil
-}
-
 // reindexClaim refreshes the search row of one claim inside tx.
 func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
-	tx.searchRows = true
-	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid = ?`, claimID); err != nil {
-		return fmt.Errorf("sqlite: reindex claim: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, claimSearchRow+`c.id = ?`, claimID); err != nil {
+	if _, err := tx.ExecContext(ctx, claimSearchReplace+`c.id = ?`, claimID); err != nil {
 		return fmt.Errorf("sqlite: reindex claim: %w", err)
 	}
 	return nil
@@ -88,7 +66,6 @@ func reindexClaim(ctx context.Context, tx *Tx, claimID int64) error {
 // reindexSourceClaims refreshes the search rows of every claim linked to a
 // source, after the source's name, role or aliases changed.
 func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
-	tx.searchRows = true
 	const linked = `(SELECT claim_id FROM evidence WHERE source_id = ?1 UNION SELECT claim_id FROM evidence WHERE via_source_id = ?1)`
 	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_search WHERE rowid IN `+linked, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source claims: %w", err)
@@ -101,7 +78,6 @@ func reindexSourceClaims(ctx context.Context, tx *Tx, sourceID int64) error {
 
 // reindexSource refreshes the search row of one source.
 func reindexSource(ctx context.Context, tx *Tx, sourceID int64) error {
-	tx.sourceRows = true
 	if _, err := tx.ExecContext(ctx, `DELETE FROM source_search WHERE rowid = ?`, sourceID); err != nil {
 		return fmt.Errorf("sqlite: reindex source: %w", err)
 	}
