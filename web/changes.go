@@ -128,14 +128,8 @@ func (s *Server) handleVerdictsFeed(c echo.Context) error {
 
 // claimFeed is one claim's history (/claims/{id}.atom).
 func (s *Server) claimFeed(c echo.Context, id int64) error {
-	if sharedView(c) {
-		f, err := s.store.ClaimFreshness(c.Request().Context(), id)
-		if err != nil {
-			return err
-		}
-		if done, err := s.fresh(c, f); done {
-			return err
-		}
+	if done, err := s.freshClaim(c, id); done {
+		return err
 	}
 	claim, err := s.store.FindClaimByID(c.Request().Context(), id)
 	if err != nil {

@@ -104,14 +104,8 @@ func (s *Server) handleClaimView(c echo.Context) error {
 		return err
 	}
 	if raw := c.QueryParam("as_of"); raw != "" {
-		if sharedView(c) {
-			f, err := s.store.ClaimFreshness(c.Request().Context(), id)
-			if err != nil {
-				return err
-			}
-			if done, err := s.fresh(c, f); done {
-				return err
-			}
+		if done, err := s.freshClaim(c, id); done {
+			return err
 		}
 		claim, err := s.store.FindClaimByID(c.Request().Context(), id)
 		if err != nil {

@@ -234,6 +234,20 @@ func (s *Server) sharedByHistory(h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// freshClaim answers a shared view from the freshness of claim id when the
+// client holds it already (304); it reports whether it answered. A claim
+// that does not exist is answered as the handler would: 404.
+func (s *Server) freshClaim(c echo.Context, id int64) (bool, error) {
+	if !sharedView(c) {
+		return false, nil
+	}
+	f, err := s.store.ClaimFreshness(c.Request().Context(), id)
+	if err != nil {
+		return true, err
+	}
+	return s.fresh(c, f)
+}
+
 // sharedByClaim answers a shared view of h's response from the freshness of
 // the claim at :id before h runs; h answers an id that is no claim's.
 func (s *Server) sharedByClaim(h echo.HandlerFunc) echo.HandlerFunc {

@@ -2,11 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"sort"
 )
@@ -34,19 +32,12 @@ func (r *CheckReport) OK() bool { return len(r.Pending) == 0 && len(r.Problems) 
 // migration, fills and rebuilds nothing, and reports. Repairing is
 // Repair's business.
 func Check(ctx context.Context, path string) (*CheckReport, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("sqlite: check: %w", err)
-	}
-	q := url.Values{}
-	q.Add("mode", "ro")
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "query_only(1)")
-	conn, err := sql.Open("sqlite", "file:"+pathEscape(path)+"?"+q.Encode())
+	ro, err := OpenReadOnly(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: check: %w", err)
 	}
-	defer conn.Close()
-	conn.SetMaxOpenConns(1)
+	defer ro.Close()
+	conn := ro.conn
 
 	rep := &CheckReport{}
 	tables := map[string]bool{}
