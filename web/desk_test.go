@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,4 +183,26 @@ func TestDesk_HeaderCount(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(overdue+1), page.doc.Find(`[data-testid="attention"]`).Text())
 	a.signInAs("", "")
 	assert.Zero(t, a.get("/claims").doc.Find(`[data-testid="nav-desk"]`).Length())
+}
+
+// Re-review through the forms: a claim with a verdict that gets new
+// evidence is listed on the desk (and its header count is unchanged: it is
+// not assigned); a new verdict takes it off.
+func TestDesk_ReReview(t *testing.T) {
+	a := newTestApp(t)
+	a.signInAs("ana", claimtrack.RoleEditor)
+	reReview := func() []string {
+		var ids []string
+		a.get("/desk").doc.Find(`[data-testid="desk-re-review"] [data-testid="desk-row"]`).Each(func(_ int, s *goquery.Selection) {
+			ids = append(ids, s.AttrOr("data-claim-id", ""))
+		})
+		return ids
+	}
+	a.setStatus("3", claimtrack.StatusConfirmed, "The Kremlin said so.")
+	assert.Empty(t, reReview(), "a fresh verdict needs no second look")
+	res := a.post("/claims/3/evidence", url.Values{"source_name": {"Izvestia"}, "source_kind": {"outlet"}, "stance": {"disputes"}})
+	require.Equal(t, http.StatusSeeOther, res.status, res.body)
+	assert.Equal(t, []string{"3"}, reReview(), "new evidence after the verdict")
+	a.setStatus("3", claimtrack.StatusDisputed, "Izvestia says otherwise.")
+	assert.Empty(t, reReview(), "the new verdict is the review")
 }
