@@ -77,10 +77,12 @@ loadtest: build
 	$(GO) run ./cmd/loadtest --bin $(BIN) --db data/loadtest.db
 
 ## cachetest: the server behind Debian's Varnish (installed when missing) on loopback with deploy/varnish/claimtrack.vcl:
-## a viral claim reaches the app once per s-maxage, a verdict shows within it, signed-in pages are never cached
+## a viral claim reaches the app once per s-maxage, a verdict shows within it, signed-in pages are never cached; then the
+## load test (Zipf picks) through Varnish
 cachetest: build
 	@command -v varnishd >/dev/null || { echo "installing varnish"; $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; }
 	$(GO) run ./cmd/cachetest --bin $(BIN) --varnishd "$$(command -v varnishd)"
+	$(GO) run ./cmd/loadtest --bin $(BIN) --db data/loadtest.db --picks zipf --varnish "$$(command -v varnishd)"
 
 ## outagecheck: the hostile-client checks against the real binary on a copy of the 100k claim database (run bench-data first)
 outagecheck:

@@ -21,7 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -34,6 +33,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/claimtrack/claimtrack/internal/varnish"
 )
 
 func main() {
@@ -88,7 +89,7 @@ func run(bin, vclPath, varnishd string, maxAge time.Duration, windows, clients i
 		return err
 	}
 	defer stopApp()
-	front, stopVarnish, err := startVarnish(ctx, varnishd, vclPath, a.base, dir)
+	front, stopVarnish, err := varnish.Start(ctx, varnishd, vclPath, a.base, dir)
 	if err != nil {
 		return err
 	}
@@ -152,61 +153,6 @@ func startApp(ctx context.Context, bin, db string, maxAge time.Duration) (*app, 
 		stop()
 		return nil, nil, errors.New("the server did not start listening within 30 s")
 	}
-}
-
-// startVarnish runs varnishd in the foreground on a free loopback port with
-// the VCL, its backend pointed at the app.
-func startVarnish(ctx context.Context, varnishd, vclPath, backend, dir string) (string, func(), error) {
-	src, err := os.ReadFile(vclPath)
-	if err != nil {
-		return "", nil, err
-	}
-	u, err := url.Parse(backend)
-	if err != nil {
-		return "", nil, err
-	}
-	vcl := strings.Replace(string(src), `.port = "8080";`, `.port = "`+u.Port()+`";`, 1)
-	vclFile := filepath.Join(dir, "claimtrack.vcl")
-	if err := os.WriteFile(vclFile, []byte(vcl), 0o644); err != nil {
-		return "", nil, err
-	}
-	port, err := freePort()
-	if err != nil {
-		return "", nil, err
-	}
-	listen := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.CommandContext(ctx, varnishd, "-F", "-n", filepath.Join(dir, "varnish"), "-a", listen, "-f", vclFile,
-		"-s", "malloc,64m", "-T", "none", "-j", "none", "-p", "default_grace=0s")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("varnishd: %w", err)
-	}
-	stop := func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		res, err := http.Get("http://" + listen + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return "http://" + listen, stop, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, fmt.Errorf("varnish did not answer within 20 s: %s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // get reads a page through client and returns its status, the X-Cache

@@ -45,6 +45,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/claimtrack/claimtrack/internal/varnish"
 	"github.com/labstack/echo/v4"
 )
 
@@ -57,6 +58,8 @@ func main() {
 	workers := flag.Int("workers", 16, "concurrent clients in the closed-loop phases")
 	flag.StringVar(&serverLog, "server-log", "", "write the server's log to this file (for looking into a slow run)")
 	picks := flag.String("picks", "zipf,uniform", "how readers pick claims, in the order run: zipf (by popularity, s = 1), uniform")
+	flag.StringVar(&varnishd, "varnish", "", "run Varnish (this varnishd) in front of the server with --vcl, and send every request through it")
+	flag.StringVar(&vclPath, "vcl", "deploy/varnish/claimtrack.vcl", "the VCL for --varnish")
 	flag.Parse()
 	var order []string
 	for _, p := range strings.Split(*picks, ",") {
@@ -71,6 +74,10 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// varnishd, when set, is the Varnish daemon put in front of the server
+// with the VCL at vclPath: readers and editors then go through it.
+var varnishd, vclPath string
 
 // serverLog is where the server's log goes; empty discards it.
 var serverLog string
@@ -155,6 +162,20 @@ func runPick(bin, db, pick string, first bool, client *http.Client, ceiling floa
 	token, err := apiToken(client, base)
 	if err != nil {
 		return "", err
+	}
+	if varnishd != "" {
+		dir, err := os.MkdirTemp("", "claimtrack-loadtest-varnish-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+		front, stop, err := varnish.Start(context.Background(), varnishd, vclPath, base, dir)
+		if err != nil {
+			return "", err
+		}
+		defer stop()
+		fmt.Printf("through Varnish at %s\n", front)
+		base = front
 	}
 
 	// 2. Each read route alone, after a second of each to warm the caches
