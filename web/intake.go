@@ -157,9 +157,7 @@ func (s *Server) matchRest(ctx context.Context, res *intake.Result) error {
 // budgetedSimilar looks up similar claims until a moment, then finds none:
 // a long report on a large tracker costs at most IntakeDuplicatesBudget.
 type budgetedSimilar struct {
-	store interface {
-		SimilarClaims(ctx context.Context, text string, limit int) ([]intake.Match, error)
-	}
+	store intake.Similar
 	until time.Time
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -98,12 +99,12 @@ func (s *Server) handleQuestionCreate(c echo.Context) error {
 	var q *claimtrack.Question
 	var err error
 	if msg != "" {
-		err = (&claimtrack.Error{Code: claimtrack.EINVALID, Fields: map[string]string{"outcomes": msg}})
-		if verr := in.Validate(); verr != nil {
-			for k, v := range claimtrack.FieldErrors(verr) {
-				err.(*claimtrack.Error).Fields[k] = v
-			}
-		}
+		// The numbers are refused; the other fields are checked too, so
+		// that every message shows at once.
+		in.Normalize()
+		fields := map[string]string{"outcomes": msg}
+		maps.Copy(fields, claimtrack.FieldErrors(in.Validate()))
+		err = &claimtrack.Error{Code: claimtrack.EINVALID, Fields: fields}
 	} else {
 		q, err = s.store.CreateQuestion(c.Request().Context(), in, outcomes, s.actor(c))
 	}
