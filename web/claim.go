@@ -136,22 +136,44 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 			return s.sendShared(c, v, page)
 		}
 	}
-	f, err := s.store.ClaimFreshness(ctx, id)
-	if err != nil {
-		return err
-	}
-	v := s.validatorsOf(c, f)
-	if keep {
-		if page, ok := s.pages.current(id, base, gen, day, v.etag); ok {
-			s.pages.hits.Add(1)
-			return s.sendShared(c, v, page)
+	// The freshness and, when the page must be made, what it shows are read
+	// in one snapshot: one transaction, and the rows they share read once.
+	var (
+		v       validators
+		kept    []byte
+		d       views.ClaimData
+		review  *ClaimReview
+		answers bool
+	)
+	err = s.store.ReadSnapshot(ctx, func(ctx context.Context) error {
+		f, err := s.store.ClaimFreshness(ctx, id)
+		if err != nil {
+			return err
 		}
+		v = s.validatorsOf(c, f)
+		if keep {
+			if page, ok := s.pages.current(id, base, gen, day, v.etag); ok {
+				kept = page
+				return nil
+			}
+		}
+		if answers = s.holdsShared(c, v); answers {
+			return nil
+		}
+		d, review, err = s.claimPageData(ctx, c, id, nil, views.StatusForm{}, views.EvidenceForm{})
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case kept != nil:
+		s.pages.hits.Add(1)
+		return s.sendShared(c, v, kept)
+	case answers:
+		_, err := s.answerShared(c, v)
+		return err
 	}
 	if done, err := s.answerShared(c, v); done {
-		return err
-	}
-	d, review, err := s.loadClaimPage(c, id, nil, views.StatusForm{}, views.EvidenceForm{})
-	if err != nil {
 		return err
 	}
 	buf := templ.GetBuffer()
@@ -238,9 +260,16 @@ func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtra
 // shows (claim itself when not nil).
 func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
 	views.ClaimData, *ClaimReview, error) {
+	return s.claimPageData(c.Request().Context(), c, id, claim, sf, ef)
+}
+
+// claimPageData is loadClaimPage in ctx: inside a snapshot already begun
+// (see ReadSnapshot), it reads in that one.
+func (s *Server) claimPageData(ctx context.Context, c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
+	views.ClaimData, *ClaimReview, error) {
 	var d views.ClaimData
 	var review *ClaimReview
-	err := s.store.ReadSnapshot(c.Request().Context(), func(ctx context.Context) (err error) {
+	err := s.store.ReadSnapshot(ctx, func(ctx context.Context) (err error) {
 		if claim == nil {
 			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
 				return err
@@ -249,7 +278,6 @@ func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim
 		d, review, err = s.claimData(ctx, c, claim, sf, ef)
 		return err
 	})
-
 	return d, review, err
 }
 

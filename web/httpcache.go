@@ -112,6 +112,17 @@ func (s *Server) validatorsOf(c echo.Context, f claimtrack.Freshness) validators
 	return validators{etag: strongETag(s.sharedCacheKey(c, f)), modified: s.lastModified(f)}
 }
 
+// holdsShared reports whether the request's conditions say the client holds
+// the response with validators v already (see answerShared).
+func (s *Server) holdsShared(c echo.Context, v validators) bool {
+	req := c.Request()
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		return etagListed(inm, v.etag)
+	}
+	ims, err := http.ParseTime(req.Header.Get("If-Modified-Since"))
+	return err == nil && !v.modified.After(ims)
+}
+
 // answerShared marks the response as shared, with v, and answers 304 when
 // the request's conditions say the client holds it already: If-None-Match
 // when sent, else If-Modified-Since. It reports whether it answered.
@@ -123,14 +134,7 @@ func (s *Server) answerShared(c echo.Context, v validators) (bool, error) {
 	h.Set("ETag", v.etag)
 	h.Set("Last-Modified", v.modified.Format(http.TimeFormat))
 	c.Set(sharedKey, shared)
-	req := c.Request()
-	if inm := req.Header.Get("If-None-Match"); inm != "" {
-		if etagListed(inm, v.etag) {
-			return true, c.NoContent(http.StatusNotModified)
-		}
-		return false, nil
-	}
-	if ims, err := http.ParseTime(req.Header.Get("If-Modified-Since")); err == nil && !v.modified.After(ims) {
+	if s.holdsShared(c, v) {
 		return true, c.NoContent(http.StatusNotModified)
 	}
 	return false, nil

@@ -6,8 +6,13 @@ import (
 	"sync/atomic"
 )
 
-// SharedPagesBytes bounds the memory the kept claim pages take.
-const SharedPagesBytes = 8 << 20
+// DefaultPageCacheBytes bounds the memory the kept claim pages take unless
+// Config.PageCacheBytes says otherwise: about 4,000 claim pages.
+const DefaultPageCacheBytes = 32 << 20
+
+// typicalPageBytes is about what a claim page takes, for sizing the
+// admission filter.
+const typicalPageBytes = 8 << 10
 
 // pageCache keeps the claim pages shown to visitors who are not signed in.
 // They all see the same page of a claim, so a claim read by many at once (a
@@ -19,7 +24,9 @@ const SharedPagesBytes = 8 << 20
 // freshness is not even read while the database's generation is the one the
 // page was last found current at, and on the day it was rendered at (due
 // dates are measured against the day). The least recently used pages go
-// first when the cache is full. A page is kept for the base URL it was
+// first when the cache is full; then a page is only let in when its claim was
+// asked for before, lately (see admit), so that the many claims read once
+// in a while do not push out the few read all the time. A page is kept for the base URL it was
 // rendered with (its ClaimReview markup holds absolute URLs), so a visitor is
 // only given a page with the address they themselves are allowed to use.
 type pageCache struct {
@@ -28,6 +35,10 @@ type pageCache struct {
 	recent  list.List                 // most recently used first
 	bytes   int
 	max     int
+	// seen holds the claims whose page was made lately but not kept: a
+	// second one is kept. It is emptied when it holds twice as many claims as
+	// the cache holds pages.
+	seen map[int64]struct{}
 
 	hits, misses atomic.Int64
 }
@@ -47,7 +58,35 @@ type sharedPage struct {
 }
 
 func newPageCache(max int) *pageCache {
-	return &pageCache{entries: map[pageKey]*list.Element{}, max: max}
+	return &pageCache{entries: map[pageKey]*list.Element{}, max: max, seen: map[int64]struct{}{}}
+}
+
+// resize sets the bound on the pages' memory (0 keeps none) and forgets
+// every page.
+func (c *pageCache) resize(max int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.max = max
+	c.clearLocked()
+}
+
+// admit reports whether a page of body's size for claim id is to be kept,
+// called with c.mu held. While there is room every page is; once a page
+// would push others out, only the page of a claim asked for before, since
+// the filter was last emptied.
+func (c *pageCache) admit(id int64, size int) bool {
+	if c.bytes+size <= c.max {
+		return true
+	}
+	if _, ok := c.seen[id]; ok {
+		delete(c.seen, id)
+		return true
+	}
+	if len(c.seen) >= 2*max(1, c.max/typicalPageBytes) {
+		clear(c.seen)
+	}
+	c.seen[id] = struct{}{}
+	return false
 }
 
 // get returns the page of claim id with base URL base if it is kept, was
@@ -105,6 +144,8 @@ func (c *pageCache) put(id int64, base string, gen int64, day string, v validato
 			return // a slower request read older data
 		}
 		c.remove(e)
+	} else if !c.admit(id, len(body)) {
+		return
 	}
 	c.entries[key] = c.recent.PushFront(&sharedPage{key: key, gen: gen, day: day, v: v, body: body})
 	c.bytes += len(body)
@@ -117,7 +158,12 @@ func (c *pageCache) put(id int64, base string, gen int64, day string, v validato
 func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clearLocked()
+}
+
+func (c *pageCache) clearLocked() {
 	clear(c.entries)
+	clear(c.seen)
 	c.recent.Init()
 	c.bytes = 0
 }

@@ -19,7 +19,10 @@ func TestPageCache_BoundedLeastRecentlyUsedFirst(t *testing.T) {
 	c.put(3, "", 7, day, v, page('c'))
 	_, _, ok := c.get(1, "", 7, day) // 1 is now the most recently used
 	require.True(t, ok)
-	c.put(4, "", 7, day, v, page('d')) // over 10 KiB: 2 goes
+	c.put(4, "", 7, day, v, page('d')) // over 10 KiB: held back, asked for once
+	_, _, ok = c.get(4, "", 7, day)
+	require.False(t, ok, "a page that would push another out is not kept the first time")
+	c.put(4, "", 7, day, v, page('d')) // asked for again: kept, and 2 goes
 	assert.LessOrEqual(t, c.bytes, 10<<10)
 	_, _, ok = c.get(2, "", 7, day)
 	assert.False(t, ok, "the least recently used page went first")
@@ -68,4 +71,41 @@ func TestPageCache_GenerationFreshnessAndDay(t *testing.T) {
 	c.clear()
 	assert.Zero(t, c.bytes)
 	assert.Empty(t, c.entries)
+}
+
+// Once full, the cache lets in only pages of claims asked for before lately,
+// so that claims read once do not push out those read all the time; the
+// filter forgets what it holds when it holds twice as many claims as the
+// cache has room for pages.
+func TestPageCache_AdmitsOnlyClaimsAskedForAgainWhenFull(t *testing.T) {
+	t.Parallel()
+	const day = "2026-12-03"
+	v := validators{etag: `"a"`}
+	page := make([]byte, typicalPageBytes)
+	c := newPageCache(2 * typicalPageBytes)
+	kept := func(id int64) bool {
+		_, _, ok := c.get(id, "", 1, day)
+		return ok
+	}
+	c.put(1, "", 1, day, v, page)
+	c.put(2, "", 1, day, v, page)
+	require.True(t, kept(1) && kept(2), "while there is room every page is kept")
+
+	for id := int64(100); id < 110; id++ {
+		c.put(id, "", 1, day, v, page) // each read once
+	}
+	assert.True(t, kept(1) && kept(2), "claims read once push nothing out")
+	c.put(3, "", 1, day, v, page)
+	assert.False(t, kept(3))
+	c.put(3, "", 1, day, v, page)
+	assert.True(t, kept(3), "a claim asked for again is kept")
+	assert.True(t, kept(2), "in place of the least recently used")
+	assert.False(t, kept(1))
+	assert.LessOrEqual(t, len(c.seen), 4, "the filter holds at most twice the cache's pages")
+
+	c.resize(0)
+	c.put(4, "", 1, day, v, page)
+	c.put(4, "", 1, day, v, page)
+	assert.False(t, kept(4), "a cache of no size keeps nothing")
+	assert.False(t, kept(2), "resizing forgets every page")
 }

@@ -169,7 +169,7 @@ type Server struct {
 func NewServer(store Store, logger *slog.Logger) *Server {
 	s := &Server{echo: echo.New(), store: store, logger: logger, Now: time.Now,
 		accounts: newThrottle(5, 15*time.Minute), clients: newThrottle(20, 15*time.Minute),
-		pages: newPageCache(SharedPagesBytes), verify: password.Verify, importing: make(chan struct{}, 1)}
+		pages: newPageCache(DefaultPageCacheBytes), verify: password.Verify, importing: make(chan struct{}, 1)}
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -284,6 +284,9 @@ type Config struct {
 	// DefaultCacheStale). See httpcache.go.
 	CacheSMaxAge time.Duration
 	CacheStale   time.Duration
+	// PageCacheBytes bounds the memory of the claim pages kept for visitors
+	// (0 is DefaultPageCacheBytes; negative keeps none). See pagecache.go.
+	PageCacheBytes int
 
 	// hosts is the policy ListenAddr and AllowedHosts make (set by Configure).
 	hosts *hostPolicy
@@ -390,8 +393,16 @@ func (s *Server) Configure(cfg Config) {
 	cfg.settings, cfg.configuredAt = "", time.Time{}
 	cfg.settings, cfg.configuredAt = settingsKey(cfg), s.Now().UTC()
 	cfg.hosts = newHostPolicy(cfg.ListenAddr, cfg.AllowedHosts)
+	switch {
+	case cfg.PageCacheBytes == 0:
+		cfg.PageCacheBytes = DefaultPageCacheBytes
+	case cfg.PageCacheBytes < 0:
+		cfg.PageCacheBytes = 0
+	}
 	s.cfg.Store(&cfg)
-	s.pages.clear() // the organisation's name and the public address are on them
+	// Every page is forgotten: the organisation's name and the public
+	// address are on them.
+	s.pages.resize(cfg.PageCacheBytes)
 }
 
 // fromTrustedProxy reports whether the request's direct peer is a trusted proxy.

@@ -25,6 +25,13 @@ func TestParseFlags_Cache(t *testing.T) {
 	assert.Equal(t, 15*time.Second, m.Config.CacheStale)
 
 	assert.Error(t, m.ParseFlags([]string{"--cache-s-maxage", "-1s"}))
+	require.NoError(t, m.ParseFlags(nil))
+	assert.Equal(t, 32<<20, pageCacheBytes(m.Config.PageCacheMB), "the page cache's default")
+	require.NoError(t, m.ParseFlags([]string{"--page-cache-mb", "0"}))
+	assert.Negative(t, pageCacheBytes(m.Config.PageCacheMB), "0 keeps no pages")
+	require.NoError(t, m.ParseFlags([]string{"--page-cache-mb", "64"}))
+	assert.Equal(t, 64<<20, pageCacheBytes(m.Config.PageCacheMB))
+	assert.Error(t, m.ParseFlags([]string{"--page-cache-mb", "-1"}))
 	t.Setenv("CLAIMTRACK_CACHE_STALE", "a while")
 	assert.Error(t, m.ParseFlags(nil))
 }

@@ -200,8 +200,19 @@ type Config struct {
 	// may keep a page visitors see, and how long after that it may still
 	// give it out while it asks again.
 	CacheSMaxAge, CacheStale time.Duration
+	// PageCacheMB bounds the claim pages kept in memory for visitors, in
+	// MiB (0: none).
+	PageCacheMB int
 	// Webhooks are the settings of the webhook sender.
 	Webhooks webhook.Config
+}
+
+// pageCacheBytes is web.Config's PageCacheBytes for --page-cache-mb.
+func pageCacheBytes(mb int) int {
+	if mb == 0 {
+		return -1 // keep none
+	}
+	return mb << 20
 }
 
 // envOr returns the environment variable key, or def when it is unset or empty.
@@ -355,6 +366,8 @@ func (m *Main) ParseFlags(args []string) error {
 			"how long a shared cache (Varnish, a CDN) may give out a page visitors see before asking again (Cache-Control s-maxage)"),
 		durationFlag(fs, &m.Config.CacheStale, "cache-stale", "CLAIMTRACK_CACHE_STALE", web.DefaultCacheStale,
 			"how long after that a shared cache may still give it out while it asks (stale-while-revalidate)"),
+		intFlag(fs, &m.Config.PageCacheMB, "page-cache-mb", "CLAIMTRACK_PAGE_CACHE_MB", web.DefaultPageCacheBytes>>20,
+			"memory for the claim pages kept for visitors who are not signed in, in MiB; 0 keeps none"),
 	)
 	if cacheFlags != nil {
 		return cacheFlags
@@ -378,6 +391,9 @@ func (m *Main) ParseFlags(args []string) error {
 		if d < 0 {
 			return fmt.Errorf("serve: --%s must not be negative, not %s", name, d)
 		}
+	}
+	if m.Config.PageCacheMB < 0 || m.Config.PageCacheMB > 1<<20 {
+		return fmt.Errorf("serve: --page-cache-mb must be from 0 to 1048576, not %d", m.Config.PageCacheMB)
 	}
 	if err := checkSearch(); err != nil {
 		return err
@@ -445,7 +461,7 @@ func (m *Main) Run(ctx context.Context) error {
 		BodyTimeout: m.Config.BodyTimeout, ImportBodyTimeout: m.Config.ImportBodyTimeout,
 		BodyRateGrace: m.Config.BodyRateGrace, BodyMinRate: m.Config.BodyMinRate, MaxConnsPerAddr: m.Config.MaxConnsPerAddr,
 		MaxExports: m.Config.MaxExports, ExportMinRate: m.Config.ExportMinRate, ExportDir: m.Config.ExportDir,
-		CacheSMaxAge: m.Config.CacheSMaxAge, CacheStale: m.Config.CacheStale}))
+		CacheSMaxAge: m.Config.CacheSMaxAge, CacheStale: m.Config.CacheStale, PageCacheBytes: pageCacheBytes(m.Config.PageCacheMB)}))
 	// Connections are bounded per client address. Request bodies are read
 	// within their own deadline and minimum rate (web), which move the
 	// connection's read deadline while a body is read; ReadTimeout remains

@@ -27,6 +27,7 @@ func withLimitDefaults(c Config) Config {
 	c.SearchBudget, c.SearchesPerClient = web.DefaultSearchBudget, web.DefaultSearchesPerClient
 	c.Webhooks = webhook.DefaultConfig
 	c.CacheSMaxAge, c.CacheStale = web.DefaultCacheSMaxAge, web.DefaultCacheStale
+	c.PageCacheMB = web.DefaultPageCacheBytes >> 20
 	return c
 }
 
@@ -51,7 +52,7 @@ func TestParseFlags_Search(t *testing.T) {
 		SearchMinPrefix: 4, SearchMaxPrefixes: 2, SearchMaxOr: 5, SearchMaxTerms: 16,
 		SearchBudget: 750 * time.Millisecond, SearchesPerClient: 3,
 		MaxExports: web.DefaultMaxExports(), ExportMinRate: web.DefaultExportMinRate, Webhooks: webhook.DefaultConfig,
-		CacheSMaxAge: web.DefaultCacheSMaxAge, CacheStale: web.DefaultCacheStale}, m.Config)
+		CacheSMaxAge: web.DefaultCacheSMaxAge, CacheStale: web.DefaultCacheStale, PageCacheMB: web.DefaultPageCacheBytes >> 20}, m.Config)
 	require.NoError(t, m.ParseFlags([]string{"--search-min-prefix", "2", "--search-budget", "1s", "--searches-per-client", "1"}))
 	assert.Equal(t, 2, m.Config.SearchMinPrefix, "flags win over the environment")
 	assert.Equal(t, time.Second, m.Config.SearchBudget)

@@ -106,30 +106,34 @@ func diffChanges(before, after map[string]string) Changes {
 }
 
 // orderedKeys are the keys of both maps: those of eventFieldOrder in its
-// order, then any others sorted.
+// order, then any others sorted. The maps hold a few keys each, so their
+// keys are gathered and sorted rather than every known field looked up.
 func orderedKeys(maps ...map[string]string) []string {
-	known := map[string]bool{}
 	var keys []string
-	for _, k := range eventFieldOrder {
-		known[k] = true
-		for _, m := range maps {
-			if _, ok := m[k]; ok {
-				keys = append(keys, k)
-				break
-			}
-		}
-	}
-	var rest []string
 	for _, m := range maps {
 		for k := range m {
-			if !known[k] {
-				known[k] = true
-				rest = append(rest, k)
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
 			}
 		}
 	}
-	slices.Sort(rest)
-	return append(keys, rest...)
+	slices.SortFunc(keys, func(a, b string) int {
+		ia, ib := fieldRank(a), fieldRank(b)
+		if ia != ib {
+			return ia - ib
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}
+
+// fieldRank is a field's place in eventFieldOrder; fields not in it come
+// after all of those.
+func fieldRank(k string) int {
+	if i := slices.Index(eventFieldOrder, k); i >= 0 {
+		return i
+	}
+	return len(eventFieldOrder)
 }
 
 // The payloads, one per kind of change.

@@ -112,3 +112,19 @@ func TestPayload_Edits(t *testing.T) {
 		assert.NotContains(t, ch.Field, "_id")
 	}
 }
+
+// Changes come in the order of the fields on the page (text, context, kind,
+// due date, tags, status, …) whatever order the maps hold them in, and
+// fields no page shows are left out.
+func TestEvent_ChangesInFieldOrder(t *testing.T) {
+	t.Parallel()
+	e := &claimtrack.Event{
+		Before: map[string]string{"status": "unverified", "zz_internal": "1", "tags": "a", "text": "Old", "note": ""},
+		After:  map[string]string{"note": "Checked.", "text": "New", "status": "confirmed", "zz_internal": "2", "tags": "a"},
+	}
+	var fields []string
+	for _, c := range e.Changes() {
+		fields = append(fields, c.Field)
+	}
+	assert.Equal(t, []string{"text", "status", "note"}, fields)
+}

@@ -7,6 +7,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -108,6 +109,11 @@ type Options struct {
 	// the writer, for that process's read transaction, or empty the log
 	// before the other process has copied it.
 	ExternalCheckpoints bool
+	// OtherProcessesEvery is how often Generation asks SQLite whether
+	// another process committed a change: such a change may go unnoticed by
+	// the page cache for this long. 0 is DefaultOtherProcessesEvery; a
+	// negative value asks on every call.
+	OtherProcessesEvery time.Duration
 }
 
 // OpenWith is Open with options.
@@ -129,6 +135,7 @@ func open(ctx context.Context, path, upTo string, opts Options) (*DB, error) {
 	db := &DB{path: path, Now: time.Now, rankLimit: RankLimit, snapshotEvery: SnapshotEvery, writeSlot: make(chan struct{}, 1),
 		externalCheckpoints: opts.ExternalCheckpoints}
 	db.sinceSnapshot.Store(-1)
+	db.generation.every = cmp.Or(opts.OtherProcessesEvery, DefaultOtherProcessesEvery)
 	db.prepCtx, db.prepCancel = context.WithCancel(context.Background())
 
 	// busy_timeout comes first so that even setting the journal mode waits for
@@ -403,7 +410,11 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 		name, formatTime(time.Now())); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.generation.local.Add(1)
+	return nil
 }
 
 // Tx is a transaction that carries the time of the change it makes, so every
@@ -535,6 +546,7 @@ func (db *DB) updateHolding(ctx context.Context, fn func(*Tx) error) error {
 		db.sinceSnapshot.Store(-1)
 		return unavailable(fmt.Errorf("sqlite: commit: %w", err))
 	}
+	db.generation.local.Add(1)
 	db.noteChange()
 	switch {
 	case t.recount:
