@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"slices"
@@ -185,7 +184,6 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	if keep {
 		s.pages.misses.Add(1)
 		if token, _ := c.Get(csrfKey).(string); token == "" {
-			page = bytes.Clone(page)
 			s.pages.put(id, base, gen, day, v, page)
 		}
 	}

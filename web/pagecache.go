@@ -1,14 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"container/list"
 	"sync"
 	"sync/atomic"
 )
 
 // DefaultPageCacheBytes bounds the memory the kept claim pages take unless
-// Config.PageCacheBytes says otherwise: about 4,000 claim pages.
-const DefaultPageCacheBytes = 32 << 20
+// Config.PageCacheBytes says otherwise: about 2,000 claim pages.
+const DefaultPageCacheBytes = 16 << 20
 
 // typicalPageBytes is about what a claim page takes, for sizing the
 // admission filter.
@@ -128,10 +129,10 @@ func (c *pageCache) current(id int64, base string, gen int64, day, etag string) 
 	return p.body, true
 }
 
-// put keeps body, with validators v, as the page of claim id with base URL
-// base, found current at generation gen and rendered on day, unless a page
-// found current at a later generation is already kept. body must not change
-// afterwards.
+// put keeps a copy of body, with validators v, as the page of claim id with
+// base URL base, found current at generation gen and rendered on day, unless
+// a page found current at a later generation is already kept or the page is
+// not let in (see admit). Only a page let in is copied.
 func (c *pageCache) put(id int64, base string, gen int64, day string, v validators, body []byte) {
 	if len(body) > c.max {
 		return
@@ -147,6 +148,7 @@ func (c *pageCache) put(id int64, base string, gen int64, day string, v validato
 	} else if !c.admit(id, len(body)) {
 		return
 	}
+	body = bytes.Clone(body)
 	c.entries[key] = c.recent.PushFront(&sharedPage{key: key, gen: gen, day: day, v: v, body: body})
 	c.bytes += len(body)
 	for c.bytes > c.max {
