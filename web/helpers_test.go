@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/claimtrack/claimtrack/internal/claimtrack"
@@ -76,6 +77,12 @@ func newBareAppIn(t testing.TB, dir string) *testApp {
 
 	logs := &lockedWriter{w: &strings.Builder{}}
 	server := web.NewServer(db, slog.New(slog.NewTextHandler(logs, nil)))
+	// The searches and name lookups of the seed data take milliseconds, but
+	// on a machine busy with the rest of the suite one can take longer than
+	// the default budget (150 ms), past which a search is "too broad" and a
+	// name close to a source's is taken as new. Tests of something else get
+	// a budget no busy machine runs out of; the budget's own tests set it.
+	server.Configure(web.Config{SearchBudget: 30 * time.Second})
 	srv := httptest.NewServer(server)
 	a := &testApp{t: t, db: db, raw: raw, srv: srv, web: server, logs: logs, snapshotStmt: snapshotStmt}
 	a.client = a.newClient()
