@@ -26,10 +26,11 @@ const typicalPageBytes = 8 << 10
 // page was last found current at, and on the day it was rendered at (due
 // dates are measured against the day). The least recently used pages go
 // first when the cache is full; then a page is only let in when its claim was
-// asked for before, lately (see admit), so that the many claims read once
-// in a while do not push out the few read all the time. A page is kept for the base URL it was
-// rendered with (its ClaimReview markup holds absolute URLs), so a visitor is
-// only given a page with the address they themselves are allowed to use.
+// asked for before, lately (see admit), so that the many claims read once in
+// a while do not push out the few read all the time. A page is kept for the
+// base URL it was rendered with (its ClaimReview markup holds absolute URLs),
+// so a visitor is only given a page with the address they themselves are
+// allowed to use.
 type pageCache struct {
 	mu      sync.Mutex
 	entries map[pageKey]*list.Element // claim and base URL → element holding a *sharedPage
