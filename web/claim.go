@@ -138,11 +138,10 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	// The freshness and, when the page must be made, what it shows are read
 	// in one snapshot: one transaction, and the rows they share read once.
 	var (
-		v       validators
-		kept    []byte
-		d       views.ClaimData
-		review  *ClaimReview
-		answers bool
+		v      validators
+		kept   []byte
+		d      views.ClaimData
+		review *ClaimReview
 	)
 	err = s.store.ReadSnapshot(ctx, func(ctx context.Context) error {
 		f, err := s.store.ClaimFreshness(ctx, id)
@@ -156,8 +155,8 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 				return nil
 			}
 		}
-		if answers = s.holdsShared(c, v); answers {
-			return nil
+		if s.holdsShared(c, v) {
+			return nil // answered 304 below, without reading the page
 		}
 		d, review, err = s.claimPageData(ctx, c, id, nil, views.StatusForm{}, views.EvidenceForm{})
 		return err
@@ -168,9 +167,6 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	case kept != nil:
 		s.pages.hits.Add(1)
 		return s.sendShared(c, v, kept)
-	case answers:
-		_, err := s.answerShared(c, v)
-		return err
 	}
 	if done, err := s.answerShared(c, v); done {
 		return err
@@ -247,22 +243,16 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 // showClaim reads what the page of claim id shows in one read transaction
 // (the claim too, unless given), then renders it.
 func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
-	d, review, err := s.loadClaimPage(c, id, claim, sf, ef)
+	d, review, err := s.claimPageData(c.Request().Context(), c, id, claim, sf, ef)
 	if err != nil {
 		return err
 	}
 	return s.renderClaimPage(c, status, d, review)
 }
 
-// loadClaimPage reads, in one read transaction, what the page of claim id
-// shows (claim itself when not nil).
-func (s *Server) loadClaimPage(c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
-	views.ClaimData, *ClaimReview, error) {
-	return s.claimPageData(c.Request().Context(), c, id, claim, sf, ef)
-}
-
-// claimPageData is loadClaimPage in ctx: inside a snapshot already begun
-// (see ReadSnapshot), it reads in that one.
+// claimPageData reads, in one read transaction, what the page of claim id
+// shows (claim itself when not nil). Inside a snapshot already begun (see
+// ReadSnapshot) it reads in that one.
 func (s *Server) claimPageData(ctx context.Context, c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
 	views.ClaimData, *ClaimReview, error) {
 	var d views.ClaimData

@@ -90,6 +90,9 @@ func TestPageCache_AdmitsOnlyClaimsAskedForAgainWhenFull(t *testing.T) {
 	c.put(1, "", 1, day, v, page)
 	c.put(2, "", 1, day, v, page)
 	require.True(t, kept(1) && kept(2), "while there is room every page is kept")
+	page[0] = 'x' // the renderer reuses its buffer for the next page
+	_, body, _ := c.get(1, "", 1, day)
+	assert.Equal(t, byte(0), body[0], "a page let in is a copy")
 
 	for id := int64(100); id < 110; id++ {
 		c.put(id, "", 1, day, v, page) // each read once
