@@ -121,18 +121,19 @@ func (s *Server) handleClaimView(c echo.Context) error {
 // showSharedClaim answers a view of a claim that every visitor gets alike
 // (see sharedView): with 304 when the visitor holds it already, from the page
 // cache when it is kept there, else by reading and rendering it. The plain
-// view (no query) is kept in the page cache. The generation and the claim's
-// freshness are taken before anything is read, so a page is never kept as
-// current after a change it may have missed.
+// view (no query) is kept in the page cache, gzipped (see gzip.go). The
+// generation is taken before anything is read, and the claim's freshness in
+// the snapshot the page is read from, so a page is never kept as current
+// after a change it may have missed.
 func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	ctx := c.Request().Context()
 	gen, err := s.store.Generation(ctx)
 	keep := err == nil && c.Request().URL.RawQuery == ""
 	base, day := s.baseURL(c), s.Now().UTC().Format(time.DateOnly)
 	if keep {
-		if v, page, ok := s.pages.get(id, base, gen, day); ok {
+		if v, gz, ok := s.pages.get(id, base, gen, day); ok {
 			s.pages.hits.Add(1)
-			return s.sendShared(c, v, page)
+			return s.sendKept(c, v, gz)
 		}
 	}
 	// The freshness and, when the page must be made, what it shows are read
@@ -144,31 +145,46 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 		review *ClaimReview
 	)
 	err = s.store.ReadSnapshot(ctx, func(ctx context.Context) error {
-		f, err := s.store.ClaimFreshness(ctx, id)
-		if err != nil {
-			return err
+		var claim *claimtrack.Claim
+		var f claimtrack.Freshness
+		var err error
+		if keep && s.pages.has(id, base) || c.Request().Header.Get("If-None-Match") != "" ||
+			c.Request().Header.Get("If-Modified-Since") != "" {
+			// A page may be current already: its freshness alone tells.
+			if f, err = s.store.ClaimFreshness(ctx, id); err != nil {
+				return err
+			}
+		} else {
+			// A page to make: the claim, then what its freshness needs more.
+			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
+				return err
+			}
+			if f, err = s.store.ClaimFreshnessOf(ctx, claim); err != nil {
+				return err
+			}
 		}
 		v = s.validatorsOf(c, f)
 		if keep {
-			if page, ok := s.pages.current(id, base, gen, day, v.etag); ok {
-				kept = page
+			if gz, ok := s.pages.current(id, base, gen, day, v.etag); ok {
+				kept = gz
 				return nil
 			}
 		}
 		if s.holdsShared(c, v) {
 			return nil // answered 304 below, without reading the page
 		}
-		d, review, err = s.claimPageData(ctx, c, id, nil, views.StatusForm{}, views.EvidenceForm{})
+		d, review, err = s.claimPageData(ctx, c, id, claim, views.StatusForm{}, views.EvidenceForm{})
 		return err
 	})
+	zipped := acceptsGzip(c.Request())
 	switch {
 	case err != nil:
 		return err
 	case kept != nil:
 		s.pages.hits.Add(1)
-		return s.sendShared(c, v, kept)
-	}
-	if done, err := s.answerShared(c, v); done {
+		return s.sendKept(c, v, kept)
+	case s.holdsShared(c, v):
+		_, err := s.answerSharedPage(c, v, zipped)
 		return err
 	}
 	buf := templ.GetBuffer()
@@ -177,18 +193,38 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	var gz []byte
 	if keep {
 		s.pages.misses.Add(1)
-		if token, _ := c.Get(csrfKey).(string); token == "" {
-			s.pages.put(id, base, gen, day, v, page)
+		token, _ := c.Get(csrfKey).(string)
+		if token == "" && s.pages.admits(id, base, gen, len(page)/keptShare) {
+			gz = gzipPage(page)
+			s.pages.keep(id, base, gen, day, v, gz)
 		}
+	}
+	if _, err := s.answerSharedPage(c, v, zipped && gz != nil); err != nil {
+		return err
+	}
+	if zipped && gz != nil {
+		return writeGzipPage(c, http.StatusOK, gz)
 	}
 	return writePage(c, http.StatusOK, page)
 }
 
-// sendShared answers a shared view with a page kept with validators v.
-func (s *Server) sendShared(c echo.Context, v validators, page []byte) error {
-	if done, err := s.answerShared(c, v); done {
+// sendKept answers a shared view with a kept page, which has validators v:
+// gzipped as kept to a client that takes gzip, inflated to one that does not.
+func (s *Server) sendKept(c echo.Context, v validators, gz []byte) error {
+	zipped := acceptsGzip(c.Request())
+	if done, err := s.answerSharedPage(c, v, zipped); done {
+		return err
+	}
+	if zipped {
+		return writeGzipPage(c, http.StatusOK, gz)
+	}
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	page, err := gunzipPage(buf, gz)
+	if err != nil {
 		return err
 	}
 	return writePage(c, http.StatusOK, page)

@@ -113,11 +113,12 @@ func (s *Server) validatorsOf(c echo.Context, f claimtrack.Freshness) validators
 }
 
 // holdsShared reports whether the request's conditions say the client holds
-// the response with validators v already (see answerShared).
+// the response with validators v already, in either form (see
+// answerShared and answerSharedPage).
 func (s *Server) holdsShared(c echo.Context, v validators) bool {
 	req := c.Request()
 	if inm := req.Header.Get("If-None-Match"); inm != "" {
-		return etagListed(inm, v.etag)
+		return etagListed(inm, v.etag) || etagListed(inm, gzipETag(v.etag))
 	}
 	ims, err := http.ParseTime(req.Header.Get("If-Modified-Since"))
 	return err == nil && !v.modified.After(ims)
@@ -127,11 +128,31 @@ func (s *Server) holdsShared(c echo.Context, v validators) bool {
 // the request's conditions say the client holds it already: If-None-Match
 // when sent, else If-Modified-Since. It reports whether it answered.
 func (s *Server) answerShared(c echo.Context, v validators) (bool, error) {
+	return s.answerSharedAs(c, v, v.etag, "Cookie")
+}
+
+// answerSharedPage is answerShared for a claim page, which a client that
+// takes gzip may be sent gzipped (gz): the response varies with
+// Accept-Encoding too, and its ETag names the form sent, or, in a 304, the
+// form the client listed.
+func (s *Server) answerSharedPage(c echo.Context, v validators, gz bool) (bool, error) {
+	etag, other := v.etag, gzipETag(v.etag)
+	if gz {
+		etag, other = other, etag
+	}
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && !etagListed(inm, etag) && etagListed(inm, other) {
+		etag = other
+	}
+	return s.answerSharedAs(c, v, etag, "Accept-Encoding, Cookie")
+}
+
+// answerSharedAs is answerShared with the ETag and Vary headers given.
+func (s *Server) answerSharedAs(c echo.Context, v validators, etag, vary string) (bool, error) {
 	h := c.Response().Header()
 	cfg := s.cfg.Load()
 	h.Set("Cache-Control", "public, max-age=0, s-maxage="+seconds(cfg.CacheSMaxAge)+", stale-while-revalidate="+seconds(cfg.CacheStale))
-	h.Set("Vary", "Cookie")
-	h.Set("ETag", v.etag)
+	h.Set("Vary", vary)
+	h.Set("ETag", etag)
 	h.Set("Last-Modified", v.modified.Format(http.TimeFormat))
 	c.Set(sharedKey, shared)
 	if s.holdsShared(c, v) {

@@ -8,12 +8,16 @@ import (
 )
 
 // DefaultPageCacheBytes bounds the memory the kept claim pages take unless
-// Config.PageCacheBytes says otherwise: about 2,000 claim pages.
+// Config.PageCacheBytes says otherwise: about 7,000 claim pages, gzipped.
 const DefaultPageCacheBytes = 16 << 20
 
-// typicalPageBytes is about what a claim page takes, for sizing the
-// admission filter.
-const typicalPageBytes = 8 << 10
+// typicalPageBytes is about what a kept claim page takes (8 to 13 KB
+// rendered, gzipped), for sizing the admission filter.
+const typicalPageBytes = 2 << 10
+
+// keptShare is about how much of a rendered page its gzipped form takes, for
+// deciding whether a page is let in before it is compressed.
+const keptShare = 4
 
 // pageCache keeps the claim pages shown to visitors who are not signed in.
 // They all see the same page of a claim, so a claim read by many at once (a
@@ -56,7 +60,7 @@ type sharedPage struct {
 	gen  int64  // the generation it was last found current at
 	day  string // the day it was rendered on (YYYY-MM-DD, UTC)
 	v    validators
-	body []byte
+	body []byte // gzipped (see gzip.go)
 }
 
 func newPageCache(max int) *pageCache {
@@ -109,6 +113,14 @@ func (c *pageCache) get(id int64, base string, gen int64, day string) (validator
 	return p.v, p.body, true
 }
 
+// has reports whether a page of claim id with base URL base is kept.
+func (c *pageCache) has(id int64, base string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.entries[pageKey{id, base}]
+	return ok
+}
+
 // current returns the page of claim id with base URL base if it is kept with
 // the ETag etag (the claim's freshness now), rendered on day, and notes that
 // it was current at generation gen. A kept page with another ETag or day is
@@ -130,30 +142,51 @@ func (c *pageCache) current(id int64, base string, gen int64, day, etag string) 
 	return p.body, true
 }
 
-// put keeps a copy of body, with validators v, as the page of claim id with
-// base URL base, found current at generation gen and rendered on day, unless
-// a page found current at a later generation is already kept or the page is
-// not let in (see admit). Only a page let in is copied.
-func (c *pageCache) put(id int64, base string, gen int64, day string, v validators, body []byte) {
+// admits reports whether a page of size bytes (as rendered) for claim id
+// with base URL base, found current at generation gen, is to be kept: it
+// replaces a kept page found current at no later generation, or it is let in
+// (see admit). Asked before a page is compressed, so that a page not kept
+// costs nothing more.
+func (c *pageCache) admits(id int64, base string, gen int64, size int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if size > c.max {
+		return false
+	}
+	if e, ok := c.entries[pageKey{id, base}]; ok {
+		return e.Value.(*sharedPage).gen <= gen
+	}
+	return c.admit(id, size)
+}
+
+// keep keeps body, with validators v, as the page of claim id with base URL
+// base, found current at generation gen and rendered on day, unless a page
+// found current at a later generation is kept already (a slower request read
+// older data). The cache owns body from then on.
+func (c *pageCache) keep(id int64, base string, gen int64, day string, v validators, body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(body) > c.max {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	key := pageKey{id, base}
 	if e, ok := c.entries[key]; ok {
 		if e.Value.(*sharedPage).gen > gen {
-			return // a slower request read older data
+			return
 		}
 		c.remove(e)
-	} else if !c.admit(id, len(body)) {
-		return
 	}
-	body = bytes.Clone(body)
 	c.entries[key] = c.recent.PushFront(&sharedPage{key: key, gen: gen, day: day, v: v, body: body})
 	c.bytes += len(body)
 	for c.bytes > c.max {
 		c.remove(c.recent.Back())
+	}
+}
+
+// put keeps a copy of body when admits lets it in.
+func (c *pageCache) put(id int64, base string, gen int64, day string, v validators, body []byte) {
+	if c.admits(id, base, gen, len(body)) {
+		c.keep(id, base, gen, day, v, bytes.Clone(body))
 	}
 }
 

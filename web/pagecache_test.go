@@ -1,13 +1,16 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,8 +37,14 @@ func TestSharedClaimPage_KeptUntilAChange(t *testing.T) {
 	assert.Equal(t, int64(1), hits, "the second view comes from the cache")
 	assert.Equal(t, int64(1), misses)
 	assert.Equal(t, first.body, second.body)
-	assert.Equal(t, strconv.Itoa(len(second.body)), second.header.Get("Content-Length"))
 	assert.NotEmpty(t, second.header.Get("Content-Security-Policy"), "a kept page still gets the security headers")
+	for _, encoding := range []string{"", "gzip"} {
+		res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", encoding)
+		assert.Equal(t, strconv.Itoa(len(body)), res.Header.Get("Content-Length"), "a kept page's length is declared (%q)", encoding)
+		assert.Equal(t, encoding, res.Header.Get("Content-Encoding"))
+	}
+	hits, _ = sharedCounts(a)
+	require.Equal(t, int64(3), hits)
 
 	// A change made by this server shows at once.
 	ctx := context.Background()
@@ -48,7 +57,7 @@ func TestSharedClaimPage_KeptUntilAChange(t *testing.T) {
 	assert.Equal(t, "Refuted", after.doc.Find(`[data-testid="status"]`).First().Text())
 	assert.Contains(t, after.body, "The ministry denied it on the record.")
 	hits, _ = sharedCounts(a)
-	assert.Equal(t, int64(1), hits, "the change was not answered from the cache")
+	assert.Equal(t, int64(3), hits, "the change was not answered from the cache")
 
 	// So does one made by another connection, as another process would (a
 	// change moves the claim's version, whoever makes it).
@@ -190,4 +199,68 @@ func TestSharedClaimPage_NeverKeptAsNewerThanItsReads(t *testing.T) {
 	}
 	assert.NotContains(t, view(), "Denied on the record", "read before the change")
 	assert.Contains(t, view(), "Denied on the record after the page was read.", "the next view has the change")
+}
+
+// A kept claim page is kept gzipped: a client that takes gzip gets it as
+// kept, one that does not gets it inflated, byte for byte the page as
+// rendered; the two forms have their own strong ETags, and either answers a
+// condition with 304. A page that is not kept is sent as rendered.
+func TestSharedClaimPage_Gzip(t *testing.T) {
+	t.Parallel()
+	a := newBareApp(t)
+	path := "/claims/" + strconv.Itoa(a.count("SELECT min(id) FROM claims"))
+	plainRes, plain := visitorGet(t, a, http.MethodGet, path) // made, kept
+	require.Equal(t, http.StatusOK, plainRes.StatusCode)
+	assert.Empty(t, plainRes.Header.Get("Content-Encoding"), "asked for nothing, sent as rendered")
+	assert.Equal(t, "Accept-Encoding, Cookie", plainRes.Header.Get("Vary"))
+	tag := plainRes.Header.Get("ETag")
+
+	inflate := func(t *testing.T, body string) string {
+		t.Helper()
+		r, err := gzip.NewReader(strings.NewReader(body))
+		require.NoError(t, err)
+		out, err := io.ReadAll(r)
+		require.NoError(t, err)
+		return string(out)
+	}
+	for _, accept := range []string{"gzip", "gzip, deflate, br, zstd", "br;q=1.0, GZIP;q=0.5", "*", "x-gzip"} {
+		res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", accept)
+		require.Equal(t, http.StatusOK, res.StatusCode, accept)
+		assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"), accept)
+		assert.Equal(t, strconv.Itoa(len(body)), res.Header.Get("Content-Length"), accept)
+		assert.Less(t, len(body), len(plain)/2, "%s: a claim page compresses well", accept)
+		assert.Equal(t, plain, inflate(t, body), accept)
+		assert.Equal(t, strings.TrimSuffix(tag, `"`)+`.gz"`, res.Header.Get("ETag"), "%s: a form of its own", accept)
+		assert.Equal(t, "Accept-Encoding, Cookie", res.Header.Get("Vary"), accept)
+	}
+	for _, accept := range []string{"identity", "gzip;q=0", "br", "gzip; q=0.000, deflate", "*;q=0"} {
+		res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", accept)
+		assert.Empty(t, res.Header.Get("Content-Encoding"), accept)
+		assert.Equal(t, plain, body, "%s: inflated from the kept page", accept)
+		assert.Equal(t, tag, res.Header.Get("ETag"), accept)
+	}
+	hits, misses := sharedCounts(a)
+	require.Equal(t, [2]int64{10, 1}, [2]int64{hits, misses})
+
+	// Either form's ETag answers a condition; the 304 names the form listed.
+	gzTag := strings.TrimSuffix(tag, `"`) + `.gz"`
+	for _, c := range []struct{ accept, inm, want string }{
+		{"gzip", tag, tag}, {"gzip", gzTag, gzTag}, {"", gzTag, gzTag}, {"", tag, tag}, {"gzip", `"x", ` + gzTag, gzTag},
+	} {
+		res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", c.accept, "If-None-Match", c.inm)
+		assert.Equal(t, http.StatusNotModified, res.StatusCode, "%+v", c)
+		assert.Empty(t, body)
+		assert.Equal(t, c.want, res.Header.Get("ETag"), "%+v", c)
+	}
+	res, _ := visitorGet(t, a, http.MethodHead, path, "Accept-Encoding", "gzip")
+	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+	assert.NotEqual(t, strconv.Itoa(len(plain)), res.Header.Get("Content-Length"), "HEAD declares the gzipped length")
+
+	// With no page cache nothing is compressed: the page goes as rendered.
+	a.web.Configure(web.Config{PageCacheBytes: -1, SearchBudget: 30 * time.Second})
+	res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", "gzip")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Empty(t, res.Header.Get("Content-Encoding"))
+	assert.Equal(t, plain, body)
+	assert.NotContains(t, res.Header.Get("ETag"), ".gz")
 }

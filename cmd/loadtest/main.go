@@ -99,8 +99,8 @@ func run(bin, db string, picks []string, rate int, mixFor, closedFor time.Durati
 			return fmt.Errorf("gen: %w", err)
 		}
 	}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024,
-		DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext}}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: browserLike{&http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024,
+		DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext, DisableCompression: true}}}
 
 	// 1. The ceiling: a bare Echo handler on this machine.
 	e := echo.New()
@@ -781,3 +781,16 @@ func pct(ds []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// browserLike asks for gzip as every browser does, and, as load generators
+// do (a reader's browser inflates on the reader's machine, not on the
+// server's), reads the bytes sent without inflating them.
+type browserLike struct{ http.RoundTripper }
+
+func (b browserLike) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Accept-Encoding") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	return b.RoundTripper.RoundTrip(req)
+}

@@ -28,38 +28,54 @@ func (db *DB) ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshnes
 		} else if err != nil {
 			return err
 		}
-		at := parseTime(updated)
-		var rev int64
-		var changed string
-		err = tx.QueryRowContext(ctx, `SELECT st.rev, st.changed_at FROM source_stats st
-			WHERE st.source_id IN (SELECT source_id FROM evidence WHERE claim_id = ?1
-				UNION SELECT via_source_id FROM evidence WHERE claim_id = ?1 AND via_source_id IS NOT NULL)
-			ORDER BY st.rev DESC LIMIT 1`, id).Scan(&rev, &changed)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
-		default:
-			at = later(at, changed)
-		}
-		key := "claim " + strconv.FormatInt(id, 10) + " v" + strconv.FormatInt(version, 10) + " s" + strconv.FormatInt(rev, 10)
-		if question != 0 {
-			var qv, outcomes int64
-			var qUpdated, oUpdated string
-			if err := tx.QueryRowContext(ctx, `SELECT q.version, q.updated_at,
-				(SELECT count(*) FROM claims WHERE question_id = q.id),
-				(SELECT coalesce(max(updated_at), '') FROM claims WHERE question_id = q.id)
-				FROM questions q WHERE q.id = ?`, question).Scan(&qv, &qUpdated, &outcomes, &oUpdated); err != nil {
-				return err
-			}
-			at = later(later(at, qUpdated), oUpdated)
-			key += " q" + strconv.FormatInt(question, 10) + "." + strconv.FormatInt(qv, 10) + "." +
-				strconv.FormatInt(outcomes, 10) + "." + oUpdated
-		}
-		f = claimtrack.Freshness{Key: key, At: at}
-		return nil
+		f, err = claimFreshness(ctx, tx, id, version, parseTime(updated), question)
+		return err
 	})
 	return f, err
+}
+
+// ClaimFreshnessOf is ClaimFreshness of a claim just read (in the same
+// snapshot, see ReadSnapshot): it reads only what the claim does not hold.
+func (db *DB) ClaimFreshnessOf(ctx context.Context, c *claimtrack.Claim) (claimtrack.Freshness, error) {
+	var f claimtrack.Freshness
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		f, err = claimFreshness(ctx, tx, c.ID, c.Version, c.UpdatedAt, c.QuestionID)
+		return err
+	})
+	return f, err
+}
+
+// claimFreshness is the freshness of claim id, of the given version, last
+// updated at at, an outcome of question (0 for none).
+func claimFreshness(ctx context.Context, tx *Tx, id, version int64, at time.Time, question int64) (claimtrack.Freshness, error) {
+	// The revision of the source last changed among those the claim links,
+	// directly or as a "via" (max picks the row the bare column comes from).
+	var rev sql.NullInt64
+	var changed sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT max(st.rev), st.changed_at FROM source_stats st
+		WHERE st.source_id IN (SELECT source_id FROM evidence WHERE claim_id = ?1
+			UNION ALL SELECT via_source_id FROM evidence WHERE claim_id = ?1 AND via_source_id IS NOT NULL)`, id).Scan(&rev, &changed)
+	if err != nil {
+		return claimtrack.Freshness{}, err
+	}
+	if rev.Valid {
+		at = later(at, changed.String)
+	}
+	key := "claim " + strconv.FormatInt(id, 10) + " v" + strconv.FormatInt(version, 10) + " s" + strconv.FormatInt(rev.Int64, 10)
+	if question != 0 {
+		var qv, outcomes int64
+		var qUpdated, oUpdated string
+		if err := tx.QueryRowContext(ctx, `SELECT q.version, q.updated_at,
+			(SELECT count(*) FROM claims WHERE question_id = q.id),
+			(SELECT coalesce(max(updated_at), '') FROM claims WHERE question_id = q.id)
+			FROM questions q WHERE q.id = ?`, question).Scan(&qv, &qUpdated, &outcomes, &oUpdated); err != nil {
+			return claimtrack.Freshness{}, err
+		}
+		at = later(later(at, qUpdated), oUpdated)
+		key += " q" + strconv.FormatInt(question, 10) + "." + strconv.FormatInt(qv, 10) + "." +
+			strconv.FormatInt(outcomes, 10) + "." + oUpdated
+	}
+	return claimtrack.Freshness{Key: key, At: at}, nil
 }
 
 // HistoryFreshness returns the freshness of everything at once: the newest
