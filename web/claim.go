@@ -145,9 +145,12 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 		review *ClaimReview
 	)
 	err = s.store.ReadSnapshot(ctx, func(ctx context.Context) error {
-		var claim *claimtrack.Claim
-		var f claimtrack.Freshness
-		var err error
+		var (
+			claim    *claimtrack.Claim
+			evidence []*claimtrack.Evidence
+			f        claimtrack.Freshness
+			err      error
+		)
 		if keep && s.pages.has(id, base) || c.Request().Header.Get("If-None-Match") != "" ||
 			c.Request().Header.Get("If-Modified-Since") != "" {
 			// A page may be current already: its freshness alone tells.
@@ -155,11 +158,12 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 				return err
 			}
 		} else {
-			// A page to make: the claim, then what its freshness needs more.
+			// A page to make: the claim, then its evidence, whose sources give
+			// the rest of its freshness.
 			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
 				return err
 			}
-			if f, err = s.store.ClaimFreshnessOf(ctx, claim); err != nil {
+			if evidence, f, err = s.store.FindClaimEvidenceFresh(ctx, claim); err != nil {
 				return err
 			}
 		}
@@ -173,7 +177,7 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 		if s.holdsShared(c, v) {
 			return nil // answered 304 below, without reading the page
 		}
-		d, review, err = s.claimPageData(ctx, c, id, claim, views.StatusForm{}, views.EvidenceForm{})
+		d, review, err = s.claimPageData(ctx, c, id, claim, evidence, views.StatusForm{}, views.EvidenceForm{})
 		return err
 	})
 	zipped := acceptsGzip(c.Request())
@@ -279,7 +283,7 @@ func (s *Server) renderClaim(c echo.Context, status int, claim *claimtrack.Claim
 // showClaim reads what the page of claim id shows in one read transaction
 // (the claim too, unless given), then renders it.
 func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) error {
-	d, review, err := s.claimPageData(c.Request().Context(), c, id, claim, sf, ef)
+	d, review, err := s.claimPageData(c.Request().Context(), c, id, claim, nil, sf, ef)
 	if err != nil {
 		return err
 	}
@@ -287,9 +291,10 @@ func (s *Server) showClaim(c echo.Context, status int, id int64, claim *claimtra
 }
 
 // claimPageData reads, in one read transaction, what the page of claim id
-// shows (claim itself when not nil). Inside a snapshot already begun (see
-// ReadSnapshot) it reads in that one.
-func (s *Server) claimPageData(ctx context.Context, c echo.Context, id int64, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
+// shows (claim itself, and its evidence, when not nil). Inside a snapshot
+// already begun (see ReadSnapshot) it reads in that one.
+func (s *Server) claimPageData(ctx context.Context, c echo.Context, id int64, claim *claimtrack.Claim, evidence []*claimtrack.Evidence,
+	sf views.StatusForm, ef views.EvidenceForm) (
 	views.ClaimData, *ClaimReview, error) {
 	var d views.ClaimData
 	var review *ClaimReview
@@ -299,21 +304,23 @@ func (s *Server) claimPageData(ctx context.Context, c echo.Context, id int64, cl
 				return err
 			}
 		}
-		d, review, err = s.claimData(ctx, c, claim, sf, ef)
+		d, review, err = s.claimData(ctx, c, claim, evidence, sf, ef)
 		return err
 	})
 	return d, review, err
 }
 
-// claimData reads what a claim page shows besides the claim: its evidence,
-// a page of its history, its report, the source choices of the editors'
-// forms, and its ClaimReview when it has a verdict.
-func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrack.Claim, sf views.StatusForm, ef views.EvidenceForm) (
-	views.ClaimData, *ClaimReview, error) {
-	d := views.ClaimData{Claim: claim, Status: sf, Add: ef}
+// claimData reads what a claim page shows besides the claim: its evidence
+// (unless given, not nil), a page of its history, its report, the source
+// choices of the editors' forms, and its ClaimReview when it has a verdict.
+func (s *Server) claimData(ctx context.Context, c echo.Context, claim *claimtrack.Claim, evidence []*claimtrack.Evidence,
+	sf views.StatusForm, ef views.EvidenceForm) (views.ClaimData, *ClaimReview, error) {
+	d := views.ClaimData{Claim: claim, Evidence: evidence, Status: sf, Add: ef}
 	var err error
-	if d.Evidence, err = s.store.FindClaimEvidence(ctx, claim.ID); err != nil {
-		return d, nil, err
+	if d.Evidence == nil {
+		if d.Evidence, err = s.store.FindClaimEvidence(ctx, claim.ID); err != nil {
+			return d, nil, err
+		}
 	}
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
 	d.EventsBefore = max(before, 0)

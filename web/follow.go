@@ -61,7 +61,7 @@ func (s *Server) handleAssign(c echo.Context) error {
 	ctx := c.Request().Context()
 	_, err = s.store.AssignClaim(ctx, id, c.FormValue("assignee"), s.actor(c))
 	if claimtrack.ErrorCode(err) == claimtrack.EINVALID {
-		d, review, ferr := s.claimPageData(c.Request().Context(), c, id, nil, views.StatusForm{}, views.EvidenceForm{})
+		d, review, ferr := s.claimPageData(c.Request().Context(), c, id, nil, nil, views.StatusForm{}, views.EvidenceForm{})
 		if ferr != nil {
 			return ferr
 		}

@@ -173,9 +173,15 @@ func TestFreshness_ClaimKey(t *testing.T) {
 		require.NoError(t, err)
 		c, err := a.db.FindClaimByID(ctx, f.x.ID)
 		require.NoError(t, err)
-		of, err := a.db.ClaimFreshnessOf(ctx, c)
+		links, of, err := a.db.FindClaimEvidenceFresh(ctx, c)
 		require.NoError(t, err)
-		require.Equal(t, fr, of, "the freshness of a claim just read is its freshness")
+		require.Equal(t, fr, of, "the freshness read with a claim's evidence is its freshness")
+		want, err := a.db.FindClaimEvidence(ctx, f.x.ID)
+		require.NoError(t, err)
+		require.Len(t, links, len(want))
+		for i := range want {
+			require.Equal(t, *want[i], *links[i], "the evidence read with the freshness is the claim's evidence")
+		}
 		return fr
 	}
 	k0 := key()
@@ -192,6 +198,20 @@ func TestFreshness_ClaimKey(t *testing.T) {
 	require.NoError(t, err)
 	k2 := key()
 	assert.NotEqual(t, k1.Key, k2.Key, "made an outcome of a question")
+	// A source it cites only as the "via" of a link: the freshness read
+	// with the evidence notes the via's revision too.
+	wire, err := a.db.CreateSource(ctx, claimtrack.SourceInput{Name: "Coastal Wire Service", Kind: claimtrack.SourceOrganisation}, "tester")
+	require.NoError(t, err)
+	x, err := a.db.FindClaimByID(ctx, f.x.ID)
+	require.NoError(t, err)
+	_, err = a.db.AddEvidence(ctx, f.x.ID, claimtrack.EvidenceInput{SourceID: f.solo.ID, ViaSourceID: wire.ID,
+		Stance: claimtrack.StanceReports, Version: x.Version}, "tester")
+	require.NoError(t, err)
+	k3 := key()
+	assert.NotEqual(t, k2.Key, k3.Key, "evidence added")
+	_, err = a.db.UpdateSource(ctx, wire.ID, claimtrack.SourceInput{Name: "Coastal Wire", Kind: claimtrack.SourceOrganisation}, "tester")
+	require.NoError(t, err)
+	assert.NotEqual(t, k3.Key, key().Key, "its via source renamed")
 	_, err = a.db.ClaimFreshness(ctx, 999_999)
 	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
 }

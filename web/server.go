@@ -112,10 +112,11 @@ type Store interface {
 	Generation(ctx context.Context) (int64, error)
 	// ClaimFreshness is the freshness of a claim's page (ENOTFOUND for no
 	// such claim), HistoryFreshness that of everything (the newest event).
-	// ClaimFreshnessOf is ClaimFreshness of a claim just read, in the same
-	// snapshot.
 	ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshness, error)
-	ClaimFreshnessOf(ctx context.Context, c *claimtrack.Claim) (claimtrack.Freshness, error)
+	// FindClaimEvidenceFresh is FindClaimEvidence (never nil) of a claim just
+	// read, in the same snapshot (see ReadSnapshot), with its ClaimFreshness,
+	// taken from the same rows.
+	FindClaimEvidenceFresh(ctx context.Context, c *claimtrack.Claim) ([]*claimtrack.Evidence, claimtrack.Freshness, error)
 	HistoryFreshness(ctx context.Context) (claimtrack.Freshness, error)
 }
 

@@ -289,42 +289,75 @@ func scanEvidence(s interface{ Scan(...any) error }, extra ...any) (*claimtrack.
 // FindClaimEvidence returns a claim's evidence, oldest first, with sources filled.
 func (db *DB) FindClaimEvidence(ctx context.Context, claimID int64) ([]*claimtrack.Evidence, error) {
 	var out []*claimtrack.Evidence
-	err := db.readTx(ctx, func(tx *Tx) error {
-
-		rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsOrEmpty+`
-			FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
-			WHERE e.claim_id = ? ORDER BY e.id`, claimID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var vias []*claimtrack.Evidence
-		for rows.Next() {
-			src, dest, done := sourceDest()
-			rec := &claimtrack.SourceRecord{}
-			e, err := scanEvidence(rows, append(dest, recordDest(rec)...)...)
-			if err != nil {
-				return err
-			}
-			done()
-			src.Record, e.Source = rec, src
-			out = append(out, e)
-			if e.ViaSourceID != 0 {
-				vias = append(vias, e)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
-		return attachEvidenceSources(ctx, tx, vias)
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		out, err = findClaimEvidence(ctx, tx, claimID, nil)
+		return err
 	})
-
 	return out, err
+}
+
+// latestRevision follows, over the sources read, the revision of the one
+// changed last (see ClaimFreshness) and when that was.
+type latestRevision struct {
+	rev     int64 // -1: no source with a record read
+	changed string
+}
+
+// note takes in a source's revision and change time as read with
+// revisionColumns (a revision of -1: the source has no record row).
+func (l *latestRevision) note(rev int64, changed string) {
+	if l != nil && rev >= 0 && rev > l.rev {
+		l.rev, l.changed = rev, changed
+	}
+}
+
+// revisionColumns are what latestRevision.note takes, from source_stats st.
+const revisionColumns = `coalesce(st.rev, -1), coalesce(st.changed_at, '')`
+
+// findClaimEvidence reads a claim's evidence, oldest first, with sources
+// filled; with latest not nil, it notes the revision of every source it
+// reads, "via" sources too.
+func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *latestRevision) ([]*claimtrack.Evidence, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsOrEmpty+`, `+revisionColumns+`
+		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
+		WHERE e.claim_id = ? ORDER BY e.id`, claimID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out, vias []*claimtrack.Evidence
+	for rows.Next() {
+		src, dest, done := sourceDest()
+		rec := &claimtrack.SourceRecord{}
+		var rev int64
+		var changed string
+		e, err := scanEvidence(rows, append(append(dest, recordDest(rec)...), &rev, &changed)...)
+		if err != nil {
+			return nil, err
+		}
+		done()
+		latest.note(rev, changed)
+		src.Record, e.Source = rec, src
+		out = append(out, e)
+		if e.ViaSourceID != 0 {
+			vias = append(vias, e)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, attachSources(ctx, tx, vias, latest)
 }
 
 // attachEvidenceSources fills Source and Via of each link with one query.
 func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence) error {
+	return attachSources(ctx, tx, links, nil)
+}
+
+// attachSources is attachEvidenceSources, noting each source's revision in
+// latest when it is not nil.
+func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, latest *latestRevision) error {
 	var ids []int64
 	for _, e := range links {
 		ids = append(ids, e.SourceID)
@@ -337,7 +370,7 @@ func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evid
 	}
 	in, args := inClause(ids)
 	// Each source comes with its track record, for the score badges.
-	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsOrEmpty+`
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsOrEmpty+`, `+revisionColumns+`
 		FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id WHERE s.id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
@@ -346,10 +379,13 @@ func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evid
 	byID := map[int64]*claimtrack.Source{}
 	for rows.Next() {
 		rec := &claimtrack.SourceRecord{}
-		s, err := scanSource(rows, recordDest(rec)...)
+		var rev int64
+		var changed string
+		s, err := scanSource(rows, append(recordDest(rec), &rev, &changed)...)
 		if err != nil {
 			return err
 		}
+		latest.note(rev, changed)
 		s.Record = rec
 		byID[s.ID] = s
 	}

@@ -34,15 +34,26 @@ func (db *DB) ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshnes
 	return f, err
 }
 
-// ClaimFreshnessOf is ClaimFreshness of a claim just read (in the same
-// snapshot, see ReadSnapshot): it reads only what the claim does not hold.
-func (db *DB) ClaimFreshnessOf(ctx context.Context, c *claimtrack.Claim) (claimtrack.Freshness, error) {
+// FindClaimEvidenceFresh returns the evidence of a claim just read (in the
+// same snapshot, see ReadSnapshot), as FindClaimEvidence does but never nil,
+// and the claim's freshness (see ClaimFreshness), which it takes from the
+// sources it reads with the evidence: what a page to be made needs, in the
+// reads it needs anyway.
+func (db *DB) FindClaimEvidenceFresh(ctx context.Context, c *claimtrack.Claim) ([]*claimtrack.Evidence, claimtrack.Freshness, error) {
+	var out []*claimtrack.Evidence
 	var f claimtrack.Freshness
 	err := db.readTx(ctx, func(tx *Tx) (err error) {
-		f, err = claimFreshness(ctx, tx, c.ID, c.Version, c.UpdatedAt, c.QuestionID)
+		latest := latestRevision{rev: -1}
+		if out, err = findClaimEvidence(ctx, tx, c.ID, &latest); err != nil {
+			return err
+		}
+		f, err = freshnessOf(ctx, tx, c.ID, c.Version, c.UpdatedAt, c.QuestionID, latest)
 		return err
 	})
-	return f, err
+	if out == nil && err == nil {
+		out = []*claimtrack.Evidence{}
+	}
+	return out, f, err
 }
 
 // claimFreshness is the freshness of claim id, of the given version, last
@@ -58,10 +69,22 @@ func claimFreshness(ctx context.Context, tx *Tx, id, version int64, at time.Time
 	if err != nil {
 		return claimtrack.Freshness{}, err
 	}
+	latest := latestRevision{rev: -1}
 	if rev.Valid {
-		at = later(at, changed.String)
+		latest = latestRevision{rev: rev.Int64, changed: changed.String}
 	}
-	key := "claim " + strconv.FormatInt(id, 10) + " v" + strconv.FormatInt(version, 10) + " s" + strconv.FormatInt(rev.Int64, 10)
+	return freshnessOf(ctx, tx, id, version, at, question, latest)
+}
+
+// freshnessOf is claimFreshness given the revision of the source last changed
+// among those the claim links (a revision of -1: none has a record row).
+// Revisions are unique (each is the largest so far plus one), so that source
+// is the same whichever way it was found.
+func freshnessOf(ctx context.Context, tx *Tx, id, version int64, at time.Time, question int64, latest latestRevision) (claimtrack.Freshness, error) {
+	if latest.rev >= 0 {
+		at = later(at, latest.changed)
+	}
+	key := "claim " + strconv.FormatInt(id, 10) + " v" + strconv.FormatInt(version, 10) + " s" + strconv.FormatInt(max(latest.rev, 0), 10)
 	if question != 0 {
 		var qv, outcomes int64
 		var qUpdated, oUpdated string
