@@ -206,10 +206,17 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 			s.pages.keep(id, base, gen, day, v, gz)
 		}
 	}
-	if _, err := s.answerSharedPage(c, v, zipped && gz != nil); err != nil {
+	if zipped && gz == nil {
+		// Not kept, but sent gzipped all the same: compressing costs the
+		// server less than sending four times the bytes costs both ends.
+		out := templ.GetBuffer()
+		defer templ.ReleaseBuffer(out)
+		gz = gzipInto(out, page)
+	}
+	if _, err := s.answerSharedPage(c, v, zipped); err != nil {
 		return err
 	}
-	if zipped && gz != nil {
+	if zipped {
 		return writeGzipPage(c, http.StatusOK, gz)
 	}
 	return writePage(c, http.StatusOK, page)

@@ -37,7 +37,7 @@ func BenchmarkClaimPage(b *testing.B) {
 	srv := web.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	run := func(b *testing.B, pick func() int) {
 		var bytes int64
-		hits, misses := srv.PageCacheStats()
+		hits, misses := srv.SharedPageCounts()
 		for b.Loop() {
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(http.MethodGet, "/claims/"+strconv.Itoa(pick()), nil)
@@ -49,7 +49,7 @@ func BenchmarkClaimPage(b *testing.B) {
 			bytes += int64(rec.Body.Len())
 		}
 		b.ReportMetric(float64(bytes)/float64(b.N), "bytes/page")
-		h, m := srv.PageCacheStats()
+		h, m := srv.SharedPageCounts()
 		if h+m > hits+misses {
 			b.ReportMetric(100*float64(h-hits)/float64(h+m-hits-misses), "%kept")
 		}

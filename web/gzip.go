@@ -16,9 +16,13 @@ import (
 // one, so the page cache holds four times as many, and a browser (every
 // browser asks for gzip) is sent the kept bytes as they are, a quarter of
 // the bytes to write. A client that does not ask for gzip gets the page
-// inflated. A page is compressed once, when it is let into the cache; a page
-// that is not kept is sent as rendered. Compression is github.com/klauspost/compress's
-// gzip, which writes the same format as the standard library's, faster.
+// inflated. A page is compressed once, when it is let into the cache. A page
+// made and not kept is compressed too for a client that takes gzip: at about
+// 30–40 µs for a claim page, compressing costs the server less than writing
+// four times the bytes costs both ends (in the load test the load generator's
+// CPU per page fell by 30–40 µs more than the server's rose). Compression is
+// github.com/klauspost/compress's gzip, which writes the same format as the
+// standard library's, faster.
 
 // acceptsGzip reports whether the request's Accept-Encoding takes gzip: it
 // lists gzip (or x-gzip, or *) with a quality above zero.
@@ -73,15 +77,20 @@ var gzipWriters = sync.Pool{New: func() any {
 // gzipPage returns page gzipped, in a slice of its own.
 func gzipPage(page []byte) []byte {
 	var out bytes.Buffer
+	return bytes.Clone(gzipInto(&out, page))
+}
+
+// gzipInto gzips page into out (emptied first) and returns its bytes.
+func gzipInto(out *bytes.Buffer, page []byte) []byte {
+	out.Reset()
 	out.Grow(len(page)/3 + 64)
 	w := gzipWriters.Get().(*gzip.Writer)
-	w.Reset(&out)
-	// Writes into a bytes.Buffer do not fail.
+	w.Reset(out)
 	_, _ = w.Write(page)
 	_ = w.Close()
 	w.Reset(io.Discard)
 	gzipWriters.Put(w)
-	return bytes.Clone(out.Bytes())
+	return out.Bytes()
 }
 
 var gzipReaders sync.Pool

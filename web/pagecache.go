@@ -209,9 +209,3 @@ func (c *pageCache) remove(e *list.Element) {
 	delete(c.entries, p.key)
 	c.bytes -= len(p.body)
 }
-
-// PageCacheStats returns how many visitors' claim pages were given out from
-// the page cache and how many were made since the server started.
-func (s *Server) PageCacheStats() (hits, misses int64) {
-	return s.pages.hits.Load(), s.pages.misses.Load()
-}

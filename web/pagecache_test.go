@@ -256,11 +256,21 @@ func TestSharedClaimPage_Gzip(t *testing.T) {
 	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
 	assert.NotEqual(t, strconv.Itoa(len(plain)), res.Header.Get("Content-Length"), "HEAD declares the gzipped length")
 
-	// With no page cache nothing is compressed: the page goes as rendered.
+	// With no page cache a page is made for every view, and still sent
+	// gzipped to a client that takes gzip, with the gzipped form's ETag.
 	a.web.Configure(web.Config{PageCacheBytes: -1, SearchBudget: 30 * time.Second})
+	hits, misses = sharedCounts(a)
 	res, body := visitorGet(t, a, http.MethodGet, path, "Accept-Encoding", "gzip")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+	assert.Equal(t, strconv.Itoa(len(body)), res.Header.Get("Content-Length"))
+	assert.Equal(t, plain, inflate(t, body))
+	zippedTag := res.Header.Get("ETag")
+	res, body = visitorGet(t, a, http.MethodGet, path)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Empty(t, res.Header.Get("Content-Encoding"))
 	assert.Equal(t, plain, body)
-	assert.NotContains(t, res.Header.Get("ETag"), ".gz")
+	assert.Equal(t, strings.TrimSuffix(res.Header.Get("ETag"), `"`)+`.gz"`, zippedTag, "the gzipped form's tag")
+	hitsAfter, missesAfter := sharedCounts(a)
+	require.Equal(t, [2]int64{0, 2}, [2]int64{hitsAfter - hits, missesAfter - misses}, "no page kept")
 }

@@ -148,10 +148,11 @@ func hex4(s string, i int) (rune, bool) {
 }
 
 // parseStamp reads a time as formatTime writes it
-// (2006-01-02T15:04:05.000000Z) without the general parser, and falls back
-// to it for anything else.
+// (2006-01-02T15:04:05.000000Z), or with another number of digits of the
+// second (1 to 9: SQLite's strftime writes 3), without the general parser,
+// and falls back to it for anything else.
 func parseStamp(s string) (time.Time, bool) {
-	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+	if len(s) < 22 || len(s) > 30 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[len(s)-1] != 'Z' {
 		return time.Time{}, false
 	}
 	num := func(a, b int) (int, bool) {
@@ -170,11 +171,14 @@ func parseStamp(s string) (time.Time, bool) {
 	h, ok4 := num(11, 13)
 	mi, ok5 := num(14, 16)
 	sec, ok6 := num(17, 19)
-	us, ok7 := num(20, 26)
+	frac, ok7 := num(20, len(s)-1)
+	for range 9 - (len(s) - 21) {
+		frac *= 10 // nanoseconds
+	}
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, us*1000, time.UTC)
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, frac, time.UTC)
 	if t.Day() != d { // 31 February and the like
 		return time.Time{}, false
 	}

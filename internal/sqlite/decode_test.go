@@ -38,8 +38,9 @@ func FuzzDecodeFields(f *testing.F) {
 
 func TestParseStamp(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"2025-05-09T14:30:00.123456Z", "2000-02-29T00:00:00.000000Z", "1999-12-31T23:59:59.999999Z"} {
-		want, err := time.Parse(timeLayout, s)
+	for _, s := range []string{"2025-05-09T14:30:00.123456Z", "2000-02-29T00:00:00.000000Z", "1999-12-31T23:59:59.999999Z",
+		"2026-12-03T12:01:51.529Z", "2026-12-03T12:01:51.5Z", "2026-12-03T12:01:51.123456789Z"} {
+		want, err := time.Parse(time.RFC3339Nano, s)
 		require.NoError(t, err)
 		got, ok := parseStamp(s)
 		assert.True(t, ok, s)
@@ -47,7 +48,8 @@ func TestParseStamp(t *testing.T) {
 		assert.Equal(t, time.UTC, got.Location())
 	}
 	for _, s := range []string{"", "2025-05-09T14:30:00Z", "2025-02-30T14:30:00.000000Z", "2025-13-09T14:30:00.000000Z",
-		"2025-05-09 14:30:00.000000Z", "2025-05-09T24:30:00.000000Z", "20x5-05-09T14:30:00.000000Z"} {
+		"2025-05-09 14:30:00.000000Z", "2025-05-09T24:30:00.000000Z", "20x5-05-09T14:30:00.000000Z",
+		"2025-05-09T14:30:00.Z", "2025-05-09T14:30:00.1234567890Z", "2025-05-09T14:30:00.12a456Z"} {
 		_, ok := parseStamp(s)
 		assert.False(t, ok, s)
 	}
