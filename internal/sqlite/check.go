@@ -98,8 +98,9 @@ func Check(ctx context.Context, path string) (*CheckReport, error) {
 
 // Repair brings the database file at path up to date and rebuilds what is
 // derived from its tables: it applies pending migrations (as Open does),
-// rebuilds both search indexes, and recomputes the source records and the
-// snapshots of their order from the history. Each step is a transaction.
+// rebuilds both search indexes, and recomputes the source records, the
+// snapshots of their order and the claims' kept newest events from the
+// history. Each step is a transaction.
 // Then it checks the result.
 func Repair(ctx context.Context, path string, report func(step string)) error {
 	if _, err := os.Stat(path); err != nil {
@@ -116,6 +117,7 @@ func Repair(ctx context.Context, path string, report func(step string)) error {
 	}{
 		{"search index: rebuilt", db.RebuildSearchIndex},
 		{"source records and snapshots: rebuilt", db.RebuildReliability},
+		{"claims' newest events (claim_history): rebuilt", db.RebuildClaimHistory},
 		{"database: ok (integrity_check, foreign_key_check)", db.IntegrityCheck},
 		{"search index: ok (FTS5 integrity-check)", db.CheckSearchIndex},
 	}

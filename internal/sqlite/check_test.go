@@ -43,7 +43,7 @@ func TestCheck_ReadOnly(t *testing.T) {
 	require.Equal(t, []string{"migrations/0012_ids_never_reused.sql", "migrations/0013_webhooks.sql",
 		"migrations/0014_records_by_kind.sql", "migrations/0015_assignment_and_due.sql", "migrations/0016_follows.sql",
 		"migrations/0017_claims_changed.sql", "migrations/0018_search_vocabulary.sql", "migrations/0019_questions.sql",
-		"migrations/0020_source_aliases.sql", "migrations/0021_source_revisions.sql"}, rep.Pending)
+		"migrations/0020_source_aliases.sql", "migrations/0021_source_revisions.sql", "migrations/0022_claim_history.sql"}, rep.Pending)
 	require.Empty(t, rep.Problems)
 	require.True(t, rep.SearchChecked)
 	require.False(t, rep.OK())

@@ -312,6 +312,13 @@ func integrityProblems(ctx context.Context, conn *sql.DB, snapshots bool) ([]str
 		break
 	}
 	fk.Close()
+	stale, err := staleClaimHistories(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if stale > 0 {
+		problems = append(problems, fmt.Sprintf("%d claims whose kept newest events (claim_history) do not end with their newest event", stale))
+	}
 	if !snapshots {
 		return problems, nil
 	}

@@ -85,16 +85,21 @@ func scanEvent(s interface{ Scan(...any) error }) (*claimtrack.Event, error) {
 		&ev.EvidenceID, &ev.ReportID, &ev.QuestionID, &before, &after, &ev.Note); err != nil {
 		return nil, err
 	}
+	return &ev, finishEvent(&ev, at, before, after)
+}
+
+// finishEvent fills what ev holds decoded from its stored time and values.
+func finishEvent(ev *claimtrack.Event, at, before, after string) error {
 	ev.At = parseTime(at)
 	var err error
 	if ev.Before, err = decodeFields(before); err != nil {
-		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
+		return fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
 	}
 	if ev.After, err = decodeFields(after); err != nil {
-		return nil, fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
+		return fmt.Errorf("sqlite: event %d: %w", ev.ID, err)
 	}
 	ev.Payload = claimtrack.DecodePayload(ev.Type, ev.Before, ev.After)
-	return &ev, nil
+	return nil
 }
 
 func queryEvents(ctx context.Context, q Queryer, query string, args ...any) ([]*claimtrack.Event, error) {
@@ -127,7 +132,8 @@ func (db *DB) FindClaimEvents(ctx context.Context, claimID int64) ([]*claimtrack
 // to limit events older than the event id before (0 for the newest), whether
 // older ones remain, and the id of the claim's latest status change (the
 // verdict in force; earlier ones were superseded). It reads only the page, so
-// a claim with thousands of changes costs no more than a new one.
+// a claim with thousands of changes costs no more than a new one; the first
+// page, up to historyHead events, in one lookup (see migration 0022).
 func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limit int) ([]*claimtrack.Event, bool, int64, error) {
 	if before <= 0 {
 		before = math.MaxInt64
@@ -135,11 +141,21 @@ func (db *DB) FindClaimTimeline(ctx context.Context, claimID, before int64, limi
 	var events []*claimtrack.Event
 	var current int64
 	err := db.readTx(ctx, func(tx *Tx) (err error) {
-		if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND id < ?
-			ORDER BY id DESC LIMIT ?`, claimID, before, limit+1); err != nil {
-			return err
+		head := false
+		if before == math.MaxInt64 && limit+1 <= historyHead {
+			if events, head, err = findHistoryHead(ctx, tx, claimID); err != nil {
+				return err
+			}
+			if len(events) > limit+1 {
+				events = events[:limit+1]
+			}
 		}
-
+		if !head {
+			if events, err = queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE claim_id = ? AND id < ?
+			ORDER BY id DESC LIMIT ?`, claimID, before, limit+1); err != nil {
+				return err
+			}
+		}
 		if before == math.MaxInt64 {
 			for _, ev := range events {
 				if ev.Type == claimtrack.EventStatusChanged {
