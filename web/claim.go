@@ -211,7 +211,7 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 		// server less than sending four times the bytes costs both ends.
 		out := templ.GetBuffer()
 		defer templ.ReleaseBuffer(out)
-		gz = gzipInto(out, page)
+		gz = gzipSent(out, page)
 	}
 	if _, err := s.answerSharedPage(c, v, zipped); err != nil {
 		return err
