@@ -113,9 +113,10 @@ type Store interface {
 	// ClaimFreshness is the freshness of a claim's page (ENOTFOUND for no
 	// such claim), HistoryFreshness that of everything (the newest event).
 	ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshness, error)
-	// FindClaimEvidenceFresh is FindClaimEvidence (never nil) of a claim just
-	// read, in the same snapshot (see ReadSnapshot), with its ClaimFreshness,
-	// taken from the same rows.
+	// FindClaimEvidenceFresh is FindClaimEvidence (never nil, the sources'
+	// records without their parts by kind) of a claim just read, in the same
+	// snapshot (see ReadSnapshot), with its ClaimFreshness, taken from the
+	// same rows: what the claim page shows.
 	FindClaimEvidenceFresh(ctx context.Context, c *claimtrack.Claim) ([]*claimtrack.Evidence, claimtrack.Freshness, error)
 	HistoryFreshness(ctx context.Context) (claimtrack.Freshness, error)
 }

@@ -315,10 +315,16 @@ func (l *latestRevision) note(rev int64, changed string) {
 const revisionColumns = `coalesce(st.rev, -1), coalesce(st.changed_at, '')`
 
 // findClaimEvidence reads a claim's evidence, oldest first, with sources
-// filled; with latest not nil, it notes the revision of every source it
-// reads, "via" sources too.
+// filled. For a page (latest not nil) it reads the sources' records as a
+// whole only, without their parts by kind (statements, forecasts), which a
+// claim page does not show, and notes the revision of every source it reads,
+// "via" sources too.
 func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *latestRevision) ([]*claimtrack.Evidence, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsOrEmpty+`, `+revisionColumns+`
+	records := recordColumnsOrEmpty
+	if latest != nil {
+		records = recordOverallOrEmpty
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+records+`, `+revisionColumns+`
 		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
 		WHERE e.claim_id = ? ORDER BY e.id`, claimID)
 	if err != nil {
@@ -331,7 +337,7 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 		rec := &claimtrack.SourceRecord{}
 		var rev int64
 		var changed string
-		e, err := scanEvidence(rows, append(append(dest, recordDest(rec)...), &rev, &changed)...)
+		e, err := scanEvidence(rows, append(append(dest, recordDestFor(rec, latest)...), &rev, &changed)...)
 		if err != nil {
 			return nil, err
 		}
@@ -350,13 +356,22 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 	return out, attachSources(ctx, tx, vias, latest)
 }
 
+// recordDestFor is recordDest, or recordOverallDest for a page (latest not
+// nil: see findClaimEvidence).
+func recordDestFor(r *claimtrack.SourceRecord, latest *latestRevision) []any {
+	if latest != nil {
+		return recordOverallDest(r)
+	}
+	return recordDest(r)
+}
+
 // attachEvidenceSources fills Source and Via of each link with one query.
 func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence) error {
 	return attachSources(ctx, tx, links, nil)
 }
 
-// attachSources is attachEvidenceSources, noting each source's revision in
-// latest when it is not nil.
+// attachSources is attachEvidenceSources, for a page when latest is not nil
+// (see findClaimEvidence).
 func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, latest *latestRevision) error {
 	var ids []int64
 	for _, e := range links {
@@ -370,7 +385,11 @@ func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, la
 	}
 	in, args := inClause(ids)
 	// Each source comes with its track record, for the score badges.
-	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsOrEmpty+`, `+revisionColumns+`
+	records := recordColumnsOrEmpty
+	if latest != nil {
+		records = recordOverallOrEmpty
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+records+`, `+revisionColumns+`
 		FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id WHERE s.id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
@@ -381,7 +400,7 @@ func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, la
 		rec := &claimtrack.SourceRecord{}
 		var rev int64
 		var changed string
-		s, err := scanSource(rows, append(recordDest(rec), &rev, &changed)...)
+		s, err := scanSource(rows, append(recordDestFor(rec, latest), &rev, &changed)...)
 		if err != nil {
 			return err
 		}

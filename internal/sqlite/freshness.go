@@ -35,10 +35,12 @@ func (db *DB) ClaimFreshness(ctx context.Context, id int64) (claimtrack.Freshnes
 }
 
 // FindClaimEvidenceFresh returns the evidence of a claim just read (in the
-// same snapshot, see ReadSnapshot), as FindClaimEvidence does but never nil,
-// and the claim's freshness (see ClaimFreshness), which it takes from the
-// sources it reads with the evidence: what a page to be made needs, in the
-// reads it needs anyway.
+// same snapshot, see ReadSnapshot) for its page, as FindClaimEvidence does
+// but never nil and with the sources' records as a whole only (without their
+// parts by kind, which a claim page does not show), and the claim's
+// freshness (see ClaimFreshness), which it takes from the sources it reads
+// with the evidence: what a page to be made needs, in the reads it needs
+// anyway.
 func (db *DB) FindClaimEvidenceFresh(ctx context.Context, c *claimtrack.Claim) ([]*claimtrack.Evidence, claimtrack.Freshness, error) {
 	var out []*claimtrack.Evidence
 	var f claimtrack.Freshness

@@ -551,21 +551,30 @@ const recordColumns = `st.agree2, st.disagree2, st.open, st.claims, st.changes, 
 
 // recordColumnsOrEmpty are recordColumns for a LEFT JOIN: a source without a
 // row reads as the empty record.
-const recordColumnsOrEmpty = `coalesce(st.agree2, 0), coalesce(st.disagree2, 0), coalesce(st.open, 0), coalesce(st.claims, 0),
-	coalesce(st.changes, 0), coalesce(st.enough, 0), coalesce(st.mean, 0.5), coalesce(st.low, 0.05), coalesce(st.high, 0.95),
+const recordColumnsOrEmpty = recordOverallOrEmpty + `,
 	coalesce(st.s_agree2, 0), coalesce(st.s_disagree2, 0), coalesce(st.s_open, 0), coalesce(st.s_claims, 0),
 	coalesce(st.s_enough, 0), coalesce(st.s_mean, 0.5), coalesce(st.s_low, 0.05), coalesce(st.s_high, 0.95),
 	coalesce(st.f_agree2, 0), coalesce(st.f_disagree2, 0), coalesce(st.f_open, 0), coalesce(st.f_claims, 0),
 	coalesce(st.f_enough, 0), coalesce(st.f_mean, 0.5), coalesce(st.f_low, 0.05), coalesce(st.f_high, 0.95)`
 
+// recordOverallOrEmpty are the first columns of recordColumnsOrEmpty: the
+// record as a whole, without its parts by kind, as recordOverallDest reads
+// them.
+const recordOverallOrEmpty = `coalesce(st.agree2, 0), coalesce(st.disagree2, 0), coalesce(st.open, 0), coalesce(st.claims, 0),
+	coalesce(st.changes, 0), coalesce(st.enough, 0), coalesce(st.mean, 0.5), coalesce(st.low, 0.05), coalesce(st.high, 0.95)`
+
 func recordDest(r *claimtrack.SourceRecord) []any {
-	dest := []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
-		&r.Score.Enough, &r.Score.Mean, &r.Score.Low, &r.Score.High}
+	dest := recordOverallDest(r)
 	for _, p := range []*claimtrack.KindRecord{&r.Statements, &r.Forecasts} {
 		dest = append(dest, &p.Credit.AgreeHalves, &p.Credit.DisagreeHalves, &p.Credit.Open, &p.Claims,
 			&p.Score.Enough, &p.Score.Mean, &p.Score.Low, &p.Score.High)
 	}
 	return dest
+}
+
+func recordOverallDest(r *claimtrack.SourceRecord) []any {
+	return []any{&r.Credit.AgreeHalves, &r.Credit.DisagreeHalves, &r.Credit.Open, &r.Claims, &r.Changes,
+		&r.Score.Enough, &r.Score.Mean, &r.Score.Low, &r.Score.High}
 }
 
 // FindScoreChanges returns up to limit changes of a source's record, newest
