@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -111,9 +113,10 @@ func decodeHistory(s string, claimID int64) ([]*claimtrack.Event, error) {
 	if err := p.end(); err != nil {
 		return nil, err
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	// Kept oldest first; newest first is wanted. The order is checked rather
+	// than trusted (SQLite does not promise the order json_group_array takes
+	// its rows in, though it takes them as given).
+	slices.SortStableFunc(out, func(a, b *claimtrack.Event) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil
 }
 

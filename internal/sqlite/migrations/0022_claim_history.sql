@@ -24,7 +24,11 @@ SELECT claim_id, json_group_array(json(ev) ORDER BY id) FROM (
 
 -- An event newer than every one kept is added at the end (the oldest kept
 -- dropped when there are 51); one that is not (an import that brings events
--- with their ids, in another order) has the row rebuilt from the events.
+-- with their ids, in another order) has the row rebuilt from the events. The
+-- trigger is kept in the schema, which every tool that opens the file reads:
+-- it uses nothing newer than SQLite 3.38 (the ->> operator), so that older
+-- sqlite3 shells (Debian 12 has 3.40) can still open the database; hence
+-- the ordered subquery rather than an ORDER BY inside json_group_array.
 CREATE TRIGGER claim_history_event AFTER INSERT ON events WHEN NEW.claim_id IS NOT NULL
 BEGIN
 	INSERT OR IGNORE INTO claim_history (claim_id, events) VALUES (NEW.claim_id, '[]');
@@ -34,10 +38,10 @@ BEGIN
 				json_array(NEW.id, NEW.type, NEW.actor, NEW.at, coalesce(NEW.claim_version, 0), coalesce(NEW.source_id, 0),
 					coalesce(NEW.evidence_id, 0), coalesce(NEW.report_id, 0), coalesce(NEW.question_id, 0),
 					NEW.before_json, NEW.after_json, NEW.note))
-		ELSE (SELECT json_group_array(json(ev) ORDER BY id) FROM (
+		ELSE (SELECT json_group_array(json(ev)) FROM (SELECT ev FROM (
 			SELECT id, json_array(id, type, actor, at, coalesce(claim_version, 0), coalesce(source_id, 0),
 				coalesce(evidence_id, 0), coalesce(report_id, 0), coalesce(question_id, 0), before_json, after_json, note) AS ev
-			FROM events WHERE claim_id = NEW.claim_id ORDER BY id DESC LIMIT 51))
+			FROM events WHERE claim_id = NEW.claim_id ORDER BY id DESC LIMIT 51) ORDER BY id))
 		END
 	WHERE claim_id = NEW.claim_id;
 END;
