@@ -72,7 +72,7 @@ screenshots: browser-tools
 	CLAIMTRACK_BROWSER_TESTS=1 CLAIMTRACK_SCREENSHOTS=1 $(GO) test -count=1 ./internal/e2e -run TestScreenshots -v
 
 ## loadtest: the server under an open-loop mix at 1,000 req/s on 100k claims and 1M events (generated on first use), with the hello
-## ceiling; readers pick claims by popularity (Zipf, s = 1), then uniformly for comparison (about 2½ minutes)
+## ceiling; readers pick claims by popularity (Zipf, s = 1), then uniformly for comparison (about 3½ minutes)
 loadtest: build
 	$(GO) run ./cmd/loadtest --bin $(BIN) --db data/loadtest.db
 
