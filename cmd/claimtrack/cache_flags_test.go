@@ -26,7 +26,7 @@ func TestParseFlags_Cache(t *testing.T) {
 
 	assert.Error(t, m.ParseFlags([]string{"--cache-s-maxage", "-1s"}))
 	require.NoError(t, m.ParseFlags(nil))
-	assert.Equal(t, 48<<20, pageCacheBytes(m.Config.PageCacheMB), "the page cache's default")
+	assert.Equal(t, 32<<20, pageCacheBytes(m.Config.PageCacheMB), "the page cache's default")
 	require.NoError(t, m.ParseFlags([]string{"--page-cache-mb", "0"}))
 	assert.Negative(t, pageCacheBytes(m.Config.PageCacheMB), "0 keeps no pages")
 	require.NoError(t, m.ParseFlags([]string{"--page-cache-mb", "64"}))
