@@ -320,11 +320,7 @@ const revisionColumns = `coalesce(st.rev, -1), coalesce(st.changed_at, '')`
 // claim page does not show, and notes the revision of every source it reads,
 // "via" sources too.
 func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *latestRevision) ([]*claimtrack.Evidence, error) {
-	records := recordColumnsOrEmpty
-	if latest != nil {
-		records = recordOverallOrEmpty
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+records+`, `+revisionColumns+`
+	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsFor(latest)+`, `+revisionColumns+`
 		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
 		WHERE e.claim_id = ? ORDER BY e.id`, claimID)
 	if err != nil {
@@ -356,8 +352,15 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 	return out, attachSources(ctx, tx, vias, latest)
 }
 
-// recordDestFor is recordDest, or recordOverallDest for a page (latest not
-// nil: see findClaimEvidence).
+// recordColumnsFor and recordDestFor read the whole records, or for a page
+// (latest not nil: see findClaimEvidence) the records as a whole only.
+func recordColumnsFor(latest *latestRevision) string {
+	if latest != nil {
+		return recordOverallOrEmpty
+	}
+	return recordColumnsOrEmpty
+}
+
 func recordDestFor(r *claimtrack.SourceRecord, latest *latestRevision) []any {
 	if latest != nil {
 		return recordOverallDest(r)
@@ -385,11 +388,7 @@ func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, la
 	}
 	in, args := inClause(ids)
 	// Each source comes with its track record, for the score badges.
-	records := recordColumnsOrEmpty
-	if latest != nil {
-		records = recordOverallOrEmpty
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+records+`, `+revisionColumns+`
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsFor(latest)+`, `+revisionColumns+`
 		FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id WHERE s.id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
