@@ -160,7 +160,7 @@ func (s *Server) showSharedClaim(c echo.Context, id int64) error {
 		} else {
 			// A page to make: the claim, then its evidence, whose sources give
 			// the rest of its freshness.
-			if claim, err = s.store.FindClaimByID(ctx, id); err != nil {
+			if claim, err = s.store.FindClaimForPage(ctx, id); err != nil {
 				return err
 			}
 			if evidence, f, err = s.store.FindClaimEvidenceFresh(ctx, claim); err != nil {

@@ -25,6 +25,10 @@ type ClaimStore interface {
 	UpdateClaim(ctx context.Context, id, version int64, in claimtrack.ClaimInput, actor string) (*claimtrack.Claim, error)
 	SetClaimStatus(ctx context.Context, id int64, ch claimtrack.StatusChange, actor string) (*claimtrack.Claim, error)
 	FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, error)
+	// FindClaimForPage is FindClaimByID for the claim's page: in a snapshot
+	// (ReadSnapshot) it also reads the first page of the claim's history for
+	// FindClaimTimeline, in the same lookup.
+	FindClaimForPage(ctx context.Context, id int64) (*claimtrack.Claim, error)
 	FindClaims(ctx context.Context, f claimtrack.ClaimFilter) (*claimtrack.ClaimPage, error)
 	ExportClaims(ctx context.Context, f claimtrack.ClaimFilter, fn func(*claimtrack.Claim) error) error
 	ExportEvidence(ctx context.Context, f claimtrack.EvidenceFilter, fn func(*claimtrack.Evidence) error) error

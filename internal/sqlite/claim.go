@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,21 +95,68 @@ func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, e
 }
 
 func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, error) {
-	// The tags come in the same query, in order, joined by the unit
-	// separator (which a tag cannot hold).
 	var tags string
-	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`,
-		coalesce((SELECT group_concat(tag, char(31) ORDER BY position) FROM claim_tags WHERE claim_id = c.id), '')
-		FROM claims c WHERE c.id = ?`, id), &tags)
+	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`, `+claimTagsColumn+` FROM claims c WHERE c.id = ?`, id), &tags)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Claim")
 	} else if err != nil {
 		return nil, err
 	}
-	if tags != "" {
-		c.Tags = strings.Split(tags, "\x1f")
-	}
+	c.Tags = orderTags(tags)
 	return c, nil
+}
+
+// FindClaimForPage returns a claim as FindClaimByID does, for its page: in a
+// snapshot (see ReadSnapshot), it reads the claim's newest events in the same
+// lookup and keeps them for the snapshot's FindClaimTimeline, which then
+// needs no query of its own for the first page.
+func (db *DB) FindClaimForPage(ctx context.Context, id int64) (*claimtrack.Claim, error) {
+	var c *claimtrack.Claim
+	err := db.readTx(ctx, func(tx *Tx) error {
+		var tags, head string
+		var err error
+		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`, `+claimTagsColumn+`,
+			coalesce((SELECT events FROM claim_history WHERE claim_id = c.id), '')
+			FROM claims c WHERE c.id = ?`, id), &tags, &head)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Claim")
+		} else if err != nil {
+			return err
+		}
+		c.Tags = orderTags(tags)
+		tx.head = &historyRow{claimID: id, events: head}
+		return nil
+	})
+	return c, err
+}
+
+// claimTagsColumn reads the tags of claim c in one column: each as its
+// position, the record separator and the tag, joined by the unit separator
+// (a tag holds neither), in no set order; orderTags orders them. Ordering
+// them in SQL would cost a sorter for every claim read.
+const claimTagsColumn = `coalesce((SELECT group_concat(position || char(30) || tag, char(31)) FROM claim_tags WHERE claim_id = c.id), '')`
+
+// orderTags reads claimTagsColumn: the tags by position, nil for none.
+func orderTags(s string) []string {
+	if s == "" {
+		return nil
+	}
+	type tag struct {
+		pos  int
+		name string
+	}
+	var tags []tag
+	for part := range strings.SplitSeq(s, "\x1f") {
+		pos, name, _ := strings.Cut(part, "\x1e")
+		n, _ := strconv.Atoi(pos)
+		tags = append(tags, tag{n, name})
+	}
+	slices.SortStableFunc(tags, func(a, b tag) int { return cmp.Compare(a.pos, b.pos) })
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = t.name
+	}
+	return out
 }
 
 // indexClaims maps claims by id and returns an IN list of their ids.

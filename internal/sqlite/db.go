@@ -430,6 +430,9 @@ type Tx struct {
 	*sql.Tx
 	now time.Time
 	db  *DB // set in read transactions: queries use its statement cache
+	// head is the claim_history row FindClaimForPage read with its claim in
+	// this snapshot, for FindClaimTimeline.
+	head *historyRow
 
 	scoreRows     int   // score history rows written
 	sinceSnapshot int64 // score changes since the last snapshot, this transaction's included

@@ -59,16 +59,30 @@ func staleClaimHistories(ctx context.Context, conn *sql.DB) (int, error) {
 	return n, err
 }
 
+// historyRow is a claim's claim_history row, as read with the claim (see
+// FindClaimForPage): "" when it has none.
+type historyRow struct {
+	claimID int64
+	events  string
+}
+
 // findHistoryHead returns the newest events of a claim as claim_history
 // keeps them (up to historyHead), newest first; false when it keeps none
 // (no such claim, or a claim without events).
 func findHistoryHead(ctx context.Context, tx *Tx, claimID int64) ([]*claimtrack.Event, bool, error) {
 	var raw string
-	err := tx.QueryRowContext(ctx, `SELECT events FROM claim_history WHERE claim_id = ?`, claimID).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
+	if h := tx.head; h != nil && h.claimID == claimID {
+		raw = h.events
+	} else {
+		err := tx.QueryRowContext(ctx, `SELECT events FROM claim_history WHERE claim_id = ?`, claimID).Scan(&raw)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, false, nil
+		} else if err != nil {
+			return nil, false, err
+		}
+	}
+	if raw == "" { // read with its claim: none kept
 		return nil, false, nil
-	} else if err != nil {
-		return nil, false, err
 	}
 	events, err := decodeHistory(raw, claimID)
 	if err != nil {
@@ -184,8 +198,17 @@ func (p *jsonReader) str(v *string) bool {
 
 // escaped reads the rest of a string with escapes, which began at start.
 func (p *jsonReader) escaped(start int, v *string) bool {
+	// Unescaped, a string is never longer than as written: room for that
+	// much (not for the rest of the row, which holds the other events).
+	end := p.i
+	for end < len(p.s) && p.s[end] != '"' {
+		if p.s[end] == '\\' {
+			end++
+		}
+		end++
+	}
 	var b strings.Builder
-	b.Grow(len(p.s) - start)
+	b.Grow(min(end, len(p.s)) - start)
 	b.WriteString(p.s[start:p.i])
 	for p.i < len(p.s) {
 		c := p.s[p.i]

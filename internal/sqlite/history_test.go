@@ -175,3 +175,44 @@ func TestClaimHistory_CheckAndRepair(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	sameTimeline(t, db, c.ID)
 }
+
+// A claim read for its page brings its newest events along: the snapshot's
+// first page of its history is the one read on its own, the claim is the one
+// FindClaimByID reads (tags in their order), and another claim's history
+// read in the same snapshot is that claim's own.
+func TestClaimHistory_ReadWithItsClaim(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a, err := db.CreateClaim(ctx, claimtrack.ClaimInput{Text: "The first claim, A.", Kind: claimtrack.KindStatement,
+		Tags: []string{"zulu", "alpha", "mike", "bravo", "yankee", "charlie", "x-ray", "delta", "whiskey", "echo", "victor"}}, "tester")
+	require.NoError(t, err)
+	b := mustCreateClaim(t, db, "The second claim, B.")
+	for i := range 3 {
+		_, err := db.SetClaimStatus(ctx, b.ID, claimtrack.StatusChange{Status: claimtrack.StatusDisputed,
+			Note: fmt.Sprint("note ", i), Version: b.Version + int64(i)}, "editor")
+		require.NoError(t, err)
+	}
+	wantA, err := db.FindClaimByID(ctx, a.ID)
+	require.NoError(t, err)
+	require.Len(t, wantA.Tags, 11)
+	pageOf := func(ctx context.Context, id int64) []*claimtrack.Event {
+		events, _, _, err := db.FindClaimTimeline(ctx, id, 0, 50)
+		require.NoError(t, err)
+		return events
+	}
+	historyA, historyB := pageOf(ctx, a.ID), pageOf(ctx, b.ID)
+	require.Len(t, historyA, 1)
+	require.Len(t, historyB, 4)
+
+	require.NoError(t, db.ReadSnapshot(ctx, func(ctx context.Context) error {
+		got, err := db.FindClaimForPage(ctx, a.ID)
+		require.NoError(t, err)
+		assert.Equal(t, wantA, got)
+		assert.Equal(t, historyB, pageOf(ctx, b.ID))
+		assert.Equal(t, historyA, pageOf(ctx, a.ID))
+		return nil
+	}))
+	_, err = db.FindClaimForPage(ctx, 999)
+	assert.Equal(t, claimtrack.ENOTFOUND, claimtrack.ErrorCode(err))
+}
