@@ -120,7 +120,11 @@ func (s *Server) holdsShared(c echo.Context, v validators) bool {
 	if inm := req.Header.Get("If-None-Match"); inm != "" {
 		return etagListed(inm, v.etag) || etagListed(inm, gzipETag(v.etag))
 	}
-	ims, err := http.ParseTime(req.Header.Get("If-Modified-Since"))
+	since := req.Header.Get("If-Modified-Since")
+	if since == "" { // as for most requests: no date to fail to parse
+		return false
+	}
+	ims, err := http.ParseTime(since)
 	return err == nil && !v.modified.After(ims)
 }
 

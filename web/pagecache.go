@@ -8,8 +8,8 @@ import (
 )
 
 // DefaultPageCacheBytes bounds the memory the kept claim pages take unless
-// Config.PageCacheBytes says otherwise: about 13,000 claim pages, gzipped.
-const DefaultPageCacheBytes = 32 << 20
+// Config.PageCacheBytes says otherwise: about 20,000 claim pages, gzipped.
+const DefaultPageCacheBytes = 48 << 20
 
 // typicalPageBytes is about what a kept claim page takes (8 to 13 KB
 // rendered, gzipped), for sizing the admission filter.

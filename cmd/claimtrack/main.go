@@ -80,7 +80,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "serve":
-		tuneGC()
 		if path := os.Getenv("CLAIMTRACK_CPU_PROFILE"); path != "" {
 			stop, err := profileCPU(path)
 			if err != nil {
@@ -92,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := m.ParseFlags(args); err != nil {
 			return err
 		}
+		tuneGC(m.Config.PageCacheMB)
 		if err := m.Run(ctx); err != nil {
 			m.Close()
 			return err
@@ -129,15 +129,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // tuneGC trades a little memory for less garbage collection while serving:
 // the heap may grow to four times what is live (GOGC=300) but the collector
-// works harder as it nears 100 MiB, which keeps the whole process well
-// inside its memory budget. GOGC and GOMEMLIMIT in the environment win.
-func tuneGC() {
+// works harder as it nears a soft limit of gcBudgetMiB plus the page cache's
+// bound (pageCacheMB: the kept pages are live memory that the collector
+// cannot free), which keeps the whole process inside its memory budget.
+// GOGC and GOMEMLIMIT in the environment win.
+func tuneGC(pageCacheMB int) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(300)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(100 << 20)
+		debug.SetMemoryLimit(memoryLimit(pageCacheMB))
 	}
+}
+
+// gcBudgetMiB is the soft memory limit's room for everything but the kept
+// pages: the requests' garbage, the statement caches, the search index's
+// buffers.
+const gcBudgetMiB = 68
+
+// memoryLimit is the soft memory limit tuneGC sets for a page cache of
+// pageCacheMB.
+func memoryLimit(pageCacheMB int) int64 {
+	return int64(gcBudgetMiB+max(pageCacheMB, 0)) << 20
 }
 
 // profileCPU writes a CPU profile of the server to path until stop is

@@ -293,15 +293,6 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// eventClass is the class list of a history entry: its kind, and whether a
-// later verdict replaced it.
-func eventClass(t claimtrack.EventType, superseded bool) string {
-	if superseded {
-		return "event event-" + string(t) + " event-superseded"
-	}
-	return "event event-" + string(t)
-}
-
 // evidenceValue is a link's field as the history shows it: a stance or a
 // date in words, "none" for an empty one.
 func evidenceValue(k, v string) string {
