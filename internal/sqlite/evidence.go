@@ -317,12 +317,17 @@ const revisionColumns = `coalesce(st.rev, -1), coalesce(st.changed_at, '')`
 // findClaimEvidence reads a claim's evidence, oldest first, with sources
 // filled. For a page (latest not nil) it reads the sources' records as a
 // whole only, without their parts by kind (statements, forecasts), which a
-// claim page does not show, and notes the revision of every source it reads,
-// "via" sources too.
+// claim page does not show, and of each "via" source only its name (all the
+// page shows of it), in the same query; and it notes the revision of every
+// source it reads, "via" sources too.
 func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *latestRevision) ([]*claimtrack.Evidence, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+evidenceColumns+`, `+sourceColumns+`, `+recordColumnsFor(latest)+`, `+revisionColumns+`
+	query := `SELECT ` + evidenceColumns + `, ` + sourceColumns + `, ` + recordColumnsOrEmpty + `, ` + revisionColumns + `
 		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
-		WHERE e.claim_id = ? ORDER BY e.id`, claimID)
+		WHERE e.claim_id = ? ORDER BY e.id`
+	if latest != nil {
+		query = pageEvidenceQuery
+	}
+	rows, err := tx.QueryContext(ctx, query, claimID)
 	if err != nil {
 		return nil, err
 	}
@@ -331,9 +336,13 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 	for rows.Next() {
 		src, dest, done := sourceDest()
 		rec := &claimtrack.SourceRecord{}
-		var rev int64
-		var changed string
-		e, err := scanEvidence(rows, append(append(dest, recordDestFor(rec, latest)...), &rev, &changed)...)
+		var rev, viaRev int64
+		var changed, viaName, viaChanged string
+		dest = append(append(dest, recordDestFor(rec, latest)...), &rev, &changed)
+		if latest != nil {
+			dest = append(dest, &viaName, &viaRev, &viaChanged)
+		}
+		e, err := scanEvidence(rows, dest...)
 		if err != nil {
 			return nil, err
 		}
@@ -341,7 +350,12 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 		latest.note(rev, changed)
 		src.Record, e.Source = rec, src
 		out = append(out, e)
-		if e.ViaSourceID != 0 {
+		switch {
+		case e.ViaSourceID == 0:
+		case latest != nil:
+			e.Via = &claimtrack.Source{ID: e.ViaSourceID, Name: viaName}
+			latest.note(viaRev, viaChanged)
+		default:
 			vias = append(vias, e)
 		}
 	}
@@ -349,18 +363,19 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 		return nil, err
 	}
 	rows.Close()
-	return out, attachSources(ctx, tx, vias, latest)
+	return out, attachEvidenceSources(ctx, tx, vias)
 }
 
-// recordColumnsFor and recordDestFor read the whole records, or for a page
-// (latest not nil: see findClaimEvidence) the records as a whole only.
-func recordColumnsFor(latest *latestRevision) string {
-	if latest != nil {
-		return recordOverallOrEmpty
-	}
-	return recordColumnsOrEmpty
-}
+// pageEvidenceQuery is findClaimEvidence's query for a page: the records as
+// a whole only, and each "via" source's name and revision.
+const pageEvidenceQuery = `SELECT ` + evidenceColumns + `, ` + sourceColumns + `, ` + recordOverallOrEmpty + `, ` + revisionColumns + `,
+		coalesce(v.name, ''), coalesce(vst.rev, -1), coalesce(vst.changed_at, '')
+		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
+		LEFT JOIN sources v ON v.id = e.via_source_id LEFT JOIN source_stats vst ON vst.source_id = e.via_source_id
+		WHERE e.claim_id = ? ORDER BY e.id`
 
+// recordDestFor is where the record columns go: the whole records, or for
+// a page (latest not nil: see findClaimEvidence) the records as a whole only.
 func recordDestFor(r *claimtrack.SourceRecord, latest *latestRevision) []any {
 	if latest != nil {
 		return recordOverallDest(r)
@@ -370,12 +385,6 @@ func recordDestFor(r *claimtrack.SourceRecord, latest *latestRevision) []any {
 
 // attachEvidenceSources fills Source and Via of each link with one query.
 func attachEvidenceSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence) error {
-	return attachSources(ctx, tx, links, nil)
-}
-
-// attachSources is attachEvidenceSources, for a page when latest is not nil
-// (see findClaimEvidence).
-func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, latest *latestRevision) error {
 	var ids []int64
 	for _, e := range links {
 		ids = append(ids, e.SourceID)
@@ -388,7 +397,7 @@ func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, la
 	}
 	in, args := inClause(ids)
 	// Each source comes with its track record, for the score badges.
-	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsFor(latest)+`, `+revisionColumns+`
+	rows, err := tx.QueryContext(ctx, `SELECT `+sourceColumns+`, `+recordColumnsOrEmpty+`
 		FROM sources s LEFT JOIN source_stats st ON st.source_id = s.id WHERE s.id IN (`+in+`)`, args...)
 	if err != nil {
 		return err
@@ -397,13 +406,10 @@ func attachSources(ctx context.Context, tx *Tx, links []*claimtrack.Evidence, la
 	byID := map[int64]*claimtrack.Source{}
 	for rows.Next() {
 		rec := &claimtrack.SourceRecord{}
-		var rev int64
-		var changed string
-		s, err := scanSource(rows, append(recordDestFor(rec, latest), &rev, &changed)...)
+		s, err := scanSource(rows, recordDest(rec)...)
 		if err != nil {
 			return err
 		}
-		latest.note(rev, changed)
 		s.Record = rec
 		byID[s.ID] = s
 	}
