@@ -145,7 +145,7 @@ func tuneGC(pageCacheMB int) {
 // gcBudgetMiB is the soft memory limit's room for everything but the kept
 // pages: the requests' garbage, the statement caches, the search index's
 // buffers.
-const gcBudgetMiB = 68
+const gcBudgetMiB = 64
 
 // memoryLimit is the soft memory limit tuneGC sets for a page cache of
 // pageCacheMB.
