@@ -95,15 +95,7 @@ func (db *DB) FindClaimByID(ctx context.Context, id int64) (*claimtrack.Claim, e
 }
 
 func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, error) {
-	var tags string
-	c, err := scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`, `+claimTagsColumn+` FROM claims c WHERE c.id = ?`, id), &tags)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Claim")
-	} else if err != nil {
-		return nil, err
-	}
-	c.Tags = orderTags(tags)
-	return c, nil
+	return findClaim(ctx, tx, id, nil)
 }
 
 // FindClaimForPage returns a claim as FindClaimByID does, for its page: in a
@@ -112,22 +104,35 @@ func findClaimByID(ctx context.Context, tx *Tx, id int64) (*claimtrack.Claim, er
 // needs no query of its own for the first page.
 func (db *DB) FindClaimForPage(ctx context.Context, id int64) (*claimtrack.Claim, error) {
 	var c *claimtrack.Claim
-	err := db.readTx(ctx, func(tx *Tx) error {
-		var tags, head string
-		var err error
-		c, err = scanClaim(tx.QueryRowContext(ctx, `SELECT `+claimColumns+`, `+claimTagsColumn+`,
-			coalesce((SELECT events FROM claim_history WHERE claim_id = c.id), '')
-			FROM claims c WHERE c.id = ?`, id), &tags, &head)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Claim")
-		} else if err != nil {
-			return err
+	err := db.readTx(ctx, func(tx *Tx) (err error) {
+		var head string
+		if c, err = findClaim(ctx, tx, id, &head); err == nil {
+			tx.head = &historyRow{claimID: id, events: head}
 		}
-		c.Tags = orderTags(tags)
-		tx.head = &historyRow{claimID: id, events: head}
-		return nil
+		return err
 	})
 	return c, err
+}
+
+// findClaim reads claim id with its tags and, when head is not nil, its
+// claim_history row into head ("" when it has none).
+func findClaim(ctx context.Context, tx *Tx, id int64, head *string) (*claimtrack.Claim, error) {
+	var tags string
+	query, extra := `SELECT `+claimColumns+`, `+claimTagsColumn+` FROM claims c WHERE c.id = ?`, []any{&tags}
+	if head != nil {
+		query = `SELECT ` + claimColumns + `, ` + claimTagsColumn + `,
+			coalesce((SELECT events FROM claim_history WHERE claim_id = c.id), '')
+			FROM claims c WHERE c.id = ?`
+		extra = append(extra, head)
+	}
+	c, err := scanClaim(tx.QueryRowContext(ctx, query, id), extra...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Claim")
+	} else if err != nil {
+		return nil, err
+	}
+	c.Tags = orderTags(tags)
+	return c, nil
 }
 
 // claimTagsColumn reads the tags of claim c in one column: each as its

@@ -321,7 +321,7 @@ const revisionColumns = `coalesce(st.rev, -1), coalesce(st.changed_at, '')`
 // page shows of it), in the same query; and it notes the revision of every
 // source it reads, "via" sources too.
 func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *latestRevision) ([]*claimtrack.Evidence, error) {
-	query := `SELECT ` + evidenceColumns + `, ` + sourceColumns + `, ` + recordColumnsOrEmpty + `, ` + revisionColumns + `
+	query := `SELECT ` + evidenceColumns + `, ` + sourceColumns + `, ` + recordColumnsOrEmpty + `
 		FROM evidence e JOIN sources s ON s.id = e.source_id LEFT JOIN source_stats st ON st.source_id = s.id
 		WHERE e.claim_id = ? ORDER BY e.id`
 	if latest != nil {
@@ -338,9 +338,9 @@ func findClaimEvidence(ctx context.Context, tx *Tx, claimID int64, latest *lates
 		rec := &claimtrack.SourceRecord{}
 		var rev, viaRev int64
 		var changed, viaName, viaChanged string
-		dest = append(append(dest, recordDestFor(rec, latest)...), &rev, &changed)
+		dest = append(dest, recordDestFor(rec, latest)...)
 		if latest != nil {
-			dest = append(dest, &viaName, &viaRev, &viaChanged)
+			dest = append(dest, &rev, &changed, &viaName, &viaRev, &viaChanged)
 		}
 		e, err := scanEvidence(rows, dest...)
 		if err != nil {
